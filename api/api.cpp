@@ -1,0 +1,205 @@
+// The public embedding API (include/nuri/nuri.h) on top of the compiler and the VM.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "compiler/compile.h"
+#include "gc/heap.h"
+#include "interpreter/interpreter.h"
+#include "nuri/nuri.h"
+#include "vm/bytecode/disasm.h"
+#include "vm/bytecode/reader.h"
+#include "vm/bytecode/writer.h"
+#include "vm/isolate.h"
+#include "vm/linker.h"
+#include "vm/verifier.h"
+
+namespace nuri {
+
+const char* version() { return NURI_VERSION; }
+
+std::string Error::render() const {
+  switch (kind) {
+  case Kind::Compile: return diagnostics;
+  case Kind::Runtime: {
+    std::string out = "error: " + errorClass + ": " + message + "\n";
+    for (const std::string& line : trace) out += "  " + line + "\n";
+    return out;
+  }
+  case Kind::Load: return "error: " + message + "\n";
+  default: return "error: " + message + "\n";
+  }
+}
+
+namespace {
+
+Error makeError(Error::Kind kind, std::string message) {
+  Error e;
+  e.kind = kind;
+  e.message = std::move(message);
+  return e;
+}
+
+bool readFile(const std::string& path, std::string& out, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read " + path + ": read error";
+    return false;
+  }
+  out = buffer.str();
+  return true;
+}
+
+std::string baseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace
+
+Program::Program() = default;
+Program::Program(std::shared_ptr<const Module> module) : module_(std::move(module)) {}
+
+std::vector<uint8_t> Program::toBytecode() const { return writeBytecode(*module_); }
+std::string Program::disassemble() const { return nuri::disassemble(*module_); }
+
+Result<Program> compileSource(std::string_view source, std::string fileName) {
+  CompileOutput out = compileModule(source, fileName);
+  if (!out.module) {
+    Error e = makeError(Error::Kind::Compile, std::to_string(out.errorCount) + " error" +
+                                                  (out.errorCount == 1 ? "" : "s"));
+    e.diagnostics = out.diagnostics;
+    return e;
+  }
+  // Stack traces name the file, not the folder it was compiled in.
+  out.module->sourceFile = baseName(fileName);
+  return Program(out.module);
+}
+
+Result<Program> compileFile(const std::string& path) {
+  std::string text, error;
+  if (!readFile(path, text, error)) return makeError(Error::Kind::Io, error);
+  return compileSource(text, path);
+}
+
+Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name) {
+  std::string error;
+  std::shared_ptr<Module> module = readBytecode(bytes.data(), bytes.size(), error);
+  if (!module) return makeError(Error::Kind::Load, name + ": " + error);
+  if (!verifyModule(*module, error)) return makeError(Error::Kind::Load, name + ": " + error);
+  return Program(module);
+}
+
+Result<Program> loadBytecodeFile(const std::string& path) {
+  std::string text, error;
+  if (!readFile(path, text, error)) return makeError(Error::Kind::Io, error);
+  return loadBytecode(std::vector<uint8_t>(text.begin(), text.end()), path);
+}
+
+// ---- Isolates ----
+
+Runtime::Runtime() { gc::initialize(); }
+
+std::unique_ptr<Isolate> Runtime::newIsolate(const IsolateConfig& config) {
+  return std::unique_ptr<Isolate>(new Isolate(std::make_unique<IsolateState>(config)));
+}
+
+Isolate::Isolate(std::unique_ptr<IsolateState> state) : state_(std::move(state)) {}
+Isolate::~Isolate() = default;
+
+namespace {
+
+// Runs `fn` as the guest's top-level activation, accounting time and limits.
+bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_t argc,
+              Slot* result) {
+  auto start = std::chrono::steady_clock::now();
+  bool ok = callFunction(I, fn, args, argc, result);
+  I.runSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  I.flushOutput();
+  return ok;
+}
+
+} // namespace
+
+Status Isolate::load(const Program& program) {
+  IsolateState& I = *state_;
+  if (I.loaded) return makeError(Error::Kind::Usage, "an isolate can load only one program");
+  if (!program.shared()) return makeError(Error::Kind::Usage, "empty program");
+  std::string error;
+  // Programs from compileSource are correct by construction, and loadBytecode verified its
+  // module; verify again only if it was built by hand (cheap: linear in the code size).
+  if (!verifyModule(program.module(), error)) return makeError(Error::Kind::Load, error);
+  if (!I.stackBase) return makeError(Error::Kind::Usage, "cannot reserve the VM stack");
+  if (!linkProgram(I, program.shared(), error)) return makeError(Error::Kind::Load, error);
+  I.loaded = true;
+  I.startTime = std::chrono::steady_clock::now();
+  if (I.config.timeoutSeconds > 0) {
+    I.hasDeadline = true;
+    I.deadline = I.startTime + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<double>(I.config.timeoutSeconds));
+  }
+  I.resetCheckpoint(I.instructions);
+  const FunctionInfo* init = &I.program.functions[program.module().initFunction];
+  if (!runGuest(I, init, nullptr, 0, nullptr)) {
+    if (I.pending && I.pending->exit) {
+      I.pending.reset();
+      I.exited = true;
+      return Ok{};
+    }
+    return I.takeError();
+  }
+  return Ok{};
+}
+
+Result<int> Isolate::runMain(const std::vector<std::string>& args) {
+  IsolateState& I = *state_;
+  if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before running it");
+  if (I.exited) return I.exitStatus;
+  const Module& m = *I.program.module;
+  if (m.mainFunction == kNoIndex) return 0;
+  const FunctionInfo* main = &I.program.functions[m.mainFunction];
+  Slot argv[1]{};
+  if (main->paramCount == 1) {
+    ArrayObject* array = I.newArray(&I.stringArrayType, int64_t(args.size()));
+    if (!array) return I.takeError();
+    argv[0].p = array;
+    for (size_t i = 0; i < args.size(); i++) {
+      StringObject* s = I.newString(isValidUtf8(args[i]) ? args[i] : std::string("?"));
+      if (!s) return I.takeError();
+      static_cast<ArrayObject*>(argv[0].p)->elements[i].p = s;
+    }
+  }
+  Slot result{};
+  if (!runGuest(I, main, argv, main->paramCount, &result)) {
+    if (I.pending && I.pending->exit) {
+      I.pending.reset();
+      return I.exitStatus;
+    }
+    return I.takeError();
+  }
+  if (main->returnType->kind == TypeKind::Int) return int(result.i & 0xFF);
+  return 0;
+}
+
+Stats Isolate::stats() const {
+  const IsolateState& I = *state_;
+  Stats s;
+  s.instructions = I.instructions;
+  s.allocations = I.allocations;
+  s.allocatedBytes = I.allocatedBytes;
+  gc::HeapStats heap = gc::heapStats();
+  s.collections = heap.collections - I.collectionsAtStart;
+  s.heapBytes = heap.heapBytes;
+  s.seconds = I.runSeconds;
+  return s;
+}
+
+} // namespace nuri

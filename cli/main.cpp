@@ -1,0 +1,261 @@
+// The `nuri` command: run, build, check, disasm and verify Nuri programs.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+#include "nuri/nuri.h"
+
+using namespace nuri;
+using namespace nuri::cli;
+
+namespace {
+
+const char* const kMainHelp = R"(nuri - the Nuri virtual machine
+
+Usage:
+  nuri run [OPTIONS] FILE.nuri|FILE.nbc [ARGS...]   compile (or load) and run a program
+  nuri FILE [ARGS...]                                short for `nuri run FILE`
+  nuri build FILE.nuri -o OUT.nbc                    compile to a bytecode file
+  nuri check FILE.nuri                               type-check only
+  nuri disasm FILE.nuri|FILE.nbc                     print a readable bytecode listing
+  nuri verify FILE.nbc                               check a bytecode file; prints `ok`
+
+Options:
+  --help       show help (also `nuri COMMAND --help`)
+  --version    show the version
+
+Exit status: 0 success (or main's result), 64 bad usage, 65 compile error or bad
+bytecode, 66 unreadable input, 70 uncaught runtime error or a hit limit.
+)";
+
+const char* const kRunHelp = R"(Usage: nuri run [OPTIONS] FILE [ARGS...]
+
+Compiles FILE.nuri in memory (or loads and verifies FILE.nbc) and runs it: first its
+top-level statements, then `fun main` if it declares one. Everything after FILE is passed
+to the program as `args`.
+
+Options (before FILE):
+  --heap-limit=SIZE     stop with LimitError when the heap grows past SIZE (e.g. 64M, 1G)
+  --fuel=N              stop with LimitError after about N bytecode instructions
+  --timeout=SECONDS     stop with LimitError after SECONDS of wall time
+  --stack-limit=FRAMES  deepest call nesting before StackOverflowError (default 10000)
+  --jit=off|auto|always JIT policy (accepted; this build always interprets)
+  --stats               print instruction, allocation and GC statistics to stderr
+)";
+
+const char* const kBuildHelp = R"(Usage: nuri build FILE.nuri -o OUT.nbc
+
+Compiles FILE.nuri to a self-contained bytecode file that `nuri run OUT.nbc` runs.
+Without -o, writes FILE.nbc next to FILE.nuri.
+)";
+
+const char* const kCheckHelp = R"(Usage: nuri check FILE.nuri
+
+Type-checks FILE.nuri and reports every error; prints nothing when the file is correct.
+)";
+
+const char* const kDisasmHelp = R"(Usage: nuri disasm FILE.nuri|FILE.nbc
+
+Prints the bytecode: globals, classes, and each function with its register types and
+one instruction a line (offset, source line, opcode, operands).
+)";
+
+const char* const kVerifyHelp = R"(Usage: nuri verify FILE.nbc
+
+Loads and verifies a bytecode file without running it. Prints `ok`, or the first
+problem found (exit status 65).
+)";
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool isHelp(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+
+int usage(const std::string& message, const char* help = nullptr) {
+  std::fflush(stdout);
+  std::cerr << "nuri: " << message << "\n";
+  if (help) std::cerr << "\n" << help;
+  else std::cerr << "Run `nuri --help` for usage.\n";
+  return kExitUsage;
+}
+
+int report(const Error& error) {
+  std::fflush(stdout);
+  std::cerr << error.render();
+  std::cerr.flush();
+  switch (error.kind) {
+  case Error::Kind::Io: return kExitNoInput;
+  case Error::Kind::Compile:
+  case Error::Kind::Load: return kExitDataError;
+  case Error::Kind::Runtime: return kExitRuntimeError;
+  case Error::Kind::Usage: return kExitUsage;
+  }
+  return kExitRuntimeError;
+}
+
+// Compiles a .nuri file or loads a .nbc file.
+Result<Program> loadProgram(const std::string& path) {
+  if (endsWith(path, ".nbc")) return loadBytecodeFile(path);
+  return compileFile(path);
+}
+
+std::string humanBytes(uint64_t bytes) {
+  char text[32];
+  if (bytes >= (1u << 20)) std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / (1 << 20));
+  else if (bytes >= 1024) std::snprintf(text, sizeof text, "%.1f KB", double(bytes) / 1024);
+  else std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
+  return text;
+}
+
+void printStats(const Stats& s) {
+  std::fprintf(stderr,
+               "-- nuri stats --\n"
+               "instructions executed  %llu\n"
+               "objects allocated      %llu (%s)\n"
+               "collections            %llu\n"
+               "heap size              %s\n"
+               "run time               %.6f s\n"
+               "jit                    off (interpreter only)\n",
+               static_cast<unsigned long long>(s.instructions),
+               static_cast<unsigned long long>(s.allocations), humanBytes(s.allocatedBytes).c_str(),
+               static_cast<unsigned long long>(s.collections), humanBytes(s.heapBytes).c_str(),
+               s.seconds);
+}
+
+int commandRun(const std::vector<std::string>& args, size_t i) {
+  RunOptions options;
+  if (i < args.size() && isHelp(args[i])) {
+    std::cout << kRunHelp;
+    return kExitOk;
+  }
+  std::string error = parseRunOptions(args, i, options);
+  if (!error.empty()) return usage(error, kRunHelp);
+  if (i >= args.size()) return usage("`run` needs a file to run", kRunHelp);
+  std::string path = args[i++];
+  std::vector<std::string> programArgs(args.begin() + long(i), args.end());
+
+  Runtime runtime;
+  Result<Program> program = loadProgram(path);
+  if (!program) return report(program.error());
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(options.config);
+  int status = kExitOk;
+  if (Status loaded = guest->load(*program); !loaded) {
+    status = report(loaded.error());
+  } else if (Result<int> result = guest->runMain(programArgs); !result) {
+    status = report(result.error());
+  } else {
+    status = *result;
+  }
+  std::fflush(stdout);
+  if (options.stats) printStats(guest->stats());
+  return status;
+}
+
+int commandBuild(const std::vector<std::string>& args, size_t i) {
+  std::string input, output;
+  for (; i < args.size(); i++) {
+    if (isHelp(args[i])) {
+      std::cout << kBuildHelp;
+      return kExitOk;
+    }
+    if (args[i] == "-o") {
+      if (i + 1 >= args.size()) return usage("-o needs an output file name", kBuildHelp);
+      output = args[++i];
+    } else if (args[i].rfind("-o", 0) == 0 && args[i].size() > 2) {
+      output = args[i].substr(2);
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return usage("unknown option `" + args[i] + "`", kBuildHelp);
+    } else if (input.empty()) {
+      input = args[i];
+    } else {
+      return usage("`build` takes one source file", kBuildHelp);
+    }
+  }
+  if (input.empty()) return usage("`build` needs a source file", kBuildHelp);
+  if (output.empty()) {
+    output = (endsWith(input, ".nuri") ? input.substr(0, input.size() - 5) : input) + ".nbc";
+  }
+  Runtime runtime;
+  Result<Program> program = compileFile(input);
+  if (!program) return report(program.error());
+  std::vector<uint8_t> bytes = program->toBytecode();
+  std::ofstream out(output, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  out.close();
+  if (!out) {
+    std::cerr << "error: cannot write " << output << "\n";
+    return kExitNoInput;
+  }
+  return kExitOk;
+}
+
+int commandSingleFile(const std::string& command, const std::vector<std::string>& args, size_t i,
+                      const char* help) {
+  if (i < args.size() && isHelp(args[i])) {
+    std::cout << help;
+    return kExitOk;
+  }
+  if (i >= args.size()) return usage("`" + command + "` needs a file", help);
+  if (i + 1 < args.size()) return usage("`" + command + "` takes one file", help);
+  const std::string& path = args[i];
+  if (!path.empty() && path[0] == '-') return usage("unknown option `" + path + "`", help);
+  Runtime runtime;
+  if (command == "check") {
+    if (endsWith(path, ".nbc")) return usage("`check` takes a .nuri source file", help);
+    Result<Program> program = compileFile(path);
+    if (!program) return report(program.error());
+    return kExitOk;
+  }
+  if (command == "verify") {
+    Result<Program> program = loadBytecodeFile(path);
+    if (!program) {
+      if (program.error().kind == Error::Kind::Load) {
+        std::cout << program.error().message << "\n";
+        return kExitDataError;
+      }
+      return report(program.error());
+    }
+    std::cout << "ok\n";
+    return kExitOk;
+  }
+  // disasm
+  Result<Program> program = loadProgram(path);
+  if (!program) return report(program.error());
+  std::cout << program->disassemble();
+  return kExitOk;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kMainHelp;
+    return kExitUsage;
+  }
+  const std::string& first = args[0];
+  if (isHelp(first) || first == "help") {
+    std::cout << kMainHelp;
+    return kExitOk;
+  }
+  if (first == "--version" || first == "-v" || first == "version") {
+    std::cout << "nuri " << version() << "\n";
+    return kExitOk;
+  }
+  if (first == "run") return commandRun(args, 1);
+  if (first == "build") return commandBuild(args, 1);
+  if (first == "check") return commandSingleFile("check", args, 1, kCheckHelp);
+  if (first == "disasm") return commandSingleFile("disasm", args, 1, kDisasmHelp);
+  if (first == "verify") return commandSingleFile("verify", args, 1, kVerifyHelp);
+  if (first == "repl") return usage("`repl` is not available yet");
+  if (!first.empty() && first[0] == '-') {
+    // `nuri --fuel=10 app.nuri` is `nuri run --fuel=10 app.nuri`.
+    return commandRun(args, 0);
+  }
+  if (endsWith(first, ".nuri") || endsWith(first, ".nbc")) return commandRun(args, 0);
+  return usage("unknown command `" + first + "`");
+}

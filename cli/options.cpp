@@ -1,0 +1,102 @@
+#include "cli/options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace nuri::cli {
+
+std::optional<uint64_t> parseSize(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) digits++;
+  if (digits == 0 || digits > 15) return std::nullopt;
+  uint64_t value = std::stoull(text.substr(0, digits));
+  std::string suffix = text.substr(digits);
+  uint64_t scale = 1;
+  if (suffix == "" || suffix == "B") scale = 1;
+  else if (suffix == "K" || suffix == "k" || suffix == "KB") scale = 1ull << 10;
+  else if (suffix == "M" || suffix == "m" || suffix == "MB") scale = 1ull << 20;
+  else if (suffix == "G" || suffix == "g" || suffix == "GB") scale = 1ull << 30;
+  else return std::nullopt;
+  if (value > (UINT64_MAX >> 30)) return std::nullopt;
+  return value * scale;
+}
+
+namespace {
+
+std::optional<uint64_t> parseCount(const std::string& text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  return std::stoull(text);
+}
+
+} // namespace
+
+std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, RunOptions& out) {
+  while (i < args.size()) {
+    const std::string& arg = args[i];
+    if (arg.size() < 2 || arg[0] != '-' || arg == "-") return "";
+    if (arg == "--") {
+      i++;
+      return "";
+    }
+    std::string name = arg, value;
+    bool hasValue = false;
+    if (size_t eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      hasValue = true;
+    }
+    auto takeValue = [&]() -> bool {
+      if (hasValue) return true;
+      if (i + 1 >= args.size()) return false;
+      value = args[++i];
+      return true;
+    };
+    if (name == "--stats") {
+      out.stats = true;
+    } else if (name == "--jit") {
+      if (!takeValue()) return "--jit needs a value: off, auto or always";
+      if (value != "off" && value != "auto" && value != "always") {
+        return "--jit must be off, auto or always, not `" + value + "`";
+      }
+      out.jit = value;
+    } else if (name == "--heap-limit") {
+      if (!takeValue()) return "--heap-limit needs a size, e.g. --heap-limit=64M";
+      auto size = parseSize(value);
+      if (!size || *size == 0) {
+        return "--heap-limit needs a size such as 64M, 512K or 1G, not `" + value + "`";
+      }
+      out.config.heapLimitBytes = *size;
+    } else if (name == "--fuel") {
+      if (!takeValue()) return "--fuel needs a number of instructions, e.g. --fuel=1000000";
+      auto n = parseCount(value);
+      if (!n || *n == 0) return "--fuel needs a positive number of instructions, not `" + value + "`";
+      out.config.fuel = *n;
+    } else if (name == "--timeout") {
+      if (!takeValue()) return "--timeout needs a number of seconds, e.g. --timeout=2.5";
+      char* end = nullptr;
+      double seconds = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end || !(seconds > 0) || !std::isfinite(seconds)) {
+        return "--timeout needs a positive number of seconds, not `" + value + "`";
+      }
+      out.config.timeoutSeconds = seconds;
+    } else if (name == "--stack-limit") {
+      if (!takeValue()) return "--stack-limit needs a number of frames, e.g. --stack-limit=5000";
+      auto n = parseCount(value);
+      if (!n || *n == 0 || *n > 10000000) {
+        return "--stack-limit needs a number of frames from 1 to 10000000, not `" + value + "`";
+      }
+      out.config.stackLimitFrames = uint32_t(*n);
+    } else {
+      return "unknown option `" + name + "` (see `nuri run --help`)";
+    }
+    i++;
+  }
+  return "";
+}
+
+} // namespace nuri::cli

@@ -1,0 +1,154 @@
+// The syntax tree built by the parser and annotated by the checker (types, resolved names).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/source.h"
+#include "compiler/token.h"
+
+namespace nuri {
+
+struct Type;
+struct VarSymbol;
+struct FunSymbol;
+struct ClassSymbol;
+struct FieldSymbol;
+
+// A type as written: `int`, `Vec`, `string[][]`.
+struct TypeSyntax {
+  SourcePos pos;
+  std::string name;
+  uint32_t arrayDepth = 0;
+};
+
+enum class ExprKind : uint8_t {
+  IntLit, FloatLit, BoolLit, NullLit, StringLit, Interpolation, Name, This, Unary, Binary,
+  Logical, Conditional, Assign, Call, Member, Index, ArrayLit, NewArray,
+  // Inserted by the checker:
+  Widen,    // int -> float
+  ToString, // any value -> string
+};
+
+// How the checker resolved a call.
+enum class CallKind : uint8_t {
+  Unresolved, Function, Method, Constructor, Native, Intrinsic
+};
+
+// Built-in operations the code generator expands inline instead of calling a native.
+enum class Intrinsic : uint8_t {
+  None, IntToFloat, ToString, ArrayCopy, ArrayLength, StringLength, IdentityString
+};
+
+// What a Name or Member expression refers to.
+enum class RefKind : uint8_t {
+  None, Local, Global, Function, Class, Field, Namespace, Constant, NativeProperty, ArrayLength
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  ExprKind kind;
+  SourcePos pos;
+  Tok op = Tok::Eof;        // Unary, Binary, Logical, Assign (Eq or a compound operator)
+  int64_t intValue = 0;     // IntLit; NewArray: number of trailing `[]`
+  double floatValue = 0;    // FloatLit
+  bool boolValue = false;   // BoolLit
+  std::string text;         // StringLit contents, Name, Member name
+  ExprPtr a, b, c;          // operands / callee / object / condition
+  std::vector<ExprPtr> args; // call arguments, array elements, interpolation parts, dimensions
+  TypeSyntax typeSyntax;    // NewArray element type
+  uint32_t depth = 1;       // nesting depth of this subtree
+
+  // Filled in by the checker.
+  const Type* type = nullptr;
+  RefKind ref = RefKind::None;
+  CallKind call = CallKind::Unresolved;
+  Intrinsic intrinsic = Intrinsic::None;
+  VarSymbol* var = nullptr;
+  FunSymbol* fun = nullptr;
+  ClassSymbol* cls = nullptr;
+  FieldSymbol* field = nullptr;
+  int native = -1;          // index into the native table
+
+  Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
+};
+
+enum class StmtKind : uint8_t {
+  Expr, Var, Block, If, While, For, Break, Continue, Return, Fun, Class
+};
+
+struct Stmt;
+using StmtPtr = std::unique_ptr<Stmt>;
+struct FunDecl;
+struct ClassDecl;
+
+struct Stmt {
+  StmtKind kind;
+  SourcePos pos;
+  ExprPtr expr;              // Expr, Var initialiser, If/While condition, For iterable, Return
+  ExprPtr rangeEnd;          // For over a range
+  bool inclusive = false;    // For: `..=`
+  std::string name;          // Var, For variable
+  bool isLet = false;        // Var
+  bool hasType = false;      // Var
+  TypeSyntax typeSyntax;     // Var
+  std::vector<StmtPtr> body; // Block
+  StmtPtr thenBranch, elseBranch, loopBody;
+  std::unique_ptr<FunDecl> fun;
+  std::unique_ptr<ClassDecl> cls;
+
+  // Filled in by the checker.
+  VarSymbol* var = nullptr;        // Var, For variable
+  VarSymbol* hiddenA = nullptr;    // For: the range end / the array / the string
+  VarSymbol* hiddenB = nullptr;    // For: the index
+  Stmt(StmtKind k, SourcePos p) : kind(k), pos(p) {}
+};
+
+struct Param {
+  SourcePos pos;
+  std::string name;
+  TypeSyntax type;
+};
+
+struct FunDecl {
+  SourcePos pos;
+  std::string name;
+  std::vector<Param> params;
+  bool hasReturnType = false;
+  TypeSyntax returnType;
+  StmtPtr body; // a Block
+  bool isPrivate = false;
+  bool isOverride = false;
+  bool isStatic = false;
+  bool isInit = false;
+  FunSymbol* symbol = nullptr;
+};
+
+struct FieldDecl {
+  SourcePos pos;
+  std::string name;
+  bool isLet = false;
+  bool isPrivate = false;
+  TypeSyntax type;
+  ExprPtr init;
+  FieldSymbol* symbol = nullptr;
+};
+
+struct ClassDecl {
+  SourcePos pos;
+  std::string name;
+  std::vector<FieldDecl> fields;
+  std::vector<std::unique_ptr<FunDecl>> methods;
+  std::unique_ptr<FunDecl> init;
+  ClassSymbol* symbol = nullptr;
+};
+
+struct ModuleAst {
+  std::vector<StmtPtr> items;
+};
+
+} // namespace nuri

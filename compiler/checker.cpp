@@ -1,0 +1,1259 @@
+#include "compiler/checker.h"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "classlib/natives.h"
+
+namespace nuri {
+namespace {
+
+// "a string", "an int": for messages such as "cannot assign a string to `x` of type int".
+std::string withArticle(const Type* t) {
+  const std::string& n = t->name;
+  if (t->tag == TypeTag::Null) return "null";
+  bool vowel = !n.empty() && std::strchr("aeiouAEIOU", n[0]) != nullptr;
+  return (vowel ? "an " : "a ") + n;
+}
+
+std::string quoted(const std::string& s) { return "`" + s + "`"; }
+
+bool isBuiltinNamespace(const std::string& name) {
+  return name == "Math" || name == "String" || name == "System";
+}
+
+class Checker {
+public:
+  Checker(CheckedModule& m, Diagnostics& d) : m_(m), diags_(d), types_(*m.types) {}
+
+  void run() {
+    declareClasses();
+    declareFunctions();
+    declareClassMembers();
+    checkTopLevel();
+    for (ClassSymbol* cls : m_.classes) checkClassBodies(cls);
+    for (FunSymbol* fn : topFunctions_) checkFunctionBody(fn);
+    m_.functions = topFunctions_;
+    for (ClassSymbol* cls : m_.classes) {
+      m_.functions.push_back(cls->init);
+      for (FunSymbol* method : cls->methods) m_.functions.push_back(method);
+    }
+    for (size_t i = 0; i < m_.functions.size(); i++) m_.functions[i]->index = uint32_t(i);
+  }
+
+private:
+  CheckedModule& m_;
+  Diagnostics& diags_;
+  TypeTable& types_;
+
+  std::unordered_map<std::string, ClassSymbol*> classes_;
+  std::unordered_map<std::string, FunSymbol*> functions_;
+  std::unordered_map<std::string, VarSymbol*> globals_;
+  std::unordered_map<std::string, SourcePos> topNames_; // for duplicate detection
+  std::vector<FunSymbol*> topFunctions_;
+
+  // The function being checked.
+  FunSymbol* fn_ = nullptr;
+  ClassSymbol* cls_ = nullptr;
+  bool topLevel_ = false; // checking the module initialiser
+  int loopDepth_ = 0;
+  std::vector<std::unordered_map<std::string, VarSymbol*>> scopes_;
+
+  void error(SourcePos pos, std::string message) { diags_.error(pos, std::move(message)); }
+
+  // ---- Declarations ----
+
+  bool claimTopName(const std::string& name, SourcePos pos, const char* what) {
+    auto [it, fresh] = topNames_.emplace(name, pos);
+    if (!fresh) {
+      error(pos, std::string(what) + " " + quoted(name) + " is already declared at line " +
+                     std::to_string(it->second.line));
+      return false;
+    }
+    if (name == "print" || name == "println" || name == "StringBuilder" ||
+        isBuiltinNamespace(name) || name == "string" || name == "int" || name == "float" ||
+        name == "bool" || name == "void") {
+      error(pos, quoted(name) + " is a built-in name and cannot be redeclared");
+      return false;
+    }
+    return true;
+  }
+
+  void declareClasses() {
+    for (auto& item : m_.ast.items) {
+      if (item->kind != StmtKind::Class) continue;
+      ClassDecl& decl = *item->cls;
+      auto* cls = types_.make<ClassSymbol>();
+      cls->name = decl.name;
+      cls->pos = decl.pos;
+      cls->decl = &decl;
+      decl.symbol = cls;
+      types_.classType(cls);
+      if (claimTopName(decl.name, decl.pos, "class")) {
+        classes_[decl.name] = cls;
+      }
+      cls->index = uint32_t(m_.classes.size());
+      m_.classes.push_back(cls);
+    }
+  }
+
+  const Type* resolveType(const TypeSyntax& syntax, bool allowVoid = false) {
+    const Type* t = nullptr;
+    const std::string& n = syntax.name;
+    if (n == "int") t = types_.intType();
+    else if (n == "float") t = types_.floatType();
+    else if (n == "bool") t = types_.boolType();
+    else if (n == "string") t = types_.string();
+    else if (n == "StringBuilder") t = types_.stringBuilder();
+    else if (n == "void") t = types_.voidType();
+    else if (auto it = classes_.find(n); it != classes_.end()) t = it->second->type;
+    else {
+      std::string hint;
+      if (n == "String") hint = " (did you mean `string`?)";
+      else if (n == "Int" || n == "Long") hint = " (did you mean `int`?)";
+      else if (n == "Double" || n == "Float") hint = " (did you mean `float`?)";
+      else if (n == "Boolean") hint = " (did you mean `bool`?)";
+      error(syntax.pos, "unknown type " + quoted(n) + hint);
+      return types_.error();
+    }
+    if (t->tag == TypeTag::Void && (syntax.arrayDepth > 0 || !allowVoid)) {
+      error(syntax.pos, "`void` can only be used as a return type");
+      return types_.error();
+    }
+    for (uint32_t i = 0; i < syntax.arrayDepth; i++) t = types_.arrayOf(t);
+    return t;
+  }
+
+  FunSymbol* makeFunction(FunDecl& decl, ClassSymbol* owner) {
+    auto* fn = types_.make<FunSymbol>();
+    fn->name = decl.name;
+    fn->traceName = owner ? owner->name + "." + decl.name : decl.name;
+    fn->pos = decl.pos;
+    fn->decl = &decl;
+    fn->owner = owner;
+    fn->isPrivate = decl.isPrivate;
+    fn->isInit = decl.isInit;
+    decl.symbol = fn;
+    std::unordered_map<std::string, SourcePos> seen;
+    for (Param& p : decl.params) {
+      auto* v = types_.make<VarSymbol>();
+      v->name = p.name;
+      v->pos = p.pos;
+      v->type = resolveType(p.type);
+      if (!seen.emplace(p.name, p.pos).second) {
+        error(p.pos, "parameter " + quoted(p.name) + " is declared twice");
+      }
+      fn->params.push_back(v);
+    }
+    fn->returnType = decl.hasReturnType ? resolveType(decl.returnType, true) : types_.voidType();
+    if (decl.isInit && decl.hasReturnType) error(decl.pos, "`init` cannot declare a return type");
+    if (owner) {
+      fn->thisVar = types_.make<VarSymbol>();
+      fn->thisVar->name = "this";
+      fn->thisVar->type = owner->type;
+      fn->thisVar->isLet = true;
+    }
+    return fn;
+  }
+
+  void declareFunctions() {
+    for (auto& item : m_.ast.items) {
+      if (item->kind != StmtKind::Fun) continue;
+      FunDecl& decl = *item->fun;
+      FunSymbol* fn = makeFunction(decl, nullptr);
+      if (claimTopName(decl.name, decl.pos, "function")) functions_[decl.name] = fn;
+      topFunctions_.push_back(fn);
+      if (decl.name == "main") {
+        m_.main = fn;
+        bool paramsOk = fn->params.empty() ||
+                        (fn->params.size() == 1 &&
+                         fn->params[0]->type == types_.arrayOf(types_.string()));
+        bool resultOk = fn->returnType->tag == TypeTag::Void ||
+                        fn->returnType->tag == TypeTag::Int ||
+                        fn->returnType->tag == TypeTag::Error;
+        if (!paramsOk || !resultOk) {
+          error(decl.pos, "`main` must be declared as `fun main()` or `fun main(args: string[])`,"
+                          " returning nothing or an int");
+        }
+      }
+    }
+  }
+
+  void declareClassMembers() {
+    for (ClassSymbol* cls : m_.classes) {
+      ClassDecl& decl = *cls->decl;
+      std::unordered_map<std::string, SourcePos> names;
+      for (FieldDecl& f : decl.fields) {
+        auto* field = types_.make<FieldSymbol>();
+        field->name = f.name;
+        field->pos = f.pos;
+        field->type = resolveType(f.type);
+        field->isLet = f.isLet;
+        field->isPrivate = f.isPrivate;
+        field->owner = cls;
+        field->decl = &f;
+        field->index = uint32_t(cls->fields.size());
+        f.symbol = field;
+        if (!names.emplace(f.name, f.pos).second) {
+          error(f.pos, "class " + quoted(cls->name) + " already has a member named " +
+                           quoted(f.name));
+          continue;
+        }
+        cls->fields.push_back(field);
+        cls->fieldsByName[f.name] = field;
+      }
+      for (auto& m : decl.methods) {
+        FunSymbol* method = makeFunction(*m, cls);
+        if (m->isOverride) {
+          error(m->pos, "method " + quoted(m->name) + " is marked `override` but class " +
+                            quoted(cls->name) + " has no superclass");
+        }
+        if (!names.emplace(m->name, m->pos).second) {
+          error(m->pos, "class " + quoted(cls->name) + " already has a member named " +
+                            quoted(m->name));
+          continue;
+        }
+        if (m->name == "toString" &&
+            (!method->params.empty() || method->returnType != types_.string())) {
+          error(m->pos, "`toString` must be declared as `fun toString(): string`");
+        }
+        method->vtableSlot = uint32_t(cls->methods.size());
+        cls->methods.push_back(method);
+        cls->methodsByName[m->name] = method;
+      }
+      if (decl.init) {
+        cls->init = makeFunction(*decl.init, cls);
+      } else {
+        cls->init = types_.make<FunSymbol>();
+        cls->init->name = "init";
+        cls->init->pos = cls->pos;
+        cls->init->owner = cls;
+        cls->init->isInit = true;
+        cls->init->returnType = types_.voidType();
+        cls->init->thisVar = types_.make<VarSymbol>();
+        cls->init->thisVar->name = "this";
+        cls->init->thisVar->type = cls->type;
+        cls->init->thisVar->isLet = true;
+      }
+      cls->init->traceName = cls->name + ".init";
+    }
+  }
+
+  // ---- Scopes ----
+
+  void pushScope() { scopes_.emplace_back(); }
+  void popScope() { scopes_.pop_back(); }
+
+  VarSymbol* declareLocal(const std::string& name, const Type* type, SourcePos pos, bool isLet) {
+    auto& scope = scopes_.back();
+    if (auto it = scope.find(name); it != scope.end()) {
+      error(pos, quoted(name) + " is already declared in this scope (at line " +
+                     std::to_string(it->second->pos.line) + ")");
+    }
+    auto* v = types_.make<VarSymbol>();
+    v->name = name;
+    v->type = type;
+    v->pos = pos;
+    v->isLet = isLet;
+    scope[name] = v;
+    return v;
+  }
+
+  VarSymbol* lookupLocal(const std::string& name) {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (auto found = it->find(name); found != it->end()) return found->second;
+    }
+    return nullptr;
+  }
+
+  // ---- Bodies ----
+
+  void checkTopLevel() {
+    topLevel_ = true;
+    pushScope(); // locals of the module initialiser that are not globals (none at this level)
+    for (auto& item : m_.ast.items) {
+      if (item->kind == StmtKind::Fun || item->kind == StmtKind::Class) continue;
+      m_.topLevel.push_back(item.get());
+      if (item->kind == StmtKind::Var) {
+        checkGlobalDecl(*item);
+      } else {
+        checkStmt(*item);
+      }
+    }
+    popScope();
+    topLevel_ = false;
+  }
+
+  void checkGlobalDecl(Stmt& s) {
+    const Type* declared = s.hasType ? resolveType(s.typeSyntax) : nullptr;
+    const Type* t = declared;
+    if (s.expr) {
+      const Type* init = declared ? checkExpecting(s.expr, declared) : checkExpr(s.expr);
+      if (declared) coerce(s.expr, declared, "`" + s.name + "`");
+      else t = inferredType(s.expr, init, s.name);
+    } else if (s.isLet) {
+      error(s.pos, "`let " + s.name + "` needs a value; use `var` for a variable assigned later");
+    }
+    auto* v = types_.make<VarSymbol>();
+    v->name = s.name;
+    v->type = t ? t : types_.error();
+    v->pos = s.pos;
+    v->isLet = s.isLet;
+    v->isGlobal = true;
+    v->index = uint32_t(m_.globals.size());
+    s.var = v;
+    if (claimTopName(s.name, s.pos, "variable")) globals_[s.name] = v;
+    m_.globals.push_back(v);
+  }
+
+  const Type* inferredType(ExprPtr& init, const Type* t, const std::string& name) {
+    if (t->tag == TypeTag::Null) {
+      error(init->pos, "cannot infer the type of " + quoted(name) + " from `null`; write its "
+                       "type, e.g. `var " + name + ": Vec = null`");
+      return types_.error();
+    }
+    if (t->tag == TypeTag::Void) {
+      error(init->pos, "cannot use the result of a function that returns nothing as a value");
+      return types_.error();
+    }
+    return t;
+  }
+
+  void checkClassBodies(ClassSymbol* cls) {
+    cls_ = cls;
+    // Field initialisers run at the start of init, with `this` available.
+    fn_ = cls->init;
+    pushScope();
+    for (FieldSymbol* f : cls->fields) {
+      if (f->decl->init) {
+        checkExpecting(f->decl->init, f->type);
+        coerce(f->decl->init, f->type, "field " + quoted(f->name));
+      }
+    }
+    popScope();
+    if (cls->init->decl) checkFunctionBody(cls->init);
+    for (FunSymbol* method : cls->methods) checkFunctionBody(method);
+    cls_ = nullptr;
+    fn_ = nullptr;
+  }
+
+  void checkFunctionBody(FunSymbol* fn) {
+    fn_ = fn;
+    cls_ = fn->owner;
+    loopDepth_ = 0;
+    pushScope();
+    for (VarSymbol* p : fn->params) {
+      auto& scope = scopes_.back();
+      scope[p->name] = p;
+    }
+    Stmt& body = *fn->decl->body;
+    pushScope();
+    for (auto& s : body.body) checkStmt(*s);
+    popScope();
+    popScope();
+    if (fn->returnType->tag != TypeTag::Void && fn->returnType->tag != TypeTag::Error &&
+        !alwaysReturns(body)) {
+      error(fn->pos, "function " + quoted(fn->name) + " must return " +
+                         withArticle(fn->returnType) + " on every path");
+    }
+    fn_ = nullptr;
+  }
+
+  static bool containsBreak(const Stmt& s) {
+    switch (s.kind) {
+    case StmtKind::Break: return true;
+    case StmtKind::Block:
+      return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return containsBreak(*c); });
+    case StmtKind::If:
+      return containsBreak(*s.thenBranch) || (s.elseBranch && containsBreak(*s.elseBranch));
+    default: return false; // a nested loop's break ends that loop
+    }
+  }
+
+  static bool alwaysReturns(const Stmt& s) {
+    switch (s.kind) {
+    case StmtKind::Return: return true;
+    case StmtKind::Block:
+      return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return alwaysReturns(*c); });
+    case StmtKind::If:
+      return s.elseBranch && alwaysReturns(*s.thenBranch) && alwaysReturns(*s.elseBranch);
+    case StmtKind::While:
+      return s.expr->kind == ExprKind::BoolLit && s.expr->boolValue && !containsBreak(*s.loopBody);
+    default: return false;
+    }
+  }
+
+  void checkBlock(Stmt& block) {
+    pushScope();
+    for (auto& s : block.body) checkStmt(*s);
+    popScope();
+  }
+
+  void checkCondition(ExprPtr& e, const char* what) {
+    const Type* t = checkExpr(e);
+    if (t->tag != TypeTag::Bool && t->tag != TypeTag::Error) {
+      error(e->pos, std::string("the condition of ") + what + " must be a bool, not " +
+                        withArticle(t));
+    }
+  }
+
+  void checkStmt(Stmt& s) {
+    switch (s.kind) {
+    case StmtKind::Expr: {
+      const Type* t = checkExpr(s.expr);
+      (void)t;
+      ExprKind k = s.expr->kind;
+      if (k != ExprKind::Call && k != ExprKind::Assign && t->tag != TypeTag::Error) {
+        error(s.expr->pos, "this expression does nothing; use its value or remove it");
+      }
+      return;
+    }
+    case StmtKind::Var: {
+      const Type* declared = s.hasType ? resolveType(s.typeSyntax) : nullptr;
+      const Type* t = declared;
+      if (s.expr) {
+        const Type* init = declared ? checkExpecting(s.expr, declared) : checkExpr(s.expr);
+        if (declared) coerce(s.expr, declared, quoted(s.name));
+        else t = inferredType(s.expr, init, s.name);
+      } else if (s.isLet) {
+        error(s.pos, "`let " + s.name + "` needs a value; use `var` for a variable assigned "
+                     "later");
+      }
+      s.var = declareLocal(s.name, t ? t : types_.error(), s.pos, s.isLet);
+      return;
+    }
+    case StmtKind::Block: checkBlock(s); return;
+    case StmtKind::If:
+      checkCondition(s.expr, "`if`");
+      checkBlock(*s.thenBranch);
+      if (s.elseBranch) {
+        if (s.elseBranch->kind == StmtKind::If) checkStmt(*s.elseBranch);
+        else checkBlock(*s.elseBranch);
+      }
+      return;
+    case StmtKind::While:
+      checkCondition(s.expr, "`while`");
+      loopDepth_++;
+      checkBlock(*s.loopBody);
+      loopDepth_--;
+      return;
+    case StmtKind::For: checkFor(s); return;
+    case StmtKind::Break:
+    case StmtKind::Continue:
+      if (loopDepth_ == 0) {
+        error(s.pos, std::string("`") + (s.kind == StmtKind::Break ? "break" : "continue") +
+                         "` can only be used inside a loop");
+      }
+      return;
+    case StmtKind::Return: checkReturn(s); return;
+    case StmtKind::Fun:
+    case StmtKind::Class:
+      return; // reported by the parser when nested
+    }
+  }
+
+  void checkReturn(Stmt& s) {
+    if (topLevel_ && !fn_) {
+      error(s.pos, "`return` can only be used inside a function");
+      if (s.expr) checkExpr(s.expr);
+      return;
+    }
+    const Type* expected = fn_->returnType;
+    if (!s.expr) {
+      if (expected->tag != TypeTag::Void && expected->tag != TypeTag::Error) {
+        error(s.pos, "function " + quoted(fn_->name) + " must return " + withArticle(expected));
+      }
+      return;
+    }
+    const Type* t = checkExpecting(s.expr, expected);
+    if (expected->tag == TypeTag::Void) {
+      if (t->tag != TypeTag::Error) {
+        error(s.expr->pos, fn_->isInit ? std::string("`init` cannot return a value")
+                                       : "function " + quoted(fn_->name) +
+                                             " returns nothing, so `return` cannot have a value"
+                                             " (declare a return type, e.g. `: " +
+                                             t->name + "`)");
+      }
+      return;
+    }
+    coerce(s.expr, expected, "the result of " + quoted(fn_->name));
+  }
+
+  void checkFor(Stmt& s) {
+    pushScope();
+    const Type* t = checkExpr(s.expr);
+    const Type* varType = types_.error();
+    if (s.rangeEnd) {
+      const Type* endType = checkExpr(s.rangeEnd);
+      if (t->tag != TypeTag::Int && t->tag != TypeTag::Error) {
+        error(s.expr->pos, "a range must start with an int, not " + withArticle(t));
+      }
+      if (endType->tag != TypeTag::Int && endType->tag != TypeTag::Error) {
+        error(s.rangeEnd->pos, "a range must end with an int, not " + withArticle(endType));
+      }
+      varType = types_.intType();
+      s.hiddenA = declareLocal(" end", types_.intType(), s.pos, true);
+    } else if (t->tag == TypeTag::Array) {
+      varType = t->element;
+      s.hiddenA = declareLocal(" array", t, s.pos, true);
+      s.hiddenB = declareLocal(" index", types_.intType(), s.pos, true);
+    } else if (t->tag == TypeTag::String) {
+      varType = types_.string();
+      s.hiddenA = declareLocal(" string", t, s.pos, true);
+      s.hiddenB = declareLocal(" index", types_.intType(), s.pos, true);
+    } else if (t->tag != TypeTag::Error) {
+      error(s.expr->pos, "cannot iterate over " + withArticle(t) +
+                             "; `for` works on ranges (`0..n`), arrays and strings");
+    }
+    pushScope();
+    s.var = declareLocal(s.name, varType, s.pos, true);
+    s.var->isLoopVariable = true;
+    loopDepth_++;
+    checkBlock(*s.loopBody);
+    loopDepth_--;
+    popScope();
+    popScope();
+  }
+
+  // ---- Conversions ----
+
+  // Checks that `e` (already checked) can be stored where `target` is expected, inserting an
+  // int -> float widening when needed.
+  bool coerce(ExprPtr& e, const Type* target, const std::string& what) {
+    const Type* t = e->type;
+    if (sameOrNull(target, t)) return true;
+    if (target->tag == TypeTag::Float && t->tag == TypeTag::Int) {
+      wrap(e, ExprKind::Widen, types_.floatType());
+      return true;
+    }
+    if (t->tag == TypeTag::Void) {
+      error(e->pos, "cannot use the result of a function that returns nothing as a value");
+      return false;
+    }
+    std::string hint;
+    if (target->tag == TypeTag::Int && t->tag == TypeTag::Float) {
+      hint = " (convert explicitly with `.toInt()`)";
+    }
+    error(e->pos, "cannot assign " + withArticle(t) + " to " + what + " of type " + target->name +
+                      hint);
+    return false;
+  }
+
+  void wrap(ExprPtr& e, ExprKind kind, const Type* type) {
+    auto w = std::make_unique<Expr>(kind, e->pos);
+    w->a = std::move(e);
+    w->type = type;
+    w->depth = w->a->depth + 1;
+    e = std::move(w);
+  }
+
+  // Wraps `e` so it yields a string (for `+` and interpolation).
+  void toStringConversion(ExprPtr& e) {
+    const Type* t = e->type;
+    if (t->tag == TypeTag::String || t->tag == TypeTag::Error) return;
+    if (t->tag == TypeTag::Void) {
+      error(e->pos, "cannot use the result of a function that returns nothing as a value");
+      return;
+    }
+    wrap(e, ExprKind::ToString, types_.string());
+  }
+
+  // ---- Expressions ----
+
+  const Type* set(Expr& e, const Type* t) {
+    e.type = t;
+    return t;
+  }
+
+  const Type* checkExpr(ExprPtr& ep) {
+    Expr& e = *ep;
+    switch (e.kind) {
+    case ExprKind::IntLit: return set(e, types_.intType());
+    case ExprKind::FloatLit: return set(e, types_.floatType());
+    case ExprKind::BoolLit: return set(e, types_.boolType());
+    case ExprKind::NullLit: return set(e, types_.null());
+    case ExprKind::StringLit: return set(e, types_.string());
+    case ExprKind::Interpolation:
+      for (auto& part : e.args) {
+        checkExpr(part);
+        toStringConversion(part);
+      }
+      return set(e, types_.string());
+    case ExprKind::Name: return checkName(e);
+    case ExprKind::This:
+      if (!cls_ || !fn_) {
+        error(e.pos, "`this` can only be used inside a class");
+        return set(e, types_.error());
+      }
+      e.var = fn_->thisVar;
+      e.ref = RefKind::Local;
+      return set(e, cls_->type);
+    case ExprKind::Unary: return checkUnary(e);
+    case ExprKind::Binary: return checkBinary(ep);
+    case ExprKind::Logical: {
+      const Type* a = checkExpr(e.a);
+      const Type* b = checkExpr(e.b);
+      const char* op = e.op == Tok::AmpAmp ? "&&" : "||";
+      for (auto* side : {&e.a, &e.b}) {
+        const Type* t = side == &e.a ? a : b;
+        if (t->tag != TypeTag::Bool && t->tag != TypeTag::Error) {
+          error((*side)->pos, std::string("`") + op + "` needs bool operands, not " +
+                                  withArticle(t));
+        }
+      }
+      return set(e, types_.boolType());
+    }
+    case ExprKind::Conditional: return checkConditional(e);
+    case ExprKind::Assign: return checkAssign(e);
+    case ExprKind::Call: return checkCall(e);
+    case ExprKind::Member: return checkMember(e);
+    case ExprKind::Index: {
+      const Type* a = checkExpr(e.a);
+      const Type* i = checkExpr(e.b);
+      if (i->tag != TypeTag::Int && i->tag != TypeTag::Error) {
+        error(e.b->pos, "an index must be an int, not " + withArticle(i));
+      }
+      if (a->tag == TypeTag::Array) return set(e, a->element);
+      if (a->tag == TypeTag::String) {
+        error(e.pos, "strings cannot be indexed with `[]`; use `s.charAt(i)` or "
+                     "`s.codePointAt(i)`");
+      } else if (a->tag != TypeTag::Error) {
+        error(e.pos, "cannot index " + withArticle(a) + "; only arrays support `[]`");
+      }
+      return set(e, types_.error());
+    }
+    case ExprKind::ArrayLit: return checkArrayLiteral(e);
+    case ExprKind::NewArray: return checkNewArray(e);
+    case ExprKind::Widen:
+    case ExprKind::ToString:
+      return e.type;
+    }
+    return set(e, types_.error());
+  }
+
+  const Type* checkName(Expr& e) {
+    if (VarSymbol* v = lookupLocal(e.text)) {
+      e.var = v;
+      e.ref = RefKind::Local;
+      return set(e, v->type);
+    }
+    if (cls_ && fn_) {
+      if (auto it = cls_->fieldsByName.find(e.text); it != cls_->fieldsByName.end()) {
+        e.field = it->second;
+        e.ref = RefKind::Field;
+        return set(e, e.field->type);
+      }
+      if (cls_->methodsByName.count(e.text)) {
+        error(e.pos, "method " + quoted(e.text) + " must be called, e.g. `" + e.text + "()`");
+        return set(e, types_.error());
+      }
+    }
+    if (auto it = globals_.find(e.text); it != globals_.end()) {
+      e.var = it->second;
+      e.ref = RefKind::Global;
+      return set(e, e.var->type);
+    }
+    if (functions_.count(e.text)) {
+      error(e.pos, "function " + quoted(e.text) + " must be called, e.g. `" + e.text + "()`");
+      return set(e, types_.error());
+    }
+    if (classes_.count(e.text)) {
+      error(e.pos, "class " + quoted(e.text) + " cannot be used as a value; construct an object "
+                   "with `" + e.text + "(...)`");
+      return set(e, types_.error());
+    }
+    if (isBuiltinNamespace(e.text)) {
+      error(e.pos, quoted(e.text) + " is a namespace; use one of its members, e.g. `Math.sqrt`");
+      return set(e, types_.error());
+    }
+    if (topNames_.count(e.text)) {
+      error(e.pos, quoted(e.text) + " is used before its declaration");
+      return set(e, types_.error());
+    }
+    error(e.pos, "unknown name " + quoted(e.text));
+    return set(e, types_.error());
+  }
+
+  const Type* checkUnary(Expr& e) {
+    const Type* t = checkExpr(e.a);
+    if (t->tag == TypeTag::Error) return set(e, t);
+    switch (e.op) {
+    case Tok::Minus:
+      if (t->isNumeric()) return set(e, t);
+      error(e.pos, "unary `-` needs an int or a float, not " + withArticle(t));
+      break;
+    case Tok::Bang:
+      if (t->tag == TypeTag::Bool) return set(e, t);
+      error(e.pos, "`!` needs a bool, not " + withArticle(t));
+      break;
+    case Tok::Tilde:
+      if (t->tag == TypeTag::Int) return set(e, t);
+      error(e.pos, "`~` needs an int, not " + withArticle(t));
+      break;
+    default: break;
+    }
+    return set(e, types_.error());
+  }
+
+  // Types `a op b` for arithmetic, bitwise and comparison operators; used by Binary and by
+  // compound assignment. Inserts conversions into a and b.
+  const Type* binaryResult(Tok op, ExprPtr& a, ExprPtr& b, SourcePos pos) {
+    const Type* ta = a->type;
+    const Type* tb = b->type;
+    if (ta->tag == TypeTag::Error || tb->tag == TypeTag::Error) return types_.error();
+    auto opText = std::string("`") + tokenText(op) + "`";
+    auto mismatch = [&] {
+      error(pos, "cannot apply " + opText + " to " + withArticle(ta) + " and " + withArticle(tb));
+      return types_.error();
+    };
+    auto numericResult = [&]() -> const Type* {
+      if (ta->tag == TypeTag::Int && tb->tag == TypeTag::Int) return types_.intType();
+      if (!ta->isNumeric() || !tb->isNumeric()) return nullptr;
+      if (ta->tag == TypeTag::Int) wrap(a, ExprKind::Widen, types_.floatType());
+      if (tb->tag == TypeTag::Int) wrap(b, ExprKind::Widen, types_.floatType());
+      return types_.floatType();
+    };
+    switch (op) {
+    case Tok::Plus:
+      if (ta->tag == TypeTag::String || tb->tag == TypeTag::String) {
+        if (ta->tag == TypeTag::Void || tb->tag == TypeTag::Void) return mismatch();
+        toStringConversion(a);
+        toStringConversion(b);
+        return types_.string();
+      }
+      [[fallthrough]];
+    case Tok::Minus: case Tok::Star: case Tok::Slash: case Tok::Percent:
+      if (const Type* r = numericResult()) return r;
+      return mismatch();
+    case Tok::Amp: case Tok::Pipe: case Tok::Caret: case Tok::Shl: case Tok::Shr: case Tok::Ushr:
+      if (ta->tag == TypeTag::Int && tb->tag == TypeTag::Int) return types_.intType();
+      if (op == Tok::Amp || op == Tok::Pipe || op == Tok::Caret) {
+        if (ta->tag == TypeTag::Bool && tb->tag == TypeTag::Bool) {
+          error(pos, opText + " works on ints; for bools use `" +
+                         (op == Tok::Amp ? "&&" : op == Tok::Pipe ? "||" : "!=") + "`");
+          return types_.error();
+        }
+      }
+      return mismatch();
+    case Tok::Less: case Tok::LessEq: case Tok::Greater: case Tok::GreaterEq:
+      if (ta->tag == TypeTag::String && tb->tag == TypeTag::String) return types_.boolType();
+      if (numericResult()) return types_.boolType();
+      return mismatch();
+    case Tok::EqEq: case Tok::BangEq:
+      if (ta == tb) {
+        if (ta->tag == TypeTag::Void) return mismatch();
+        return types_.boolType();
+      }
+      if (numericResult()) return types_.boolType();
+      if ((ta->tag == TypeTag::Null && tb->isReference()) ||
+          (tb->tag == TypeTag::Null && ta->isReference())) {
+        return types_.boolType();
+      }
+      error(pos, "cannot compare " + withArticle(ta) + " with " + withArticle(tb));
+      return types_.error();
+    default:
+      return mismatch();
+    }
+  }
+
+  const Type* checkBinary(ExprPtr& ep) {
+    Expr& e = *ep;
+    checkExpr(e.a);
+    checkExpr(e.b);
+    return set(e, binaryResult(e.op, e.a, e.b, e.pos));
+  }
+
+  const Type* checkConditional(Expr& e) {
+    checkCondition(e.a, "`?:`");
+    const Type* tb = checkExpr(e.b);
+    const Type* tc = checkExpr(e.c);
+    if (tb->tag == TypeTag::Error || tc->tag == TypeTag::Error) return set(e, types_.error());
+    if (tb == tc) return set(e, tb);
+    if (tb->isNumeric() && tc->isNumeric()) {
+      if (tb->tag == TypeTag::Int) wrap(e.b, ExprKind::Widen, types_.floatType());
+      if (tc->tag == TypeTag::Int) wrap(e.c, ExprKind::Widen, types_.floatType());
+      return set(e, types_.floatType());
+    }
+    if (tb->tag == TypeTag::Null && tc->isReference()) return set(e, tc);
+    if (tc->tag == TypeTag::Null && tb->isReference()) return set(e, tb);
+    error(e.pos, "the two branches of `?:` have different types: " + tb->name + " and " +
+                     tc->name);
+    return set(e, types_.error());
+  }
+
+  static Tok compoundBase(Tok op) {
+    switch (op) {
+    case Tok::PlusEq: return Tok::Plus;
+    case Tok::MinusEq: return Tok::Minus;
+    case Tok::StarEq: return Tok::Star;
+    case Tok::SlashEq: return Tok::Slash;
+    case Tok::PercentEq: return Tok::Percent;
+    case Tok::AmpEq: return Tok::Amp;
+    case Tok::PipeEq: return Tok::Pipe;
+    case Tok::CaretEq: return Tok::Caret;
+    case Tok::ShlEq: return Tok::Shl;
+    case Tok::ShrEq: return Tok::Shr;
+    default: return Tok::Eof;
+    }
+  }
+
+  const Type* checkAssign(Expr& e) {
+    Expr& target = *e.a;
+    std::string what;
+    if (target.kind == ExprKind::Name) {
+      checkExpr(e.a);
+      if (target.ref == RefKind::Local || target.ref == RefKind::Global) {
+        if (target.var->isLoopVariable) {
+          error(target.pos, "cannot assign to loop variable " + quoted(target.text));
+        } else if (target.var->isLet) {
+          error(target.pos, "cannot assign to " + quoted(target.text) +
+                                " because it is declared with `let`; declare it with `var` to "
+                                "allow changes");
+        }
+        what = quoted(target.text);
+      } else if (target.ref == RefKind::Field) {
+        checkFieldWrite(target, target.field);
+        what = "field " + quoted(target.text);
+      }
+    } else if (target.kind == ExprKind::Member) {
+      checkExpr(e.a);
+      if (target.ref == RefKind::Field) {
+        checkFieldWrite(target, target.field);
+        what = "field " + quoted(target.text);
+      } else if (target.type->tag != TypeTag::Error) {
+        error(target.pos, "cannot assign to " + quoted(target.text));
+        target.type = types_.error();
+      }
+    } else if (target.kind == ExprKind::Index) {
+      checkExpr(e.a);
+      what = "an element";
+    } else if (target.kind == ExprKind::This) {
+      error(target.pos, "cannot assign to `this`");
+      checkExpr(e.b);
+      return set(e, types_.error());
+    } else {
+      error(target.pos, "the left side of an assignment must be a variable, a field or an "
+                        "array element");
+      checkExpr(e.a);
+      checkExpr(e.b);
+      return set(e, types_.error());
+    }
+    const Type* tt = target.type;
+    checkExpecting(e.b, tt);
+    if (tt->tag == TypeTag::Error) return set(e, types_.voidType());
+    if (e.op == Tok::Eq) {
+      coerce(e.b, tt, what);
+    } else {
+      // `x op= v` is `x = x op v` with x evaluated once: check `x op v` with a stand-in for x.
+      ExprPtr standIn = std::make_unique<Expr>(ExprKind::Name, target.pos);
+      standIn->type = tt;
+      const Type* r = binaryResult(compoundBase(e.op), standIn, e.b, e.pos);
+      if (standIn->kind == ExprKind::Widen || standIn->kind == ExprKind::ToString) {
+        // The stored value changes type (int x += 1.5): not allowed.
+        if (!sameOrNull(tt, r) && r->tag != TypeTag::Error) {
+          error(e.pos, "cannot assign " + withArticle(r) + " to " + what + " of type " +
+                           tt->name);
+        }
+      } else if (r->tag != TypeTag::Error && !sameOrNull(tt, r)) {
+        error(e.pos, "cannot assign " + withArticle(r) + " to " + what + " of type " + tt->name);
+      }
+    }
+    return set(e, types_.voidType());
+  }
+
+  void checkFieldWrite(Expr& target, FieldSymbol* field) {
+    if (!field->isLet) return;
+    bool inOwnInit = fn_ && fn_->isInit && fn_->owner == field->owner &&
+                     (target.kind == ExprKind::Name ||
+                      (target.a && target.a->kind == ExprKind::This));
+    if (!inOwnInit) {
+      error(target.pos, "cannot assign to field " + quoted(field->name) +
+                            " because it is declared with `let`; it can only be set in `init`");
+    }
+  }
+
+  const Type* checkArrayLiteral(Expr& e) {
+    if (e.args.empty()) {
+      error(e.pos, "cannot infer the type of an empty array literal `[]`; declare the variable's "
+                   "type, e.g. `let xs: int[] = []`");
+      return set(e, types_.error());
+    }
+    const Type* common = nullptr;
+    bool anyFloat = false, allNumeric = true, anyNull = false;
+    for (auto& arg : e.args) {
+      const Type* t = checkExpr(arg);
+      if (t->tag == TypeTag::Error) return set(e, types_.error());
+      if (t->tag == TypeTag::Null) {
+        anyNull = true;
+        continue;
+      }
+      anyFloat |= t->tag == TypeTag::Float;
+      allNumeric &= t->isNumeric();
+      if (!common) common = t;
+    }
+    if (!common) {
+      error(e.pos, "cannot infer the element type of an array of only `null`s");
+      return set(e, types_.error());
+    }
+    if (allNumeric && anyFloat && !anyNull) common = types_.floatType();
+    for (auto& arg : e.args) {
+      if (!coerce(arg, common, "an element of " + common->name + "[]")) {
+        return set(e, types_.error());
+      }
+    }
+    return set(e, types_.arrayOf(common));
+  }
+
+  // Checks `e` where a value of type `expected` is wanted: an empty `[]` takes that type.
+  const Type* checkExpecting(ExprPtr& e, const Type* expected) {
+    if (e->kind == ExprKind::ArrayLit && e->args.empty() && expected->tag == TypeTag::Array) {
+      return set(*e, expected);
+    }
+    return checkExpr(e);
+  }
+
+  const Type* checkNewArray(Expr& e) {
+    const Type* element = resolveType(e.typeSyntax);
+    for (auto& dim : e.args) {
+      const Type* t = checkExpr(dim);
+      if (t->tag != TypeTag::Int && t->tag != TypeTag::Error) {
+        error(dim->pos, "an array length must be an int, not " + withArticle(t));
+      }
+    }
+    if (e.args.empty()) {
+      error(e.pos, "`new` needs an array length, e.g. `new " + e.typeSyntax.name + "[10]`");
+      return set(e, types_.error());
+    }
+    if (element->tag == TypeTag::Error) return set(e, element);
+    const Type* t = element;
+    for (size_t i = 0; i < e.args.size() + size_t(e.intValue); i++) t = types_.arrayOf(t);
+    return set(e, t);
+  }
+
+  // ---- Members and calls ----
+
+  const NativeInfo* findNativeMember(const char* receiver, const std::string& member,
+                                     NativeKind kind, int* index) {
+    for (uint32_t i = 0; i < nativeCount(); i++) {
+      const NativeInfo& n = nativeInfo(i);
+      if (std::strcmp(n.receiver, receiver) == 0 && member == n.member && n.kind == kind) {
+        *index = int(i);
+        return &n;
+      }
+    }
+    return nullptr;
+  }
+
+  static const char* receiverName(const Type* t) {
+    switch (t->tag) {
+    case TypeTag::Int: return "int";
+    case TypeTag::Float: return "float";
+    case TypeTag::String: return "string";
+    case TypeTag::StringBuilder: return "StringBuilder";
+    case TypeTag::Array: return "array";
+    default: return nullptr;
+    }
+  }
+
+  bool isNamespaceExpr(const Expr& e) {
+    return e.kind == ExprKind::Name && isBuiltinNamespace(e.text) && !lookupLocal(e.text) &&
+           !globals_.count(e.text);
+  }
+
+  const Type* checkMember(Expr& e) {
+    if (isNamespaceExpr(*e.a)) {
+      e.a->ref = RefKind::Namespace;
+      if (e.a->text == "Math" && (e.text == "PI" || e.text == "E")) {
+        e.ref = RefKind::Constant;
+        e.floatValue = e.text == "PI" ? 3.141592653589793 : 2.718281828459045;
+        return set(e, types_.floatType());
+      }
+      error(e.pos, quoted(e.a->text + "." + e.text) + " is not a value" +
+                       std::string(e.a->text == "Math" ? " (constants: `Math.PI`, `Math.E`)" : ""));
+      return set(e, types_.error());
+    }
+    const Type* t = checkExpr(e.a);
+    if (t->tag == TypeTag::Error) return set(e, t);
+    if (t->tag == TypeTag::Class) {
+      ClassSymbol* cls = t->cls;
+      if (auto it = cls->fieldsByName.find(e.text); it != cls->fieldsByName.end()) {
+        FieldSymbol* f = it->second;
+        if (f->isPrivate && cls_ != cls) {
+          error(e.pos, "field " + quoted(e.text) + " of class " + quoted(cls->name) +
+                           " is private");
+        }
+        e.field = f;
+        e.ref = RefKind::Field;
+        return set(e, f->type);
+      }
+      if (cls->methodsByName.count(e.text)) {
+        error(e.pos, "method " + quoted(e.text) + " must be called, e.g. `." + e.text + "()`");
+        return set(e, types_.error());
+      }
+      error(e.pos, "class " + quoted(cls->name) + " has no field " + quoted(e.text));
+      return set(e, types_.error());
+    }
+    if (t->tag == TypeTag::Array && e.text == "length") {
+      e.ref = RefKind::ArrayLength;
+      return set(e, types_.intType());
+    }
+    if (const char* recv = receiverName(t)) {
+      int index = -1;
+      if (const NativeInfo* n = findNativeMember(recv, e.text, NativeKind::PROPERTY, &index)) {
+        e.ref = RefKind::NativeProperty;
+        e.native = index;
+        return set(e, resultType(n->result));
+      }
+      if (findNativeMember(recv, e.text, NativeKind::METHOD, &index) || e.text == "toString" ||
+          e.text == "toFloat" || e.text == "copy") {
+        error(e.pos, "method " + quoted(e.text) + " must be called, e.g. `." + e.text + "()`");
+        return set(e, types_.error());
+      }
+    }
+    if (t->tag == TypeTag::Null) {
+      error(e.pos, "`null` has no members");
+      return set(e, types_.error());
+    }
+    error(e.pos, withArticle(t) + " has no member " + quoted(e.text));
+    return set(e, types_.error());
+  }
+
+  const Type* resultType(char code) {
+    switch (code) {
+    case 'V': return types_.voidType();
+    case 'I': return types_.intType();
+    case 'F': return types_.floatType();
+    case 'B': return types_.boolType();
+    case 'S': return types_.string();
+    case 'L': return types_.arrayOf(types_.string());
+    case 'T': return types_.stringBuilder();
+    default: return types_.error();
+    }
+  }
+
+  // Checks the arguments of a call against parameter types.
+  void checkArguments(Expr& call, const std::vector<const Type*>& params,
+                      const std::string& calleeName, size_t firstArg = 0) {
+    size_t given = call.args.size() - firstArg;
+    if (given != params.size()) {
+      error(call.pos, calleeName + " takes " + std::to_string(params.size()) + " argument" +
+                          (params.size() == 1 ? "" : "s") + " but " + std::to_string(given) +
+                          (given == 1 ? " was" : " were") + " given");
+      for (size_t i = firstArg; i < call.args.size(); i++) {
+        if (!call.args[i]->type) checkExpr(call.args[i]);
+      }
+      return;
+    }
+    for (size_t i = 0; i < params.size(); i++) {
+      ExprPtr& arg = call.args[firstArg + i];
+      if (!arg->type) checkExpecting(arg, params[i]);
+      coerce(arg, params[i], "parameter " + std::to_string(i + 1) + " of " + calleeName);
+    }
+  }
+
+  static std::vector<const Type*> paramTypes(const FunSymbol* fn) {
+    std::vector<const Type*> out;
+    for (VarSymbol* p : fn->params) out.push_back(p->type);
+    return out;
+  }
+
+  const Type* checkCall(Expr& e) {
+    Expr& callee = *e.a;
+    if (callee.kind == ExprKind::Name) return checkNamedCall(e);
+    if (callee.kind == ExprKind::Member) return checkMethodCall(e);
+    checkExpr(e.a);
+    for (auto& arg : e.args) checkExpr(arg);
+    if (e.a->type->tag != TypeTag::Error) error(e.pos, "this expression cannot be called");
+    return set(e, types_.error());
+  }
+
+  const Type* checkNamedCall(Expr& e) {
+    const std::string& name = e.a->text;
+    if (lookupLocal(name) || (!functions_.count(name) && globals_.count(name))) {
+      checkExpr(e.a);
+      for (auto& arg : e.args) checkExpr(arg);
+      if (e.a->type->tag != TypeTag::Error) {
+        error(e.pos, quoted(name) + " is " + withArticle(e.a->type) + ", not a function");
+      }
+      return set(e, types_.error());
+    }
+    if (cls_ && fn_) {
+      if (auto it = cls_->methodsByName.find(name); it != cls_->methodsByName.end()) {
+        FunSymbol* method = it->second;
+        auto self = std::make_unique<Expr>(ExprKind::This, e.a->pos);
+        self->type = cls_->type;
+        self->var = fn_->thisVar;
+        self->ref = RefKind::Local;
+        e.args.insert(e.args.begin(), std::move(self));
+        e.call = CallKind::Method;
+        e.fun = method;
+        checkArguments(e, paramTypes(method), "method " + quoted(name), 1);
+        return set(e, method->returnType);
+      }
+    }
+    if (auto it = functions_.find(name); it != functions_.end()) {
+      e.call = CallKind::Function;
+      e.fun = it->second;
+      checkArguments(e, paramTypes(e.fun), "function " + quoted(name));
+      return set(e, e.fun->returnType);
+    }
+    if (auto it = classes_.find(name); it != classes_.end()) {
+      e.call = CallKind::Constructor;
+      e.cls = it->second;
+      if (e.cls->init->isPrivate && cls_ != e.cls) {
+        error(e.pos, "the constructor of class " + quoted(name) + " is private");
+      }
+      checkArguments(e, paramTypes(e.cls->init), "the constructor of " + quoted(name));
+      return set(e, e.cls->type);
+    }
+    int index = -1;
+    if (const NativeInfo* n = findNativeMember("", name, NativeKind::FUNCTION, &index)) {
+      e.call = CallKind::Native;
+      e.native = index;
+      if (name == "println" && e.args.empty()) return set(e, types_.voidType());
+      return checkNativeArguments(e, *n, quoted(name), 0);
+    }
+    for (auto& arg : e.args) checkExpr(arg);
+    if (topNames_.count(name)) error(e.a->pos, quoted(name) + " is used before its declaration");
+    else error(e.a->pos, "unknown function " + quoted(name));
+    return set(e, types_.error());
+  }
+
+  const Type* paramType(char code) {
+    switch (code) {
+    case 'I': return types_.intType();
+    case 'F': return types_.floatType();
+    case 'B': return types_.boolType();
+    case 'S': case 'X': return types_.string();
+    case 'T': return types_.stringBuilder();
+    default: return types_.error();
+    }
+  }
+
+  // Checks the arguments of a native; args[0..firstParam) are already the receiver.
+  const Type* checkNativeArguments(Expr& e, const NativeInfo& n, const std::string& name,
+                                   size_t receiverCount) {
+    std::vector<const Type*> params;
+    const char* p = n.params + receiverCount;
+    for (; *p; p++) params.push_back(paramType(*p));
+    size_t given = e.args.size() - receiverCount;
+    if (given == params.size()) {
+      for (size_t i = 0; i < params.size(); i++) {
+        ExprPtr& arg = e.args[receiverCount + i];
+        if (!arg->type) checkExpr(arg);
+        if (n.params[receiverCount + i] == 'X') toStringConversion(arg);
+      }
+    }
+    checkArguments(e, params, name, receiverCount);
+    return set(e, resultType(n.result));
+  }
+
+  const Type* checkMethodCall(Expr& e) {
+    Expr& member = *e.a;
+    const std::string& name = member.text;
+    if (isNamespaceExpr(*member.a)) {
+      const std::string& ns = member.a->text;
+      std::string full = quoted(ns + "." + name);
+      for (auto& arg : e.args) checkExpr(arg);
+      int index = -1;
+      const NativeInfo* n = findNativeMember(ns.c_str(), name, NativeKind::FUNCTION, &index);
+      if (!n) {
+        error(member.pos, quoted(ns) + " has no function " + quoted(name));
+        return set(e, types_.error());
+      }
+      if (ns == "Math" && (name == "min" || name == "max")) {
+        bool ints = e.args.size() == 2 && e.args[0]->type->tag == TypeTag::Int &&
+                    e.args[1]->type->tag == TypeTag::Int;
+        index = findNative(ints ? "math_" + name + "_int" : "math_" + name);
+        n = &nativeInfo(uint32_t(index));
+      }
+      e.call = CallKind::Native;
+      e.native = index;
+      return checkNativeArguments(e, *n, full, 0);
+    }
+    const Type* t = checkExpr(member.a);
+    if (t->tag == TypeTag::Error) {
+      for (auto& arg : e.args) checkExpr(arg);
+      return set(e, t);
+    }
+    // Move the receiver into the argument list: args[0] is the receiver from here on.
+    e.args.insert(e.args.begin(), std::move(member.a));
+    if (t->tag == TypeTag::Class) {
+      ClassSymbol* cls = t->cls;
+      auto it = cls->methodsByName.find(name);
+      if (it == cls->methodsByName.end()) {
+        for (size_t i = 1; i < e.args.size(); i++) checkExpr(e.args[i]);
+        if (cls->fieldsByName.count(name)) {
+          error(member.pos, quoted(name) + " is a field of class " + quoted(cls->name) +
+                                ", not a method");
+        } else if (name == "toString") {
+          checkArguments(e, {}, "method `toString`", 1);
+          e.call = CallKind::Intrinsic;
+          e.intrinsic = Intrinsic::ToString;
+          return set(e, types_.string());
+        } else {
+          error(member.pos, "class " + quoted(cls->name) + " has no method " + quoted(name));
+        }
+        return set(e, types_.error());
+      }
+      FunSymbol* method = it->second;
+      if (method->isPrivate && cls_ != cls) {
+        error(member.pos, "method " + quoted(name) + " of class " + quoted(cls->name) +
+                              " is private");
+      }
+      e.call = CallKind::Method;
+      e.fun = method;
+      checkArguments(e, paramTypes(method), "method " + quoted(name), 1);
+      return set(e, method->returnType);
+    }
+    // Built-in receivers.
+    if (name == "toString" && t->tag != TypeTag::Null && t->tag != TypeTag::StringBuilder) {
+      checkArguments(e, {}, "method `toString`", 1);
+      e.call = CallKind::Intrinsic;
+      e.intrinsic = t->tag == TypeTag::String ? Intrinsic::IdentityString : Intrinsic::ToString;
+      return set(e, types_.string());
+    }
+    if (t->tag == TypeTag::Int && name == "toFloat") {
+      checkArguments(e, {}, "method `toFloat`", 1);
+      e.call = CallKind::Intrinsic;
+      e.intrinsic = Intrinsic::IntToFloat;
+      return set(e, types_.floatType());
+    }
+    if (t->tag == TypeTag::Array && name == "copy") {
+      checkArguments(e, {}, "method `copy`", 1);
+      e.call = CallKind::Intrinsic;
+      e.intrinsic = Intrinsic::ArrayCopy;
+      return set(e, t);
+    }
+    if (const char* recv = receiverName(t)) {
+      int index = -1;
+      if (const NativeInfo* n = findNativeMember(recv, name, NativeKind::METHOD, &index)) {
+        e.call = CallKind::Native;
+        e.native = index;
+        return checkNativeArguments(e, *n, "method " + quoted(name), 1);
+      }
+      if (findNativeMember(recv, name, NativeKind::PROPERTY, &index)) {
+        for (size_t i = 1; i < e.args.size(); i++) checkExpr(e.args[i]);
+        error(member.pos, quoted(name) + " is a property; write `." + name + "` without `()`");
+        return set(e, types_.error());
+      }
+    }
+    if (t->tag == TypeTag::Array && name == "length") {
+      error(member.pos, "`length` is a property; write `.length` without `()`");
+      return set(e, types_.error());
+    }
+    for (size_t i = 1; i < e.args.size(); i++) checkExpr(e.args[i]);
+    if (t->tag == TypeTag::Null) error(member.pos, "`null` has no methods");
+    else error(member.pos, withArticle(t) + " has no method " + quoted(name));
+    return set(e, types_.error());
+  }
+};
+
+} // namespace
+
+void check(CheckedModule& module, Diagnostics& diagnostics) {
+  Checker(module, diagnostics).run();
+}
+
+} // namespace nuri

@@ -1,0 +1,1056 @@
+#include "compiler/codegen.h"
+
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+#include "classlib/natives.h"
+#include "vm/bytecode/opcodes.h"
+
+namespace nuri {
+namespace {
+
+using Op = Opcode;
+
+// A jump target that may be bound after the jumps to it are emitted.
+struct Label {
+  int64_t target = -1;
+  std::vector<std::pair<size_t, size_t>> uses; // (instruction start, operand word)
+};
+
+class ModuleBuilder;
+
+class FunctionBuilder {
+public:
+  FunctionBuilder(ModuleBuilder& module, FunctionEntry& out) : mb_(module), out_(out) {}
+
+  uint32_t newRegister(uint32_t type) {
+    out_.registerTypes.push_back(type);
+    return uint32_t(out_.registerTypes.size() - 1);
+  }
+
+  // A register of `type` for the rest of the current statement.
+  uint32_t temp(uint32_t type) {
+    auto& pool = free_[type];
+    uint32_t r;
+    if (!pool.empty()) {
+      r = pool.back();
+      pool.pop_back();
+    } else {
+      r = newRegister(type);
+    }
+    statementTemps_.push_back(r);
+    return r;
+  }
+  // A register of `type` until releaseLocal.
+  uint32_t local(uint32_t type) {
+    auto& pool = free_[type];
+    if (!pool.empty()) {
+      uint32_t r = pool.back();
+      pool.pop_back();
+      return r;
+    }
+    return newRegister(type);
+  }
+  void releaseLocal(uint32_t reg) { free_[out_.registerTypes[reg]].push_back(reg); }
+  size_t tempMark() const { return statementTemps_.size(); }
+  void releaseTemps(size_t mark) {
+    while (statementTemps_.size() > mark) {
+      releaseLocal(statementTemps_.back());
+      statementTemps_.pop_back();
+    }
+  }
+
+  void setLine(uint32_t line) { line_ = line; }
+
+  size_t emit(Op op, std::initializer_list<uint32_t> operands) {
+    size_t at = out_.code.size();
+    if (out_.lines.empty() || out_.lines.back().line != line_) {
+      if (!out_.lines.empty() && out_.lines.back().pc == at) out_.lines.back().line = line_;
+      else out_.lines.push_back({uint32_t(at), line_});
+    }
+    out_.code.push_back(uint32_t(op));
+    for (uint32_t v : operands) out_.code.push_back(v);
+    return at;
+  }
+  size_t emitCall(Op op, uint32_t dst, uint32_t target, const std::vector<uint32_t>& args) {
+    size_t at = emit(op, {dst, target, uint32_t(args.size())});
+    for (uint32_t a : args) out_.code.push_back(a);
+    return at;
+  }
+
+  // Emits a branch whose JMP operand is at `operandIndex` (1-based word after the opcode).
+  void emitJump(Op op, std::initializer_list<uint32_t> before, Label& label) {
+    std::vector<uint32_t> ops(before);
+    ops.push_back(0);
+    size_t at = out_.code.size();
+    size_t operandWord = at + ops.size();
+    emitVector(op, ops);
+    if (label.target >= 0) {
+      out_.code[operandWord] = uint32_t(int32_t(label.target - int64_t(at)));
+    } else {
+      label.uses.push_back({at, operandWord});
+    }
+  }
+  void bind(Label& label) {
+    label.target = int64_t(out_.code.size());
+    for (auto [at, word] : label.uses) out_.code[word] = uint32_t(int32_t(label.target - int64_t(at)));
+    label.uses.clear();
+  }
+
+  FunctionEntry& out() { return out_; }
+  ModuleBuilder& mb() { return mb_; }
+
+private:
+  void emitVector(Op op, const std::vector<uint32_t>& ops) {
+    size_t at = out_.code.size();
+    if (out_.lines.empty() || out_.lines.back().line != line_) {
+      if (!out_.lines.empty() && out_.lines.back().pc == at) out_.lines.back().line = line_;
+      else out_.lines.push_back({uint32_t(at), line_});
+    }
+    out_.code.push_back(uint32_t(op));
+    for (uint32_t v : ops) out_.code.push_back(v);
+  }
+
+  ModuleBuilder& mb_;
+  FunctionEntry& out_;
+  std::map<uint32_t, std::vector<uint32_t>> free_;
+  std::vector<uint32_t> statementTemps_;
+  uint32_t line_ = 0;
+};
+
+class ModuleBuilder {
+public:
+  ModuleBuilder(CheckedModule& checked, Module& out) : checked_(checked), out_(out) {}
+
+  uint32_t typeIndex(const Type* t) {
+    TypeEntry entry;
+    switch (t->tag) {
+    case TypeTag::Void: entry.kind = TypeKind::Void; break;
+    case TypeTag::Int: entry.kind = TypeKind::Int; break;
+    case TypeTag::Float: entry.kind = TypeKind::Float; break;
+    case TypeTag::Bool: entry.kind = TypeKind::Bool; break;
+    case TypeTag::String: entry.kind = TypeKind::String; break;
+    case TypeTag::StringBuilder: entry.kind = TypeKind::StringBuilder; break;
+    case TypeTag::Array:
+      entry.kind = TypeKind::Array;
+      entry.element = typeIndex(t->element);
+      break;
+    case TypeTag::Class:
+      entry.kind = TypeKind::Class;
+      entry.classIndex = t->cls->index;
+      break;
+    case TypeTag::Null:
+    case TypeTag::Error:
+      entry.kind = TypeKind::String; // unreachable in a checked program
+      break;
+    }
+    for (uint32_t i = 0; i < out_.types.size(); i++) {
+      if (out_.types[i] == entry) return i;
+    }
+    out_.types.push_back(entry);
+    return uint32_t(out_.types.size() - 1);
+  }
+
+  uint32_t intConstant(int64_t v) {
+    auto [it, fresh] = ints_.emplace(v, uint32_t(out_.ints.size()));
+    if (fresh) out_.ints.push_back(v);
+    return it->second;
+  }
+  uint32_t floatConstant(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    auto [it, fresh] = floats_.emplace(bits, uint32_t(out_.floats.size()));
+    if (fresh) out_.floats.push_back(v);
+    return it->second;
+  }
+  uint32_t stringConstant(const std::string& s) {
+    auto [it, fresh] = strings_.emplace(s, uint32_t(out_.strings.size()));
+    if (fresh) out_.strings.push_back(s);
+    return it->second;
+  }
+  uint32_t nativeIndex(int native) {
+    auto [it, fresh] = natives_.emplace(native, uint32_t(out_.natives.size()));
+    if (fresh) out_.natives.push_back(nativeInfo(uint32_t(native)).linkName);
+    return it->second;
+  }
+  uint32_t nativeIndex(NativeId id) { return nativeIndex(int(id)); }
+
+  CheckedModule& checked() { return checked_; }
+  Module& out() { return out_; }
+
+private:
+  CheckedModule& checked_;
+  Module& out_;
+  std::map<int64_t, uint32_t> ints_;
+  std::map<uint64_t, uint32_t> floats_;
+  std::map<std::string, uint32_t> strings_;
+  std::map<int, uint32_t> natives_;
+};
+
+struct LoopLabels {
+  Label* breakLabel;
+  Label* continueLabel;
+};
+
+// Compiles the body of one function.
+class BodyCompiler {
+public:
+  BodyCompiler(ModuleBuilder& mb, FunctionEntry& out) : mb_(mb), fb_(mb, out) {}
+
+  void compileFunction(FunSymbol* fn) {
+    FunctionEntry& out = fb_.out();
+    out.name = fn->traceName;
+    out.isPrivate = fn->isPrivate;
+    out.ownerClass = fn->owner ? fn->owner->index : kNoIndex;
+    out.returnType = mb_.typeIndex(fn->returnType);
+    returnType_ = fn->returnType;
+    fb_.setLine(fn->pos.line);
+    if (fn->thisVar) bindParam(fn->thisVar);
+    for (VarSymbol* p : fn->params) bindParam(p);
+    out.paramCount = uint32_t(out.registerTypes.size());
+    if (fn->isInit) compileFieldInitialisers(fn->owner);
+    if (fn->decl) {
+      for (auto& s : fn->decl->body->body) statement(*s);
+    }
+    finish(fn->returnType);
+  }
+
+  void compileModuleInit(const std::vector<Stmt*>& statements) {
+    FunctionEntry& out = fb_.out();
+    out.name = "<module>";
+    out.returnType = mb_.typeIndex(mb_.checked().types->voidType());
+    fb_.setLine(1);
+    for (Stmt* s : statements) statement(*s);
+    finish(types().voidType());
+  }
+
+private:
+  ModuleBuilder& mb_;
+  FunctionBuilder fb_;
+  std::unordered_map<const VarSymbol*, uint32_t> regs_;
+  std::vector<LoopLabels> loops_;
+  const Type* returnType_ = nullptr;
+
+  TypeTable& types() { return *mb_.checked().types; }
+  uint32_t typeOf(const Type* t) { return mb_.typeIndex(t); }
+
+  void bindParam(VarSymbol* v) {
+    uint32_t r = fb_.newRegister(typeOf(v->type));
+    regs_[v] = r;
+    fb_.out().locals.push_back({v->name, r});
+  }
+
+  uint32_t declareLocal(VarSymbol* v) {
+    uint32_t r = fb_.local(typeOf(v->type));
+    regs_[v] = r;
+    if (v->name[0] != ' ') fb_.out().locals.push_back({v->name, r});
+    return r;
+  }
+
+  // Ends the function. A void function may fall off its end; a non-void one was checked to
+  // return on every path, but a branch may still target the end, so it gets a (dead) return of
+  // a zero value to keep every path ending in a return.
+  void finish(const Type* returnType) {
+    if (returnType->tag == TypeTag::Void) {
+      fb_.emit(Op::RETURN_VOID, {});
+      return;
+    }
+    uint32_t r = fb_.temp(typeOf(returnType));
+    zero(r, returnType);
+    fb_.emit(Op::RETURN, {r});
+  }
+
+  void compileFieldInitialisers(ClassSymbol* cls) {
+    uint32_t self = 0;
+    for (FieldSymbol* f : cls->fields) {
+      if (!f->decl->init) continue;
+      size_t mark = fb_.tempMark();
+      fb_.setLine(f->pos.line);
+      uint32_t v = valueAs(*f->decl->init, f->type);
+      fb_.setLine(f->pos.line);
+      fb_.emit(Op::SET_FIELD, {self, f->index, v});
+      fb_.releaseTemps(mark);
+    }
+  }
+
+  // ---- Statements ----
+
+  void block(const Stmt& s) {
+    std::vector<uint32_t> before;
+    for (auto& inner : s.body) statement(*inner);
+  }
+
+  void releaseBlockLocals(const Stmt& s) {
+    for (auto& inner : s.body) {
+      if (inner->kind == StmtKind::Var && inner->var) {
+        auto it = regs_.find(inner->var);
+        if (it != regs_.end()) fb_.releaseLocal(it->second);
+      }
+    }
+  }
+
+  void scopedBlock(const Stmt& s) {
+    block(s);
+    releaseBlockLocals(s);
+  }
+
+  void statement(const Stmt& s) {
+    fb_.setLine(s.pos.line);
+    size_t mark = fb_.tempMark();
+    switch (s.kind) {
+    case StmtKind::Expr: {
+      const Expr& e = *s.expr;
+      if (e.kind == ExprKind::Assign) assign(e);
+      else if (e.kind == ExprKind::Call) call(e, /*wantResult=*/false);
+      else value(e);
+      break;
+    }
+    case StmtKind::Var: {
+      if (s.var->isGlobal) {
+        if (s.expr) {
+          uint32_t v = valueAs(*s.expr, s.var->type);
+          fb_.setLine(s.pos.line);
+          fb_.emit(Op::SET_GLOBAL, {s.var->index, v});
+        }
+      } else {
+        uint32_t r;
+        if (s.expr) {
+          // Evaluate first: the new variable is not in scope in its own initialiser.
+          uint32_t v = valueAs(*s.expr, s.var->type);
+          r = declareLocal(s.var);
+          if (v != r) move(r, v);
+        } else {
+          r = declareLocal(s.var);
+          zero(r, s.var->type);
+        }
+      }
+      break;
+    }
+    case StmtKind::Block: scopedBlock(s); break;
+    case StmtKind::If: ifStatement(s); break;
+    case StmtKind::While: whileStatement(s); break;
+    case StmtKind::For: forStatement(s); break;
+    case StmtKind::Break: fb_.emitJump(Op::JMP, {}, *loops_.back().breakLabel); break;
+    case StmtKind::Continue: fb_.emitJump(Op::JMP, {}, *loops_.back().continueLabel); break;
+    case StmtKind::Return:
+      if (s.expr) {
+        uint32_t v = valueAs(*s.expr, returnType_);
+        fb_.setLine(s.pos.line);
+        fb_.emit(Op::RETURN, {v});
+      } else {
+        fb_.emit(Op::RETURN_VOID, {});
+      }
+      break;
+    case StmtKind::Fun:
+    case StmtKind::Class:
+      break;
+    }
+    fb_.releaseTemps(mark);
+  }
+
+  void zero(uint32_t r, const Type* t) {
+    switch (t->tag) {
+    case TypeTag::Int: fb_.emit(Op::LOAD_INT, {r, 0}); break;
+    case TypeTag::Float: fb_.emit(Op::LOAD_KFLOAT, {r, mb_.floatConstant(0.0)}); break;
+    case TypeTag::Bool: fb_.emit(Op::LOAD_BOOL, {r, 0}); break;
+    default: fb_.emit(Op::LOAD_NULL, {r}); break;
+    }
+  }
+
+  void ifStatement(const Stmt& s) {
+    Label elseLabel, end;
+    condJump(*s.expr, false, elseLabel);
+    scopedBlock(*s.thenBranch);
+    if (s.elseBranch) {
+      fb_.emitJump(Op::JMP, {}, end);
+      fb_.bind(elseLabel);
+      if (s.elseBranch->kind == StmtKind::If) statement(*s.elseBranch);
+      else scopedBlock(*s.elseBranch);
+      fb_.bind(end);
+    } else {
+      fb_.bind(elseLabel);
+    }
+  }
+
+  void whileStatement(const Stmt& s) {
+    Label body, check, exit;
+    fb_.emitJump(Op::JMP, {}, check);
+    fb_.bind(body);
+    loops_.push_back({&exit, &check});
+    scopedBlock(*s.loopBody);
+    loops_.pop_back();
+    fb_.bind(check);
+    fb_.setLine(s.pos.line);
+    condJump(*s.expr, true, body);
+    fb_.bind(exit);
+  }
+
+  void forStatement(const Stmt& s) {
+    Label body, next, check, exit;
+    uint32_t var = declareLocal(s.var);
+    std::vector<uint32_t> hidden;
+    if (s.rangeEnd) {
+      value(*s.expr, var);
+      uint32_t end = declareLocal(s.hiddenA);
+      value(*s.rangeEnd, end);
+      hidden = {end};
+      if (s.inclusive) {
+        fb_.emitJump(Op::JGT_INT, {var, end}, exit);
+        fb_.bind(body);
+        loop(s, exit, next);
+        fb_.bind(next);
+        fb_.setLine(s.pos.line);
+        fb_.emitJump(Op::JEQ_INT, {var, end}, exit);
+        fb_.emit(Op::ADD_INT_IMM, {var, var, 1});
+        fb_.emitJump(Op::JMP, {}, body);
+      } else {
+        fb_.emitJump(Op::JMP, {}, check);
+        fb_.bind(body);
+        loop(s, exit, next);
+        fb_.bind(next);
+        fb_.setLine(s.pos.line);
+        fb_.emit(Op::ADD_INT_IMM, {var, var, 1});
+        fb_.bind(check);
+        fb_.emitJump(Op::JLT_INT, {var, end}, body);
+      }
+    } else {
+      uint32_t seq = declareLocal(s.hiddenA);
+      value(*s.expr, seq);
+      uint32_t index = declareLocal(s.hiddenB);
+      uint32_t length = fb_.local(typeOf(types().intType()));
+      hidden = {seq, index, length};
+      fb_.emit(Op::LOAD_INT, {index, 0});
+      bool isString = s.hiddenA->type->tag == TypeTag::String;
+      if (isString) {
+        fb_.emitCall(Op::CALL_NATIVE, length, mb_.nativeIndex(NativeId::string_length), {seq});
+      } else {
+        fb_.emit(Op::ARRAY_LEN, {length, seq});
+      }
+      fb_.emitJump(Op::JMP, {}, check);
+      fb_.bind(body);
+      if (isString) {
+        fb_.emitCall(Op::CALL_NATIVE, var, mb_.nativeIndex(NativeId::string_charAt), {seq, index});
+      } else {
+        fb_.emit(Op::ARRAY_GET, {var, seq, index});
+      }
+      loop(s, exit, next);
+      fb_.bind(next);
+      fb_.setLine(s.pos.line);
+      fb_.emit(Op::ADD_INT_IMM, {index, index, 1});
+      fb_.bind(check);
+      fb_.emitJump(Op::JLT_INT, {index, length}, body);
+    }
+    fb_.bind(exit);
+    fb_.releaseLocal(var);
+    for (uint32_t h : hidden) fb_.releaseLocal(h);
+  }
+
+  void loop(const Stmt& s, Label& exit, Label& next) {
+    loops_.push_back({&exit, &next});
+    scopedBlock(*s.loopBody);
+    loops_.pop_back();
+  }
+
+  // ---- Conditions ----
+
+  static bool isIntComparison(const Expr& e) {
+    if (e.kind != ExprKind::Binary) return false;
+    switch (e.op) {
+    case Tok::Less: case Tok::LessEq: case Tok::Greater: case Tok::GreaterEq: case Tok::EqEq:
+    case Tok::BangEq:
+      return e.a->type->tag == TypeTag::Int && e.b->type->tag == TypeTag::Int;
+    default: return false;
+    }
+  }
+
+  // Jumps to `label` when `cond` evaluates to `when`; falls through otherwise.
+  void condJump(const Expr& cond, bool when, Label& label) {
+    if (cond.kind == ExprKind::Unary && cond.op == Tok::Bang) {
+      condJump(*cond.a, !when, label);
+      return;
+    }
+    if (cond.kind == ExprKind::Logical) {
+      bool isAnd = cond.op == Tok::AmpAmp;
+      if (isAnd != when) {
+        // (a && b) false -> a false or b false; (a || b) true -> a true or b true.
+        condJump(*cond.a, when, label);
+        condJump(*cond.b, when, label);
+      } else {
+        Label skip;
+        condJump(*cond.a, !when, skip);
+        condJump(*cond.b, when, label);
+        fb_.bind(skip);
+      }
+      return;
+    }
+    if (cond.kind == ExprKind::BoolLit) {
+      if (cond.boolValue == when) fb_.emitJump(Op::JMP, {}, label);
+      return;
+    }
+    if (isIntComparison(cond)) {
+      uint32_t a = value(*cond.a);
+      uint32_t b = value(*cond.b);
+      fb_.setLine(cond.pos.line);
+      Tok op = cond.op;
+      if (!when) {
+        switch (op) {
+        case Tok::Less: op = Tok::GreaterEq; break;
+        case Tok::LessEq: op = Tok::Greater; break;
+        case Tok::Greater: op = Tok::LessEq; break;
+        case Tok::GreaterEq: op = Tok::Less; break;
+        case Tok::EqEq: op = Tok::BangEq; break;
+        default: op = Tok::EqEq; break;
+        }
+      }
+      Op jump = op == Tok::Less ? Op::JLT_INT : op == Tok::LessEq ? Op::JLE_INT
+              : op == Tok::Greater ? Op::JGT_INT : op == Tok::GreaterEq ? Op::JGE_INT
+              : op == Tok::EqEq ? Op::JEQ_INT : Op::JNE_INT;
+      fb_.emitJump(jump, {a, b}, label);
+      return;
+    }
+    uint32_t r = value(cond);
+    fb_.setLine(cond.pos.line);
+    fb_.emitJump(when ? Op::JMP_IF : Op::JMP_IF_NOT, {r}, label);
+  }
+
+  // ---- Expressions ----
+
+  void move(uint32_t dst, uint32_t src) {
+    if (dst != src) fb_.emit(Op::MOVE, {dst, src});
+  }
+
+  // Evaluates `e` as a value of type `as` (which differs from e.type only for `null`).
+  uint32_t valueAs(const Expr& e, const Type* as, int64_t dst = -1) {
+    if (e.type->tag == TypeTag::Null) {
+      uint32_t r = dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(as ? as : types().string()));
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::LOAD_NULL, {r});
+      return r;
+    }
+    return value(e, dst);
+  }
+
+  uint32_t target(const Expr& e, int64_t dst) {
+    return dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(e.type));
+  }
+
+  // Evaluates `e`; the result is in `dst` if given, else in the returned register (which may
+  // be a local's own register: do not write to it).
+  uint32_t value(const Expr& e, int64_t dst = -1) {
+    switch (e.kind) {
+    case ExprKind::IntLit: {
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      if (e.intValue >= INT32_MIN && e.intValue <= INT32_MAX) {
+        fb_.emit(Op::LOAD_INT, {r, uint32_t(int32_t(e.intValue))});
+      } else {
+        fb_.emit(Op::LOAD_KINT, {r, mb_.intConstant(e.intValue)});
+      }
+      return r;
+    }
+    case ExprKind::FloatLit: {
+      uint32_t r = target(e, dst);
+      fb_.emit(Op::LOAD_KFLOAT, {r, mb_.floatConstant(e.floatValue)});
+      return r;
+    }
+    case ExprKind::BoolLit: {
+      uint32_t r = target(e, dst);
+      fb_.emit(Op::LOAD_BOOL, {r, e.boolValue ? 1u : 0u});
+      return r;
+    }
+    case ExprKind::NullLit: return valueAs(e, nullptr, dst);
+    case ExprKind::StringLit: {
+      uint32_t r = target(e, dst);
+      fb_.emit(Op::LOAD_KSTR, {r, mb_.stringConstant(e.text)});
+      return r;
+    }
+    case ExprKind::Interpolation: return interpolation(e, dst);
+    case ExprKind::Name:
+    case ExprKind::This: return name(e, dst);
+    case ExprKind::Unary: {
+      uint32_t a = value(*e.a);
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      Op op = e.op == Tok::Bang ? Op::NOT_BOOL : e.op == Tok::Tilde ? Op::NOT_INT
+            : e.type->tag == TypeTag::Float ? Op::NEG_FLOAT : Op::NEG_INT;
+      fb_.emit(op, {r, a});
+      return r;
+    }
+    case ExprKind::Binary: return binary(e, dst);
+    case ExprKind::Logical: {
+      uint32_t r = target(e, dst);
+      Label end;
+      value(*e.a, r);
+      fb_.setLine(e.pos.line);
+      fb_.emitJump(e.op == Tok::AmpAmp ? Op::JMP_IF_NOT : Op::JMP_IF, {r}, end);
+      value(*e.b, r);
+      fb_.bind(end);
+      return r;
+    }
+    case ExprKind::Conditional: {
+      uint32_t r = target(e, dst);
+      Label elseLabel, end;
+      condJump(*e.a, false, elseLabel);
+      valueAs(*e.b, e.type, r);
+      fb_.emitJump(Op::JMP, {}, end);
+      fb_.bind(elseLabel);
+      valueAs(*e.c, e.type, r);
+      fb_.bind(end);
+      return r;
+    }
+    case ExprKind::Assign: assign(e); return 0;
+    case ExprKind::Call: return call(e, true, dst);
+    case ExprKind::Member: return member(e, dst);
+    case ExprKind::Index: {
+      uint32_t a = value(*e.a);
+      uint32_t i = value(*e.b);
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::ARRAY_GET, {r, a, i});
+      return r;
+    }
+    case ExprKind::ArrayLit: {
+      uint32_t r = target(e, dst);
+      uint32_t len = fb_.temp(typeOf(types().intType()));
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::LOAD_INT, {len, uint32_t(e.args.size())});
+      fb_.emit(Op::NEW_ARRAY, {r, len});
+      uint32_t index = fb_.temp(typeOf(types().intType()));
+      for (size_t i = 0; i < e.args.size(); i++) {
+        uint32_t v = valueAs(*e.args[i], e.type->element);
+        fb_.emit(Op::LOAD_INT, {index, uint32_t(i)});
+        fb_.emit(Op::ARRAY_SET, {r, index, v});
+      }
+      return r;
+    }
+    case ExprKind::NewArray: {
+      std::vector<uint32_t> dims;
+      for (auto& d : e.args) dims.push_back(value(*d));
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      if (dims.size() == 1) fb_.emit(Op::NEW_ARRAY, {r, dims[0]});
+      else {
+        size_t at = fb_.emit(Op::NEW_ARRAY_MULTI, {r, uint32_t(dims.size())});
+        (void)at;
+        for (uint32_t d : dims) fb_.out().code.push_back(d);
+      }
+      return r;
+    }
+    case ExprKind::Widen: {
+      uint32_t a = value(*e.a);
+      uint32_t r = target(e, dst);
+      fb_.emit(Op::INT_TO_FLOAT, {r, a});
+      return r;
+    }
+    case ExprKind::ToString: return toStringOf(*e.a, e.pos, dst);
+    }
+    return 0;
+  }
+
+  uint32_t toStringOf(const Expr& inner, SourcePos pos, int64_t dst) {
+    uint32_t r = dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(types().string()));
+    if (inner.type->tag == TypeTag::Null) {
+      fb_.emit(Op::LOAD_KSTR, {r, mb_.stringConstant("null")});
+      return r;
+    }
+    uint32_t a = value(inner);
+    fb_.setLine(pos.line);
+    switch (inner.type->tag) {
+    case TypeTag::Int: fb_.emit(Op::TO_STR_INT, {r, a}); break;
+    case TypeTag::Float: fb_.emit(Op::TO_STR_FLOAT, {r, a}); break;
+    case TypeTag::Bool: fb_.emit(Op::TO_STR_BOOL, {r, a}); break;
+    case TypeTag::String: move(r, a); break;
+    default: fb_.emit(Op::TO_STR_REF, {r, a}); break;
+    }
+    return r;
+  }
+
+  uint32_t interpolation(const Expr& e, int64_t dst) {
+    uint32_t r = target(e, dst);
+    bool first = true;
+    for (auto& part : e.args) {
+      if (part->kind == ExprKind::StringLit && part->text.empty() && !(first && &part == &e.args.back())) {
+        continue;
+      }
+      if (first) {
+        value(*part, r);
+        first = false;
+      } else {
+        uint32_t p = value(*part);
+        fb_.setLine(e.pos.line);
+        fb_.emit(Op::CONCAT, {r, r, p});
+      }
+    }
+    if (first) fb_.emit(Op::LOAD_KSTR, {r, mb_.stringConstant("")});
+    return r;
+  }
+
+  uint32_t name(const Expr& e, int64_t dst) {
+    switch (e.ref) {
+    case RefKind::Local: {
+      uint32_t reg = regs_.at(e.var);
+      if (dst >= 0) {
+        move(uint32_t(dst), reg);
+        return uint32_t(dst);
+      }
+      return reg;
+    }
+    case RefKind::Global: {
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::GET_GLOBAL, {r, e.var->index});
+      return r;
+    }
+    case RefKind::Field: {
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::GET_FIELD, {r, 0, e.field->index});
+      return r;
+    }
+    default: return 0;
+    }
+  }
+
+  uint32_t member(const Expr& e, int64_t dst) {
+    switch (e.ref) {
+    case RefKind::Constant: {
+      uint32_t r = target(e, dst);
+      fb_.emit(Op::LOAD_KFLOAT, {r, mb_.floatConstant(e.floatValue)});
+      return r;
+    }
+    case RefKind::Field: {
+      uint32_t obj = value(*e.a);
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::GET_FIELD, {r, obj, e.field->index});
+      return r;
+    }
+    case RefKind::ArrayLength: {
+      uint32_t a = value(*e.a);
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::ARRAY_LEN, {r, a});
+      return r;
+    }
+    case RefKind::NativeProperty: {
+      uint32_t a = value(*e.a);
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emitCall(Op::CALL_NATIVE, r, mb_.nativeIndex(e.native), {a});
+      return r;
+    }
+    default: return 0;
+    }
+  }
+
+  Op arithmetic(Tok op, TypeTag operands) {
+    if (operands == TypeTag::Float) {
+      switch (op) {
+      case Tok::Plus: return Op::ADD_FLOAT;
+      case Tok::Minus: return Op::SUB_FLOAT;
+      case Tok::Star: return Op::MUL_FLOAT;
+      case Tok::Slash: return Op::DIV_FLOAT;
+      default: return Op::MOD_FLOAT;
+      }
+    }
+    if (operands == TypeTag::String) return Op::CONCAT;
+    switch (op) {
+    case Tok::Plus: return Op::ADD_INT;
+    case Tok::Minus: return Op::SUB_INT;
+    case Tok::Star: return Op::MUL_INT;
+    case Tok::Slash: return Op::DIV_INT;
+    case Tok::Percent: return Op::MOD_INT;
+    case Tok::Amp: return Op::AND_INT;
+    case Tok::Pipe: return Op::OR_INT;
+    case Tok::Caret: return Op::XOR_INT;
+    case Tok::Shl: return Op::SHL_INT;
+    case Tok::Shr: return Op::SHR_INT;
+    default: return Op::USHR_INT;
+    }
+  }
+
+  // Emits `r := a op b` where a and b have (after conversions) the same type `operand`.
+  void emitArithmetic(Tok op, const Type* operand, uint32_t r, uint32_t a, uint32_t b) {
+    fb_.emit(arithmetic(op, operand->tag), {r, a, b});
+  }
+
+  uint32_t binary(const Expr& e, int64_t dst) {
+    const Type* left = e.a->type;
+    const Type* right = e.b->type;
+    bool comparison = e.op == Tok::Less || e.op == Tok::LessEq || e.op == Tok::Greater ||
+                      e.op == Tok::GreaterEq || e.op == Tok::EqEq || e.op == Tok::BangEq;
+    if (!comparison) {
+      // i + 1, i - 1: an immediate operand.
+      if (left->tag == TypeTag::Int && e.b->kind == ExprKind::IntLit &&
+          (e.op == Tok::Plus || e.op == Tok::Minus) && e.b->intValue > INT32_MIN + 1 &&
+          e.b->intValue < INT32_MAX) {
+        uint32_t a = value(*e.a);
+        uint32_t r = target(e, dst);
+        int64_t k = e.op == Tok::Plus ? e.b->intValue : -e.b->intValue;
+        fb_.setLine(e.pos.line);
+        fb_.emit(Op::ADD_INT_IMM, {r, a, uint32_t(int32_t(k))});
+        return r;
+      }
+      uint32_t a = value(*e.a);
+      uint32_t b = value(*e.b);
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      emitArithmetic(e.op, e.type->tag == TypeTag::String ? types().string() : left, r, a, b);
+      return r;
+    }
+    // Comparisons.
+    const Type* operand = left->tag == TypeTag::Null ? right : left;
+    uint32_t a = valueAs(*e.a, operand);
+    uint32_t b = valueAs(*e.b, operand);
+    uint32_t r = target(e, dst);
+    fb_.setLine(e.pos.line);
+    bool swap = e.op == Tok::Greater || e.op == Tok::GreaterEq;
+    Tok op = e.op == Tok::Greater ? Tok::Less : e.op == Tok::GreaterEq ? Tok::LessEq : e.op;
+    Op code;
+    switch (operand->tag) {
+    case TypeTag::Int:
+      code = op == Tok::Less ? Op::LT_INT : op == Tok::LessEq ? Op::LT_INT : Op::EQ_INT;
+      code = op == Tok::Less ? Op::LT_INT : op == Tok::LessEq ? Op::LE_INT
+           : op == Tok::EqEq ? Op::EQ_INT : Op::NE_INT;
+      break;
+    case TypeTag::Float:
+      code = op == Tok::Less ? Op::LT_FLOAT : op == Tok::LessEq ? Op::LE_FLOAT
+           : op == Tok::EqEq ? Op::EQ_FLOAT : Op::NE_FLOAT;
+      break;
+    case TypeTag::Bool: code = op == Tok::EqEq ? Op::EQ_BOOL : Op::NE_BOOL; break;
+    case TypeTag::String:
+      code = op == Tok::Less ? Op::LT_STR : op == Tok::LessEq ? Op::LE_STR
+           : op == Tok::EqEq ? Op::EQ_STR : Op::NE_STR;
+      break;
+    default: code = op == Tok::EqEq ? Op::EQ_REF : Op::NE_REF; break;
+    }
+    if (swap) fb_.emit(code, {r, b, a});
+    else fb_.emit(code, {r, a, b});
+    return r;
+  }
+
+  static Tok compoundBase(Tok op) {
+    switch (op) {
+    case Tok::PlusEq: return Tok::Plus;
+    case Tok::MinusEq: return Tok::Minus;
+    case Tok::StarEq: return Tok::Star;
+    case Tok::SlashEq: return Tok::Slash;
+    case Tok::PercentEq: return Tok::Percent;
+    case Tok::AmpEq: return Tok::Amp;
+    case Tok::PipeEq: return Tok::Pipe;
+    case Tok::CaretEq: return Tok::Caret;
+    case Tok::ShlEq: return Tok::Shl;
+    case Tok::ShrEq: return Tok::Shr;
+    default: return Tok::Eof;
+    }
+  }
+
+  // For `x op= v`: computes the new value from the current one in `current`.
+  uint32_t compound(const Expr& e, uint32_t current, int64_t dst) {
+    const Type* t = e.a->type;
+    Tok op = compoundBase(e.op);
+    if (t->tag == TypeTag::Int && e.b->kind == ExprKind::IntLit &&
+        (op == Tok::Plus || op == Tok::Minus) && e.b->intValue > INT32_MIN + 1 &&
+        e.b->intValue < INT32_MAX) {
+      uint32_t r = dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(t));
+      int64_t k = op == Tok::Plus ? e.b->intValue : -e.b->intValue;
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::ADD_INT_IMM, {r, current, uint32_t(int32_t(k))});
+      return r;
+    }
+    uint32_t v = value(*e.b);
+    uint32_t r = dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(t));
+    fb_.setLine(e.pos.line);
+    emitArithmetic(op, t, r, current, v);
+    return r;
+  }
+
+  void assign(const Expr& e) {
+    const Expr& t = *e.a;
+    bool isCompound = e.op != Tok::Eq;
+    if ((t.kind == ExprKind::Name) && t.ref == RefKind::Local) {
+      uint32_t reg = regs_.at(t.var);
+      if (isCompound) {
+        compound(e, reg, reg);
+      } else if (writesTargetEarly(*e.b)) {
+        move(reg, valueAs(*e.b, t.type)); // `s = "${s}!"` reads s after the first write
+      } else {
+        valueAs(*e.b, t.type, reg);
+      }
+      return;
+    }
+    if (t.kind == ExprKind::Name && t.ref == RefKind::Global) {
+      uint32_t v;
+      if (isCompound) {
+        uint32_t cur = fb_.temp(typeOf(t.type));
+        fb_.setLine(e.pos.line);
+        fb_.emit(Op::GET_GLOBAL, {cur, t.var->index});
+        v = compound(e, cur, cur);
+      } else {
+        v = valueAs(*e.b, t.type);
+      }
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::SET_GLOBAL, {t.var->index, v});
+      return;
+    }
+    if (t.ref == RefKind::Field) {
+      uint32_t obj = t.kind == ExprKind::Name ? 0 : value(*t.a);
+      uint32_t v;
+      if (isCompound) {
+        uint32_t cur = fb_.temp(typeOf(t.type));
+        fb_.setLine(t.pos.line);
+        fb_.emit(Op::GET_FIELD, {cur, obj, t.field->index});
+        v = compound(e, cur, cur);
+      } else {
+        v = valueAs(*e.b, t.type);
+      }
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::SET_FIELD, {obj, t.field->index, v});
+      return;
+    }
+    if (t.kind == ExprKind::Index) {
+      uint32_t arr = value(*t.a);
+      uint32_t idx = value(*t.b);
+      uint32_t v;
+      if (isCompound) {
+        uint32_t cur = fb_.temp(typeOf(t.type));
+        fb_.setLine(t.pos.line);
+        fb_.emit(Op::ARRAY_GET, {cur, arr, idx});
+        v = compound(e, cur, cur);
+      } else {
+        v = valueAs(*e.b, t.type);
+      }
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::ARRAY_SET, {arr, idx, v});
+    }
+  }
+
+  // Whether evaluating `e` into a register writes it before reading all of e's operands.
+  static bool writesTargetEarly(const Expr& e) {
+    return e.kind == ExprKind::Interpolation || e.kind == ExprKind::Logical ||
+           e.kind == ExprKind::ArrayLit;
+  }
+
+  std::vector<uint32_t> arguments(const Expr& e, const std::vector<const Type*>& params,
+                                  size_t first = 0) {
+    std::vector<uint32_t> regs;
+    for (size_t i = first; i < e.args.size(); i++) {
+      const Type* as = i - first < params.size() ? params[i - first] : e.args[i]->type;
+      regs.push_back(valueAs(*e.args[i], as));
+    }
+    return regs;
+  }
+
+  static std::vector<const Type*> paramTypes(const FunSymbol* fn) {
+    std::vector<const Type*> out;
+    for (VarSymbol* p : fn->params) out.push_back(p->type);
+    return out;
+  }
+
+  uint32_t resultRegister(const Expr& e, bool wantResult, int64_t dst) {
+    if (e.type->tag == TypeTag::Void) return 0;
+    if (dst >= 0) return uint32_t(dst);
+    return fb_.temp(typeOf(e.type));
+  }
+
+  uint32_t call(const Expr& e, bool wantResult, int64_t dst = -1) {
+    switch (e.call) {
+    case CallKind::Function: {
+      auto args = arguments(e, paramTypes(e.fun));
+      uint32_t r = resultRegister(e, wantResult, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emitCall(Op::CALL, r, e.fun->index, args);
+      return r;
+    }
+    case CallKind::Method: {
+      std::vector<const Type*> params{e.fun->owner->type};
+      for (VarSymbol* p : e.fun->params) params.push_back(p->type);
+      auto args = arguments(e, params);
+      uint32_t r = resultRegister(e, wantResult, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emitCall(Op::CALL_VIRTUAL, r, e.fun->vtableSlot, args);
+      return r;
+    }
+    case CallKind::Constructor: {
+      auto args = arguments(e, paramTypes(e.cls->init));
+      uint32_t r = dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(e.type));
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::NEW_OBJECT, {r, typeOf(e.cls->type)});
+      args.insert(args.begin(), r);
+      fb_.emitCall(Op::CALL, 0, e.cls->init->index, args);
+      return r;
+    }
+    case CallKind::Native: {
+      std::vector<uint32_t> args;
+      if (e.args.empty() && std::string(nativeInfo(uint32_t(e.native)).member) == "println") {
+        uint32_t empty = fb_.temp(typeOf(types().string()));
+        fb_.emit(Op::LOAD_KSTR, {empty, mb_.stringConstant("")});
+        args.push_back(empty);
+      } else {
+        args = arguments(e, {});
+      }
+      uint32_t r = resultRegister(e, wantResult, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emitCall(Op::CALL_NATIVE, r, mb_.nativeIndex(e.native), args);
+      return r;
+    }
+    case CallKind::Intrinsic: {
+      const Expr& receiver = *e.args[0];
+      switch (e.intrinsic) {
+      case Intrinsic::IntToFloat: {
+        uint32_t a = value(receiver);
+        uint32_t r = target(e, dst);
+        fb_.emit(Op::INT_TO_FLOAT, {r, a});
+        return r;
+      }
+      case Intrinsic::ToString: return toStringOf(receiver, e.pos, dst);
+      case Intrinsic::IdentityString: return value(receiver, dst);
+      case Intrinsic::ArrayCopy: {
+        uint32_t a = value(receiver);
+        uint32_t r = target(e, dst);
+        fb_.setLine(e.pos.line);
+        fb_.emit(Op::ARRAY_COPY, {r, a});
+        return r;
+      }
+      default: return 0;
+      }
+    }
+    case CallKind::Unresolved: return 0;
+    }
+    return 0;
+  }
+};
+
+} // namespace
+
+Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
+  Module module;
+  module.sourceFile = sourceFile;
+  ModuleBuilder mb(checked, module);
+  // Types of classes first, so class i has a stable type entry.
+  for (ClassSymbol* cls : checked.classes) {
+    ClassEntry entry;
+    entry.name = cls->name;
+    module.classes.push_back(entry);
+  }
+  for (ClassSymbol* cls : checked.classes) {
+    ClassEntry& entry = module.classes[cls->index];
+    for (FieldSymbol* f : cls->fields) {
+      entry.fields.push_back({f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet});
+    }
+    for (FunSymbol* m : cls->methods) entry.methods.push_back(m->index);
+    entry.initializer = cls->init->index;
+  }
+  for (VarSymbol* g : checked.globals) module.globals.push_back({g->name, mb.typeIndex(g->type)});
+  module.functions.resize(checked.functions.size() + 1);
+  for (FunSymbol* fn : checked.functions) {
+    BodyCompiler(mb, module.functions[fn->index]).compileFunction(fn);
+  }
+  module.initFunction = uint32_t(checked.functions.size());
+  BodyCompiler(mb, module.functions[module.initFunction]).compileModuleInit(checked.topLevel);
+  module.mainFunction = checked.main ? checked.main->index : kNoIndex;
+  return module;
+}
+
+} // namespace nuri

@@ -1,0 +1,66 @@
+#include "compiler/diagnostics.h"
+
+#include <algorithm>
+
+namespace nuri {
+
+void Diagnostics::error(SourcePos pos, std::string message) {
+  if (list_.size() >= kMaxErrors) {
+    truncated_ = true;
+    return;
+  }
+  for (const Diagnostic& d : list_) {
+    if (d.pos.line == pos.line && d.pos.column == pos.column && d.message == message) return;
+  }
+  list_.push_back({pos, std::move(message)});
+}
+
+namespace {
+
+// Shows at most this many code points of a long line, centred on the caret.
+constexpr uint32_t kShownWidth = 160;
+
+// Byte offset of code point `column` (1-based) in `line`.
+size_t byteOffsetOfColumn(std::string_view line, uint32_t column) {
+  size_t i = 0;
+  for (uint32_t c = 1; c < column && i < line.size(); c++) {
+    i++;
+    while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) i++;
+  }
+  return i;
+}
+
+std::string sanitize(std::string_view text) {
+  std::string out;
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    out += (c == '\t') ? ' ' : (c < 0x20 || c == 0x7F) ? '?' : ch;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string Diagnostics::render() const {
+  std::vector<Diagnostic> sorted = list_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
+  });
+  std::string out;
+  for (const Diagnostic& d : sorted) {
+    out += file_.name() + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
+           ": error: " + d.message + "\n";
+    std::string_view line = file_.lineText(d.pos.line);
+    uint32_t firstColumn = 1;
+    if (d.pos.column > kShownWidth / 2) firstColumn = d.pos.column - kShownWidth / 2;
+    size_t from = byteOffsetOfColumn(line, firstColumn);
+    size_t to = from + byteOffsetOfColumn(line.substr(from), kShownWidth + 1);
+    std::string shown = sanitize(line.substr(from, to - from));
+    out += "  " + shown + "\n";
+    out += "  " + std::string(d.pos.column - firstColumn, ' ') + "^\n";
+  }
+  if (truncated_) out += "too many errors; stopped after " + std::to_string(kMaxErrors) + "\n";
+  return out;
+}
+
+} // namespace nuri

@@ -1,0 +1,667 @@
+#include "compiler/parser.h"
+
+#include <algorithm>
+
+namespace nuri {
+namespace {
+
+// Thrown to abandon a statement after a syntax error; caught where parsing can resume.
+struct SyntaxError {};
+// Thrown when nesting exceeds kMaxNesting; ends parsing.
+struct TooDeep {};
+
+enum Precedence : int {
+  kLowest = 0,
+  kAssignment, // = += ...
+  kConditional, // ?:
+  kOr,          // ||
+  kAnd,         // &&
+  kEquality,    // == !=
+  kComparison,  // < <= > >= is
+  kBitOr,       // |
+  kBitXor,      // ^
+  kBitAnd,      // &
+  kShift,       // << >> >>>
+  kTerm,        // + -
+  kFactor,      // * / %
+  kAs,          // as
+};
+
+int binaryPrecedence(Tok t) {
+  switch (t) {
+  case Tok::Eq: case Tok::PlusEq: case Tok::MinusEq: case Tok::StarEq: case Tok::SlashEq:
+  case Tok::PercentEq: case Tok::AmpEq: case Tok::PipeEq: case Tok::CaretEq: case Tok::ShlEq:
+  case Tok::ShrEq:
+    return kAssignment;
+  case Tok::Question: return kConditional;
+  case Tok::PipePipe: return kOr;
+  case Tok::AmpAmp: return kAnd;
+  case Tok::EqEq: case Tok::BangEq: return kEquality;
+  case Tok::Less: case Tok::LessEq: case Tok::Greater: case Tok::GreaterEq: return kComparison;
+  case Tok::Pipe: return kBitOr;
+  case Tok::Caret: return kBitXor;
+  case Tok::Amp: return kBitAnd;
+  case Tok::Shl: case Tok::Shr: case Tok::Ushr: return kShift;
+  case Tok::Plus: case Tok::Minus: return kTerm;
+  case Tok::Star: case Tok::Slash: case Tok::Percent: return kFactor;
+  default: return -1;
+  }
+}
+
+class Parser {
+public:
+  Parser(const std::vector<Token>& tokens, Diagnostics& diags) : toks_(tokens), diags_(diags) {}
+
+  ModuleAst run() {
+    ModuleAst module;
+    try {
+      skipSeparators();
+      while (!at(Tok::Eof)) {
+        if (StmtPtr s = guardedStatement(true)) module.items.push_back(std::move(s));
+        skipSeparators();
+      }
+    } catch (const TooDeep&) {
+      // Reported where it was detected.
+    }
+    return module;
+  }
+
+private:
+  const std::vector<Token>& toks_;
+  Diagnostics& diags_;
+  size_t p_ = 0;
+  uint32_t nesting_ = 0;
+
+  const Token& cur() const { return toks_[p_]; }
+  const Token& peekTok(size_t n = 1) const { return toks_[std::min(p_ + n, toks_.size() - 1)]; }
+  bool at(Tok k) const { return cur().kind == k; }
+  const Token& advance() {
+    const Token& t = toks_[p_];
+    if (p_ + 1 < toks_.size()) p_++;
+    return t;
+  }
+  bool match(Tok k) {
+    if (!at(k)) return false;
+    advance();
+    return true;
+  }
+  void skipNewlines() {
+    while (at(Tok::Newline)) advance();
+  }
+  void skipSeparators() {
+    while (at(Tok::Newline) || at(Tok::Semicolon)) advance();
+  }
+
+  std::string describe(const Token& t) const {
+    switch (t.kind) {
+    case Tok::Identifier: return "`" + t.text + "`";
+    case Tok::Int: return "a number";
+    case Tok::Float: return "a number";
+    case Tok::String: case Tok::Interpolation: return "a string";
+    case Tok::Newline: return "end of line";
+    case Tok::Eof: return "end of file";
+    default: return std::string("`") + tokenText(t.kind) + "`";
+    }
+  }
+
+  [[noreturn]] void fail(SourcePos pos, std::string message) {
+    diags_.error(pos, std::move(message));
+    throw SyntaxError{};
+  }
+
+  const Token& expect(Tok k, const char* context) {
+    if (!at(k)) {
+      if (at(Tok::Error)) throw SyntaxError{};
+      fail(cur().pos, std::string("expected `") + tokenText(k) + "` " + context + ", found " +
+                          describe(cur()));
+    }
+    return advance();
+  }
+
+  std::string expectIdentifier(const char* what) {
+    if (!at(Tok::Identifier)) {
+      if (at(Tok::Error)) throw SyntaxError{};
+      bool keyword = cur().kind >= Tok::Fun;
+      fail(cur().pos, std::string("expected ") + what + ", found " + describe(cur()) +
+                          (keyword ? " (a keyword cannot be used as a name)" : ""));
+    }
+    return advance().text;
+  }
+
+  void enter(SourcePos pos) {
+    if (++nesting_ > kMaxNesting) {
+      diags_.error(pos, "code is nested too deeply (more than " + std::to_string(kMaxNesting) +
+                            " levels)");
+      throw TooDeep{};
+    }
+  }
+  void leave() { nesting_--; }
+
+  // Skips to the end of the current statement after an error.
+  void synchronize() {
+    int depth = 0;
+    while (!at(Tok::Eof)) {
+      Tok k = cur().kind;
+      if (depth == 0 && (k == Tok::Newline || k == Tok::Semicolon)) return;
+      if (k == Tok::LBrace || k == Tok::LParen || k == Tok::LBracket) depth++;
+      if (k == Tok::RBrace || k == Tok::RParen || k == Tok::RBracket) {
+        if (depth == 0) return;
+        depth--;
+      }
+      advance();
+    }
+  }
+
+  StmtPtr guardedStatement(bool topLevel) {
+    try {
+      StmtPtr s = statement(topLevel);
+      if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace) && !at(Tok::Eof)) {
+        fail(cur().pos, "expected end of statement, found " + describe(cur()));
+      }
+      return s;
+    } catch (const SyntaxError&) {
+      size_t before = p_;
+      synchronize();
+      // A stray closing bracket stops synchronize where it started: step over it.
+      if (p_ == before && !at(Tok::Eof) && !at(Tok::Newline) && !at(Tok::Semicolon)) advance();
+      return nullptr;
+    }
+  }
+
+  // ---- Types ----
+  TypeSyntax typeSyntax() {
+    TypeSyntax t;
+    t.pos = cur().pos;
+    t.name = expectIdentifier("a type name");
+    while (at(Tok::LBracket) && peekTok().kind == Tok::RBracket) {
+      advance();
+      advance();
+      t.arrayDepth++;
+    }
+    return t;
+  }
+
+  // ---- Statements ----
+  StmtPtr statement(bool topLevel) {
+    SourcePos pos = cur().pos;
+    switch (cur().kind) {
+    case Tok::Let: case Tok::Var: return varDecl();
+    case Tok::Fun: {
+      auto s = std::make_unique<Stmt>(StmtKind::Fun, pos);
+      s->fun = funDecl(false);
+      if (!topLevel) diags_.error(pos, "functions can only be declared at the top level of a file "
+                                       "or in a class");
+      return s;
+    }
+    case Tok::Class: {
+      auto s = std::make_unique<Stmt>(StmtKind::Class, pos);
+      s->cls = classDecl();
+      if (!topLevel) diags_.error(pos, "classes can only be declared at the top level of a file");
+      return s;
+    }
+    case Tok::Private: case Tok::Override: case Tok::Static:
+      fail(pos, std::string("`") + tokenText(cur().kind) + "` can only be used on class members");
+    case Tok::If: return ifStatement();
+    case Tok::While: {
+      advance();
+      auto s = std::make_unique<Stmt>(StmtKind::While, pos);
+      expect(Tok::LParen, "after `while`");
+      s->expr = expression();
+      expect(Tok::RParen, "after the loop condition");
+      s->loopBody = block("as the loop body");
+      return s;
+    }
+    case Tok::For: return forStatement();
+    case Tok::Break: advance(); return std::make_unique<Stmt>(StmtKind::Break, pos);
+    case Tok::Continue: advance(); return std::make_unique<Stmt>(StmtKind::Continue, pos);
+    case Tok::Return: {
+      advance();
+      auto s = std::make_unique<Stmt>(StmtKind::Return, pos);
+      if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace) && !at(Tok::Eof)) {
+        s->expr = expression();
+      }
+      return s;
+    }
+    case Tok::LBrace: return block("");
+    case Tok::Interface: case Tok::Import: case Tok::Try: case Tok::Throw:
+      fail(pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
+    default: {
+      auto s = std::make_unique<Stmt>(StmtKind::Expr, pos);
+      s->expr = expression();
+      return s;
+    }
+    }
+  }
+
+  StmtPtr varDecl() {
+    SourcePos pos = cur().pos;
+    auto s = std::make_unique<Stmt>(StmtKind::Var, pos);
+    s->isLet = advance().kind == Tok::Let;
+    s->name = expectIdentifier("a variable name");
+    if (match(Tok::Colon)) {
+      s->hasType = true;
+      s->typeSyntax = typeSyntax();
+    }
+    if (match(Tok::Eq)) {
+      s->expr = expression();
+    } else if (!s->hasType) {
+      fail(pos, "`" + s->name + "` needs a type or an initial value, e.g. `var " + s->name +
+                    ": int` or `var " + s->name + " = 0`");
+    }
+    return s;
+  }
+
+  StmtPtr block(const char* context) {
+    SourcePos pos = cur().pos;
+    if (!at(Tok::LBrace)) {
+      fail(pos, std::string("expected `{` ") + context + ", found " + describe(cur()));
+    }
+    advance();
+    enter(pos);
+    auto s = std::make_unique<Stmt>(StmtKind::Block, pos);
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+      if (StmtPtr inner = guardedStatement(false)) s->body.push_back(std::move(inner));
+      skipSeparators();
+    }
+    leave();
+    if (!at(Tok::RBrace)) fail(cur().pos, "expected `}` to close the block opened at line " +
+                                              std::to_string(pos.line));
+    advance();
+    return s;
+  }
+
+  StmtPtr ifStatement() {
+    SourcePos pos = advance().pos;
+    auto s = std::make_unique<Stmt>(StmtKind::If, pos);
+    expect(Tok::LParen, "after `if`");
+    s->expr = expression();
+    expect(Tok::RParen, "after the condition");
+    s->thenBranch = block("after the `if` condition");
+    size_t save = p_;
+    skipNewlines();
+    if (match(Tok::Else)) {
+      if (at(Tok::If)) {
+        enter(cur().pos);
+        s->elseBranch = ifStatement();
+        leave();
+      } else {
+        s->elseBranch = block("after `else`");
+      }
+    } else {
+      p_ = save;
+    }
+    return s;
+  }
+
+  StmtPtr forStatement() {
+    SourcePos pos = advance().pos;
+    auto s = std::make_unique<Stmt>(StmtKind::For, pos);
+    expect(Tok::LParen, "after `for`");
+    s->name = expectIdentifier("a loop variable name");
+    expect(Tok::In, "after the loop variable");
+    s->expr = expression();
+    if (at(Tok::DotDot) || at(Tok::DotDotEq)) {
+      s->inclusive = advance().kind == Tok::DotDotEq;
+      s->rangeEnd = expression();
+    }
+    expect(Tok::RParen, "after the `for` header");
+    s->loopBody = block("as the loop body");
+    return s;
+  }
+
+  std::unique_ptr<FunDecl> funDecl(bool inClass) {
+    auto f = std::make_unique<FunDecl>();
+    f->pos = advance().pos; // `fun`
+    f->name = expectIdentifier("a function name");
+    parameters(*f);
+    if (match(Tok::Colon)) {
+      f->hasReturnType = true;
+      f->returnType = typeSyntax();
+    }
+    f->body = block("to start the function body");
+    (void)inClass;
+    return f;
+  }
+
+  void parameters(FunDecl& f) {
+    expect(Tok::LParen, "before the parameters");
+    while (!at(Tok::RParen)) {
+      Param param;
+      param.pos = cur().pos;
+      param.name = expectIdentifier("a parameter name");
+      if (!at(Tok::Colon)) {
+        fail(cur().pos, "parameter `" + param.name + "` needs a type, e.g. `" + param.name +
+                            ": int`");
+      }
+      advance();
+      param.type = typeSyntax();
+      f.params.push_back(std::move(param));
+      if (!match(Tok::Comma)) break;
+    }
+    expect(Tok::RParen, "after the parameters");
+  }
+
+  std::unique_ptr<ClassDecl> classDecl() {
+    auto c = std::make_unique<ClassDecl>();
+    c->pos = advance().pos;
+    c->name = expectIdentifier("a class name");
+    if (at(Tok::Extends) || at(Tok::Implements) || at(Tok::Less)) {
+      fail(cur().pos, std::string("`") + tokenText(cur().kind) +
+                          "` (inheritance, interfaces and generics) is not supported yet");
+    }
+    if (!at(Tok::LBrace)) fail(cur().pos, "expected `{` to start the class body, found " +
+                                              describe(cur()));
+    SourcePos open = advance().pos;
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+      try {
+        classMember(*c);
+        if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace)) {
+          fail(cur().pos, "expected end of line after a class member, found " + describe(cur()));
+        }
+      } catch (const SyntaxError&) {
+        size_t before = p_;
+        synchronize();
+        if (p_ == before && !at(Tok::Eof) && !at(Tok::Newline) && !at(Tok::Semicolon) &&
+            !at(Tok::RBrace)) {
+          advance();
+        }
+      }
+      skipSeparators();
+    }
+    if (!at(Tok::RBrace)) fail(cur().pos, "expected `}` to close class `" + c->name +
+                                              "` opened at line " + std::to_string(open.line));
+    advance();
+    return c;
+  }
+
+  void classMember(ClassDecl& c) {
+    bool isPrivate = false, isOverride = false, isStatic = false;
+    while (at(Tok::Private) || at(Tok::Override) || at(Tok::Static)) {
+      Tok k = advance().kind;
+      if (k == Tok::Private) isPrivate = true;
+      if (k == Tok::Override) isOverride = true;
+      if (k == Tok::Static) isStatic = true;
+    }
+    if (isStatic) fail(cur().pos, "`static` members are not supported yet");
+    if (at(Tok::Var) || at(Tok::Let)) {
+      FieldDecl f;
+      f.pos = cur().pos;
+      f.isLet = advance().kind == Tok::Let;
+      f.isPrivate = isPrivate;
+      f.name = expectIdentifier("a field name");
+      if (!at(Tok::Colon)) {
+        fail(cur().pos, "field `" + f.name + "` needs a type, e.g. `var " + f.name + ": int`");
+      }
+      advance();
+      f.type = typeSyntax();
+      if (match(Tok::Eq)) f.init = expression();
+      c.fields.push_back(std::move(f));
+      return;
+    }
+    if (at(Tok::Fun)) {
+      auto f = funDecl(true);
+      f->isPrivate = isPrivate;
+      f->isOverride = isOverride;
+      c.methods.push_back(std::move(f));
+      return;
+    }
+    if (at(Tok::Init)) {
+      auto f = std::make_unique<FunDecl>();
+      f->pos = advance().pos;
+      f->name = "init";
+      f->isInit = true;
+      f->isPrivate = isPrivate;
+      parameters(*f);
+      f->body = block("to start the `init` body");
+      if (c.init) {
+        diags_.error(f->pos, "class `" + c.name + "` already has an `init` (at line " +
+                                 std::to_string(c.init->pos.line) + "); a class has at most one");
+      } else {
+        c.init = std::move(f);
+      }
+      return;
+    }
+    fail(cur().pos, "expected a field (`var`/`let`), a method (`fun`) or `init` in class `" +
+                        c.name + "`, found " + describe(cur()));
+  }
+
+  // ---- Expressions ----
+  ExprPtr expression() { return binary(kLowest + 1); }
+
+  static uint32_t depthOf(const ExprPtr& e) { return e ? e->depth : 0; }
+  ExprPtr node(ExprKind kind, SourcePos pos) { return std::make_unique<Expr>(kind, pos); }
+  void fixDepth(Expr& e) {
+    uint32_t d = std::max({depthOf(e.a), depthOf(e.b), depthOf(e.c)});
+    for (auto& arg : e.args) d = std::max(d, arg->depth);
+    e.depth = d + 1;
+    if (e.depth > kMaxNesting) {
+      diags_.error(e.pos, "expression is nested too deeply (more than " +
+                              std::to_string(kMaxNesting) + " levels)");
+      throw TooDeep{};
+    }
+  }
+
+  ExprPtr binary(int minPrec) {
+    ExprPtr left = unary();
+    while (true) {
+      Tok op = cur().kind;
+      int prec = binaryPrecedence(op);
+      if (prec < minPrec || prec < 0) break;
+      SourcePos pos = advance().pos;
+      if (prec == kAssignment) {
+        auto e = node(ExprKind::Assign, pos);
+        e->op = op;
+        e->a = std::move(left);
+        enter(pos);
+        e->b = binary(kAssignment); // right associative
+        leave();
+        fixDepth(*e);
+        left = std::move(e);
+        continue;
+      }
+      if (prec == kConditional) {
+        auto e = node(ExprKind::Conditional, pos);
+        e->a = std::move(left);
+        enter(pos);
+        e->b = binary(kConditional);
+        expect(Tok::Colon, "in a conditional expression `c ? a : b`");
+        e->c = binary(kConditional);
+        leave();
+        fixDepth(*e);
+        left = std::move(e);
+        continue;
+      }
+      ExprKind kind = (op == Tok::AmpAmp || op == Tok::PipePipe) ? ExprKind::Logical
+                                                                  : ExprKind::Binary;
+      auto e = node(kind, pos);
+      e->op = op;
+      e->a = std::move(left);
+      e->b = binary(prec + 1);
+      fixDepth(*e);
+      left = std::move(e);
+    }
+    return left;
+  }
+
+  ExprPtr unary() {
+    if (at(Tok::Minus) || at(Tok::Bang) || at(Tok::Tilde)) {
+      const Token& t = advance();
+      if (t.kind == Tok::Minus && at(Tok::Int) && cur().text == "min") {
+        auto e = node(ExprKind::IntLit, t.pos);
+        e->intValue = INT64_MIN;
+        advance();
+        return postfix(std::move(e));
+      }
+      auto e = node(ExprKind::Unary, t.pos);
+      e->op = t.kind;
+      enter(t.pos);
+      e->a = unary();
+      leave();
+      fixDepth(*e);
+      return e;
+    }
+    ExprPtr e = postfix(primary());
+    while (at(Tok::As) || at(Tok::Is)) {
+      fail(cur().pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
+    }
+    return e;
+  }
+
+  ExprPtr postfix(ExprPtr e) {
+    while (true) {
+      if (at(Tok::LParen)) {
+        auto call = node(ExprKind::Call, advance().pos);
+        call->a = std::move(e);
+        arguments(*call, Tok::RParen, "to close the argument list");
+        fixDepth(*call);
+        e = std::move(call);
+      } else if (at(Tok::Dot)) {
+        SourcePos pos = advance().pos;
+        auto m = node(ExprKind::Member, pos);
+        m->a = std::move(e);
+        m->text = expectIdentifier("a member name after `.`");
+        fixDepth(*m);
+        e = std::move(m);
+      } else if (at(Tok::LBracket)) {
+        auto ix = node(ExprKind::Index, advance().pos);
+        ix->a = std::move(e);
+        ix->b = expression();
+        expect(Tok::RBracket, "to close the index");
+        fixDepth(*ix);
+        e = std::move(ix);
+      } else {
+        return e;
+      }
+    }
+  }
+
+  void arguments(Expr& e, Tok close, const char* context) {
+    enter(e.pos);
+    while (!at(close)) {
+      e.args.push_back(expression());
+      if (!match(Tok::Comma)) break;
+    }
+    leave();
+    expect(close, context);
+  }
+
+  ExprPtr primary() {
+    const Token& t = cur();
+    SourcePos pos = t.pos;
+    switch (t.kind) {
+    case Tok::Int: {
+      if (t.text == "min") {
+        diags_.error(pos, "integer literal `9223372036854775808` is out of range for int "
+                          "(64-bit signed)");
+      }
+      auto e = node(ExprKind::IntLit, pos);
+      e->intValue = advance().intValue;
+      return e;
+    }
+    case Tok::Float: {
+      auto e = node(ExprKind::FloatLit, pos);
+      e->floatValue = advance().floatValue;
+      return e;
+    }
+    case Tok::True: case Tok::False: {
+      auto e = node(ExprKind::BoolLit, pos);
+      e->boolValue = advance().kind == Tok::True;
+      return e;
+    }
+    case Tok::Null: advance(); return node(ExprKind::NullLit, pos);
+    case Tok::This: advance(); return node(ExprKind::This, pos);
+    case Tok::String: {
+      auto e = node(ExprKind::StringLit, pos);
+      e->text = advance().text;
+      return e;
+    }
+    case Tok::Interpolation: return interpolation();
+    case Tok::Identifier: {
+      auto e = node(ExprKind::Name, pos);
+      e->text = advance().text;
+      return e;
+    }
+    case Tok::LParen: {
+      advance();
+      enter(pos);
+      ExprPtr inner = expression();
+      leave();
+      expect(Tok::RParen, "to close the parenthesis");
+      return inner;
+    }
+    case Tok::LBracket: {
+      auto e = node(ExprKind::ArrayLit, advance().pos);
+      arguments(*e, Tok::RBracket, "to close the array literal");
+      fixDepth(*e);
+      return e;
+    }
+    case Tok::New: return newArray();
+    case Tok::Super:
+      fail(pos, "`super` is not supported yet");
+    case Tok::Error:
+      advance();
+      throw SyntaxError{};
+    default:
+      fail(pos, "expected an expression, found " + describe(t));
+    }
+  }
+
+  ExprPtr interpolation() {
+    auto e = node(ExprKind::Interpolation, cur().pos);
+    enter(e->pos);
+    while (at(Tok::Interpolation)) {
+      const Token& part = advance();
+      auto lit = node(ExprKind::StringLit, part.pos);
+      lit->text = part.text;
+      e->args.push_back(std::move(lit));
+      if ((at(Tok::String) || at(Tok::Interpolation)) && cur().intValue == 1) {
+        fail(cur().pos, "empty `${}` in a string: put an expression inside");
+      }
+      e->args.push_back(expression());
+      if ((!at(Tok::String) && !at(Tok::Interpolation)) || cur().intValue != 1) {
+        fail(cur().pos, "expected `}` to close `${` in the string, found " + describe(cur()));
+      }
+    }
+    auto last = node(ExprKind::StringLit, cur().pos);
+    last->text = advance().text;
+    e->args.push_back(std::move(last));
+    leave();
+    fixDepth(*e);
+    return e;
+  }
+
+  ExprPtr newArray() {
+    auto e = node(ExprKind::NewArray, advance().pos);
+    e->typeSyntax.pos = cur().pos;
+    e->typeSyntax.name = expectIdentifier("a type after `new`");
+    if (!at(Tok::LBracket)) {
+      fail(cur().pos, "`new` creates arrays, e.g. `new int[10]`; to create an object call the "
+                      "class: `" + e->typeSyntax.name + "(...)`");
+    }
+    while (at(Tok::LBracket)) {
+      advance();
+      if (at(Tok::RBracket)) {
+        advance();
+        e->intValue++;
+        continue;
+      }
+      if (e->intValue > 0) {
+        fail(cur().pos, "array sizes must come before the empty `[]`, e.g. `new int[n][]`");
+      }
+      e->args.push_back(expression());
+      expect(Tok::RBracket, "after the array size");
+    }
+    fixDepth(*e);
+    return e;
+  }
+};
+
+} // namespace
+
+ModuleAst parse(const std::vector<Token>& tokens, Diagnostics& diagnostics) {
+  return Parser(tokens, diagnostics).run();
+}
+
+} // namespace nuri

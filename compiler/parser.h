@@ -1,0 +1,16 @@
+// Builds the syntax tree from tokens. Reports every syntax error it can, recovering at the next
+// statement; nesting deeper than kMaxNesting is rejected rather than overflowing the C++ stack.
+#pragma once
+
+#include <vector>
+
+#include "compiler/ast.h"
+#include "compiler/diagnostics.h"
+
+namespace nuri {
+
+constexpr uint32_t kMaxNesting = 500;
+
+ModuleAst parse(const std::vector<Token>& tokens, Diagnostics& diagnostics);
+
+} // namespace nuri

@@ -1,0 +1,115 @@
+// The compiler's view of types and named things (variables, functions, classes, fields).
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/ast.h"
+
+namespace nuri {
+
+enum class TypeTag : uint8_t {
+  Error, // the type of an expression that already failed to check; accepted everywhere
+  Void, Null, Int, Float, Bool, String, StringBuilder, Array, Class
+};
+
+struct Type {
+  TypeTag tag;
+  const Type* element = nullptr; // Array
+  ClassSymbol* cls = nullptr;    // Class
+  std::string name;
+  bool isReference() const {
+    return tag == TypeTag::String || tag == TypeTag::StringBuilder || tag == TypeTag::Array ||
+           tag == TypeTag::Class || tag == TypeTag::Null;
+  }
+  bool isNumeric() const { return tag == TypeTag::Int || tag == TypeTag::Float; }
+};
+
+struct VarSymbol {
+  std::string name;
+  const Type* type = nullptr;
+  SourcePos pos;
+  bool isLet = false;
+  bool isGlobal = false;
+  bool isLoopVariable = false;
+  uint32_t index = 0; // global index
+};
+
+struct FieldSymbol {
+  std::string name;
+  const Type* type = nullptr;
+  SourcePos pos;
+  bool isLet = false;
+  bool isPrivate = false;
+  uint32_t index = 0;
+  ClassSymbol* owner = nullptr;
+  FieldDecl* decl = nullptr;
+};
+
+struct FunSymbol {
+  std::string name;       // as written
+  std::string traceName;  // `main`, `Vec.length`
+  SourcePos pos;
+  std::vector<VarSymbol*> params; // excluding `this`
+  const Type* returnType = nullptr;
+  FunDecl* decl = nullptr;
+  ClassSymbol* owner = nullptr;
+  VarSymbol* thisVar = nullptr;
+  bool isPrivate = false;
+  bool isInit = false;
+  uint32_t index = 0;      // function index in the module
+  uint32_t vtableSlot = 0; // methods
+};
+
+struct ClassSymbol {
+  std::string name;
+  SourcePos pos;
+  ClassDecl* decl = nullptr;
+  const Type* type = nullptr;
+  std::vector<FieldSymbol*> fields;
+  std::unordered_map<std::string, FieldSymbol*> fieldsByName;
+  std::vector<FunSymbol*> methods; // vtable order
+  std::unordered_map<std::string, FunSymbol*> methodsByName;
+  FunSymbol* init = nullptr; // always present (synthesised when not declared)
+  uint32_t index = 0;
+};
+
+// Owns every type and symbol of one compilation.
+class TypeTable {
+public:
+  TypeTable();
+  const Type* error() const { return &error_; }
+  const Type* voidType() const { return &void_; }
+  const Type* null() const { return &null_; }
+  const Type* intType() const { return &int_; }
+  const Type* floatType() const { return &float_; }
+  const Type* boolType() const { return &bool_; }
+  const Type* string() const { return &string_; }
+  const Type* stringBuilder() const { return &stringBuilder_; }
+  const Type* arrayOf(const Type* element);
+  const Type* classType(ClassSymbol* cls);
+
+  template <typename T>
+  T* make() {
+    auto owned = std::make_unique<T>();
+    T* raw = owned.get();
+    owners_.push_back(std::shared_ptr<void>(std::move(owned)));
+    return raw;
+  }
+
+private:
+  Type error_, void_, null_, int_, float_, bool_, string_, stringBuilder_;
+  std::map<const Type*, std::unique_ptr<Type>> arrays_;
+  std::deque<std::unique_ptr<Type>> classes_;
+  std::vector<std::shared_ptr<void>> owners_;
+};
+
+// Whether a value of type `from` may be stored where `to` is expected without conversion
+// (identical types, or null into a reference type).
+bool sameOrNull(const Type* to, const Type* from);
+
+} // namespace nuri

@@ -1,0 +1,53 @@
+// The allocation interface of the VM. Only gc/gc.cpp talks to the collector (Boehm), so a precise
+// collector could replace it without touching the rest of the VM.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace nuri::gc {
+
+// Initialises the collector. Call once per process, on the main thread, before anything else.
+void initialize();
+
+// Memory that holds references: scanned by the collector, zero-filled. Returns null when the
+// heap cannot grow.
+void* allocate(size_t bytes);
+
+// Memory that holds no references (string bytes, numeric arrays): never scanned. Zero-filled.
+void* allocateAtomic(size_t bytes);
+
+// Memory that is never collected but is scanned: root tables (globals, constants). Freed only
+// by freeRoots.
+void* allocateRoots(size_t bytes);
+void freeRoots(void* block);
+
+// A range [*begin, *end) of words that is scanned at every collection, read at collection time
+// so it may move while registered (used for each isolate's VM stack).
+struct RootRange {
+  void* const* begin;
+  void* const* end;
+};
+void addRootRange(const RootRange* range);
+void removeRootRange(const RootRange* range);
+
+// Forces a full collection.
+void collect();
+
+// Collect at every allocation (GC-stress mode), also enabled by NURI_GC_STRESS=1.
+void setStressMode(bool on);
+bool stressMode();
+
+struct HeapStats {
+  uint64_t heapBytes;      // size of the collected heap
+  uint64_t liveBytes;      // bytes in use after the last collection plus allocations since
+  uint64_t collections;    // collections so far in this process
+  uint64_t totalAllocated; // bytes allocated so far in this process
+};
+HeapStats heapStats();
+
+// Threads other than the one that called initialize() must register before touching the heap.
+void registerCurrentThread();
+void unregisterCurrentThread();
+
+} // namespace nuri::gc

@@ -1,0 +1,156 @@
+#include "gc/heap.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#if NURI_USE_BOEHM
+#include <gc.h>
+#include <gc/gc_mark.h>
+#endif
+
+namespace nuri::gc {
+namespace {
+
+bool gStress = false;
+
+#if NURI_USE_BOEHM
+// The registered root ranges. The collector's own state is process-wide, so this registry is too.
+std::mutex gRangesMutex;
+std::vector<const RootRange*>& ranges() {
+  static std::vector<const RootRange*> list;
+  return list;
+}
+GC_push_other_roots_proc gPreviousPusher = nullptr;
+
+void pushRootRanges() {
+  if (gPreviousPusher) gPreviousPusher();
+  // Called with the allocation lock held and the world stopped.
+  for (const RootRange* range : ranges()) {
+    char* lo = static_cast<char*>(const_cast<void*>(static_cast<const void*>(*range->begin)));
+    char* hi = static_cast<char*>(const_cast<void*>(static_cast<const void*>(*range->end)));
+    if (lo && hi > lo) GC_push_all_eager(lo, hi);
+  }
+}
+#endif
+
+} // namespace
+
+void initialize() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  if (const char* stress = std::getenv("NURI_GC_STRESS")) gStress = stress[0] == '1';
+#if NURI_USE_BOEHM
+  GC_INIT();
+  GC_set_free_space_divisor(2);
+  GC_expand_hp(8u << 20);
+  gPreviousPusher = GC_get_push_other_roots();
+  GC_set_push_other_roots(pushRootRanges);
+  GC_allow_register_threads();
+#endif
+}
+
+static void maybeStress() {
+#if NURI_USE_BOEHM
+  if (gStress) GC_gcollect();
+#endif
+}
+
+void* allocate(size_t bytes) {
+  maybeStress();
+#if NURI_USE_BOEHM
+  return GC_MALLOC(bytes);
+#else
+  return std::calloc(1, bytes);
+#endif
+}
+
+void* allocateAtomic(size_t bytes) {
+  maybeStress();
+#if NURI_USE_BOEHM
+  void* p = GC_MALLOC_ATOMIC(bytes);
+  if (p) std::memset(p, 0, bytes);
+  return p;
+#else
+  return std::calloc(1, bytes);
+#endif
+}
+
+void* allocateRoots(size_t bytes) {
+#if NURI_USE_BOEHM
+  return GC_MALLOC_UNCOLLECTABLE(bytes ? bytes : 1);
+#else
+  return std::calloc(1, bytes ? bytes : 1);
+#endif
+}
+
+void freeRoots(void* block) {
+#if NURI_USE_BOEHM
+  GC_FREE(block);
+#else
+  std::free(block);
+#endif
+}
+
+void addRootRange(const RootRange* range) {
+#if NURI_USE_BOEHM
+  std::lock_guard<std::mutex> lock(gRangesMutex);
+  // The pusher runs under the collector's lock; take it too so the list never changes mid-scan.
+  GC_disable();
+  ranges().push_back(range);
+  GC_enable();
+#else
+  (void)range;
+#endif
+}
+
+void removeRootRange(const RootRange* range) {
+#if NURI_USE_BOEHM
+  std::lock_guard<std::mutex> lock(gRangesMutex);
+  GC_disable();
+  auto& list = ranges();
+  list.erase(std::remove(list.begin(), list.end(), range), list.end());
+  GC_enable();
+#else
+  (void)range;
+#endif
+}
+
+void collect() {
+#if NURI_USE_BOEHM
+  GC_gcollect();
+#endif
+}
+
+void setStressMode(bool on) { gStress = on; }
+bool stressMode() { return gStress; }
+
+HeapStats heapStats() {
+  HeapStats s{};
+#if NURI_USE_BOEHM
+  s.heapBytes = GC_get_heap_size();
+  s.liveBytes = GC_get_heap_size() - GC_get_free_bytes();
+  s.collections = GC_get_gc_no();
+  s.totalAllocated = GC_get_total_bytes();
+#endif
+  return s;
+}
+
+void registerCurrentThread() {
+#if NURI_USE_BOEHM
+  GC_stack_base base;
+  GC_get_stack_base(&base);
+  GC_register_my_thread(&base);
+#endif
+}
+
+void unregisterCurrentThread() {
+#if NURI_USE_BOEHM
+  GC_unregister_my_thread();
+#endif
+}
+
+} // namespace nuri::gc

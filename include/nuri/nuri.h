@@ -1,0 +1,143 @@
+// The Nuri embedding API. The `nuri` command line uses exactly this interface.
+//
+//   nuri::Runtime runtime;                                  // once per process
+//   nuri::IsolateConfig config;                             // limits and output callbacks
+//   config.heapLimitBytes = 64 << 20;
+//   std::unique_ptr<nuri::Isolate> guest = runtime.newIsolate(config);
+//   nuri::Result<nuri::Program> program = nuri::compileFile("app.nuri");
+//   if (!program) { std::cerr << program.error().render(); return 65; }
+//   if (auto loaded = guest->load(*program); !loaded) { ... }
+//   nuri::Result<int> status = guest->runMain({"arg1"});
+//
+// Errors come back as values; nothing here throws a C++ exception for a guest's failure.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace nuri {
+
+struct Module;
+class IsolateState;
+
+// What went wrong, as reported to the embedder.
+struct Error {
+  enum class Kind {
+    Usage,    // bad argument to an API call
+    Io,       // a file could not be read or written
+    Compile,  // the source has errors (see `diagnostics`)
+    Load,     // a bytecode file is malformed or fails verification
+    Runtime,  // an uncaught Nuri error (see `errorClass`, `message`, `trace`)
+  };
+  Kind kind = Kind::Usage;
+  std::string errorClass;           // Runtime: `IndexError`, `LimitError`, ...
+  std::string message;              // one line
+  std::vector<std::string> trace;   // Runtime: `at main (app.nuri:3)` lines, innermost first
+  std::string diagnostics;          // Compile: every error, rendered with source lines and carets
+
+  // The text a command-line tool prints for this error (ends with a newline).
+  std::string render() const;
+};
+
+// Either a value or an Error.
+template <typename T>
+class [[nodiscard]] Result {
+public:
+  Result(T value) : data_(std::move(value)) {}
+  Result(Error error) : data_(std::move(error)) {}
+  explicit operator bool() const { return data_.index() == 0; }
+  T& operator*() { return std::get<0>(data_); }
+  const T& operator*() const { return std::get<0>(data_); }
+  T* operator->() { return &std::get<0>(data_); }
+  const Error& error() const { return std::get<1>(data_); }
+
+private:
+  std::variant<T, Error> data_;
+};
+
+struct Ok {};
+using Status = Result<Ok>;
+
+// A compiled program: one self-contained module holding everything it needs.
+class Program {
+public:
+  Program();
+  explicit Program(std::shared_ptr<const Module> module);
+  const Module& module() const { return *module_; }
+  std::shared_ptr<const Module> shared() const { return module_; }
+
+  // The .nbc encoding of this program.
+  std::vector<uint8_t> toBytecode() const;
+  // A readable listing: functions, register types, one instruction a line with its source line.
+  std::string disassemble() const;
+
+private:
+  std::shared_ptr<const Module> module_;
+};
+
+// Compiles Nuri source text. `fileName` is used in diagnostics and stack traces.
+Result<Program> compileSource(std::string_view source, std::string fileName);
+// Reads and compiles a .nuri file (Error::Kind::Io if it cannot be read).
+Result<Program> compileFile(const std::string& path);
+// Decodes and checks a .nbc image. `name` is used in error messages.
+Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name = "<bytecode>");
+// Reads a .nbc file.
+Result<Program> loadBytecodeFile(const std::string& path);
+
+// Runtime statistics of an isolate.
+struct Stats {
+  uint64_t instructions = 0;     // bytecode instructions executed
+  uint64_t allocations = 0;      // objects allocated by this isolate
+  uint64_t allocatedBytes = 0;   // bytes allocated by this isolate
+  uint64_t collections = 0;      // collections during this isolate's life
+  uint64_t heapBytes = 0;        // size of the collected heap (process-wide)
+  double seconds = 0;            // wall time spent running guest code
+};
+
+struct IsolateConfig {
+  uint64_t heapLimitBytes = 0;   // 0 = no limit; over it raises LimitError
+  uint64_t fuel = 0;             // instructions; 0 = unlimited
+  double timeoutSeconds = 0;     // wall time; 0 = unlimited
+  uint32_t stackLimitFrames = 10000;
+  // Where the guest's print/println go. Default: standard output.
+  std::function<void(std::string_view)> output;
+};
+
+// One guest: its own globals, stack, limits and statistics. Use from one thread at a time.
+class Isolate {
+public:
+  ~Isolate();
+  Isolate(const Isolate&) = delete;
+  Isolate& operator=(const Isolate&) = delete;
+
+  // Links the program into this isolate and runs its top-level statements. Once per isolate.
+  Status load(const Program& program);
+  // Runs `fun main` if the program declares one; returns the exit status (0, main's int result,
+  // or the status given to System.exit).
+  Result<int> runMain(const std::vector<std::string>& args);
+
+  Stats stats() const;
+
+private:
+  friend class Runtime;
+  explicit Isolate(std::unique_ptr<IsolateState> state);
+  std::unique_ptr<IsolateState> state_;
+};
+
+// Process-wide services (the collector). Create one before any isolate.
+class Runtime {
+public:
+  Runtime();
+  std::unique_ptr<Isolate> newIsolate(const IsolateConfig& config = {});
+};
+
+const char* version();
+
+} // namespace nuri

@@ -1,0 +1,562 @@
+#include "interpreter/interpreter.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "classlib/format.h"
+#include "classlib/natives.h"
+#include "vm/bytecode/opcodes.h"
+
+namespace nuri {
+namespace {
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+constexpr size_t kTraceHead = 40; // frames shown before eliding the middle of a deep trace
+constexpr size_t kTraceTail = 10;
+
+std::string baseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Records the stack trace of the pending error from the frames on the stack.
+void captureTrace(IsolateState& I) {
+  if (!I.pending || I.pending->traced || I.pending->exit) return;
+  I.pending->traced = true;
+  std::string file = baseName(I.program.module->sourceFile);
+  size_t n = I.frames.size();
+  for (size_t k = 0; k < n; k++) {
+    if (n > kTraceHead + kTraceTail && k == kTraceHead) {
+      I.pending->trace.push_back("... " + std::to_string(n - kTraceHead - kTraceTail) +
+                                 " more frames ...");
+      k = n - kTraceTail;
+    }
+    const CallFrame& f = I.frames[n - 1 - k];
+    uint32_t pc = uint32_t(f.pc - f.function->code);
+    I.pending->trace.push_back("at " + f.function->name + " (" + file + ":" +
+                               std::to_string(f.function->lineAt(pc)) + ")");
+  }
+}
+
+std::string methodName(const FunctionInfo* f) {
+  size_t dot = f->name.rfind('.');
+  return dot == std::string::npos ? f->name : f->name.substr(dot + 1);
+}
+
+int compareStrings(const StringObject* a, const StringObject* b) {
+  size_t n = std::min(a->byteLength, b->byteLength);
+  int c = std::memcmp(a->bytes, b->bytes, n); // UTF-8 byte order is code-point order
+  if (c != 0) return c;
+  return a->byteLength < b->byteLength ? -1 : a->byteLength > b->byteLength ? 1 : 0;
+}
+
+bool stringsEqual(const StringObject* a, const StringObject* b) {
+  if (a == b) return true;
+  if (!a || !b || a->byteLength != b->byteLength) return false;
+  return std::memcmp(a->bytes, b->bytes, a->byteLength) == 0;
+}
+
+// Builds nested arrays for `new T[d0][d1]...`.
+ArrayObject* newMultiArray(IsolateState& I, const RuntimeType* type, const Slot* R,
+                           const uint32_t* dims, uint32_t count) {
+  int64_t length = R[dims[0]].i;
+  ArrayObject* a = I.newArray(type, length);
+  if (!a || count == 1) return a;
+  for (int64_t i = 0; i < length; i++) {
+    ArrayObject* inner = newMultiArray(I, type->element, R, dims + 1, count - 1);
+    if (!inner) return nullptr;
+    a->elements[i].p = inner;
+  }
+  return a;
+}
+
+bool run(IsolateState& I, Slot* result);
+
+} // namespace
+
+bool callFunction(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_t argc,
+                  Slot* result) {
+  if (I.nativeDepth >= kMaxNativeDepth) {
+    return I.raise(ErrorClass::StackOverflowError,
+                   "too many nested calls from native code (limit " +
+                       std::to_string(kMaxNativeDepth) + ")");
+  }
+  Slot* base = I.stackTop;
+  if (!base || base + fn->registerCount > I.stackEnd ||
+      I.frames.size() >= I.config.stackLimitFrames) {
+    return I.raise(ErrorClass::StackOverflowError,
+                   "call depth exceeded the limit of " +
+                       std::to_string(I.config.stackLimitFrames) + " frames");
+  }
+  for (uint32_t i = 0; i < argc; i++) base[i] = args[i];
+  std::memset(static_cast<void*>(base + argc), 0, (fn->registerCount - argc) * sizeof(Slot));
+  I.frames.push_back({fn, fn->code, base, 0, true});
+  I.stackTop = base + fn->registerCount;
+  I.nativeDepth++;
+  Slot ret{};
+  bool ok = run(I, &ret);
+  I.nativeDepth--;
+  if (ok && result) *result = ret;
+  return ok;
+}
+
+namespace {
+
+bool run(IsolateState& I, Slot* result) {
+  const LinkedProgram& P = I.program;
+  CallFrame* frame = &I.frames.back();
+  const FunctionInfo* fn = frame->function;
+  const uint32_t* pc = frame->pc;
+  Slot* R = frame->registers;
+  uint64_t count = I.instructions;
+  const uint32_t frameLimit = I.config.stackLimitFrames;
+
+#define SAVE_STATE()                                                                              \
+  do {                                                                                            \
+    frame->pc = pc;                                                                               \
+    I.instructions = count;                                                                       \
+  } while (0)
+#define RESTORE_COUNT() (count = I.instructions)
+#define THROW(cls, msg)                                                                           \
+  do {                                                                                            \
+    I.raise(cls, msg);                                                                            \
+    goto exception;                                                                               \
+  } while (0)
+#define CHECK_LIMITS()                                                                            \
+  do {                                                                                            \
+    if (UNLIKELY(count >= I.checkpoint)) {                                                        \
+      SAVE_STATE();                                                                               \
+      if (!I.checkLimits(count)) goto exception;                                                  \
+    }                                                                                             \
+  } while (0)
+
+#if NURI_COMPUTED_GOTO
+  static const void* const kLabels[] = {
+#define OP(name, flags, a, b, c, d) &&L_##name,
+#include "vm/bytecode/opcodes.def"
+#undef OP
+  };
+#define CASE(name) L_##name:
+#define DISPATCH() goto* kLabels[*pc]
+#else
+#define CASE(name) case Opcode::name:
+#define DISPATCH() goto dispatch
+#endif
+#define NEXT(n)                                                                                   \
+  do {                                                                                            \
+    pc += (n);                                                                                    \
+    ++count;                                                                                      \
+    DISPATCH();                                                                                   \
+  } while (0)
+#define BRANCH(offset)                                                                            \
+  do {                                                                                            \
+    int32_t off_ = int32_t(offset);                                                               \
+    pc += off_;                                                                                   \
+    ++count;                                                                                      \
+    if (off_ < 0) CHECK_LIMITS();                                                                 \
+    DISPATCH();                                                                                   \
+  } while (0)
+
+#define A pc[1]
+#define B pc[2]
+#define C pc[3]
+#define INT_BINOP(name, expr)                                                                     \
+  CASE(name) {                                                                                    \
+    int64_t x = R[B].i, y = R[C].i;                                                               \
+    R[A].i = (expr);                                                                              \
+    NEXT(4);                                                                                      \
+  }
+#define FLOAT_BINOP(name, expr)                                                                   \
+  CASE(name) {                                                                                    \
+    double x = R[B].f, y = R[C].f;                                                                \
+    R[A].f = (expr);                                                                              \
+    NEXT(4);                                                                                      \
+  }
+#define COMPARE(name, field, op)                                                                  \
+  CASE(name) {                                                                                    \
+    R[A].i = R[B].field op R[C].field;                                                            \
+    NEXT(4);                                                                                      \
+  }
+#define JUMP_IF_INT(name, op)                                                                     \
+  CASE(name) {                                                                                    \
+    if (R[A].i op R[B].i) BRANCH(C);                                                              \
+    NEXT(4);                                                                                      \
+  }
+
+  CHECK_LIMITS();
+#if NURI_COMPUTED_GOTO
+  DISPATCH();
+#else
+dispatch:
+  switch (Opcode(*pc)) {
+#endif
+
+  CASE(NOP) NEXT(1);
+  CASE(MOVE) {
+    R[A] = R[B];
+    NEXT(3);
+  }
+  CASE(LOAD_INT) {
+    R[A].i = int32_t(B);
+    NEXT(3);
+  }
+  CASE(LOAD_KINT) {
+    R[A].i = P.module->ints[B];
+    NEXT(3);
+  }
+  CASE(LOAD_KFLOAT) {
+    R[A].f = P.module->floats[B];
+    NEXT(3);
+  }
+  CASE(LOAD_KSTR) {
+    R[A].p = P.stringConstants[B];
+    NEXT(3);
+  }
+  CASE(LOAD_BOOL) {
+    R[A].i = B != 0;
+    NEXT(3);
+  }
+  CASE(LOAD_NULL) {
+    R[A].p = nullptr;
+    NEXT(2);
+  }
+  CASE(GET_GLOBAL) {
+    R[A] = P.globals[B];
+    NEXT(3);
+  }
+  CASE(SET_GLOBAL) {
+    P.globals[A] = R[B];
+    NEXT(3);
+  }
+
+  INT_BINOP(ADD_INT, int64_t(uint64_t(x) + uint64_t(y)))
+  INT_BINOP(SUB_INT, int64_t(uint64_t(x) - uint64_t(y)))
+  INT_BINOP(MUL_INT, int64_t(uint64_t(x) * uint64_t(y)))
+  CASE(DIV_INT) {
+    int64_t x = R[B].i, y = R[C].i;
+    if (UNLIKELY(y == 0)) THROW(ErrorClass::ArithmeticError, "division by zero");
+    R[A].i = y == -1 ? int64_t(0 - uint64_t(x)) : x / y;
+    NEXT(4);
+  }
+  CASE(MOD_INT) {
+    int64_t x = R[B].i, y = R[C].i;
+    if (UNLIKELY(y == 0)) THROW(ErrorClass::ArithmeticError, "division by zero");
+    R[A].i = y == -1 ? 0 : x % y;
+    NEXT(4);
+  }
+  INT_BINOP(AND_INT, x & y)
+  INT_BINOP(OR_INT, x | y)
+  INT_BINOP(XOR_INT, x ^ y)
+  INT_BINOP(SHL_INT, int64_t(uint64_t(x) << (y & 63)))
+  INT_BINOP(SHR_INT, x >> (y & 63))
+  INT_BINOP(USHR_INT, int64_t(uint64_t(x) >> (y & 63)))
+  CASE(ADD_INT_IMM) {
+    R[A].i = int64_t(uint64_t(R[B].i) + uint64_t(int64_t(int32_t(C))));
+    NEXT(4);
+  }
+  CASE(NEG_INT) {
+    R[A].i = int64_t(0 - uint64_t(R[B].i));
+    NEXT(3);
+  }
+  CASE(NOT_INT) {
+    R[A].i = ~R[B].i;
+    NEXT(3);
+  }
+
+  FLOAT_BINOP(ADD_FLOAT, x + y)
+  FLOAT_BINOP(SUB_FLOAT, x - y)
+  FLOAT_BINOP(MUL_FLOAT, x * y)
+  FLOAT_BINOP(DIV_FLOAT, x / y)
+  FLOAT_BINOP(MOD_FLOAT, std::fmod(x, y))
+  CASE(NEG_FLOAT) {
+    R[A].f = -R[B].f;
+    NEXT(3);
+  }
+  CASE(INT_TO_FLOAT) {
+    R[A].f = double(R[B].i);
+    NEXT(3);
+  }
+
+  COMPARE(EQ_INT, i, ==)
+  COMPARE(NE_INT, i, !=)
+  COMPARE(LT_INT, i, <)
+  COMPARE(LE_INT, i, <=)
+  COMPARE(EQ_FLOAT, f, ==)
+  COMPARE(NE_FLOAT, f, !=)
+  COMPARE(LT_FLOAT, f, <)
+  COMPARE(LE_FLOAT, f, <=)
+  COMPARE(EQ_BOOL, i, ==)
+  COMPARE(NE_BOOL, i, !=)
+  COMPARE(EQ_REF, p, ==)
+  COMPARE(NE_REF, p, !=)
+  CASE(NOT_BOOL) {
+    R[A].i = !R[B].i;
+    NEXT(3);
+  }
+  CASE(EQ_STR) {
+    R[A].i = stringsEqual(static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p));
+    NEXT(4);
+  }
+  CASE(NE_STR) {
+    R[A].i = !stringsEqual(static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p));
+    NEXT(4);
+  }
+  CASE(LT_STR) {
+    auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
+    if (UNLIKELY(!x || !y)) THROW(ErrorClass::NullError, "cannot compare null strings");
+    R[A].i = compareStrings(x, y) < 0;
+    NEXT(4);
+  }
+  CASE(LE_STR) {
+    auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
+    if (UNLIKELY(!x || !y)) THROW(ErrorClass::NullError, "cannot compare null strings");
+    R[A].i = compareStrings(x, y) <= 0;
+    NEXT(4);
+  }
+
+  CASE(JMP) BRANCH(A);
+  CASE(JMP_IF) {
+    if (R[A].i) BRANCH(B);
+    NEXT(3);
+  }
+  CASE(JMP_IF_NOT) {
+    if (!R[A].i) BRANCH(B);
+    NEXT(3);
+  }
+  JUMP_IF_INT(JLT_INT, <)
+  JUMP_IF_INT(JLE_INT, <=)
+  JUMP_IF_INT(JGE_INT, >=)
+  JUMP_IF_INT(JGT_INT, >)
+  JUMP_IF_INT(JEQ_INT, ==)
+  JUMP_IF_INT(JNE_INT, !=)
+
+  CASE(CONCAT) {
+    SAVE_STATE();
+    StringObject* s = concatStrings(I, static_cast<StringObject*>(R[B].p),
+                                    static_cast<StringObject*>(R[C].p));
+    if (!s) goto exception;
+    R[A].p = s;
+    NEXT(4);
+  }
+  CASE(TO_STR_INT) {
+    SAVE_STATE();
+    StringObject* s = I.newString(formatInt(R[B].i));
+    if (!s) goto exception;
+    R[A].p = s;
+    NEXT(3);
+  }
+  CASE(TO_STR_FLOAT) {
+    SAVE_STATE();
+    StringObject* s = I.newString(formatFloat(R[B].f));
+    if (!s) goto exception;
+    R[A].p = s;
+    NEXT(3);
+  }
+  CASE(TO_STR_BOOL) {
+    SAVE_STATE();
+    StringObject* s = I.newString(R[B].i ? "true" : "false");
+    if (!s) goto exception;
+    R[A].p = s;
+    NEXT(3);
+  }
+  CASE(TO_STR_REF) {
+    SAVE_STATE();
+    StringObject* s = toStringObject(I, R[B].p);
+    RESTORE_COUNT();
+    if (!s) goto exception;
+    R[A].p = s;
+    NEXT(3);
+  }
+
+  CASE(NEW_OBJECT) {
+    SAVE_STATE();
+    InstanceObject* o = I.newInstance(P.types[B]->cls);
+    if (!o) goto exception;
+    R[A].p = o;
+    NEXT(3);
+  }
+  CASE(GET_FIELD) {
+    auto* o = static_cast<InstanceObject*>(R[B].p);
+    if (UNLIKELY(!o)) {
+      THROW(ErrorClass::NullError, "cannot read field `" +
+                                       fn->registerTypes[B]->cls->fields[C].name + "` of null");
+    }
+    R[A] = o->fields[C];
+    NEXT(4);
+  }
+  CASE(SET_FIELD) {
+    auto* o = static_cast<InstanceObject*>(R[A].p);
+    if (UNLIKELY(!o)) {
+      THROW(ErrorClass::NullError, "cannot write field `" +
+                                       fn->registerTypes[A]->cls->fields[B].name + "` of null");
+    }
+    o->fields[B] = R[C];
+    NEXT(4);
+  }
+  CASE(NEW_ARRAY) {
+    SAVE_STATE();
+    ArrayObject* a = I.newArray(fn->registerTypes[A], R[B].i);
+    if (!a) goto exception;
+    R[A].p = a;
+    NEXT(3);
+  }
+  CASE(NEW_ARRAY_MULTI) {
+    SAVE_STATE();
+    uint32_t dims = B;
+    for (uint32_t i = 0; i < dims; i++) {
+      if (R[pc[3 + i]].i < 0) {
+        THROW(ErrorClass::ValueError, "negative array length " + std::to_string(R[pc[3 + i]].i));
+      }
+    }
+    ArrayObject* a = newMultiArray(I, fn->registerTypes[A], R, pc + 3, dims);
+    if (!a) goto exception;
+    R[A].p = a;
+    NEXT(3 + dims);
+  }
+  CASE(ARRAY_GET) {
+    auto* a = static_cast<ArrayObject*>(R[B].p);
+    int64_t i = R[C].i;
+    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot index null");
+    if (UNLIKELY(uint64_t(i) >= uint64_t(a->length))) {
+      THROW(ErrorClass::IndexError, "index " + std::to_string(i) + " out of bounds for length " +
+                                        std::to_string(a->length));
+    }
+    R[A] = a->elements[i];
+    NEXT(4);
+  }
+  CASE(ARRAY_SET) {
+    auto* a = static_cast<ArrayObject*>(R[A].p);
+    int64_t i = R[B].i;
+    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot index null");
+    if (UNLIKELY(uint64_t(i) >= uint64_t(a->length))) {
+      THROW(ErrorClass::IndexError, "index " + std::to_string(i) + " out of bounds for length " +
+                                        std::to_string(a->length));
+    }
+    a->elements[i] = R[C];
+    NEXT(4);
+  }
+  CASE(ARRAY_LEN) {
+    auto* a = static_cast<ArrayObject*>(R[B].p);
+    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot read `length` of null");
+    R[A].i = a->length;
+    NEXT(3);
+  }
+  CASE(ARRAY_COPY) {
+    auto* a = static_cast<ArrayObject*>(R[B].p);
+    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot call method `copy` on null");
+    SAVE_STATE();
+    ArrayObject* copy = I.newArray(a->header.type, a->length);
+    if (!copy) goto exception;
+    std::memcpy(static_cast<void*>(copy->elements), a->elements, size_t(a->length) * sizeof(Slot));
+    R[A].p = copy;
+    NEXT(3);
+  }
+
+  {
+    const FunctionInfo* callee;
+  CASE(CALL)
+    callee = &P.functions[B];
+    goto call;
+  CASE(CALL_VIRTUAL) {
+    auto* receiver = static_cast<InstanceObject*>(R[pc[4]].p);
+    if (UNLIKELY(!receiver)) {
+      const FunctionInfo* target = fn->registerTypes[pc[4]]->cls->vtable[B];
+      THROW(ErrorClass::NullError, "cannot call method `" + methodName(target) + "` on null");
+    }
+    callee = receiver->header.type->cls->vtable[B];
+    goto call;
+  }
+  call : {
+    uint32_t argc = C;
+    Slot* newR = R + fn->registerCount;
+    if (UNLIKELY(newR + callee->registerCount > I.stackEnd || I.frames.size() >= frameLimit)) {
+      THROW(ErrorClass::StackOverflowError,
+            "call depth exceeded the limit of " + std::to_string(frameLimit) + " frames");
+    }
+    const uint32_t* args = pc + 4;
+    for (uint32_t i = 0; i < argc; i++) newR[i] = R[args[i]];
+    std::memset(static_cast<void*>(newR + argc), 0,
+                (callee->registerCount - argc) * sizeof(Slot));
+    frame->pc = pc;
+    I.frames.push_back({callee, callee->code, newR, A, false});
+    frame = &I.frames.back();
+    fn = callee;
+    R = newR;
+    pc = callee->code;
+    I.stackTop = R + fn->registerCount;
+    ++count;
+    CHECK_LIMITS();
+    DISPATCH();
+  }
+  }
+  CASE(CALL_NATIVE) {
+    uint32_t argc = C;
+    Slot args[8];
+    for (uint32_t i = 0; i < argc && i < 8; i++) args[i] = R[pc[4 + i]];
+    SAVE_STATE();
+    uint32_t id = P.nativeIds[B];
+    if (UNLIKELY(!checkNativeArguments(I, id, args))) goto exception;
+    Slot out{};
+    if (!P.natives[B](I, args, &out)) {
+      RESTORE_COUNT();
+      goto exception;
+    }
+    RESTORE_COUNT();
+    if (nativeInfo(id).result != 'V') R[A] = out;
+    NEXT(4 + argc);
+  }
+  CASE(RETURN) {
+    Slot value = R[A];
+    bool entry = frame->entry;
+    uint32_t dst = frame->resultRegister;
+    I.frames.pop_back();
+    I.stackTop = R;
+    if (entry) {
+      I.instructions = count + 1;
+      *result = value;
+      return true;
+    }
+    frame = &I.frames.back();
+    fn = frame->function;
+    R = frame->registers;
+    pc = frame->pc;
+    R[dst] = value;
+    NEXT(4 + C);
+  }
+  CASE(RETURN_VOID) {
+    bool entry = frame->entry;
+    I.frames.pop_back();
+    I.stackTop = R;
+    if (entry) {
+      I.instructions = count + 1;
+      return true;
+    }
+    frame = &I.frames.back();
+    fn = frame->function;
+    R = frame->registers;
+    pc = frame->pc;
+    NEXT(4 + C);
+  }
+
+#if !NURI_COMPUTED_GOTO
+  }
+#endif
+
+exception:
+  frame->pc = pc;
+  I.instructions = count;
+  captureTrace(I);
+  // Unwind this activation's frames.
+  while (true) {
+    bool entry = I.frames.back().entry;
+    I.stackTop = I.frames.back().registers;
+    I.frames.pop_back();
+    if (entry) break;
+  }
+  return false;
+}
+
+} // namespace
+} // namespace nuri

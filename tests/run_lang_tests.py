@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Runs Nuri programs whose expectations are comments inside them.
+
+  // expect: TEXT                  the next line of standard output
+  // expect error: MESSAGE         a compile error on this line (exit 65)
+  // expect runtime error: MSG     the uncaught error raised on this line (exit 70), e.g.
+                                   `IndexError: index 3 out of bounds for length 1`
+  // expect exit: N                the exit status (default 0)
+  // args: A B C                   arguments passed to the program
+  // options: --fuel=1000          options passed to `nuri run` before the file
+
+Every program runs in each mode given with --modes: `source` (nuri run FILE.nuri) and `nbc`
+(nuri build FILE.nuri, then nuri run FILE.nbc). Prints `N passed, N failed`.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+EXPECT = re.compile(r"//\s*expect:(.*)$")
+EXPECT_ERROR = re.compile(r"//\s*expect error:\s*(.*?)\s*$")
+EXPECT_RUNTIME = re.compile(r"//\s*expect runtime error:\s*(.*?)\s*$")
+EXPECT_EXIT = re.compile(r"//\s*expect exit:\s*(-?\d+)")
+ARGS = re.compile(r"//\s*args:(.*)$")
+OPTIONS = re.compile(r"//\s*options:(.*)$")
+DIAGNOSTIC = re.compile(r"^(.*):(\d+):(\d+): error: (.*)$")
+
+
+class Test:
+    def __init__(self, path):
+        self.path = path
+        self.stdout = []
+        self.compile_errors = []  # (line, message)
+        self.runtime_error = None  # (line, message)
+        self.exit = None
+        self.args = []
+        self.options = []
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, 1):
+                if m := EXPECT.search(line):
+                    self.stdout.append(m.group(1)[1:] if m.group(1).startswith(" ") else m.group(1))
+                elif m := EXPECT_ERROR.search(line):
+                    self.compile_errors.append((number, m.group(1)))
+                elif m := EXPECT_RUNTIME.search(line):
+                    self.runtime_error = (number, m.group(1))
+                if m := EXPECT_EXIT.search(line):
+                    self.exit = int(m.group(1))
+                if m := ARGS.search(line):
+                    self.args = shlex.split(m.group(1))
+                if m := OPTIONS.search(line):
+                    self.options = shlex.split(m.group(1))
+        if self.exit is None:
+            self.exit = 65 if self.compile_errors else 70 if self.runtime_error else 0
+
+
+def run(command, timeout, env):
+    try:
+        p = subprocess.run(command, capture_output=True, timeout=timeout, env=env)
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        return None, "", "timed out after %s s" % timeout
+
+
+def check_compile_errors(test, status, stderr):
+    problems = []
+    if status != 65:
+        problems.append("expected exit status 65 (compile error), got %s" % status)
+    found = []
+    for line in stderr.splitlines():
+        if m := DIAGNOSTIC.match(line):
+            found.append((int(m.group(2)), m.group(4)))
+    for expected in test.compile_errors:
+        if expected not in found:
+            problems.append("missing compile error at line %d: %s" % expected)
+    for got in found:
+        if got not in test.compile_errors:
+            problems.append("unexpected compile error at line %d: %s" % got)
+    return problems
+
+
+def check_run(test, status, stdout, stderr):
+    problems = []
+    actual = [line.rstrip() for line in stdout.split("\n")]
+    if actual and actual[-1] == "":
+        actual.pop()
+    expected = [line.rstrip() for line in test.stdout]
+    if actual != expected:
+        problems.append("standard output differs:")
+        for i in range(max(len(actual), len(expected))):
+            e = expected[i] if i < len(expected) else "<nothing>"
+            a = actual[i] if i < len(actual) else "<nothing>"
+            if e != a:
+                problems.append("  line %d: expected %r, got %r" % (i + 1, e, a))
+                break
+    if status != test.exit:
+        problems.append("expected exit status %d, got %s" % (test.exit, status))
+    err_lines = stderr.splitlines()
+    if test.runtime_error:
+        line, message = test.runtime_error
+        if not err_lines or err_lines[0] != "error: " + message:
+            problems.append("expected runtime error %r, got %r" % ("error: " + message, err_lines[0] if err_lines else ""))
+        elif len(err_lines) < 2 or not re.search(r":%d\)$" % line, err_lines[1]):
+            problems.append("expected the trace to start at line %d, got %r" % (line, err_lines[1] if len(err_lines) > 1 else ""))
+    elif stderr.strip():
+        problems.append("unexpected standard error:\n    " + "\n    ".join(err_lines[:10]))
+    return problems
+
+
+def run_test(test, nuri, modes, timeout, env, workdir):
+    failures = []
+    for mode in modes:
+        if mode == "source":
+            status, out, err = run([nuri, "run"] + test.options + [test.path] + test.args, timeout, env)
+        else:
+            nbc = os.path.join(workdir, re.sub(r"[^A-Za-z0-9_.-]", "_", test.path) + ".nbc")
+            status, out, err = run([nuri, "build", test.path, "-o", nbc], timeout, env)
+            if status == 0 and not test.compile_errors:
+                status, out, err = run([nuri, "run"] + test.options + [nbc] + test.args, timeout, env)
+        if status is None:
+            problems = [err]
+        elif test.compile_errors:
+            problems = check_compile_errors(test, status, err)
+        else:
+            problems = check_run(test, status, out, err)
+        if problems:
+            failures.append("%s [%s]\n  %s" % (test.path, mode, "\n  ".join(problems)))
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--nuri", required=True, help="the nuri binary")
+    parser.add_argument("--modes", default="source,nbc", help="comma-separated: source, nbc")
+    parser.add_argument("--gc-stress", action="store_true", help="collect at every allocation")
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("paths", nargs="+", help="test files or folders")
+    args = parser.parse_args()
+
+    files = []
+    for path in args.paths:
+        if os.path.isdir(path):
+            for root, _, names in os.walk(path):
+                files += [os.path.join(root, n) for n in names if n.endswith(".nuri")]
+        else:
+            files.append(path)
+    files.sort()
+    env = dict(os.environ)
+    if args.gc_stress:
+        env["NURI_GC_STRESS"] = "1"
+    modes = args.modes.split(",")
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as workdir:
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            tests = [Test(f) for f in files]
+            results = pool.map(lambda t: run_test(t, args.nuri, modes, args.timeout, env, workdir), tests)
+            for failures in results:
+                if failures:
+                    failed += 1
+                    for f in failures:
+                        print("FAIL " + f)
+                else:
+                    passed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or passed == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()

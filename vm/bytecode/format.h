@@ -1,0 +1,30 @@
+// The .nbc file format (see docs/bytecode.md): constants shared by the writer and the reader.
+#pragma once
+
+#include <cstdint>
+
+namespace nuri::nbc {
+
+constexpr uint8_t kMagic[8] = {'N', 'U', 'R', 'I', 'B', 'C', 0x0D, 0x0A};
+constexpr uint16_t kVersionMajor = 0;
+constexpr uint16_t kVersionMinor = 1;
+
+// Sections appear exactly once each, in this order.
+enum class Section : uint32_t {
+  Meta = 1,      // source file name, init and main function indices
+  Types = 2,
+  Constants = 3, // ints, floats, strings
+  Globals = 4,
+  Classes = 5,
+  Functions = 6,
+  Natives = 7,
+};
+constexpr uint32_t kSectionCount = 7;
+
+// Upper bounds the reader enforces, whatever the file claims.
+constexpr uint64_t kMaxFileBytes = 256u << 20;
+constexpr uint32_t kMaxRegisters = 65535;
+constexpr uint32_t kMaxParams = 255;
+constexpr uint32_t kMaxStringBytes = 16u << 20;
+
+} // namespace nuri::nbc

@@ -1,0 +1,99 @@
+// The in-memory form of a compiled Nuri program: what the compiler produces, what .nbc files hold
+// (vm/bytecode/writer.cpp, reader.cpp) and what the linker turns into runnable code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nuri {
+
+constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
+
+enum class TypeKind : uint8_t {
+  Void = 0,
+  Int = 1,
+  Float = 2,
+  Bool = 3,
+  String = 4,
+  StringBuilder = 5,
+  Array = 6,  // `element` is the element type
+  Class = 7,  // `classIndex` names the class
+};
+constexpr uint8_t kTypeKindCount = 8;
+
+struct TypeEntry {
+  TypeKind kind = TypeKind::Void;
+  uint32_t element = kNoIndex;    // Array
+  uint32_t classIndex = kNoIndex; // Class
+  bool operator==(const TypeEntry&) const = default;
+};
+
+inline bool isReferenceKind(TypeKind k) {
+  return k == TypeKind::String || k == TypeKind::StringBuilder || k == TypeKind::Array ||
+         k == TypeKind::Class;
+}
+
+struct FieldEntry {
+  std::string name;
+  uint32_t type = 0;
+  bool isPrivate = false;
+  bool isLet = false;
+};
+
+struct ClassEntry {
+  std::string name;
+  uint32_t superclass = kNoIndex;
+  std::vector<FieldEntry> fields;   // own fields; a subclass's layout follows its parent's
+  std::vector<uint32_t> methods;    // function indices in vtable order
+  uint32_t initializer = kNoIndex;  // function index of `init`, or none
+};
+
+// Source line of the instructions from `pc` (word offset) until the next entry.
+struct LineEntry {
+  uint32_t pc;
+  uint32_t line;
+};
+
+struct LocalName {
+  std::string name;
+  uint32_t reg;
+};
+
+struct FunctionEntry {
+  std::string name;       // as shown in stack traces: `main`, `Vec.length`, `<module>`
+  uint32_t ownerClass = kNoIndex;
+  bool isPrivate = false;
+  uint32_t paramCount = 0; // including `this` for methods
+  uint32_t returnType = 0;
+  std::vector<uint32_t> registerTypes; // one per register; parameters first
+  std::vector<uint32_t> code;
+  std::vector<LineEntry> lines;
+  std::vector<LocalName> locals;
+};
+
+struct GlobalEntry {
+  std::string name;
+  uint32_t type = 0;
+};
+
+struct Module {
+  std::string sourceFile;
+  std::vector<TypeEntry> types;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<std::string> strings;
+  std::vector<GlobalEntry> globals;
+  std::vector<ClassEntry> classes;
+  std::vector<FunctionEntry> functions;
+  std::vector<std::string> natives; // names resolved against the native registry when linking
+  uint32_t initFunction = kNoIndex;  // top-level statements
+  uint32_t mainFunction = kNoIndex;  // `fun main`, if declared
+
+  uint32_t lineAt(uint32_t function, uint32_t pc) const;
+};
+
+// The readable name of a type entry (`int`, `string[]`, `Vec`).
+std::string typeName(const Module& module, uint32_t type);
+
+} // namespace nuri

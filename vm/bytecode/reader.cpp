@@ -1,0 +1,258 @@
+#include "vm/bytecode/reader.h"
+
+#include <cstring>
+
+#include "vm/bytecode/format.h"
+#include "vm/objects.h"
+
+namespace nuri {
+namespace {
+
+struct LoadFailure {
+  std::string message;
+};
+
+[[noreturn]] void fail(std::string message) { throw LoadFailure{std::move(message)}; }
+
+class Decoder {
+public:
+  Decoder(const uint8_t* data, size_t size, std::string where)
+      : p_(data), end_(data + size), where_(std::move(where)) {}
+
+  size_t remaining() const { return size_t(end_ - p_); }
+  bool atEnd() const { return p_ == end_; }
+
+  uint8_t u8() {
+    need(1);
+    return *p_++;
+  }
+  uint16_t u16() {
+    need(2);
+    uint16_t v = uint16_t(p_[0] | (p_[1] << 8));
+    p_ += 2;
+    return v;
+  }
+  uint32_t u32() {
+    need(4);
+    uint32_t v = uint32_t(p_[0]) | uint32_t(p_[1]) << 8 | uint32_t(p_[2]) << 16 |
+                 uint32_t(p_[3]) << 24;
+    p_ += 4;
+    return v;
+  }
+  uint64_t varint64() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      uint8_t b = u8();
+      if (shift == 63 && b > 1) fail(where_ + ": malformed number");
+      v |= uint64_t(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    fail(where_ + ": malformed number");
+  }
+  uint32_t varint() {
+    uint64_t v = varint64();
+    if (v > 0xFFFFFFFFu) fail(where_ + ": number out of range");
+    return uint32_t(v);
+  }
+  int64_t svarint() {
+    uint64_t v = varint64();
+    return int64_t(v >> 1) ^ -int64_t(v & 1);
+  }
+  uint32_t optionalIndex() {
+    uint32_t v = varint();
+    return v == 0 ? kNoIndex : v - 1;
+  }
+  double f64() {
+    need(8);
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; i++) bits |= uint64_t(p_[i]) << (8 * i);
+    p_ += 8;
+    double d;
+    std::memcpy(&d, &bits, 8);
+    return d;
+  }
+  std::string str(const char* what) {
+    uint32_t len = varint();
+    if (len > nbc::kMaxStringBytes) fail(where_ + ": " + what + " is too long");
+    need(len);
+    std::string s(reinterpret_cast<const char*>(p_), len);
+    p_ += len;
+    if (!isValidUtf8(s)) fail(where_ + ": " + what + " is not valid UTF-8");
+    return s;
+  }
+  // A count of items that each take at least `minBytes` bytes: never more than the data left,
+  // so a tiny file cannot make the reader allocate much.
+  uint32_t count(const char* what, size_t minBytes = 1) {
+    uint32_t n = varint();
+    if (uint64_t(n) * minBytes > remaining()) {
+      fail(where_ + ": " + what + " count " + std::to_string(n) + " exceeds the section size");
+    }
+    return n;
+  }
+  Decoder sub(size_t length, std::string where) {
+    need(length);
+    Decoder d(p_, length, std::move(where));
+    p_ += length;
+    return d;
+  }
+  void expectEnd() {
+    if (!atEnd()) fail(where_ + ": " + std::to_string(remaining()) + " unexpected trailing bytes");
+  }
+  const std::string& where() const { return where_; }
+
+private:
+  void need(size_t n) {
+    if (remaining() < n) fail(where_ + ": unexpected end of data (truncated file?)");
+  }
+  const uint8_t* p_;
+  const uint8_t* end_;
+  std::string where_;
+};
+
+Module decode(const uint8_t* data, size_t size) {
+  if (size > nbc::kMaxFileBytes) fail("file is larger than the 256 MB limit for bytecode");
+  Decoder file(data, size, "header");
+  if (size < sizeof nbc::kMagic || std::memcmp(data, nbc::kMagic, sizeof nbc::kMagic) != 0) {
+    fail("not a Nuri bytecode file (bad magic number)");
+  }
+  for (size_t i = 0; i < sizeof nbc::kMagic; i++) file.u8();
+  uint16_t major = file.u16();
+  uint16_t minor = file.u16();
+  if (major != nbc::kVersionMajor || minor > nbc::kVersionMinor) {
+    fail("unsupported bytecode version " + std::to_string(major) + "." + std::to_string(minor) +
+         " (this VM reads " + std::to_string(nbc::kVersionMajor) + "." +
+         std::to_string(nbc::kVersionMinor) + ")");
+  }
+  Module m;
+  static const char* const kNames[] = {"", "meta", "types", "constants", "globals", "classes",
+                                       "functions", "natives"};
+  auto open = [&](nbc::Section id) {
+    uint32_t got = file.u32();
+    if (got != uint32_t(id)) {
+      fail("expected section " + std::string(kNames[uint32_t(id)]) + " (id " +
+           std::to_string(uint32_t(id)) + "), found id " + std::to_string(got));
+    }
+    uint32_t length = file.u32();
+    if (length > file.remaining()) {
+      fail(std::string(kNames[uint32_t(id)]) + " section: length " + std::to_string(length) +
+           " runs past the end of the file");
+    }
+    return file.sub(length, std::string(kNames[uint32_t(id)]) + " section");
+  };
+
+  Decoder meta = open(nbc::Section::Meta);
+  m.sourceFile = meta.str("source file name");
+  m.initFunction = meta.optionalIndex();
+  m.mainFunction = meta.optionalIndex();
+  meta.expectEnd();
+
+  Decoder types = open(nbc::Section::Types);
+  uint32_t typeCount = types.count("type");
+  m.types.resize(typeCount);
+  for (TypeEntry& t : m.types) {
+    uint8_t kind = types.u8();
+    if (kind >= kTypeKindCount) fail("types section: unknown type kind " + std::to_string(kind));
+    t.kind = TypeKind(kind);
+    if (t.kind == TypeKind::Array) t.element = types.varint();
+    if (t.kind == TypeKind::Class) t.classIndex = types.varint();
+  }
+  types.expectEnd();
+
+  Decoder constants = open(nbc::Section::Constants);
+  m.ints.resize(constants.count("int constant"));
+  for (int64_t& v : m.ints) v = constants.svarint();
+  m.floats.resize(constants.count("float constant", 8));
+  for (double& v : m.floats) v = constants.f64();
+  m.strings.resize(constants.count("string constant"));
+  for (std::string& s : m.strings) s = constants.str("string constant");
+  constants.expectEnd();
+
+  Decoder globals = open(nbc::Section::Globals);
+  m.globals.resize(globals.count("global", 2));
+  for (GlobalEntry& g : m.globals) {
+    g.name = globals.str("global name");
+    g.type = globals.varint();
+  }
+  globals.expectEnd();
+
+  Decoder classes = open(nbc::Section::Classes);
+  m.classes.resize(classes.count("class", 4));
+  for (ClassEntry& c : m.classes) {
+    c.name = classes.str("class name");
+    c.superclass = classes.optionalIndex();
+    c.fields.resize(classes.count("field", 3));
+    for (FieldEntry& f : c.fields) {
+      f.name = classes.str("field name");
+      f.type = classes.varint();
+      uint8_t flags = classes.u8();
+      if (flags > 3) fail("classes section: bad field flags in class " + c.name);
+      f.isPrivate = flags & 1;
+      f.isLet = flags & 2;
+    }
+    c.methods.resize(classes.count("method"));
+    for (uint32_t& fn : c.methods) fn = classes.varint();
+    c.initializer = classes.optionalIndex();
+  }
+  classes.expectEnd();
+
+  Decoder functions = open(nbc::Section::Functions);
+  m.functions.resize(functions.count("function", 8));
+  for (FunctionEntry& f : m.functions) {
+    f.name = functions.str("function name");
+    f.ownerClass = functions.optionalIndex();
+    uint8_t flags = functions.u8();
+    if (flags > 1) fail("functions section: bad flags in function " + f.name);
+    f.isPrivate = flags & 1;
+    f.paramCount = functions.varint();
+    f.returnType = functions.varint();
+    uint32_t registers = functions.count("register");
+    if (registers > nbc::kMaxRegisters) {
+      fail("function " + f.name + ": " + std::to_string(registers) + " registers (limit " +
+           std::to_string(nbc::kMaxRegisters) + ")");
+    }
+    f.registerTypes.resize(registers);
+    for (uint32_t& t : f.registerTypes) t = functions.varint();
+    f.code.resize(functions.count("code word"));
+    for (uint32_t& w : f.code) w = functions.varint();
+    f.lines.resize(functions.count("line entry", 2));
+    int64_t pc = 0, line = 0;
+    for (LineEntry& l : f.lines) {
+      pc += functions.varint();
+      line += functions.svarint();
+      if (pc > int64_t(f.code.size()) || line < 0 || line > 0xFFFFFFFF) {
+        fail("function " + f.name + ": bad line table");
+      }
+      l.pc = uint32_t(pc);
+      l.line = uint32_t(line);
+    }
+    f.locals.resize(functions.count("local name", 2));
+    for (LocalName& l : f.locals) {
+      l.name = functions.str("local name");
+      l.reg = functions.varint();
+    }
+  }
+  functions.expectEnd();
+
+  Decoder natives = open(nbc::Section::Natives);
+  m.natives.resize(natives.count("native"));
+  for (std::string& n : m.natives) n = natives.str("native name");
+  natives.expectEnd();
+  file.expectEnd();
+  return m;
+}
+
+} // namespace
+
+std::shared_ptr<Module> readBytecode(const uint8_t* data, size_t size, std::string& error) {
+  try {
+    return std::make_shared<Module>(decode(data, size));
+  } catch (const LoadFailure& failure) {
+    error = failure.message;
+    return nullptr;
+  } catch (const std::bad_alloc&) {
+    error = "out of memory while reading bytecode";
+    return nullptr;
+  }
+}
+
+} // namespace nuri

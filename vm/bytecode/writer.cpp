@@ -1,0 +1,145 @@
+#include "vm/bytecode/writer.h"
+
+#include <cstring>
+#include <string>
+
+#include "vm/bytecode/format.h"
+
+namespace nuri {
+namespace {
+
+class Encoder {
+public:
+  std::vector<uint8_t> bytes;
+
+  void u8(uint8_t v) { bytes.push_back(v); }
+  void u16(uint16_t v) {
+    u8(uint8_t(v));
+    u8(uint8_t(v >> 8));
+  }
+  void u32(uint32_t v) {
+    for (int i = 0; i < 4; i++) u8(uint8_t(v >> (8 * i)));
+  }
+  void varint(uint64_t v) {
+    while (v >= 0x80) {
+      u8(uint8_t(v) | 0x80);
+      v >>= 7;
+    }
+    u8(uint8_t(v));
+  }
+  // Indices that may be "none" are stored plus one, so none is 0.
+  void optionalIndex(uint32_t v) { varint(v == kNoIndex ? 0 : uint64_t(v) + 1); }
+  void svarint(int64_t v) { varint((uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
+  void f64(double d) {
+    uint64_t bits;
+    std::memcpy(&bits, &d, 8);
+    for (int i = 0; i < 8; i++) u8(uint8_t(bits >> (8 * i)));
+  }
+  void str(const std::string& s) {
+    varint(s.size());
+    bytes.insert(bytes.end(), s.begin(), s.end());
+  }
+  void append(const Encoder& other) {
+    bytes.insert(bytes.end(), other.bytes.begin(), other.bytes.end());
+  }
+};
+
+void section(Encoder& out, nbc::Section id, const Encoder& body) {
+  out.u32(uint32_t(id));
+  out.u32(uint32_t(body.bytes.size()));
+  out.append(body);
+}
+
+} // namespace
+
+std::vector<uint8_t> writeBytecode(const Module& m) {
+  Encoder out;
+  for (uint8_t b : nbc::kMagic) out.u8(b);
+  out.u16(nbc::kVersionMajor);
+  out.u16(nbc::kVersionMinor);
+
+  Encoder meta;
+  meta.str(m.sourceFile);
+  meta.optionalIndex(m.initFunction);
+  meta.optionalIndex(m.mainFunction);
+  section(out, nbc::Section::Meta, meta);
+
+  Encoder types;
+  types.varint(m.types.size());
+  for (const TypeEntry& t : m.types) {
+    types.u8(uint8_t(t.kind));
+    if (t.kind == TypeKind::Array) types.varint(t.element);
+    if (t.kind == TypeKind::Class) types.varint(t.classIndex);
+  }
+  section(out, nbc::Section::Types, types);
+
+  Encoder constants;
+  constants.varint(m.ints.size());
+  for (int64_t v : m.ints) constants.svarint(v);
+  constants.varint(m.floats.size());
+  for (double v : m.floats) constants.f64(v);
+  constants.varint(m.strings.size());
+  for (const std::string& s : m.strings) constants.str(s);
+  section(out, nbc::Section::Constants, constants);
+
+  Encoder globals;
+  globals.varint(m.globals.size());
+  for (const GlobalEntry& g : m.globals) {
+    globals.str(g.name);
+    globals.varint(g.type);
+  }
+  section(out, nbc::Section::Globals, globals);
+
+  Encoder classes;
+  classes.varint(m.classes.size());
+  for (const ClassEntry& c : m.classes) {
+    classes.str(c.name);
+    classes.optionalIndex(c.superclass);
+    classes.varint(c.fields.size());
+    for (const FieldEntry& f : c.fields) {
+      classes.str(f.name);
+      classes.varint(f.type);
+      classes.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isLet ? 2 : 0)));
+    }
+    classes.varint(c.methods.size());
+    for (uint32_t fn : c.methods) classes.varint(fn);
+    classes.optionalIndex(c.initializer);
+  }
+  section(out, nbc::Section::Classes, classes);
+
+  Encoder functions;
+  functions.varint(m.functions.size());
+  for (const FunctionEntry& f : m.functions) {
+    functions.str(f.name);
+    functions.optionalIndex(f.ownerClass);
+    functions.u8(f.isPrivate ? 1 : 0);
+    functions.varint(f.paramCount);
+    functions.varint(f.returnType);
+    functions.varint(f.registerTypes.size());
+    for (uint32_t t : f.registerTypes) functions.varint(t);
+    functions.varint(f.code.size());
+    for (uint32_t w : f.code) functions.varint(w);
+    functions.varint(f.lines.size());
+    uint32_t pc = 0, line = 0;
+    for (const LineEntry& l : f.lines) { // deltas keep the table small
+      functions.varint(l.pc - pc);
+      functions.svarint(int64_t(l.line) - int64_t(line));
+      pc = l.pc;
+      line = l.line;
+    }
+    functions.varint(f.locals.size());
+    for (const LocalName& l : f.locals) {
+      functions.str(l.name);
+      functions.varint(l.reg);
+    }
+  }
+  section(out, nbc::Section::Functions, functions);
+
+  Encoder natives;
+  natives.varint(m.natives.size());
+  for (const std::string& n : m.natives) natives.str(n);
+  section(out, nbc::Section::Natives, natives);
+  return std::move(out.bytes);
+}
+
+} // namespace nuri

@@ -1,0 +1,108 @@
+// The state of one guest. Everything mutable that belongs to a running program hangs off an
+// IsolateState: the linked program, globals, the VM stack, the pending error, limits, statistics.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gc/heap.h"
+#include "nuri/nuri.h"
+#include "vm/errors.h"
+#include "vm/objects.h"
+
+namespace nuri {
+
+class IsolateState;
+using NativeFn = bool (*)(IsolateState& isolate, Slot* args, Slot* result);
+
+// A program linked into an isolate: run-time types, classes with vtables, functions, natives.
+struct LinkedProgram {
+  std::shared_ptr<const Module> module;
+  std::vector<std::unique_ptr<RuntimeType>> types;
+  std::vector<std::unique_ptr<ClassInfo>> classes;
+  std::vector<FunctionInfo> functions;
+  std::vector<NativeFn> natives;
+  std::vector<uint32_t> nativeIds; // index into the native table, per module native
+  std::vector<std::vector<const RuntimeType*>> registerTypes; // per function
+  Slot* globals = nullptr;                   // GC roots
+  StringObject** stringConstants = nullptr;  // GC roots
+};
+
+// One activation on the VM stack. Its registers are a window of the stack's slots.
+struct CallFrame {
+  const FunctionInfo* function;
+  const uint32_t* pc;   // the instruction being executed (saved when calling out)
+  Slot* registers;
+  uint32_t resultRegister; // in the caller's frame
+  bool entry;              // the first frame of one interpreter activation
+};
+
+class IsolateState {
+public:
+  explicit IsolateState(const IsolateConfig& config);
+  ~IsolateState();
+
+  IsolateConfig config;
+  LinkedProgram program;
+  bool loaded = false;
+
+  // Built-in types that exist without a program.
+  RuntimeType stringType;
+  RuntimeType stringBuilderType;
+  RuntimeType stringArrayType;
+
+  // The VM stack: reserved address space; frames are windows into it.
+  Slot* stackBase = nullptr;
+  Slot* stackEnd = nullptr;
+  Slot* stackTop = nullptr; // end of the innermost frame's registers; scanned up to here
+  gc::RootRange stackRoots{};
+  std::vector<CallFrame> frames;
+  uint32_t nativeDepth = 0; // nested interpreter activations started by natives
+
+  // Errors.
+  std::optional<PendingError> pending;
+  bool raise(ErrorClass cls, std::string message); // always returns false, for `return raise(...)`
+  int exitStatus = 0;
+  bool exited = false; // System.exit ran during load
+
+  // Limits and statistics.
+  uint64_t instructions = 0;   // retired instructions (flushed by the interpreter)
+  uint64_t checkpoint = 0;     // instruction count at which the interpreter checks limits
+  std::chrono::steady_clock::time_point startTime;
+  std::chrono::steady_clock::time_point deadline;
+  bool hasDeadline = false;
+  uint64_t allocations = 0;
+  uint64_t allocatedBytes = 0;
+  uint64_t bytesSinceHeapCheck = 0;
+  uint64_t heapCheckBudget = 0;
+  uint64_t collectionsAtStart = 0;
+  double runSeconds = 0;
+
+  // Called when `instructions` reaches `checkpoint`: checks fuel and time, sets the next
+  // checkpoint. Returns false (with an error raised) when a limit is hit.
+  bool checkLimits(uint64_t executed);
+  void resetCheckpoint(uint64_t executed);
+
+  // Allocation; each returns null with an error raised when a limit is hit.
+  void* allocate(size_t bytes, bool holdsReferences);
+  StringObject* newString(std::string_view utf8);
+  StringObject* newStringWithLength(std::string_view utf8, uint32_t codePoints);
+  ArrayObject* newArray(const RuntimeType* arrayType, int64_t length);
+  InstanceObject* newInstance(const ClassInfo* cls);
+  StringBuilderObject* newStringBuilder();
+
+  // Output of print/println, buffered.
+  void write(std::string_view text);
+  void flushOutput();
+  std::string outputBuffer;
+
+  // Turns any pending error into an API error.
+  Error takeError();
+};
+
+} // namespace nuri

@@ -1,0 +1,111 @@
+#include "vm/linker.h"
+
+#include "classlib/natives.h"
+
+namespace nuri {
+
+bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, std::string& error) {
+  LinkedProgram& p = isolate.program;
+  const Module& m = *module;
+  p.module = module;
+
+  p.classes.reserve(m.classes.size());
+  for (const ClassEntry& c : m.classes) {
+    auto info = std::make_unique<ClassInfo>();
+    info->name = c.name;
+    p.classes.push_back(std::move(info));
+  }
+  p.types.reserve(m.types.size());
+  for (size_t i = 0; i < m.types.size(); i++) {
+    const TypeEntry& t = m.types[i];
+    auto rt = std::make_unique<RuntimeType>();
+    rt->kind = t.kind;
+    rt->name = typeName(m, uint32_t(i));
+    if (t.kind == TypeKind::Array) {
+      rt->element = p.types[t.element].get(); // verified: elements come first
+      rt->holdsReferences = isReferenceKind(rt->element->kind);
+    }
+    if (t.kind == TypeKind::Class) {
+      ClassInfo* cls = p.classes[t.classIndex].get();
+      rt->cls = cls;
+      if (!cls->type) cls->type = rt.get();
+    }
+    p.types.push_back(std::move(rt));
+  }
+  // A class whose type never appears in the type table still needs one (for its header).
+  for (size_t i = 0; i < m.classes.size(); i++) {
+    ClassInfo* cls = p.classes[i].get();
+    if (!cls->type) {
+      auto rt = std::make_unique<RuntimeType>();
+      rt->kind = TypeKind::Class;
+      rt->name = cls->name;
+      rt->cls = cls;
+      cls->type = rt.get();
+      p.types.push_back(std::move(rt));
+    }
+  }
+
+  p.functions.resize(m.functions.size());
+  p.registerTypes.resize(m.functions.size());
+  for (size_t i = 0; i < m.functions.size(); i++) {
+    const FunctionEntry& f = m.functions[i];
+    FunctionInfo& fi = p.functions[i];
+    fi.name = f.name;
+    fi.index = uint32_t(i);
+    fi.paramCount = f.paramCount;
+    fi.registerCount = uint32_t(f.registerTypes.size());
+    fi.returnType = p.types[f.returnType].get();
+    fi.code = f.code.data();
+    fi.codeSize = uint32_t(f.code.size());
+    fi.lines = &f.lines;
+    for (uint32_t t : f.registerTypes) p.registerTypes[i].push_back(p.types[t].get());
+    fi.registerTypes = p.registerTypes[i].data();
+  }
+
+  for (size_t i = 0; i < m.classes.size(); i++) {
+    const ClassEntry& c = m.classes[i];
+    ClassInfo* cls = p.classes[i].get();
+    for (const FieldEntry& f : c.fields) {
+      cls->fields.push_back({f.name, p.types[f.type].get(), f.isPrivate, f.isLet});
+    }
+    for (uint32_t fn : c.methods) {
+      const FunctionInfo* method = &p.functions[fn];
+      cls->vtable.push_back(method);
+      std::string_view shortName = method->name;
+      if (auto dot = shortName.rfind('.'); dot != std::string_view::npos) {
+        shortName = shortName.substr(dot + 1);
+      }
+      if (shortName == "toString" && method->paramCount == 1 &&
+          method->returnType->kind == TypeKind::String) {
+        cls->toStringMethod = method;
+      }
+    }
+  }
+
+  p.natives.resize(m.natives.size());
+  p.nativeIds.resize(m.natives.size());
+  for (size_t i = 0; i < m.natives.size(); i++) {
+    int n = findNative(m.natives[i]);
+    if (n < 0) {
+      error = "unknown native function `" + m.natives[i] + "`";
+      return false;
+    }
+    p.natives[i] = nativeInfo(uint32_t(n)).function;
+    p.nativeIds[i] = uint32_t(n);
+  }
+
+  p.globals = static_cast<Slot*>(gc::allocateRoots(m.globals.size() * sizeof(Slot)));
+  p.stringConstants =
+      static_cast<StringObject**>(gc::allocateRoots(m.strings.size() * sizeof(StringObject*)));
+  for (size_t i = 0; i < m.strings.size(); i++) {
+    StringObject* s = isolate.newString(m.strings[i]);
+    if (!s) {
+      error = "out of memory while loading string constants";
+      return false;
+    }
+    p.stringConstants[i] = s;
+  }
+  return true;
+}
+
+} // namespace nuri

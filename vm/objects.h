@@ -1,0 +1,119 @@
+// The object model. Every heap object starts with a pointer to its RuntimeType, which says what
+// kind of object it is, its size, and (for arrays and instances) what its slots hold.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vm/bytecode/module.h"
+
+namespace nuri {
+
+class IsolateState;
+
+// One 8-byte VM slot: a register, a field, an array element or a global.
+union Slot {
+  int64_t i;
+  double f;
+  void* p;
+  uint64_t bits;
+};
+static_assert(sizeof(Slot) == 8);
+
+struct ClassInfo;
+struct FunctionInfo;
+
+// The run-time descriptor of a type, made by the linker for each type entry of a module.
+struct RuntimeType {
+  TypeKind kind = TypeKind::Void;
+  std::string name;                     // `int[]`, `Vec`
+  const RuntimeType* element = nullptr; // arrays
+  const ClassInfo* cls = nullptr;       // classes
+  bool holdsReferences = false;         // arrays: elements are references
+};
+
+struct FieldInfo {
+  std::string name;
+  const RuntimeType* type;
+  bool isPrivate;
+  bool isLet;
+};
+
+struct ClassInfo {
+  std::string name;
+  const ClassInfo* superclass = nullptr;
+  const RuntimeType* type = nullptr;     // the class's own RuntimeType
+  std::vector<FieldInfo> fields;         // the whole layout, inherited fields first
+  std::vector<const FunctionInfo*> vtable;
+  const FunctionInfo* toStringMethod = nullptr; // `fun toString(): string`, if declared
+  bool isSubclassOf(const ClassInfo* other) const;
+};
+
+using LineTable = std::vector<LineEntry>;
+
+// A linked, runnable function.
+struct FunctionInfo {
+  std::string name;
+  uint32_t index = 0;
+  uint32_t paramCount = 0;
+  uint32_t registerCount = 0;
+  const RuntimeType* returnType = nullptr;
+  const uint32_t* code = nullptr;
+  uint32_t codeSize = 0;
+  const LineTable* lines = nullptr;
+  const RuntimeType* const* registerTypes = nullptr;
+  uint32_t lineAt(uint32_t pc) const;
+};
+
+struct ObjectHeader {
+  const RuntimeType* type;
+};
+
+struct StringObject {
+  ObjectHeader header;
+  uint32_t byteLength;
+  uint32_t codePointLength;
+  uint64_t hash; // 0 until computed
+  char bytes[];  // UTF-8, followed by a NUL for convenience
+  std::string_view view() const { return {bytes, byteLength}; }
+  bool isAscii() const { return byteLength == codePointLength; }
+};
+
+struct ArrayObject {
+  ObjectHeader header;
+  int64_t length;
+  Slot elements[];
+};
+
+struct InstanceObject {
+  ObjectHeader header;
+  Slot fields[];
+};
+
+struct StringBuilderObject {
+  ObjectHeader header;
+  char* buffer; // collected, pointer-free memory
+  uint64_t length;
+  uint64_t capacity;
+  uint64_t codePoints;
+};
+
+inline TypeKind kindOf(const void* object) {
+  return static_cast<const ObjectHeader*>(object)->type->kind;
+}
+
+// Limits on sizes the VM will create.
+constexpr uint64_t kMaxStringBytes = 1ull << 31;
+constexpr int64_t kMaxArrayLength = int64_t(1) << 32;
+
+// Number of code points in valid UTF-8 text.
+uint32_t countCodePoints(std::string_view utf8);
+// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+bool isValidUtf8(std::string_view text, size_t* errorOffset = nullptr);
+// Appends the UTF-8 encoding of `cp` to `out`.
+void appendUtf8(std::string& out, uint32_t cp);
+
+} // namespace nuri

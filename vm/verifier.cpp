@@ -1,0 +1,446 @@
+#include "vm/verifier.h"
+
+#include <cstring>
+
+#include "classlib/natives.h"
+#include "vm/bytecode/format.h"
+#include "vm/bytecode/opcodes.h"
+
+namespace nuri {
+namespace {
+
+struct VerifyFailure {
+  std::string message;
+};
+
+[[noreturn]] void fail(std::string message) { throw VerifyFailure{std::move(message)}; }
+
+class Verifier {
+public:
+  explicit Verifier(const Module& m) : m_(m) {}
+
+  void run() {
+    checkTypes();
+    for (size_t i = 0; i < m_.globals.size(); i++) {
+      valueType(m_.globals[i].type, "global " + m_.globals[i].name);
+    }
+    checkClasses();
+    for (size_t i = 0; i < m_.natives.size(); i++) {
+      if (findNative(m_.natives[i]) < 0) fail("unknown native function `" + m_.natives[i] + "`");
+    }
+    if (m_.initFunction >= m_.functions.size()) fail("the module has no initialiser function");
+    const FunctionEntry& init = m_.functions[m_.initFunction];
+    if (init.paramCount != 0 || m_.types[init.returnType].kind != TypeKind::Void) {
+      fail("function " + init.name + ": a module initialiser takes no parameters and returns "
+           "nothing");
+    }
+    if (m_.mainFunction != kNoIndex) checkMain();
+    for (size_t i = 0; i < m_.functions.size(); i++) checkFunction(uint32_t(i));
+  }
+
+private:
+  const Module& m_;
+
+  // ---- Tables ----
+
+  void typeIndex(uint32_t t, const std::string& what) {
+    if (t >= m_.types.size()) {
+      fail(what + ": type index " + std::to_string(t) + " out of range (" +
+           std::to_string(m_.types.size()) + " types)");
+    }
+  }
+  void valueType(uint32_t t, const std::string& what) {
+    typeIndex(t, what);
+    if (m_.types[t].kind == TypeKind::Void) fail(what + ": has type void");
+  }
+
+  void checkTypes() {
+    for (size_t i = 0; i < m_.types.size(); i++) {
+      const TypeEntry& t = m_.types[i];
+      if (t.kind == TypeKind::Array) {
+        // Elements come first, which rules out cyclic array types.
+        if (t.element >= i) fail("type " + std::to_string(i) + ": array element type must be "
+                                 "defined before the array type");
+        if (m_.types[t.element].kind == TypeKind::Void) fail("type " + std::to_string(i) +
+                                                             ": array of void");
+      } else if (t.kind == TypeKind::Class) {
+        if (t.classIndex >= m_.classes.size()) {
+          fail("type " + std::to_string(i) + ": class index " + std::to_string(t.classIndex) +
+               " out of range");
+        }
+      }
+    }
+  }
+
+  bool sameType(uint32_t a, uint32_t b) const {
+    if (a == b) return true;
+    const TypeEntry& x = m_.types[a];
+    const TypeEntry& y = m_.types[b];
+    if (x.kind != y.kind) return false;
+    if (x.kind == TypeKind::Array) return sameType(x.element, y.element);
+    if (x.kind == TypeKind::Class) return x.classIndex == y.classIndex;
+    return true;
+  }
+
+  std::string typeText(uint32_t t) const { return typeName(m_, t); }
+
+  void checkClasses() {
+    for (size_t i = 0; i < m_.classes.size(); i++) {
+      const ClassEntry& c = m_.classes[i];
+      std::string what = "class " + c.name;
+      if (c.superclass != kNoIndex) fail(what + ": inheritance is not supported by this VM");
+      for (const FieldEntry& f : c.fields) valueType(f.type, what + ", field " + f.name);
+      for (uint32_t fn : c.methods) {
+        if (fn >= m_.functions.size()) fail(what + ": method function index out of range");
+        if (m_.functions[fn].ownerClass != i) {
+          fail(what + ": method " + m_.functions[fn].name + " belongs to another class");
+        }
+      }
+      if (c.initializer >= m_.functions.size() || m_.functions[c.initializer].ownerClass != i) {
+        fail(what + ": missing or foreign initialiser");
+      }
+      if (m_.types[m_.functions[c.initializer].returnType].kind != TypeKind::Void) {
+        fail(what + ": initialiser must return nothing");
+      }
+    }
+  }
+
+  void checkMain() {
+    if (m_.mainFunction >= m_.functions.size()) fail("main function index out of range");
+    const FunctionEntry& f = m_.functions[m_.mainFunction];
+    if (f.ownerClass != kNoIndex) fail("main must be a top-level function");
+    TypeKind r = m_.types[f.returnType].kind;
+    bool resultOk = r == TypeKind::Void || r == TypeKind::Int;
+    bool paramsOk = f.paramCount == 0;
+    if (f.paramCount == 1 && !f.registerTypes.empty()) {
+      const TypeEntry& t = m_.types[f.registerTypes[0]];
+      paramsOk = t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
+    }
+    if (!resultOk || !paramsOk) fail("function main: must take no parameters or a string[] "
+                                     "and return nothing or an int");
+  }
+
+  // ---- Code ----
+
+  const FunctionEntry* fn_ = nullptr;
+  uint32_t pc_ = 0;
+  const char* opName_ = "";
+
+  [[noreturn]] void failAt(const std::string& reason) {
+    fail("function " + fn_->name + ", pc " + std::to_string(pc_) + ": " + opName_ + " " + reason);
+  }
+
+  uint32_t reg(uint32_t r) {
+    if (r >= fn_->registerTypes.size()) {
+      failAt("uses r" + std::to_string(r) + " but the function has " +
+             std::to_string(fn_->registerTypes.size()) + " registers");
+    }
+    return fn_->registerTypes[r];
+  }
+  TypeKind kindOfReg(uint32_t r) { return m_.types[reg(r)].kind; }
+
+  void expectKind(uint32_t r, TypeKind kind, const char* what) {
+    if (kindOfReg(r) != kind) {
+      failAt("reads r" + std::to_string(r) + " of type " + typeText(reg(r)) + " (needs " + what +
+             ")");
+    }
+  }
+
+  void expectType(uint32_t r, uint32_t type, const std::string& role) {
+    if (!sameType(reg(r), type)) {
+      failAt("r" + std::to_string(r) + " has type " + typeText(reg(r)) + " but " + role +
+             " has type " + typeText(type));
+    }
+  }
+
+  void checkOperand(OperandKind kind, uint32_t v, const uint32_t* operands, size_t index) {
+    switch (kind) {
+    case OperandKind::NONE: break;
+    case OperandKind::RI: expectKind(v, TypeKind::Int, "an int"); break;
+    case OperandKind::RF: expectKind(v, TypeKind::Float, "a float"); break;
+    case OperandKind::RB: expectKind(v, TypeKind::Bool, "a bool"); break;
+    case OperandKind::RS: expectKind(v, TypeKind::String, "a string"); break;
+    case OperandKind::RSB: expectKind(v, TypeKind::StringBuilder, "a StringBuilder"); break;
+    case OperandKind::RA: expectKind(v, TypeKind::Array, "an array"); break;
+    case OperandKind::RO: expectKind(v, TypeKind::Class, "an object"); break;
+    case OperandKind::RR:
+      if (!isReferenceKind(kindOfReg(v))) {
+        failAt("reads r" + std::to_string(v) + " of type " + typeText(reg(v)) +
+               " (needs a reference)");
+      }
+      break;
+    case OperandKind::RV: reg(v); break;
+    case OperandKind::IMM: break;
+    case OperandKind::JMP: {
+      int64_t target = int64_t(pc_) + int32_t(v);
+      if (target < 0 || target >= int64_t(fn_->code.size())) {
+        failAt("jumps to " + std::to_string(target) + ", outside the function");
+      }
+      targets_.push_back(uint32_t(target));
+      break;
+    }
+    case OperandKind::KI: bound(v, m_.ints.size(), "int constant"); break;
+    case OperandKind::KF: bound(v, m_.floats.size(), "float constant"); break;
+    case OperandKind::KS: bound(v, m_.strings.size(), "string constant"); break;
+    case OperandKind::FN: bound(v, m_.functions.size(), "function"); break;
+    case OperandKind::NAT: bound(v, m_.natives.size(), "native"); break;
+    case OperandKind::GLB: bound(v, m_.globals.size(), "global"); break;
+    case OperandKind::TY: bound(v, m_.types.size(), "type"); break;
+    case OperandKind::FLD: {
+      uint32_t objectReg = operands[index - 1];
+      const ClassEntry& c = m_.classes[m_.types[reg(objectReg)].classIndex];
+      bound(v, c.fields.size(), "field of class " + c.name);
+      const FieldEntry& f = c.fields[v];
+      uint32_t owner = m_.types[reg(objectReg)].classIndex;
+      if (f.isPrivate && fn_->ownerClass != owner) {
+        failAt("accesses private field " + c.name + "." + f.name + " from outside its class");
+      }
+      break;
+    }
+    case OperandKind::VT: break; // checked with the call
+    case OperandKind::ARGS: break;
+    }
+  }
+
+  void bound(uint32_t v, size_t size, const std::string& what) {
+    if (v >= size) {
+      failAt("refers to " + what + " " + std::to_string(v) + " but only " + std::to_string(size) +
+             " exist");
+    }
+  }
+
+  std::vector<uint32_t> targets_;
+
+  void checkCallTarget(uint32_t dst, uint32_t callee, const uint32_t* args, uint32_t argc) {
+    const FunctionEntry& f = m_.functions[callee];
+    if (argc != f.paramCount) {
+      failAt("passes " + std::to_string(argc) + " arguments to " + f.name + ", which takes " +
+             std::to_string(f.paramCount));
+    }
+    if (f.registerTypes.size() < f.paramCount) failAt("calls a malformed function " + f.name);
+    for (uint32_t i = 0; i < argc; i++) {
+      if (f.registerTypes[i] >= m_.types.size()) failAt("calls a malformed function " + f.name);
+      expectType(args[i], f.registerTypes[i], "parameter " + std::to_string(i) + " of " + f.name);
+    }
+    if (f.returnType >= m_.types.size()) failAt("calls a malformed function " + f.name);
+    if (m_.types[f.returnType].kind != TypeKind::Void) {
+      expectType(dst, f.returnType, "the result of " + f.name);
+    }
+    if (f.isPrivate && f.ownerClass != fn_->ownerClass) {
+      failAt("calls private method " + f.name + " from outside its class");
+    }
+  }
+
+  uint32_t nativeParamMatches(char code, uint32_t type) {
+    const TypeEntry& t = m_.types[type];
+    switch (code) {
+    case 'I': return t.kind == TypeKind::Int;
+    case 'F': return t.kind == TypeKind::Float;
+    case 'B': return t.kind == TypeKind::Bool;
+    case 'S': case 'X': return t.kind == TypeKind::String;
+    case 'T': return t.kind == TypeKind::StringBuilder;
+    case 'A': return t.kind == TypeKind::Array;
+    case 'L':
+      return t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
+    default: return false;
+    }
+  }
+
+  void checkInstruction(const uint32_t* code, uint32_t length) {
+    Opcode op = Opcode(code[0]);
+    const OpcodeInfo& info = opcodeInfo(op);
+    opName_ = info.name;
+    const uint32_t* operands = code + 1;
+    for (size_t i = 0; i < 4; i++) {
+      // A call's destination is checked against the callee's result (void calls ignore it).
+      if (i == 0 && (info.flags & F_CALL) && op != Opcode::TO_STR_REF) continue;
+      if (info.operands[i] == OperandKind::ARGS) {
+        for (uint32_t a = 0; a < operands[i]; a++) reg(operands[i + 1 + a]);
+        break;
+      }
+      checkOperand(info.operands[i], operands[i], operands, i);
+    }
+    const uint32_t* o = operands;
+    auto regType = [&](uint32_t r) { return reg(r); };
+    switch (op) {
+    case Opcode::MOVE: expectType(o[1], regType(o[0]), "the destination"); break;
+    case Opcode::GET_GLOBAL: expectType(o[0], m_.globals[o[1]].type, "the global"); break;
+    case Opcode::SET_GLOBAL: expectType(o[1], m_.globals[o[0]].type, "the global"); break;
+    case Opcode::NEW_OBJECT:
+      if (m_.types[o[1]].kind != TypeKind::Class) failAt("needs a class type");
+      expectType(o[0], o[1], "the new object");
+      break;
+    case Opcode::GET_FIELD: {
+      const ClassEntry& c = m_.classes[m_.types[regType(o[1])].classIndex];
+      expectType(o[0], c.fields[o[2]].type, "field " + c.fields[o[2]].name);
+      break;
+    }
+    case Opcode::SET_FIELD: {
+      const ClassEntry& c = m_.classes[m_.types[regType(o[0])].classIndex];
+      expectType(o[2], c.fields[o[1]].type, "field " + c.fields[o[1]].name);
+      break;
+    }
+    case Opcode::NEW_ARRAY_MULTI: {
+      uint32_t argc = o[1];
+      if (argc < 2) failAt("needs at least two dimensions");
+      uint32_t t = regType(o[0]);
+      for (uint32_t i = 0; i < argc; i++) {
+        expectKind(o[2 + i], TypeKind::Int, "an int length");
+        if (m_.types[t].kind != TypeKind::Array) failAt("has more dimensions than its type");
+        t = m_.types[t].element;
+      }
+      break;
+    }
+    case Opcode::ARRAY_GET:
+      expectType(o[0], m_.types[regType(o[1])].element, "the array element");
+      break;
+    case Opcode::ARRAY_SET:
+      expectType(o[2], m_.types[regType(o[0])].element, "the array element");
+      break;
+    case Opcode::ARRAY_COPY: expectType(o[1], regType(o[0]), "the destination"); break;
+    case Opcode::CALL: checkCallTarget(o[0], o[1], o + 3, o[2]); break;
+    case Opcode::CALL_VIRTUAL: {
+      uint32_t argc = o[2];
+      if (argc < 1) failAt("needs a receiver");
+      expectKind(o[3], TypeKind::Class, "an object receiver");
+      const ClassEntry& c = m_.classes[m_.types[regType(o[3])].classIndex];
+      bound(o[1], c.methods.size(), "method of class " + c.name);
+      checkCallTarget(o[0], c.methods[o[1]], o + 3, argc);
+      break;
+    }
+    case Opcode::CALL_NATIVE: {
+      const NativeInfo& n = nativeInfo(uint32_t(findNative(m_.natives[o[1]])));
+      uint32_t argc = o[2];
+      if (argc != std::strlen(n.params)) {
+        failAt("passes " + std::to_string(argc) + " arguments to native " + n.linkName +
+               ", which takes " + std::to_string(std::strlen(n.params)));
+      }
+      for (uint32_t i = 0; i < argc; i++) {
+        if (!nativeParamMatches(n.params[i], regType(o[3 + i]))) {
+          failAt("passes r" + std::to_string(o[3 + i]) + " of type " + typeText(regType(o[3 + i])) +
+                 " as argument " + std::to_string(i) + " of native " + n.linkName);
+        }
+      }
+      if (n.result != 'V' && !nativeParamMatches(n.result, regType(o[0]))) {
+        failAt("stores the result of native " + std::string(n.linkName) + " in r" +
+               std::to_string(o[0]) + " of type " + typeText(regType(o[0])));
+      }
+      break;
+    }
+    case Opcode::RETURN:
+      if (m_.types[fn_->returnType].kind == TypeKind::Void) failAt("returns a value from a void "
+                                                                   "function");
+      expectType(o[0], fn_->returnType, "the function's result");
+      break;
+    case Opcode::RETURN_VOID:
+      if (m_.types[fn_->returnType].kind != TypeKind::Void) {
+        failAt("returns nothing from a function that returns " + typeText(fn_->returnType));
+      }
+      break;
+    default: break;
+    }
+    (void)length;
+  }
+
+  void checkFunction(uint32_t index) {
+    const FunctionEntry& f = m_.functions[index];
+    fn_ = &f;
+    pc_ = 0;
+    opName_ = "";
+    std::string what = "function " + f.name;
+    if (f.ownerClass != kNoIndex && f.ownerClass >= m_.classes.size()) {
+      fail(what + ": owner class index out of range");
+    }
+    typeIndex(f.returnType, what + " result");
+    if (f.paramCount > f.registerTypes.size() || f.paramCount > nbc::kMaxParams) {
+      fail(what + ": " + std::to_string(f.paramCount) + " parameters but " +
+           std::to_string(f.registerTypes.size()) + " registers");
+    }
+    for (uint32_t t : f.registerTypes) valueType(t, what + " register");
+    if (f.ownerClass != kNoIndex) {
+      const TypeEntry& self = f.paramCount ? m_.types[f.registerTypes[0]] : TypeEntry{};
+      if (f.paramCount == 0 || self.kind != TypeKind::Class || self.classIndex != f.ownerClass) {
+        fail(what + ": a method's first parameter must be its class");
+      }
+    }
+    for (const LocalName& l : f.locals) {
+      if (l.reg >= f.registerTypes.size()) fail(what + ": local name for a missing register");
+    }
+    for (size_t i = 1; i < f.lines.size(); i++) {
+      if (f.lines[i].pc < f.lines[i - 1].pc) fail(what + ": line table out of order");
+    }
+    if (f.code.empty()) fail(what + ": has no code");
+    std::vector<bool> starts(f.code.size(), false);
+    targets_.clear();
+    uint32_t pc = 0;
+    uint32_t lastFlags = 0;
+    while (pc < f.code.size()) {
+      pc_ = pc;
+      opName_ = "";
+      uint32_t available = uint32_t(f.code.size() - pc);
+      if (f.code[pc] >= kOpcodeCount) failAt("invalid opcode " + std::to_string(f.code[pc]));
+      uint32_t length = instructionLength(&f.code[pc], available);
+      if (length == 0) {
+        opName_ = opcodeInfo(f.code[pc]).name;
+        failAt("runs past the end of the function");
+      }
+      starts[pc] = true;
+      checkInstruction(&f.code[pc], length);
+      lastFlags = opcodeInfo(f.code[pc]).flags;
+      pc += length;
+    }
+    if (!(lastFlags & F_TERM)) {
+      pc_ = uint32_t(f.code.size());
+      opName_ = "";
+      fail(what + ": control can fall off the end of the function (the last instruction must "
+                  "be a return or a jump)");
+    }
+    for (uint32_t t : targets_) {
+      if (!starts[t]) {
+        fail(what + ": a branch targets pc " + std::to_string(t) +
+             ", which is not the start of an instruction");
+      }
+    }
+  }
+};
+
+} // namespace
+
+bool verifyModule(const Module& module, std::string& error) {
+  try {
+    Verifier(module).run();
+    return true;
+  } catch (const VerifyFailure& failure) {
+    error = failure.message;
+    return false;
+  }
+}
+
+uint32_t Module::lineAt(uint32_t function, uint32_t pc) const {
+  const auto& lines = functions[function].lines;
+  uint32_t line = 0;
+  for (const LineEntry& l : lines) {
+    if (l.pc > pc) break;
+    line = l.line;
+  }
+  return line;
+}
+
+std::string typeName(const Module& m, uint32_t type) {
+  if (type >= m.types.size()) return "<bad type>";
+  const TypeEntry& t = m.types[type];
+  switch (t.kind) {
+  case TypeKind::Void: return "void";
+  case TypeKind::Int: return "int";
+  case TypeKind::Float: return "float";
+  case TypeKind::Bool: return "bool";
+  case TypeKind::String: return "string";
+  case TypeKind::StringBuilder: return "StringBuilder";
+  case TypeKind::Array: return t.element < type ? typeName(m, t.element) + "[]" : "<bad array>";
+  case TypeKind::Class: return t.classIndex < m.classes.size() ? m.classes[t.classIndex].name
+                                                               : "<bad class>";
+  }
+  return "?";
+}
+
+} // namespace nuri

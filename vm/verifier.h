@@ -1,0 +1,17 @@
+// Checks a decoded module before any of its code runs, so the interpreter can trust it: every
+// index is in range, every instruction's operands have the types its entry in opcodes.def
+// demands, calls match their callee's signature, branches land on instructions and no path
+// falls off the end of a function. See docs/bytecode.md.
+#pragma once
+
+#include <string>
+
+#include "vm/bytecode/module.h"
+
+namespace nuri {
+
+// Returns true if the module is valid; otherwise sets `error` to a message naming the
+// function, the instruction offset and the reason.
+bool verifyModule(const Module& module, std::string& error);
+
+} // namespace nuri
