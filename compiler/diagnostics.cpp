@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "vm/objects.h"
+
 namespace nuri {
 
 void Diagnostics::error(SourcePos pos, std::string message) {
@@ -30,11 +32,27 @@ size_t byteOffsetOfColumn(std::string_view line, uint32_t column) {
   return i;
 }
 
+// The line as shown under a diagnostic: tabs become spaces (so the caret lines up), control
+// characters and bytes that are not valid UTF-8 become `?`.
 std::string sanitize(std::string_view text) {
   std::string out;
-  for (char ch : text) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    out += (c == '\t') ? ' ' : (c < 0x20 || c == 0x7F) ? '?' : ch;
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out += (c == '\t') ? ' ' : (c < 0x20 || c == 0x7F) ? '?' : char(c);
+      i++;
+      continue;
+    }
+    size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    std::string_view sequence = text.substr(i, length);
+    if (sequence.size() == length && length > 1 && isValidUtf8(sequence)) {
+      out += sequence;
+      i += length;
+    } else {
+      out += '?';
+      i++;
+    }
   }
   return out;
 }

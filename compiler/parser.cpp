@@ -437,8 +437,9 @@ private:
     for (auto& arg : e.args) d = std::max(d, arg->depth);
     e.depth = d + 1;
     if (e.depth > kMaxNesting) {
-      diags_.error(e.pos, "expression is nested too deeply (more than " +
-                              std::to_string(kMaxNesting) + " levels)");
+      diags_.error(e.pos, "expression is too long or nested too deeply (more than " +
+                              std::to_string(kMaxNesting) +
+                              " levels); split it into several statements");
       throw TooDeep{};
     }
   }
