@@ -98,6 +98,21 @@ public:
     label.uses.clear();
   }
 
+  // Instructions run once on entry, before the body (constants hoisted out of loops).
+  void emitPrologue(Op op, std::initializer_list<uint32_t> operands) {
+    prologue_.push_back(uint32_t(op));
+    for (uint32_t v : operands) prologue_.push_back(v);
+  }
+  // Puts the prologue in front of the body. Branches are relative, so only the line table moves.
+  void finishPrologue(uint32_t line) {
+    if (prologue_.empty()) return;
+    uint32_t shift = uint32_t(prologue_.size());
+    out_.code.insert(out_.code.begin(), prologue_.begin(), prologue_.end());
+    for (LineEntry& l : out_.lines) l.pc += shift;
+    out_.lines.insert(out_.lines.begin(), {0, line});
+    prologue_.clear();
+  }
+
   FunctionEntry& out() { return out_; }
   ModuleBuilder& mb() { return mb_; }
 
@@ -116,6 +131,7 @@ private:
   FunctionEntry& out_;
   std::map<uint32_t, std::vector<uint32_t>> free_;
   std::vector<uint32_t> statementTemps_;
+  std::vector<uint32_t> prologue_;
   uint32_t line_ = 0;
 };
 
@@ -209,11 +225,13 @@ public:
     if (fn->thisVar) bindParam(fn->thisVar);
     for (VarSymbol* p : fn->params) bindParam(p);
     out.paramCount = uint32_t(out.registerTypes.size());
+    if (fn->decl) hoistConstants_ = containsLoop(*fn->decl->body);
     if (fn->isInit) compileFieldInitialisers(fn->owner);
     if (fn->decl) {
       for (auto& s : fn->decl->body->body) statement(*s);
     }
     finish(fn->returnType);
+    fb_.finishPrologue(fn->pos.line);
   }
 
   void compileModuleInit(const std::vector<Stmt*>& statements) {
@@ -221,8 +239,10 @@ public:
     out.name = "<module>";
     out.returnType = mb_.typeIndex(mb_.checked().types->voidType());
     fb_.setLine(1);
+    for (Stmt* s : statements) hoistConstants_ |= containsLoop(*s);
     for (Stmt* s : statements) statement(*s);
     finish(types().voidType());
+    fb_.finishPrologue(1);
   }
 
 private:
@@ -231,6 +251,52 @@ private:
   std::unordered_map<const VarSymbol*, uint32_t> regs_;
   std::vector<LoopLabels> loops_;
   const Type* returnType_ = nullptr;
+  // In functions with loops, constants live in registers loaded once in the prologue.
+  bool hoistConstants_ = false;
+  std::map<std::pair<int, uint64_t>, uint32_t> constantRegisters_;
+  std::map<std::string, uint32_t> stringRegisters_;
+
+  static bool containsLoop(const Stmt& s) {
+    switch (s.kind) {
+    case StmtKind::While: case StmtKind::For: return true;
+    case StmtKind::Block:
+      for (auto& inner : s.body) {
+        if (containsLoop(*inner)) return true;
+      }
+      return false;
+    case StmtKind::If:
+      return containsLoop(*s.thenBranch) || (s.elseBranch && containsLoop(*s.elseBranch));
+    default: return false;
+    }
+  }
+
+  // A read-only register holding a constant, loaded in the prologue.
+  uint32_t constantRegister(const Expr& e) {
+    if (e.kind == ExprKind::StringLit) {
+      auto [it, fresh] = stringRegisters_.emplace(e.text, 0);
+      if (fresh) {
+        it->second = fb_.newRegister(typeOf(types().string()));
+        fb_.emitPrologue(Op::LOAD_KSTR, {it->second, mb_.stringConstant(e.text)});
+      }
+      return it->second;
+    }
+    uint64_t bits;
+    if (e.kind == ExprKind::IntLit) bits = uint64_t(e.intValue);
+    else std::memcpy(&bits, &e.floatValue, 8);
+    auto [it, fresh] = constantRegisters_.emplace(std::make_pair(int(e.kind), bits), 0);
+    if (fresh) {
+      uint32_t r = fb_.newRegister(typeOf(e.type));
+      it->second = r;
+      if (e.kind == ExprKind::FloatLit) {
+        fb_.emitPrologue(Op::LOAD_KFLOAT, {r, mb_.floatConstant(e.floatValue)});
+      } else if (e.intValue >= INT32_MIN && e.intValue <= INT32_MAX) {
+        fb_.emitPrologue(Op::LOAD_INT, {r, uint32_t(int32_t(e.intValue))});
+      } else {
+        fb_.emitPrologue(Op::LOAD_KINT, {r, mb_.intConstant(e.intValue)});
+      }
+    }
+    return it->second;
+  }
 
   TypeTable& types() { return *mb_.checked().types; }
   uint32_t typeOf(const Type* t) { return mb_.typeIndex(t); }
@@ -243,9 +309,13 @@ private:
 
   uint32_t declareLocal(VarSymbol* v) {
     uint32_t r = fb_.local(typeOf(v->type));
+    bindLocal(v, r);
+    return r;
+  }
+
+  void bindLocal(VarSymbol* v, uint32_t r) {
     regs_[v] = r;
     if (v->name[0] != ' ') fb_.out().locals.push_back({v->name, r});
-    return r;
   }
 
   // Ends the function. A void function may fall off its end; a non-void one was checked to
@@ -316,10 +386,10 @@ private:
       } else {
         uint32_t r;
         if (s.expr) {
-          // Evaluate first: the new variable is not in scope in its own initialiser.
-          uint32_t v = valueAs(*s.expr, s.var->type);
-          r = declareLocal(s.var);
-          if (v != r) move(r, v);
+          // The new register is free, so nothing the initialiser reads lives in it.
+          r = fb_.local(typeOf(s.var->type));
+          valueAs(*s.expr, s.var->type, r);
+          bindLocal(s.var, r);
         } else {
           r = declareLocal(s.var);
           zero(r, s.var->type);
@@ -387,7 +457,7 @@ private:
   }
 
   void forStatement(const Stmt& s) {
-    Label body, next, check, exit;
+    Label body, next, exit;
     uint32_t var = declareLocal(s.var);
     std::vector<uint32_t> hidden;
     if (s.rangeEnd) {
@@ -405,14 +475,12 @@ private:
         fb_.emit(Op::ADD_INT_IMM, {var, var, 1});
         fb_.emitJump(Op::JMP, {}, body);
       } else {
-        fb_.emitJump(Op::JMP, {}, check);
+        fb_.emitJump(Op::JGE_INT, {var, end}, exit);
         fb_.bind(body);
         loop(s, exit, next);
         fb_.bind(next);
         fb_.setLine(s.pos.line);
-        fb_.emit(Op::ADD_INT_IMM, {var, var, 1});
-        fb_.bind(check);
-        fb_.emitJump(Op::JLT_INT, {var, end}, body);
+        fb_.emitJump(Op::LOOP_INT, {var, end}, body);
       }
     } else {
       uint32_t seq = declareLocal(s.hiddenA);
@@ -427,7 +495,7 @@ private:
       } else {
         fb_.emit(Op::ARRAY_LEN, {length, seq});
       }
-      fb_.emitJump(Op::JMP, {}, check);
+      fb_.emitJump(Op::JGE_INT, {index, length}, exit);
       fb_.bind(body);
       if (isString) {
         fb_.emitCall(Op::CALL_NATIVE, var, mb_.nativeIndex(NativeId::string_charAt), {seq, index});
@@ -437,9 +505,7 @@ private:
       loop(s, exit, next);
       fb_.bind(next);
       fb_.setLine(s.pos.line);
-      fb_.emit(Op::ADD_INT_IMM, {index, index, 1});
-      fb_.bind(check);
-      fb_.emitJump(Op::JLT_INT, {index, length}, body);
+      fb_.emitJump(Op::LOOP_INT, {index, length}, body);
     }
     fb_.bind(exit);
     fb_.releaseLocal(var);
@@ -538,6 +604,11 @@ private:
   // Evaluates `e`; the result is in `dst` if given, else in the returned register (which may
   // be a local's own register: do not write to it).
   uint32_t value(const Expr& e, int64_t dst = -1) {
+    if (hoistConstants_ && dst < 0 &&
+        (e.kind == ExprKind::IntLit || e.kind == ExprKind::FloatLit ||
+         e.kind == ExprKind::StringLit)) {
+      return constantRegister(e);
+    }
     switch (e.kind) {
     case ExprKind::IntLit: {
       uint32_t r = target(e, dst);

@@ -112,6 +112,7 @@ bool run(IsolateState& I, Slot* result) {
   Slot* R = frame->registers;
   uint64_t count = I.instructions;
   const uint32_t frameLimit = I.config.stackLimitFrames;
+  uint64_t checkpoint = I.checkpoint; // changes only in checkLimits
 
 #define SAVE_STATE()                                                                              \
   do {                                                                                            \
@@ -126,9 +127,10 @@ bool run(IsolateState& I, Slot* result) {
   } while (0)
 #define CHECK_LIMITS()                                                                            \
   do {                                                                                            \
-    if (UNLIKELY(count >= I.checkpoint)) {                                                        \
+    if (UNLIKELY(count >= checkpoint)) {                                                          \
       SAVE_STATE();                                                                               \
       if (!I.checkLimits(count)) goto exception;                                                  \
+      checkpoint = I.checkpoint;                                                                  \
     }                                                                                             \
   } while (0)
 
@@ -331,6 +333,12 @@ dispatch:
   JUMP_IF_INT(JGT_INT, >)
   JUMP_IF_INT(JEQ_INT, ==)
   JUMP_IF_INT(JNE_INT, !=)
+  CASE(LOOP_INT) {
+    int64_t next = int64_t(uint64_t(R[A].i) + 1);
+    R[A].i = next;
+    if (next < R[B].i) BRANCH(C);
+    NEXT(4);
+  }
 
   CASE(CONCAT) {
     SAVE_STATE();
@@ -477,8 +485,10 @@ dispatch:
     }
     const uint32_t* args = pc + 4;
     for (uint32_t i = 0; i < argc; i++) newR[i] = R[args[i]];
-    std::memset(static_cast<void*>(newR + argc), 0,
-                (callee->registerCount - argc) * sizeof(Slot));
+    // Only reference registers must start as null; any bits are a valid int, float or bool.
+    for (uint32_t i = 0; i < callee->localReferenceCount; i++) {
+      newR[callee->localReferences[i]].p = nullptr;
+    }
     frame->pc = pc;
     I.frames.push_back({callee, callee->code, newR, A, false});
     frame = &I.frames.back();
@@ -496,15 +506,17 @@ dispatch:
     Slot args[8];
     for (uint32_t i = 0; i < argc && i < 8; i++) args[i] = R[pc[4 + i]];
     SAVE_STATE();
-    uint32_t id = P.nativeIds[B];
-    if (UNLIKELY(!checkNativeArguments(I, id, args))) goto exception;
+    const LinkedNative& native = P.natives[B];
+    if (native.takesReferences && UNLIKELY(!checkNativeArguments(I, native.id, args))) {
+      goto exception;
+    }
     Slot out{};
-    if (!P.natives[B](I, args, &out)) {
+    if (!native.function(I, args, &out)) {
       RESTORE_COUNT();
       goto exception;
     }
     RESTORE_COUNT();
-    if (nativeInfo(id).result != 'V') R[A] = out;
+    if (native.hasResult) R[A] = out;
     NEXT(4 + argc);
   }
   CASE(RETURN) {

@@ -20,15 +20,23 @@ namespace nuri {
 class IsolateState;
 using NativeFn = bool (*)(IsolateState& isolate, Slot* args, Slot* result);
 
+// A native function bound for one module.
+struct LinkedNative {
+  NativeFn function;
+  uint32_t id;          // index in the native table (classlib/natives.h)
+  bool takesReferences; // has string/array/builder parameters to check for null
+  bool hasResult;
+};
+
 // A program linked into an isolate: run-time types, classes with vtables, functions, natives.
 struct LinkedProgram {
   std::shared_ptr<const Module> module;
   std::vector<std::unique_ptr<RuntimeType>> types;
   std::vector<std::unique_ptr<ClassInfo>> classes;
   std::vector<FunctionInfo> functions;
-  std::vector<NativeFn> natives;
-  std::vector<uint32_t> nativeIds; // index into the native table, per module native
+  std::vector<LinkedNative> natives;
   std::vector<std::vector<const RuntimeType*>> registerTypes; // per function
+  std::vector<std::vector<uint32_t>> localReferences;         // per function
   Slot* globals = nullptr;                   // GC roots
   StringObject** stringConstants = nullptr;  // GC roots
 };

@@ -47,6 +47,7 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
 
   p.functions.resize(m.functions.size());
   p.registerTypes.resize(m.functions.size());
+  p.localReferences.resize(m.functions.size());
   for (size_t i = 0; i < m.functions.size(); i++) {
     const FunctionEntry& f = m.functions[i];
     FunctionInfo& fi = p.functions[i];
@@ -60,6 +61,11 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     fi.lines = &f.lines;
     for (uint32_t t : f.registerTypes) p.registerTypes[i].push_back(p.types[t].get());
     fi.registerTypes = p.registerTypes[i].data();
+    for (uint32_t r = f.paramCount; r < f.registerTypes.size(); r++) {
+      if (isReferenceKind(m.types[f.registerTypes[r]].kind)) p.localReferences[i].push_back(r);
+    }
+    fi.localReferences = p.localReferences[i].data();
+    fi.localReferenceCount = uint32_t(p.localReferences[i].size());
   }
 
   for (size_t i = 0; i < m.classes.size(); i++) {
@@ -83,15 +89,15 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
   }
 
   p.natives.resize(m.natives.size());
-  p.nativeIds.resize(m.natives.size());
   for (size_t i = 0; i < m.natives.size(); i++) {
     int n = findNative(m.natives[i]);
     if (n < 0) {
       error = "unknown native function `" + m.natives[i] + "`";
       return false;
     }
-    p.natives[i] = nativeInfo(uint32_t(n)).function;
-    p.nativeIds[i] = uint32_t(n);
+    const NativeInfo& info = nativeInfo(uint32_t(n));
+    bool takesReferences = std::string_view(info.params).find_first_of("STA") != std::string_view::npos;
+    p.natives[i] = {info.function, uint32_t(n), takesReferences, info.result != 'V'};
   }
 
   p.globals = static_cast<Slot*>(gc::allocateRoots(m.globals.size() * sizeof(Slot)));
