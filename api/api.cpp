@@ -25,7 +25,8 @@ std::string Error::render() const {
   case Kind::Compile: return diagnostics;
   case Kind::Runtime: {
     std::string out = "error: " + errorClass + ": " + message + "\n";
-    for (const std::string& line : trace) out += "  " + line + "\n";
+    for (const std::string& line : trace)
+      out += "  " + line + "\n";
     return out;
   }
   case Kind::Load: return "error: " + message + "\n";

@@ -48,13 +48,13 @@ StringObject* concatStrings(IsolateState& I, StringObject* a, StringObject* b) {
   std::string_view x = a ? a->view() : "null";
   std::string_view y = b ? b->view() : "null";
   if (x.size() + y.size() >= kMaxStringBytes) {
-    I.raise(ErrorClass::LimitError, "string too long (" + std::to_string(x.size() + y.size()) +
-                                        " bytes)");
+    I.raise(ErrorClass::LimitError,
+            "string too long (" + std::to_string(x.size() + y.size()) + " bytes)");
     return nullptr;
   }
   uint32_t cps = (a ? a->codePointLength : 4) + (b ? b->codePointLength : 4);
-  auto* s = static_cast<StringObject*>(I.allocate(sizeof(StringObject) + x.size() + y.size() + 1,
-                                                  false));
+  auto* s =
+      static_cast<StringObject*>(I.allocate(sizeof(StringObject) + x.size() + y.size() + 1, false));
   if (!s) return nullptr;
   s->header.type = &I.stringType;
   s->byteLength = uint32_t(x.size() + y.size());

@@ -11,7 +11,7 @@
 namespace nuri {
 
 // Implementations live in this file and in strings.cpp.
-#define NATIVE(id, receiver, member, kind, result, params)                                        \
+#define NATIVE(id, receiver, member, kind, result, params)                                         \
   bool native_##id(IsolateState& I, Slot* args, Slot* out);
 #include "classlib/natives.def"
 #undef NATIVE
@@ -19,7 +19,7 @@ namespace nuri {
 namespace {
 
 const NativeInfo kNatives[] = {
-#define NATIVE(id, receiver, member, kind, result, params)                                        \
+#define NATIVE(id, receiver, member, kind, result, params)                                         \
   {#id, receiver, member, NativeKind::kind, result, params, native_##id},
 #include "classlib/natives.def"
 #undef NATIVE
@@ -51,8 +51,9 @@ bool checkNativeArguments(IsolateState& I, uint32_t id, const Slot* args) {
       return I.raise(ErrorClass::NullError,
                      std::string("cannot call method `") + n.member + "` on null");
     }
-    return I.raise(ErrorClass::NullError, "argument " + std::to_string(i + 1 - (n.kind != NativeKind::FUNCTION)) +
-                                              " of `" + n.member + "` is null");
+    return I.raise(ErrorClass::NullError,
+                   "argument " + std::to_string(i + 1 - (n.kind != NativeKind::FUNCTION)) +
+                       " of `" + n.member + "` is null");
   }
   return true;
 }
@@ -100,8 +101,10 @@ bool appendObject(IsolateState& I, std::string& out, void* object) {
     Slot result{};
     if (!callFunction(I, cls->toStringMethod, &self, 1, &result)) return false;
     auto* s = static_cast<StringObject*>(result.p);
-    if (s) out += s->view();
-    else out += "null";
+    if (s)
+      out += s->view();
+    else
+      out += "null";
     return true;
   }
   default: out += "?"; return true;
@@ -170,11 +173,9 @@ bool native_float_toFixed(IsolateState& I, Slot* args, Slot* out) {
     return I.raise(ErrorClass::ValueError,
                    "toFixed needs 0 to 100 digits, got " + std::to_string(digits));
   }
-  int n = std::snprintf(nullptr, 0, "%.*f", int(digits), args[0].f);
-  std::string text(size_t(n) + 1, '\0');
-  std::snprintf(text.data(), text.size(), "%.*f", int(digits), args[0].f);
-  text.resize(size_t(n));
-  StringObject* s = I.newString(text);
+  char text[512]; // the largest double has 309 integer digits, plus 100 decimals
+  int n = std::snprintf(text, sizeof text, "%.*f", int(digits), args[0].f);
+  StringObject* s = I.newString(std::string_view(text, size_t(n)));
   out->p = s;
   return s != nullptr;
 }
@@ -200,10 +201,10 @@ bool native_float_abs(IsolateState&, Slot* args, Slot* out) {
   return true;
 }
 
-#define MATH_1(id, fn)                                                                            \
-  bool native_##id(IsolateState&, Slot* args, Slot* out) {                                        \
-    out->f = fn(args[0].f);                                                                       \
-    return true;                                                                                  \
+#define MATH_1(id, fn)                                                                             \
+  bool native_##id(IsolateState&, Slot* args, Slot* out) {                                         \
+    out->f = fn(args[0].f);                                                                        \
+    return true;                                                                                   \
   }
 MATH_1(math_sqrt, std::sqrt)
 MATH_1(math_sin, std::sin)
@@ -235,12 +236,14 @@ bool native_math_max_int(IsolateState&, Slot* args, Slot* out) {
 }
 bool native_math_min(IsolateState&, Slot* args, Slot* out) {
   double a = args[0].f, b = args[1].f;
-  out->f = (std::isnan(a) || std::isnan(b)) ? NAN : (a == b ? (std::signbit(a) ? a : b) : std::min(a, b));
+  out->f = (std::isnan(a) || std::isnan(b)) ? NAN
+                                            : (a == b ? (std::signbit(a) ? a : b) : std::min(a, b));
   return true;
 }
 bool native_math_max(IsolateState&, Slot* args, Slot* out) {
   double a = args[0].f, b = args[1].f;
-  out->f = (std::isnan(a) || std::isnan(b)) ? NAN : (a == b ? (std::signbit(a) ? b : a) : std::max(a, b));
+  out->f = (std::isnan(a) || std::isnan(b)) ? NAN
+                                            : (a == b ? (std::signbit(a) ? b : a) : std::max(a, b));
   return true;
 }
 

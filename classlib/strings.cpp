@@ -29,7 +29,8 @@ size_t byteOffset(const StringObject* s, int64_t index) {
   size_t i = 0;
   for (int64_t cp = 0; cp < index; cp++) {
     i++;
-    while (i < s->byteLength && (static_cast<unsigned char>(s->bytes[i]) & 0xC0) == 0x80) i++;
+    while (i < s->byteLength && (static_cast<unsigned char>(s->bytes[i]) & 0xC0) == 0x80)
+      i++;
   }
   return i;
 }
@@ -42,7 +43,8 @@ uint32_t decodeAt(const char* p, size_t* length) {
   auto c = static_cast<unsigned char>(p[0]);
   size_t n = codePointBytes(c);
   uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-  for (size_t k = 1; k < n; k++) cp = (cp << 6) | (static_cast<unsigned char>(p[k]) & 0x3F);
+  for (size_t k = 1; k < n; k++)
+    cp = (cp << 6) | (static_cast<unsigned char>(p[k]) & 0x3F);
   if (length) *length = n;
   return cp;
 }
@@ -149,7 +151,8 @@ bool native_string_trim(IsolateState& I, Slot* args, Slot* out) {
   }
   while (end > start) {
     size_t lead = end - 1;
-    while (lead > start && (static_cast<unsigned char>(v[lead]) & 0xC0) == 0x80) lead--;
+    while (lead > start && (static_cast<unsigned char>(v[lead]) & 0xC0) == 0x80)
+      lead--;
     if (!unicode::isWhitespace(decodeAt(v.data() + lead, nullptr))) break;
     end = lead;
   }
@@ -206,17 +209,20 @@ bool native_string_replace(IsolateState& I, Slot* args, Slot* out) {
 bool native_string_repeat(IsolateState& I, Slot* args, Slot* out) {
   StringObject* s = str(args[0]);
   int64_t n = args[1].i;
-  if (n < 0) return I.raise(ErrorClass::ValueError, "repeat count must not be negative, got " +
-                                                        std::to_string(n));
+  if (n < 0)
+    return I.raise(ErrorClass::ValueError,
+                   "repeat count must not be negative, got " + std::to_string(n));
   if (n > 0 && uint64_t(s->byteLength) * uint64_t(n) >= kMaxStringBytes) {
-    return I.raise(ErrorClass::LimitError, "string too long (repeat would make " +
-                                               std::to_string(uint64_t(s->byteLength) * uint64_t(n)) +
-                                               " bytes)");
+    return I.raise(ErrorClass::LimitError,
+                   "string too long (repeat would make " +
+                       std::to_string(uint64_t(s->byteLength) * uint64_t(n)) + " bytes)");
   }
   std::string text;
   text.reserve(size_t(s->byteLength) * size_t(n));
-  for (int64_t i = 0; i < n; i++) text += s->view();
-  return result(out, I.newStringWithLength(text, uint32_t(uint64_t(s->codePointLength) * uint64_t(n))));
+  for (int64_t i = 0; i < n; i++)
+    text += s->view();
+  return result(out,
+                I.newStringWithLength(text, uint32_t(uint64_t(s->codePointLength) * uint64_t(n))));
 }
 
 bool native_string_toInt(IsolateState& I, Slot* args, Slot* out) {
@@ -250,7 +256,8 @@ bool native_string_toFloat(IsolateState& I, Slot* args, Slot* out) {
     if (!std::strchr("0123456789+-.eE", c)) plain = false;
   }
   std::string lower;
-  for (char c : s) lower += char(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : s)
+    lower += char(std::tolower(static_cast<unsigned char>(c)));
   std::string word = lower;
   if (!word.empty() && (word[0] == '-' || word[0] == '+')) word = word.substr(1);
   bool special = word == "nan" || word == "inf" || word == "infinity";

@@ -70,7 +70,8 @@ problem found (exit status 65).
 )";
 
 bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool isHelp(const std::string& arg) { return arg == "--help" || arg == "-h"; }
@@ -78,8 +79,10 @@ bool isHelp(const std::string& arg) { return arg == "--help" || arg == "-h"; }
 int usage(const std::string& message, const char* help = nullptr) {
   std::fflush(stdout);
   std::cerr << "nuri: " << message << "\n";
-  if (help) std::cerr << "\n" << help;
-  else std::cerr << "Run `nuri --help` for usage.\n";
+  if (help)
+    std::cerr << "\n" << help;
+  else
+    std::cerr << "Run `nuri --help` for usage.\n";
   return kExitUsage;
 }
 
@@ -105,9 +108,12 @@ Result<Program> loadProgram(const std::string& path) {
 
 std::string humanBytes(uint64_t bytes) {
   char text[32];
-  if (bytes >= (1u << 20)) std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / (1 << 20));
-  else if (bytes >= 1024) std::snprintf(text, sizeof text, "%.1f KB", double(bytes) / 1024);
-  else std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
+  if (bytes >= (1u << 20))
+    std::snprintf(text, sizeof text, "%.1f MB", double(bytes) / (1 << 20));
+  else if (bytes >= 1024)
+    std::snprintf(text, sizeof text, "%.1f KB", double(bytes) / 1024);
+  else
+    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
   return text;
 }
 

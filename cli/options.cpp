@@ -9,16 +9,22 @@ namespace nuri::cli {
 std::optional<uint64_t> parseSize(const std::string& text) {
   if (text.empty()) return std::nullopt;
   size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) digits++;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+    digits++;
   if (digits == 0 || digits > 15) return std::nullopt;
   uint64_t value = std::stoull(text.substr(0, digits));
   std::string suffix = text.substr(digits);
   uint64_t scale = 1;
-  if (suffix == "" || suffix == "B") scale = 1;
-  else if (suffix == "K" || suffix == "k" || suffix == "KB") scale = 1ull << 10;
-  else if (suffix == "M" || suffix == "m" || suffix == "MB") scale = 1ull << 20;
-  else if (suffix == "G" || suffix == "g" || suffix == "GB") scale = 1ull << 30;
-  else return std::nullopt;
+  if (suffix == "" || suffix == "B")
+    scale = 1;
+  else if (suffix == "K" || suffix == "k" || suffix == "KB")
+    scale = 1ull << 10;
+  else if (suffix == "M" || suffix == "m" || suffix == "MB")
+    scale = 1ull << 20;
+  else if (suffix == "G" || suffix == "g" || suffix == "GB")
+    scale = 1ull << 30;
+  else
+    return std::nullopt;
   if (value > (UINT64_MAX >> 30)) return std::nullopt;
   return value * scale;
 }
@@ -74,7 +80,8 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
     } else if (name == "--fuel") {
       if (!takeValue()) return "--fuel needs a number of instructions, e.g. --fuel=1000000";
       auto n = parseCount(value);
-      if (!n || *n == 0) return "--fuel needs a positive number of instructions, not `" + value + "`";
+      if (!n || *n == 0)
+        return "--fuel needs a positive number of instructions, not `" + value + "`";
       out.config.fuel = *n;
     } else if (name == "--timeout") {
       if (!takeValue()) return "--timeout needs a number of seconds, e.g. --timeout=2.5";

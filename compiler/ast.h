@@ -25,26 +25,55 @@ struct TypeSyntax {
 };
 
 enum class ExprKind : uint8_t {
-  IntLit, FloatLit, BoolLit, NullLit, StringLit, Interpolation, Name, This, Unary, Binary,
-  Logical, Conditional, Assign, Call, Member, Index, ArrayLit, NewArray,
+  IntLit,
+  FloatLit,
+  BoolLit,
+  NullLit,
+  StringLit,
+  Interpolation,
+  Name,
+  This,
+  Unary,
+  Binary,
+  Logical,
+  Conditional,
+  Assign,
+  Call,
+  Member,
+  Index,
+  ArrayLit,
+  NewArray,
   // Inserted by the checker:
   Widen,    // int -> float
   ToString, // any value -> string
 };
 
 // How the checker resolved a call.
-enum class CallKind : uint8_t {
-  Unresolved, Function, Method, Constructor, Native, Intrinsic
-};
+enum class CallKind : uint8_t { Unresolved, Function, Method, Constructor, Native, Intrinsic };
 
 // Built-in operations the code generator expands inline instead of calling a native.
 enum class Intrinsic : uint8_t {
-  None, IntToFloat, ToString, ArrayCopy, ArrayLength, StringLength, IdentityString
+  None,
+  IntToFloat,
+  ToString,
+  ArrayCopy,
+  ArrayLength,
+  StringLength,
+  IdentityString
 };
 
 // What a Name or Member expression refers to.
 enum class RefKind : uint8_t {
-  None, Local, Global, Function, Class, Field, Namespace, Constant, NativeProperty, ArrayLength
+  None,
+  Local,
+  Global,
+  Function,
+  Class,
+  Field,
+  Namespace,
+  Constant,
+  NativeProperty,
+  ArrayLength
 };
 
 struct Expr;
@@ -53,15 +82,15 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Expr {
   ExprKind kind;
   SourcePos pos;
-  Tok op = Tok::Eof;        // Unary, Binary, Logical, Assign (Eq or a compound operator)
-  int64_t intValue = 0;     // IntLit; NewArray: number of trailing `[]`
-  double floatValue = 0;    // FloatLit
-  bool boolValue = false;   // BoolLit
-  std::string text;         // StringLit contents, Name, Member name
-  ExprPtr a, b, c;          // operands / callee / object / condition
+  Tok op = Tok::Eof;         // Unary, Binary, Logical, Assign (Eq or a compound operator)
+  int64_t intValue = 0;      // IntLit; NewArray: number of trailing `[]`
+  double floatValue = 0;     // FloatLit
+  bool boolValue = false;    // BoolLit
+  std::string text;          // StringLit contents, Name, Member name
+  ExprPtr a, b, c;           // operands / callee / object / condition
   std::vector<ExprPtr> args; // call arguments, array elements, interpolation parts, dimensions
-  TypeSyntax typeSyntax;    // NewArray element type
-  uint32_t depth = 1;       // nesting depth of this subtree
+  TypeSyntax typeSyntax;     // NewArray element type
+  uint32_t depth = 1;        // nesting depth of this subtree
 
   // Filled in by the checker.
   const Type* type = nullptr;
@@ -72,13 +101,23 @@ struct Expr {
   FunSymbol* fun = nullptr;
   ClassSymbol* cls = nullptr;
   FieldSymbol* field = nullptr;
-  int native = -1;          // index into the native table
+  int native = -1; // index into the native table
 
   Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
 };
 
 enum class StmtKind : uint8_t {
-  Expr, Var, Block, If, While, For, Break, Continue, Return, Fun, Class
+  Expr,
+  Var,
+  Block,
+  If,
+  While,
+  For,
+  Break,
+  Continue,
+  Return,
+  Fun,
+  Class
 };
 
 struct Stmt;
@@ -102,9 +141,9 @@ struct Stmt {
   std::unique_ptr<ClassDecl> cls;
 
   // Filled in by the checker.
-  VarSymbol* var = nullptr;        // Var, For variable
-  VarSymbol* hiddenA = nullptr;    // For: the range end / the array / the string
-  VarSymbol* hiddenB = nullptr;    // For: the index
+  VarSymbol* var = nullptr;     // Var, For variable
+  VarSymbol* hiddenA = nullptr; // For: the range end / the array / the string
+  VarSymbol* hiddenB = nullptr; // For: the index
   Stmt(StmtKind k, SourcePos p) : kind(k), pos(p) {}
 };
 

@@ -32,14 +32,18 @@ public:
     declareFunctions();
     declareClassMembers();
     checkTopLevel();
-    for (ClassSymbol* cls : m_.classes) checkClassBodies(cls);
-    for (FunSymbol* fn : topFunctions_) checkFunctionBody(fn);
+    for (ClassSymbol* cls : m_.classes)
+      checkClassBodies(cls);
+    for (FunSymbol* fn : topFunctions_)
+      checkFunctionBody(fn);
     m_.functions = topFunctions_;
     for (ClassSymbol* cls : m_.classes) {
       m_.functions.push_back(cls->init);
-      for (FunSymbol* method : cls->methods) m_.functions.push_back(method);
+      for (FunSymbol* method : cls->methods)
+        m_.functions.push_back(method);
     }
-    for (size_t i = 0; i < m_.functions.size(); i++) m_.functions[i]->index = uint32_t(i);
+    for (size_t i = 0; i < m_.functions.size(); i++)
+      m_.functions[i]->index = uint32_t(i);
   }
 
 private:
@@ -101,19 +105,30 @@ private:
   const Type* resolveType(const TypeSyntax& syntax, bool allowVoid = false) {
     const Type* t = nullptr;
     const std::string& n = syntax.name;
-    if (n == "int") t = types_.intType();
-    else if (n == "float") t = types_.floatType();
-    else if (n == "bool") t = types_.boolType();
-    else if (n == "string") t = types_.string();
-    else if (n == "StringBuilder") t = types_.stringBuilder();
-    else if (n == "void") t = types_.voidType();
-    else if (auto it = classes_.find(n); it != classes_.end()) t = it->second->type;
+    if (n == "int")
+      t = types_.intType();
+    else if (n == "float")
+      t = types_.floatType();
+    else if (n == "bool")
+      t = types_.boolType();
+    else if (n == "string")
+      t = types_.string();
+    else if (n == "StringBuilder")
+      t = types_.stringBuilder();
+    else if (n == "void")
+      t = types_.voidType();
+    else if (auto it = classes_.find(n); it != classes_.end())
+      t = it->second->type;
     else {
       std::string hint;
-      if (n == "String") hint = " (did you mean `string`?)";
-      else if (n == "Int" || n == "Long") hint = " (did you mean `int`?)";
-      else if (n == "Double" || n == "Float") hint = " (did you mean `float`?)";
-      else if (n == "Boolean") hint = " (did you mean `bool`?)";
+      if (n == "String")
+        hint = " (did you mean `string`?)";
+      else if (n == "Int" || n == "Long")
+        hint = " (did you mean `int`?)";
+      else if (n == "Double" || n == "Float")
+        hint = " (did you mean `float`?)";
+      else if (n == "Boolean")
+        hint = " (did you mean `bool`?)";
       error(syntax.pos, "unknown type " + quoted(n) + hint);
       return types_.error();
     }
@@ -121,7 +136,8 @@ private:
       error(syntax.pos, "`void` can only be used as a return type");
       return types_.error();
     }
-    for (uint32_t i = 0; i < syntax.arrayDepth; i++) t = types_.arrayOf(t);
+    for (uint32_t i = 0; i < syntax.arrayDepth; i++)
+      t = types_.arrayOf(t);
     return t;
   }
 
@@ -166,9 +182,9 @@ private:
       topFunctions_.push_back(fn);
       if (decl.name == "main") {
         m_.main = fn;
-        bool paramsOk = fn->params.empty() ||
-                        (fn->params.size() == 1 &&
-                         fn->params[0]->type == types_.arrayOf(types_.string()));
+        bool paramsOk =
+            fn->params.empty() ||
+            (fn->params.size() == 1 && fn->params[0]->type == types_.arrayOf(types_.string()));
         bool resultOk = fn->returnType->tag == TypeTag::Void ||
                         fn->returnType->tag == TypeTag::Int ||
                         fn->returnType->tag == TypeTag::Error;
@@ -196,8 +212,8 @@ private:
         field->index = uint32_t(cls->fields.size());
         f.symbol = field;
         if (!names.emplace(f.name, f.pos).second) {
-          error(f.pos, "class " + quoted(cls->name) + " already has a member named " +
-                           quoted(f.name));
+          error(f.pos,
+                "class " + quoted(cls->name) + " already has a member named " + quoted(f.name));
           continue;
         }
         cls->fields.push_back(field);
@@ -210,8 +226,8 @@ private:
                             quoted(cls->name) + " has no superclass");
         }
         if (!names.emplace(m->name, m->pos).second) {
-          error(m->pos, "class " + quoted(cls->name) + " already has a member named " +
-                            quoted(m->name));
+          error(m->pos,
+                "class " + quoted(cls->name) + " already has a member named " + quoted(m->name));
           continue;
         }
         if (m->name == "toString" &&
@@ -290,8 +306,10 @@ private:
     const Type* t = declared;
     if (s.expr) {
       const Type* init = declared ? checkExpecting(s.expr, declared) : checkExpr(s.expr);
-      if (declared) coerce(s.expr, declared, "`" + s.name + "`");
-      else t = inferredType(s.expr, init, s.name);
+      if (declared)
+        coerce(s.expr, declared, "`" + s.name + "`");
+      else
+        t = inferredType(s.expr, init, s.name);
     } else if (s.isLet) {
       error(s.pos, "`let " + s.name + "` needs a value; use `var` for a variable assigned later");
     }
@@ -309,8 +327,10 @@ private:
 
   const Type* inferredType(ExprPtr& init, const Type* t, const std::string& name) {
     if (t->tag == TypeTag::Null) {
-      error(init->pos, "cannot infer the type of " + quoted(name) + " from `null`; write its "
-                       "type, e.g. `var " + name + ": Vec = null`");
+      error(init->pos, "cannot infer the type of " + quoted(name) +
+                           " from `null`; write its "
+                           "type, e.g. `var " +
+                           name + ": Vec = null`");
       return types_.error();
     }
     if (t->tag == TypeTag::Void) {
@@ -333,7 +353,8 @@ private:
     }
     popScope();
     if (cls->init->decl) checkFunctionBody(cls->init);
-    for (FunSymbol* method : cls->methods) checkFunctionBody(method);
+    for (FunSymbol* method : cls->methods)
+      checkFunctionBody(method);
     cls_ = nullptr;
     fn_ = nullptr;
   }
@@ -349,7 +370,8 @@ private:
     }
     Stmt& body = *fn->decl->body;
     pushScope();
-    for (auto& s : body.body) checkStmt(*s);
+    for (auto& s : body.body)
+      checkStmt(*s);
     popScope();
     popScope();
     if (fn->returnType->tag != TypeTag::Void && fn->returnType->tag != TypeTag::Error &&
@@ -386,15 +408,16 @@ private:
 
   void checkBlock(Stmt& block) {
     pushScope();
-    for (auto& s : block.body) checkStmt(*s);
+    for (auto& s : block.body)
+      checkStmt(*s);
     popScope();
   }
 
   void checkCondition(ExprPtr& e, const char* what) {
     const Type* t = checkExpr(e);
     if (t->tag != TypeTag::Bool && t->tag != TypeTag::Error) {
-      error(e->pos, std::string("the condition of ") + what + " must be a bool, not " +
-                        withArticle(t));
+      error(e->pos,
+            std::string("the condition of ") + what + " must be a bool, not " + withArticle(t));
     }
   }
 
@@ -414,11 +437,14 @@ private:
       const Type* t = declared;
       if (s.expr) {
         const Type* init = declared ? checkExpecting(s.expr, declared) : checkExpr(s.expr);
-        if (declared) coerce(s.expr, declared, quoted(s.name));
-        else t = inferredType(s.expr, init, s.name);
+        if (declared)
+          coerce(s.expr, declared, quoted(s.name));
+        else
+          t = inferredType(s.expr, init, s.name);
       } else if (s.isLet) {
-        error(s.pos, "`let " + s.name + "` needs a value; use `var` for a variable assigned "
-                     "later");
+        error(s.pos, "`let " + s.name +
+                         "` needs a value; use `var` for a variable assigned "
+                         "later");
       }
       s.var = declareLocal(s.name, t ? t : types_.error(), s.pos, s.isLet);
       return;
@@ -428,8 +454,10 @@ private:
       checkCondition(s.expr, "`if`");
       checkBlock(*s.thenBranch);
       if (s.elseBranch) {
-        if (s.elseBranch->kind == StmtKind::If) checkStmt(*s.elseBranch);
-        else checkBlock(*s.elseBranch);
+        if (s.elseBranch->kind == StmtKind::If)
+          checkStmt(*s.elseBranch);
+        else
+          checkBlock(*s.elseBranch);
       }
       return;
     case StmtKind::While:
@@ -448,8 +476,7 @@ private:
       return;
     case StmtKind::Return: checkReturn(s); return;
     case StmtKind::Fun:
-    case StmtKind::Class:
-      return; // reported by the parser when nested
+    case StmtKind::Class: return; // reported by the parser when nested
     }
   }
 
@@ -535,8 +562,8 @@ private:
     if (target->tag == TypeTag::Int && t->tag == TypeTag::Float) {
       hint = " (convert explicitly with `.toInt()`)";
     }
-    error(e->pos, "cannot assign " + withArticle(t) + " to " + what + " of type " + target->name +
-                      hint);
+    error(e->pos,
+          "cannot assign " + withArticle(t) + " to " + what + " of type " + target->name + hint);
     return false;
   }
 
@@ -598,8 +625,8 @@ private:
       for (auto* side : {&e.a, &e.b}) {
         const Type* t = side == &e.a ? a : b;
         if (t->tag != TypeTag::Bool && t->tag != TypeTag::Error) {
-          error((*side)->pos, std::string("`") + op + "` needs bool operands, not " +
-                                  withArticle(t));
+          error((*side)->pos,
+                std::string("`") + op + "` needs bool operands, not " + withArticle(t));
         }
       }
       return set(e, types_.boolType());
@@ -626,8 +653,7 @@ private:
     case ExprKind::ArrayLit: return checkArrayLiteral(e);
     case ExprKind::NewArray: return checkNewArray(e);
     case ExprKind::Widen:
-    case ExprKind::ToString:
-      return e.type;
+    case ExprKind::ToString: return e.type;
     }
     return set(e, types_.error());
   }
@@ -659,8 +685,10 @@ private:
       return set(e, types_.error());
     }
     if (classes_.count(e.text)) {
-      error(e.pos, "class " + quoted(e.text) + " cannot be used as a value; construct an object "
-                   "with `" + e.text + "(...)`");
+      error(e.pos, "class " + quoted(e.text) +
+                       " cannot be used as a value; construct an object "
+                       "with `" +
+                       e.text + "(...)`");
       return set(e, types_.error());
     }
     if (isBuiltinNamespace(e.text)) {
@@ -723,24 +751,39 @@ private:
         return types_.string();
       }
       [[fallthrough]];
-    case Tok::Minus: case Tok::Star: case Tok::Slash: case Tok::Percent:
+    case Tok::Minus:
+    case Tok::Star:
+    case Tok::Slash:
+    case Tok::Percent:
       if (const Type* r = numericResult()) return r;
       return mismatch();
-    case Tok::Amp: case Tok::Pipe: case Tok::Caret: case Tok::Shl: case Tok::Shr: case Tok::Ushr:
+    case Tok::Amp:
+    case Tok::Pipe:
+    case Tok::Caret:
+    case Tok::Shl:
+    case Tok::Shr:
+    case Tok::Ushr:
       if (ta->tag == TypeTag::Int && tb->tag == TypeTag::Int) return types_.intType();
       if (op == Tok::Amp || op == Tok::Pipe || op == Tok::Caret) {
         if (ta->tag == TypeTag::Bool && tb->tag == TypeTag::Bool) {
           error(pos, opText + " works on ints; for bools use `" +
-                         (op == Tok::Amp ? "&&" : op == Tok::Pipe ? "||" : "!=") + "`");
+                         (op == Tok::Amp    ? "&&"
+                          : op == Tok::Pipe ? "||"
+                                            : "!=") +
+                         "`");
           return types_.error();
         }
       }
       return mismatch();
-    case Tok::Less: case Tok::LessEq: case Tok::Greater: case Tok::GreaterEq:
+    case Tok::Less:
+    case Tok::LessEq:
+    case Tok::Greater:
+    case Tok::GreaterEq:
       if (ta->tag == TypeTag::String && tb->tag == TypeTag::String) return types_.boolType();
       if (numericResult()) return types_.boolType();
       return mismatch();
-    case Tok::EqEq: case Tok::BangEq:
+    case Tok::EqEq:
+    case Tok::BangEq:
       if (ta == tb) {
         if (ta->tag == TypeTag::Void) return mismatch();
         return types_.boolType();
@@ -752,8 +795,7 @@ private:
       }
       error(pos, "cannot compare " + withArticle(ta) + " with " + withArticle(tb));
       return types_.error();
-    default:
-      return mismatch();
+    default: return mismatch();
     }
   }
 
@@ -777,8 +819,7 @@ private:
     }
     if (tb->tag == TypeTag::Null && tc->isReference()) return set(e, tc);
     if (tc->tag == TypeTag::Null && tb->isReference()) return set(e, tb);
-    error(e.pos, "the two branches of `?:` have different types: " + tb->name + " and " +
-                     tc->name);
+    error(e.pos, "the two branches of `?:` have different types: " + tb->name + " and " + tc->name);
     return set(e, types_.error());
   }
 
@@ -852,8 +893,7 @@ private:
       if (standIn->kind == ExprKind::Widen || standIn->kind == ExprKind::ToString) {
         // The stored value changes type (int x += 1.5): not allowed.
         if (!sameOrNull(tt, r) && r->tag != TypeTag::Error) {
-          error(e.pos, "cannot assign " + withArticle(r) + " to " + what + " of type " +
-                           tt->name);
+          error(e.pos, "cannot assign " + withArticle(r) + " to " + what + " of type " + tt->name);
         }
       } else if (r->tag != TypeTag::Error && !sameOrNull(tt, r)) {
         error(e.pos, "cannot assign " + withArticle(r) + " to " + what + " of type " + tt->name);
@@ -864,9 +904,9 @@ private:
 
   void checkFieldWrite(Expr& target, FieldSymbol* field) {
     if (!field->isLet) return;
-    bool inOwnInit = fn_ && fn_->isInit && fn_->owner == field->owner &&
-                     (target.kind == ExprKind::Name ||
-                      (target.a && target.a->kind == ExprKind::This));
+    bool inOwnInit =
+        fn_ && fn_->isInit && fn_->owner == field->owner &&
+        (target.kind == ExprKind::Name || (target.a && target.a->kind == ExprKind::This));
     if (!inOwnInit) {
       error(target.pos, "cannot assign to field " + quoted(field->name) +
                             " because it is declared with `let`; it can only be set in `init`");
@@ -927,7 +967,8 @@ private:
     }
     if (element->tag == TypeTag::Error) return set(e, element);
     const Type* t = element;
-    for (size_t i = 0; i < e.args.size() + size_t(e.intValue); i++) t = types_.arrayOf(t);
+    for (size_t i = 0; i < e.args.size() + size_t(e.intValue); i++)
+      t = types_.arrayOf(t);
     return set(e, t);
   }
 
@@ -980,8 +1021,8 @@ private:
       if (auto it = cls->fieldsByName.find(e.text); it != cls->fieldsByName.end()) {
         FieldSymbol* f = it->second;
         if (f->isPrivate && cls_ != cls) {
-          error(e.pos, "field " + quoted(e.text) + " of class " + quoted(cls->name) +
-                           " is private");
+          error(e.pos,
+                "field " + quoted(e.text) + " of class " + quoted(cls->name) + " is private");
         }
         e.field = f;
         e.ref = RefKind::Field;
@@ -1054,7 +1095,8 @@ private:
 
   static std::vector<const Type*> paramTypes(const FunSymbol* fn) {
     std::vector<const Type*> out;
-    for (VarSymbol* p : fn->params) out.push_back(p->type);
+    for (VarSymbol* p : fn->params)
+      out.push_back(p->type);
     return out;
   }
 
@@ -1063,7 +1105,8 @@ private:
     if (callee.kind == ExprKind::Name) return checkNamedCall(e);
     if (callee.kind == ExprKind::Member) return checkMethodCall(e);
     checkExpr(e.a);
-    for (auto& arg : e.args) checkExpr(arg);
+    for (auto& arg : e.args)
+      checkExpr(arg);
     if (e.a->type->tag != TypeTag::Error) error(e.pos, "this expression cannot be called");
     return set(e, types_.error());
   }
@@ -1072,7 +1115,8 @@ private:
     const std::string& name = e.a->text;
     if (lookupLocal(name) || (!functions_.count(name) && globals_.count(name))) {
       checkExpr(e.a);
-      for (auto& arg : e.args) checkExpr(arg);
+      for (auto& arg : e.args)
+        checkExpr(arg);
       if (e.a->type->tag != TypeTag::Error) {
         error(e.pos, quoted(name) + " is " + withArticle(e.a->type) + ", not a function");
       }
@@ -1114,9 +1158,12 @@ private:
       if (name == "println" && e.args.empty()) return set(e, types_.voidType());
       return checkNativeArguments(e, *n, quoted(name), 0);
     }
-    for (auto& arg : e.args) checkExpr(arg);
-    if (topNames_.count(name)) error(e.a->pos, quoted(name) + " is used before its declaration");
-    else error(e.a->pos, "unknown function " + quoted(name));
+    for (auto& arg : e.args)
+      checkExpr(arg);
+    if (topNames_.count(name))
+      error(e.a->pos, quoted(name) + " is used before its declaration");
+    else
+      error(e.a->pos, "unknown function " + quoted(name));
     return set(e, types_.error());
   }
 
@@ -1125,7 +1172,8 @@ private:
     case 'I': return types_.intType();
     case 'F': return types_.floatType();
     case 'B': return types_.boolType();
-    case 'S': case 'X': return types_.string();
+    case 'S':
+    case 'X': return types_.string();
     case 'T': return types_.stringBuilder();
     default: return types_.error();
     }
@@ -1136,7 +1184,8 @@ private:
                                    size_t receiverCount) {
     std::vector<const Type*> params;
     const char* p = n.params + receiverCount;
-    for (; *p; p++) params.push_back(paramType(*p));
+    for (; *p; p++)
+      params.push_back(paramType(*p));
     size_t given = e.args.size() - receiverCount;
     if (given == params.size()) {
       for (size_t i = 0; i < params.size(); i++) {
@@ -1155,7 +1204,8 @@ private:
     if (isNamespaceExpr(*member.a)) {
       const std::string& ns = member.a->text;
       std::string full = quoted(ns + "." + name);
-      for (auto& arg : e.args) checkExpr(arg);
+      for (auto& arg : e.args)
+        checkExpr(arg);
       int index = -1;
       const NativeInfo* n = findNativeMember(ns.c_str(), name, NativeKind::FUNCTION, &index);
       if (!n) {
@@ -1174,7 +1224,8 @@ private:
     }
     const Type* t = checkExpr(member.a);
     if (t->tag == TypeTag::Error) {
-      for (auto& arg : e.args) checkExpr(arg);
+      for (auto& arg : e.args)
+        checkExpr(arg);
       return set(e, t);
     }
     // Move the receiver into the argument list: args[0] is the receiver from here on.
@@ -1183,10 +1234,11 @@ private:
       ClassSymbol* cls = t->cls;
       auto it = cls->methodsByName.find(name);
       if (it == cls->methodsByName.end()) {
-        for (size_t i = 1; i < e.args.size(); i++) checkExpr(e.args[i]);
+        for (size_t i = 1; i < e.args.size(); i++)
+          checkExpr(e.args[i]);
         if (cls->fieldsByName.count(name)) {
-          error(member.pos, quoted(name) + " is a field of class " + quoted(cls->name) +
-                                ", not a method");
+          error(member.pos,
+                quoted(name) + " is a field of class " + quoted(cls->name) + ", not a method");
         } else if (name == "toString") {
           checkArguments(e, {}, "method `toString`", 1);
           e.call = CallKind::Intrinsic;
@@ -1199,8 +1251,8 @@ private:
       }
       FunSymbol* method = it->second;
       if (method->isPrivate && cls_ != cls) {
-        error(member.pos, "method " + quoted(name) + " of class " + quoted(cls->name) +
-                              " is private");
+        error(member.pos,
+              "method " + quoted(name) + " of class " + quoted(cls->name) + " is private");
       }
       e.call = CallKind::Method;
       e.fun = method;
@@ -1234,7 +1286,8 @@ private:
         return checkNativeArguments(e, *n, "method " + quoted(name), 1);
       }
       if (findNativeMember(recv, name, NativeKind::PROPERTY, &index)) {
-        for (size_t i = 1; i < e.args.size(); i++) checkExpr(e.args[i]);
+        for (size_t i = 1; i < e.args.size(); i++)
+          checkExpr(e.args[i]);
         error(member.pos, quoted(name) + " is a property; write `." + name + "` without `()`");
         return set(e, types_.error());
       }
@@ -1243,17 +1296,18 @@ private:
       error(member.pos, "`length` is a property; write `.length` without `()`");
       return set(e, types_.error());
     }
-    for (size_t i = 1; i < e.args.size(); i++) checkExpr(e.args[i]);
-    if (t->tag == TypeTag::Null) error(member.pos, "`null` has no methods");
-    else error(member.pos, withArticle(t) + " has no method " + quoted(name));
+    for (size_t i = 1; i < e.args.size(); i++)
+      checkExpr(e.args[i]);
+    if (t->tag == TypeTag::Null)
+      error(member.pos, "`null` has no methods");
+    else
+      error(member.pos, withArticle(t) + " has no method " + quoted(name));
     return set(e, types_.error());
   }
 };
 
 } // namespace
 
-void check(CheckedModule& module, Diagnostics& diagnostics) {
-  Checker(module, diagnostics).run();
-}
+void check(CheckedModule& module, Diagnostics& diagnostics) { Checker(module, diagnostics).run(); }
 
 } // namespace nuri

@@ -17,7 +17,7 @@ struct CheckedModule {
   std::vector<ClassSymbol*> classes;
   std::vector<FunSymbol*> functions; // top-level functions, then each class's init and methods
   std::vector<VarSymbol*> globals;
-  std::vector<Stmt*> topLevel;       // the statements of the module initialiser, in order
+  std::vector<Stmt*> topLevel; // the statements of the module initialiser, in order
   FunSymbol* main = nullptr;
 };
 

@@ -66,16 +66,20 @@ public:
   size_t emit(Op op, std::initializer_list<uint32_t> operands) {
     size_t at = out_.code.size();
     if (out_.lines.empty() || out_.lines.back().line != line_) {
-      if (!out_.lines.empty() && out_.lines.back().pc == at) out_.lines.back().line = line_;
-      else out_.lines.push_back({uint32_t(at), line_});
+      if (!out_.lines.empty() && out_.lines.back().pc == at)
+        out_.lines.back().line = line_;
+      else
+        out_.lines.push_back({uint32_t(at), line_});
     }
     out_.code.push_back(uint32_t(op));
-    for (uint32_t v : operands) out_.code.push_back(v);
+    for (uint32_t v : operands)
+      out_.code.push_back(v);
     return at;
   }
   size_t emitCall(Op op, uint32_t dst, uint32_t target, const std::vector<uint32_t>& args) {
     size_t at = emit(op, {dst, target, uint32_t(args.size())});
-    for (uint32_t a : args) out_.code.push_back(a);
+    for (uint32_t a : args)
+      out_.code.push_back(a);
     return at;
   }
 
@@ -94,21 +98,24 @@ public:
   }
   void bind(Label& label) {
     label.target = int64_t(out_.code.size());
-    for (auto [at, word] : label.uses) out_.code[word] = uint32_t(int32_t(label.target - int64_t(at)));
+    for (auto [at, word] : label.uses)
+      out_.code[word] = uint32_t(int32_t(label.target - int64_t(at)));
     label.uses.clear();
   }
 
   // Instructions run once on entry, before the body (constants hoisted out of loops).
   void emitPrologue(Op op, std::initializer_list<uint32_t> operands) {
     prologue_.push_back(uint32_t(op));
-    for (uint32_t v : operands) prologue_.push_back(v);
+    for (uint32_t v : operands)
+      prologue_.push_back(v);
   }
   // Puts the prologue in front of the body. Branches are relative, so only the line table moves.
   void finishPrologue(uint32_t line) {
     if (prologue_.empty()) return;
     uint32_t shift = uint32_t(prologue_.size());
     out_.code.insert(out_.code.begin(), prologue_.begin(), prologue_.end());
-    for (LineEntry& l : out_.lines) l.pc += shift;
+    for (LineEntry& l : out_.lines)
+      l.pc += shift;
     out_.lines.insert(out_.lines.begin(), {0, line});
     prologue_.clear();
   }
@@ -120,11 +127,14 @@ private:
   void emitVector(Op op, const std::vector<uint32_t>& ops) {
     size_t at = out_.code.size();
     if (out_.lines.empty() || out_.lines.back().line != line_) {
-      if (!out_.lines.empty() && out_.lines.back().pc == at) out_.lines.back().line = line_;
-      else out_.lines.push_back({uint32_t(at), line_});
+      if (!out_.lines.empty() && out_.lines.back().pc == at)
+        out_.lines.back().line = line_;
+      else
+        out_.lines.push_back({uint32_t(at), line_});
     }
     out_.code.push_back(uint32_t(op));
-    for (uint32_t v : ops) out_.code.push_back(v);
+    for (uint32_t v : ops)
+      out_.code.push_back(v);
   }
 
   ModuleBuilder& mb_;
@@ -223,12 +233,14 @@ public:
     returnType_ = fn->returnType;
     fb_.setLine(fn->pos.line);
     if (fn->thisVar) bindParam(fn->thisVar);
-    for (VarSymbol* p : fn->params) bindParam(p);
+    for (VarSymbol* p : fn->params)
+      bindParam(p);
     out.paramCount = uint32_t(out.registerTypes.size());
     if (fn->decl) hoistConstants_ = containsLoop(*fn->decl->body);
     if (fn->isInit) compileFieldInitialisers(fn->owner);
     if (fn->decl) {
-      for (auto& s : fn->decl->body->body) statement(*s);
+      for (auto& s : fn->decl->body->body)
+        statement(*s);
     }
     finish(fn->returnType);
     fb_.finishPrologue(fn->pos.line);
@@ -239,8 +251,10 @@ public:
     out.name = "<module>";
     out.returnType = mb_.typeIndex(mb_.checked().types->voidType());
     fb_.setLine(1);
-    for (Stmt* s : statements) hoistConstants_ |= containsLoop(*s);
-    for (Stmt* s : statements) statement(*s);
+    for (Stmt* s : statements)
+      hoistConstants_ |= containsLoop(*s);
+    for (Stmt* s : statements)
+      statement(*s);
     finish(types().voidType());
     fb_.finishPrologue(1);
   }
@@ -258,7 +272,8 @@ private:
 
   static bool containsLoop(const Stmt& s) {
     switch (s.kind) {
-    case StmtKind::While: case StmtKind::For: return true;
+    case StmtKind::While:
+    case StmtKind::For: return true;
     case StmtKind::Block:
       for (auto& inner : s.body) {
         if (containsLoop(*inner)) return true;
@@ -281,8 +296,10 @@ private:
       return it->second;
     }
     uint64_t bits;
-    if (e.kind == ExprKind::IntLit) bits = uint64_t(e.intValue);
-    else std::memcpy(&bits, &e.floatValue, 8);
+    if (e.kind == ExprKind::IntLit)
+      bits = uint64_t(e.intValue);
+    else
+      std::memcpy(&bits, &e.floatValue, 8);
     auto [it, fresh] = constantRegisters_.emplace(std::make_pair(int(e.kind), bits), 0);
     if (fresh) {
       uint32_t r = fb_.newRegister(typeOf(e.type));
@@ -348,7 +365,8 @@ private:
 
   void block(const Stmt& s) {
     std::vector<uint32_t> before;
-    for (auto& inner : s.body) statement(*inner);
+    for (auto& inner : s.body)
+      statement(*inner);
   }
 
   void releaseBlockLocals(const Stmt& s) {
@@ -371,9 +389,12 @@ private:
     switch (s.kind) {
     case StmtKind::Expr: {
       const Expr& e = *s.expr;
-      if (e.kind == ExprKind::Assign) assign(e);
-      else if (e.kind == ExprKind::Call) call(e, /*wantResult=*/false);
-      else value(e);
+      if (e.kind == ExprKind::Assign)
+        assign(e);
+      else if (e.kind == ExprKind::Call)
+        call(e, /*wantResult=*/false);
+      else
+        value(e);
       break;
     }
     case StmtKind::Var: {
@@ -413,8 +434,7 @@ private:
       }
       break;
     case StmtKind::Fun:
-    case StmtKind::Class:
-      break;
+    case StmtKind::Class: break;
     }
     fb_.releaseTemps(mark);
   }
@@ -435,8 +455,10 @@ private:
     if (s.elseBranch) {
       fb_.emitJump(Op::JMP, {}, end);
       fb_.bind(elseLabel);
-      if (s.elseBranch->kind == StmtKind::If) statement(*s.elseBranch);
-      else scopedBlock(*s.elseBranch);
+      if (s.elseBranch->kind == StmtKind::If)
+        statement(*s.elseBranch);
+      else
+        scopedBlock(*s.elseBranch);
       fb_.bind(end);
     } else {
       fb_.bind(elseLabel);
@@ -509,7 +531,8 @@ private:
     }
     fb_.bind(exit);
     fb_.releaseLocal(var);
-    for (uint32_t h : hidden) fb_.releaseLocal(h);
+    for (uint32_t h : hidden)
+      fb_.releaseLocal(h);
   }
 
   void loop(const Stmt& s, Label& exit, Label& next) {
@@ -523,9 +546,12 @@ private:
   static bool isIntComparison(const Expr& e) {
     if (e.kind != ExprKind::Binary) return false;
     switch (e.op) {
-    case Tok::Less: case Tok::LessEq: case Tok::Greater: case Tok::GreaterEq: case Tok::EqEq:
-    case Tok::BangEq:
-      return e.a->type->tag == TypeTag::Int && e.b->type->tag == TypeTag::Int;
+    case Tok::Less:
+    case Tok::LessEq:
+    case Tok::Greater:
+    case Tok::GreaterEq:
+    case Tok::EqEq:
+    case Tok::BangEq: return e.a->type->tag == TypeTag::Int && e.b->type->tag == TypeTag::Int;
     default: return false;
     }
   }
@@ -569,9 +595,12 @@ private:
         default: op = Tok::EqEq; break;
         }
       }
-      Op jump = op == Tok::Less ? Op::JLT_INT : op == Tok::LessEq ? Op::JLE_INT
-              : op == Tok::Greater ? Op::JGT_INT : op == Tok::GreaterEq ? Op::JGE_INT
-              : op == Tok::EqEq ? Op::JEQ_INT : Op::JNE_INT;
+      Op jump = op == Tok::Less        ? Op::JLT_INT
+                : op == Tok::LessEq    ? Op::JLE_INT
+                : op == Tok::Greater   ? Op::JGT_INT
+                : op == Tok::GreaterEq ? Op::JGE_INT
+                : op == Tok::EqEq      ? Op::JEQ_INT
+                                       : Op::JNE_INT;
       fb_.emitJump(jump, {a, b}, label);
       return;
     }
@@ -643,8 +672,10 @@ private:
       uint32_t a = value(*e.a);
       uint32_t r = target(e, dst);
       fb_.setLine(e.pos.line);
-      Op op = e.op == Tok::Bang ? Op::NOT_BOOL : e.op == Tok::Tilde ? Op::NOT_INT
-            : e.type->tag == TypeTag::Float ? Op::NEG_FLOAT : Op::NEG_INT;
+      Op op = e.op == Tok::Bang               ? Op::NOT_BOOL
+              : e.op == Tok::Tilde            ? Op::NOT_INT
+              : e.type->tag == TypeTag::Float ? Op::NEG_FLOAT
+                                              : Op::NEG_INT;
       fb_.emit(op, {r, a});
       return r;
     }
@@ -697,14 +728,17 @@ private:
     }
     case ExprKind::NewArray: {
       std::vector<uint32_t> dims;
-      for (auto& d : e.args) dims.push_back(value(*d));
+      for (auto& d : e.args)
+        dims.push_back(value(*d));
       uint32_t r = target(e, dst);
       fb_.setLine(e.pos.line);
-      if (dims.size() == 1) fb_.emit(Op::NEW_ARRAY, {r, dims[0]});
+      if (dims.size() == 1)
+        fb_.emit(Op::NEW_ARRAY, {r, dims[0]});
       else {
         size_t at = fb_.emit(Op::NEW_ARRAY_MULTI, {r, uint32_t(dims.size())});
         (void)at;
-        for (uint32_t d : dims) fb_.out().code.push_back(d);
+        for (uint32_t d : dims)
+          fb_.out().code.push_back(d);
       }
       return r;
     }
@@ -741,7 +775,8 @@ private:
     uint32_t r = target(e, dst);
     bool first = true;
     for (auto& part : e.args) {
-      if (part->kind == ExprKind::StringLit && part->text.empty() && !(first && &part == &e.args.back())) {
+      if (part->kind == ExprKind::StringLit && part->text.empty() &&
+          !(first && &part == &e.args.back())) {
         continue;
       }
       if (first) {
@@ -882,22 +917,30 @@ private:
     switch (operand->tag) {
     case TypeTag::Int:
       code = op == Tok::Less ? Op::LT_INT : op == Tok::LessEq ? Op::LT_INT : Op::EQ_INT;
-      code = op == Tok::Less ? Op::LT_INT : op == Tok::LessEq ? Op::LE_INT
-           : op == Tok::EqEq ? Op::EQ_INT : Op::NE_INT;
+      code = op == Tok::Less     ? Op::LT_INT
+             : op == Tok::LessEq ? Op::LE_INT
+             : op == Tok::EqEq   ? Op::EQ_INT
+                                 : Op::NE_INT;
       break;
     case TypeTag::Float:
-      code = op == Tok::Less ? Op::LT_FLOAT : op == Tok::LessEq ? Op::LE_FLOAT
-           : op == Tok::EqEq ? Op::EQ_FLOAT : Op::NE_FLOAT;
+      code = op == Tok::Less     ? Op::LT_FLOAT
+             : op == Tok::LessEq ? Op::LE_FLOAT
+             : op == Tok::EqEq   ? Op::EQ_FLOAT
+                                 : Op::NE_FLOAT;
       break;
     case TypeTag::Bool: code = op == Tok::EqEq ? Op::EQ_BOOL : Op::NE_BOOL; break;
     case TypeTag::String:
-      code = op == Tok::Less ? Op::LT_STR : op == Tok::LessEq ? Op::LE_STR
-           : op == Tok::EqEq ? Op::EQ_STR : Op::NE_STR;
+      code = op == Tok::Less     ? Op::LT_STR
+             : op == Tok::LessEq ? Op::LE_STR
+             : op == Tok::EqEq   ? Op::EQ_STR
+                                 : Op::NE_STR;
       break;
     default: code = op == Tok::EqEq ? Op::EQ_REF : Op::NE_REF; break;
     }
-    if (swap) fb_.emit(code, {r, b, a});
-    else fb_.emit(code, {r, a, b});
+    if (swap)
+      fb_.emit(code, {r, b, a});
+    else
+      fb_.emit(code, {r, a, b});
     return r;
   }
 
@@ -1015,7 +1058,8 @@ private:
 
   static std::vector<const Type*> paramTypes(const FunSymbol* fn) {
     std::vector<const Type*> out;
-    for (VarSymbol* p : fn->params) out.push_back(p->type);
+    for (VarSymbol* p : fn->params)
+      out.push_back(p->type);
     return out;
   }
 
@@ -1036,7 +1080,8 @@ private:
     }
     case CallKind::Method: {
       std::vector<const Type*> params{e.fun->owner->type};
-      for (VarSymbol* p : e.fun->params) params.push_back(p->type);
+      for (VarSymbol* p : e.fun->params)
+        params.push_back(p->type);
       auto args = arguments(e, params);
       uint32_t r = resultRegister(e, wantResult, dst);
       fb_.setLine(e.pos.line);
@@ -1110,10 +1155,12 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
     for (FieldSymbol* f : cls->fields) {
       entry.fields.push_back({f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet});
     }
-    for (FunSymbol* m : cls->methods) entry.methods.push_back(m->index);
+    for (FunSymbol* m : cls->methods)
+      entry.methods.push_back(m->index);
     entry.initializer = cls->init->index;
   }
-  for (VarSymbol* g : checked.globals) module.globals.push_back({g->name, mb.typeIndex(g->type)});
+  for (VarSymbol* g : checked.globals)
+    module.globals.push_back({g->name, mb.typeIndex(g->type)});
   module.functions.resize(checked.functions.size() + 1);
   for (FunSymbol* fn : checked.functions) {
     BodyCompiler(mb, module.functions[fn->index]).compileFunction(fn);

@@ -27,7 +27,8 @@ size_t byteOffsetOfColumn(std::string_view line, uint32_t column) {
   size_t i = 0;
   for (uint32_t c = 1; c < column && i < line.size(); c++) {
     i++;
-    while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) i++;
+    while (i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80)
+      i++;
   }
   return i;
 }

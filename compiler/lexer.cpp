@@ -20,7 +20,7 @@ const char* tokenText(Tok kind) {
   case Tok::String: return "string";
   case Tok::Interpolation: return "string";
   case Tok::Error: return "invalid token";
-#define X(name, text)                                                                             \
+#define X(name, text)                                                                              \
   case Tok::name: return text;
     NURI_KEYWORDS(X) NURI_PUNCTUATION(X)
 #undef X
@@ -41,12 +41,21 @@ const std::unordered_map<std::string_view, Tok>& keywordTable() {
 
 bool endsStatement(Tok kind) {
   switch (kind) {
-  case Tok::Identifier: case Tok::Int: case Tok::Float: case Tok::String: case Tok::True:
-  case Tok::False: case Tok::Null: case Tok::This: case Tok::RParen: case Tok::RBracket:
-  case Tok::RBrace: case Tok::Return: case Tok::Break: case Tok::Continue:
-    return true;
-  default:
-    return false;
+  case Tok::Identifier:
+  case Tok::Int:
+  case Tok::Float:
+  case Tok::String:
+  case Tok::True:
+  case Tok::False:
+  case Tok::Null:
+  case Tok::This:
+  case Tok::RParen:
+  case Tok::RBracket:
+  case Tok::RBrace:
+  case Tok::Return:
+  case Tok::Break:
+  case Tok::Continue: return true;
+  default: return false;
   }
 }
 
@@ -96,9 +105,14 @@ private:
   std::vector<char> brackets_;
 
   SourcePos pos() const { return {line_, column_}; }
-  void resetPosition() { i_ = 0; line_ = 1; column_ = 1; }
+  void resetPosition() {
+    i_ = 0;
+    line_ = 1;
+    column_ = 1;
+  }
   void advanceTo(size_t offset) {
-    while (i_ < offset && i_ < src_.size()) step();
+    while (i_ < offset && i_ < src_.size())
+      step();
   }
 
   char peek(size_t ahead = 0) const { return i_ + ahead < src_.size() ? src_[i_ + ahead] : '\0'; }
@@ -136,7 +150,8 @@ private:
         if (!inParens && !tokens_.empty() && endsStatement(tokens_.back().kind)) emitNewline();
         step();
       } else if (c == '/' && peek(1) == '/') {
-        while (i_ < src_.size() && peek() != '\n') step();
+        while (i_ < src_.size() && peek() != '\n')
+          step();
       } else if (c == '/' && peek(1) == '*') {
         SourcePos start = pos();
         step();
@@ -167,11 +182,14 @@ private:
     char c = peek();
     if (isIdentStart(c)) {
       size_t b = i_;
-      while (i_ < src_.size() && isIdentChar(peek())) step();
+      while (i_ < src_.size() && isIdentChar(peek()))
+        step();
       std::string_view word = src_.substr(b, i_ - b);
       auto it = keywordTable().find(word);
-      if (it != keywordTable().end()) add(it->second, start);
-      else add(Tok::Identifier, start, std::string(word));
+      if (it != keywordTable().end())
+        add(it->second, start);
+      else
+        add(Tok::Identifier, start, std::string(word));
       return;
     }
     if (isDigit(c)) {
@@ -203,9 +221,18 @@ private:
       return false;
     };
     switch (c) {
-    case '(': brackets_.push_back('('); add(Tok::LParen, start); return;
-    case '[': brackets_.push_back('['); add(Tok::LBracket, start); return;
-    case '{': brackets_.push_back('{'); add(Tok::LBrace, start); return;
+    case '(':
+      brackets_.push_back('(');
+      add(Tok::LParen, start);
+      return;
+    case '[':
+      brackets_.push_back('[');
+      add(Tok::LBracket, start);
+      return;
+    case '{':
+      brackets_.push_back('{');
+      add(Tok::LBrace, start);
+      return;
     case ')': closeBracket('(', Tok::RParen, start); return;
     case ']': closeBracket('[', Tok::RBracket, start); return;
     case '}':
@@ -223,13 +250,17 @@ private:
     case '?': add(Tok::Question, start); return;
     case '~': add(Tok::Tilde, start); return;
     case '.':
-      if (match('.')) add(match('=') ? Tok::DotDotEq : Tok::DotDot, start);
-      else add(Tok::Dot, start);
+      if (match('.'))
+        add(match('=') ? Tok::DotDotEq : Tok::DotDot, start);
+      else
+        add(Tok::Dot, start);
       return;
     case '+': add(match('=') ? Tok::PlusEq : Tok::Plus, start); return;
     case '-':
-      if (match('>')) add(Tok::Arrow, start);
-      else add(match('=') ? Tok::MinusEq : Tok::Minus, start);
+      if (match('>'))
+        add(Tok::Arrow, start);
+      else
+        add(match('=') ? Tok::MinusEq : Tok::Minus, start);
       return;
     case '*': add(match('=') ? Tok::StarEq : Tok::Star, start); return;
     case '/': add(match('=') ? Tok::SlashEq : Tok::Slash, start); return;
@@ -238,31 +269,39 @@ private:
     case '!': add(match('=') ? Tok::BangEq : Tok::Bang, start); return;
     case '=': add(match('=') ? Tok::EqEq : Tok::Eq, start); return;
     case '&':
-      if (match('&')) add(Tok::AmpAmp, start);
-      else add(match('=') ? Tok::AmpEq : Tok::Amp, start);
+      if (match('&'))
+        add(Tok::AmpAmp, start);
+      else
+        add(match('=') ? Tok::AmpEq : Tok::Amp, start);
       return;
     case '|':
-      if (match('|')) add(Tok::PipePipe, start);
-      else add(match('=') ? Tok::PipeEq : Tok::Pipe, start);
+      if (match('|'))
+        add(Tok::PipePipe, start);
+      else
+        add(match('=') ? Tok::PipeEq : Tok::Pipe, start);
       return;
     case '<':
-      if (match('<')) add(match('=') ? Tok::ShlEq : Tok::Shl, start);
-      else add(match('=') ? Tok::LessEq : Tok::Less, start);
+      if (match('<'))
+        add(match('=') ? Tok::ShlEq : Tok::Shl, start);
+      else
+        add(match('=') ? Tok::LessEq : Tok::Less, start);
       return;
     case '>':
       if (match('>')) {
-        if (match('>')) add(Tok::Ushr, start);
-        else add(match('=') ? Tok::ShrEq : Tok::Shr, start);
+        if (match('>'))
+          add(Tok::Ushr, start);
+        else
+          add(match('=') ? Tok::ShrEq : Tok::Shr, start);
       } else {
         add(match('=') ? Tok::GreaterEq : Tok::Greater, start);
       }
       return;
-    default:
-      break;
+    default: break;
     }
     // An unexpected character: report it whole (it may be several UTF-8 bytes).
     size_t b = i_ - 1;
-    while (i_ < src_.size() && (static_cast<unsigned char>(peek()) & 0xC0) == 0x80) step();
+    while (i_ < src_.size() && (static_cast<unsigned char>(peek()) & 0xC0) == 0x80)
+      step();
     std::string shown(src_.substr(b, i_ - b));
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
       char hex[8];
@@ -289,13 +328,17 @@ private:
       std::string digits;
       while (i_ < src_.size()) {
         char c = peek();
-        bool ok = base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) : (c == '0' || c == '1');
-        if (ok) digits += c;
-        else if (c != '_' && !isIdentChar(c)) break;
+        bool ok =
+            base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) : (c == '0' || c == '1');
+        if (ok)
+          digits += c;
+        else if (c != '_' && !isIdentChar(c))
+          break;
         else if (c != '_') {
           diags_.error(pos(), std::string("invalid digit `") + c + "` in a " +
                                   (base == 16 ? "hexadecimal" : "binary") + " literal");
-          while (i_ < src_.size() && isIdentChar(peek())) step();
+          while (i_ < src_.size() && isIdentChar(peek()))
+            step();
           add(Tok::Error, start);
           return;
         }
@@ -345,7 +388,8 @@ private:
     }
     if (isIdentStart(peek())) {
       diags_.error(pos(), std::string("unexpected `") + peek() + "` after a number");
-      while (i_ < src_.size() && isIdentChar(peek())) step();
+      while (i_ < src_.size() && isIdentChar(peek()))
+        step();
     }
     Token t;
     t.pos = start;
@@ -354,8 +398,8 @@ private:
       errno = 0;
       t.floatValue = std::strtod(digits.c_str(), nullptr);
       if (std::isinf(t.floatValue)) {
-        diags_.error(start, "float literal `" + std::string(src_.substr(b, i_ - b)) +
-                                "` is out of range");
+        diags_.error(start,
+                     "float literal `" + std::string(src_.substr(b, i_ - b)) + "` is out of range");
       }
     } else {
       t.kind = Tok::Int;
@@ -439,7 +483,8 @@ private:
     }
     if (peek() != '}' || count == 0 || count > 6) {
       diags_.error(escapePos, "a unicode escape is written \\u{HEX} with 1 to 6 hex digits");
-      while (i_ < src_.size() && peek() != '}' && peek() != '"' && peek() != '\n') step();
+      while (i_ < src_.size() && peek() != '}' && peek() != '"' && peek() != '\n')
+        step();
       if (peek() == '}') step();
       return;
     }

@@ -12,7 +12,7 @@ struct TooDeep {};
 
 enum Precedence : int {
   kLowest = 0,
-  kAssignment, // = += ...
+  kAssignment,  // = += ...
   kConditional, // ?:
   kOr,          // ||
   kAnd,         // &&
@@ -29,21 +29,37 @@ enum Precedence : int {
 
 int binaryPrecedence(Tok t) {
   switch (t) {
-  case Tok::Eq: case Tok::PlusEq: case Tok::MinusEq: case Tok::StarEq: case Tok::SlashEq:
-  case Tok::PercentEq: case Tok::AmpEq: case Tok::PipeEq: case Tok::CaretEq: case Tok::ShlEq:
-  case Tok::ShrEq:
-    return kAssignment;
+  case Tok::Eq:
+  case Tok::PlusEq:
+  case Tok::MinusEq:
+  case Tok::StarEq:
+  case Tok::SlashEq:
+  case Tok::PercentEq:
+  case Tok::AmpEq:
+  case Tok::PipeEq:
+  case Tok::CaretEq:
+  case Tok::ShlEq:
+  case Tok::ShrEq: return kAssignment;
   case Tok::Question: return kConditional;
   case Tok::PipePipe: return kOr;
   case Tok::AmpAmp: return kAnd;
-  case Tok::EqEq: case Tok::BangEq: return kEquality;
-  case Tok::Less: case Tok::LessEq: case Tok::Greater: case Tok::GreaterEq: return kComparison;
+  case Tok::EqEq:
+  case Tok::BangEq: return kEquality;
+  case Tok::Less:
+  case Tok::LessEq:
+  case Tok::Greater:
+  case Tok::GreaterEq: return kComparison;
   case Tok::Pipe: return kBitOr;
   case Tok::Caret: return kBitXor;
   case Tok::Amp: return kBitAnd;
-  case Tok::Shl: case Tok::Shr: case Tok::Ushr: return kShift;
-  case Tok::Plus: case Tok::Minus: return kTerm;
-  case Tok::Star: case Tok::Slash: case Tok::Percent: return kFactor;
+  case Tok::Shl:
+  case Tok::Shr:
+  case Tok::Ushr: return kShift;
+  case Tok::Plus:
+  case Tok::Minus: return kTerm;
+  case Tok::Star:
+  case Tok::Slash:
+  case Tok::Percent: return kFactor;
   default: return -1;
   }
 }
@@ -86,10 +102,12 @@ private:
     return true;
   }
   void skipNewlines() {
-    while (at(Tok::Newline)) advance();
+    while (at(Tok::Newline))
+      advance();
   }
   void skipSeparators() {
-    while (at(Tok::Newline) || at(Tok::Semicolon)) advance();
+    while (at(Tok::Newline) || at(Tok::Semicolon))
+      advance();
   }
 
   std::string describe(const Token& t) const {
@@ -97,7 +115,8 @@ private:
     case Tok::Identifier: return "`" + t.text + "`";
     case Tok::Int: return "a number";
     case Tok::Float: return "a number";
-    case Tok::String: case Tok::Interpolation: return "a string";
+    case Tok::String:
+    case Tok::Interpolation: return "a string";
     case Tok::Newline: return "end of line";
     case Tok::Eof: return "end of file";
     default: return std::string("`") + tokenText(t.kind) + "`";
@@ -185,12 +204,14 @@ private:
   StmtPtr statement(bool topLevel) {
     SourcePos pos = cur().pos;
     switch (cur().kind) {
-    case Tok::Let: case Tok::Var: return varDecl();
+    case Tok::Let:
+    case Tok::Var: return varDecl();
     case Tok::Fun: {
       auto s = std::make_unique<Stmt>(StmtKind::Fun, pos);
       s->fun = funDecl(false);
-      if (!topLevel) diags_.error(pos, "functions can only be declared at the top level of a file "
-                                       "or in a class");
+      if (!topLevel)
+        diags_.error(pos, "functions can only be declared at the top level of a file "
+                          "or in a class");
       return s;
     }
     case Tok::Class: {
@@ -199,7 +220,9 @@ private:
       if (!topLevel) diags_.error(pos, "classes can only be declared at the top level of a file");
       return s;
     }
-    case Tok::Private: case Tok::Override: case Tok::Static:
+    case Tok::Private:
+    case Tok::Override:
+    case Tok::Static:
       fail(pos, std::string("`") + tokenText(cur().kind) + "` can only be used on class members");
     case Tok::If: return ifStatement();
     case Tok::While: {
@@ -223,8 +246,10 @@ private:
       return s;
     }
     case Tok::LBrace: return block("");
-    case Tok::Interface: case Tok::Import: case Tok::Try: case Tok::Throw:
-      fail(pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
+    case Tok::Interface:
+    case Tok::Import:
+    case Tok::Try:
+    case Tok::Throw: fail(pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
     default: {
       auto s = std::make_unique<Stmt>(StmtKind::Expr, pos);
       s->expr = expression();
@@ -265,8 +290,8 @@ private:
       skipSeparators();
     }
     leave();
-    if (!at(Tok::RBrace)) fail(cur().pos, "expected `}` to close the block opened at line " +
-                                              std::to_string(pos.line));
+    if (!at(Tok::RBrace))
+      fail(cur().pos, "expected `}` to close the block opened at line " + std::to_string(pos.line));
     advance();
     return s;
   }
@@ -331,8 +356,8 @@ private:
       param.pos = cur().pos;
       param.name = expectIdentifier("a parameter name");
       if (!at(Tok::Colon)) {
-        fail(cur().pos, "parameter `" + param.name + "` needs a type, e.g. `" + param.name +
-                            ": int`");
+        fail(cur().pos,
+             "parameter `" + param.name + "` needs a type, e.g. `" + param.name + ": int`");
       }
       advance();
       param.type = typeSyntax();
@@ -350,8 +375,8 @@ private:
       fail(cur().pos, std::string("`") + tokenText(cur().kind) +
                           "` (inheritance, interfaces and generics) is not supported yet");
     }
-    if (!at(Tok::LBrace)) fail(cur().pos, "expected `{` to start the class body, found " +
-                                              describe(cur()));
+    if (!at(Tok::LBrace))
+      fail(cur().pos, "expected `{` to start the class body, found " + describe(cur()));
     SourcePos open = advance().pos;
     skipSeparators();
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
@@ -370,8 +395,9 @@ private:
       }
       skipSeparators();
     }
-    if (!at(Tok::RBrace)) fail(cur().pos, "expected `}` to close class `" + c->name +
-                                              "` opened at line " + std::to_string(open.line));
+    if (!at(Tok::RBrace))
+      fail(cur().pos, "expected `}` to close class `" + c->name + "` opened at line " +
+                          std::to_string(open.line));
     advance();
     return c;
   }
@@ -434,7 +460,8 @@ private:
   ExprPtr node(ExprKind kind, SourcePos pos) { return std::make_unique<Expr>(kind, pos); }
   void fixDepth(Expr& e) {
     uint32_t d = std::max({depthOf(e.a), depthOf(e.b), depthOf(e.c)});
-    for (auto& arg : e.args) d = std::max(d, arg->depth);
+    for (auto& arg : e.args)
+      d = std::max(d, arg->depth);
     e.depth = d + 1;
     if (e.depth > kMaxNesting) {
       diags_.error(e.pos, "expression is too long or nested too deeply (more than " +
@@ -474,8 +501,8 @@ private:
         left = std::move(e);
         continue;
       }
-      ExprKind kind = (op == Tok::AmpAmp || op == Tok::PipePipe) ? ExprKind::Logical
-                                                                  : ExprKind::Binary;
+      ExprKind kind =
+          (op == Tok::AmpAmp || op == Tok::PipePipe) ? ExprKind::Logical : ExprKind::Binary;
       auto e = node(kind, pos);
       e->op = op;
       e->a = std::move(left);
@@ -566,7 +593,8 @@ private:
       e->floatValue = advance().floatValue;
       return e;
     }
-    case Tok::True: case Tok::False: {
+    case Tok::True:
+    case Tok::False: {
       auto e = node(ExprKind::BoolLit, pos);
       e->boolValue = advance().kind == Tok::True;
       return e;
@@ -599,13 +627,9 @@ private:
       return e;
     }
     case Tok::New: return newArray();
-    case Tok::Super:
-      fail(pos, "`super` is not supported yet");
-    case Tok::Error:
-      advance();
-      throw SyntaxError{};
-    default:
-      fail(pos, "expected an expression, found " + describe(t));
+    case Tok::Super: fail(pos, "`super` is not supported yet");
+    case Tok::Error: advance(); throw SyntaxError{};
+    default: fail(pos, "expected an expression, found " + describe(t));
     }
   }
 
@@ -639,7 +663,8 @@ private:
     e->typeSyntax.name = expectIdentifier("a type after `new`");
     if (!at(Tok::LBracket)) {
       fail(cur().pos, "`new` creates arrays, e.g. `new int[10]`; to create an object call the "
-                      "class: `" + e->typeSyntax.name + "(...)`");
+                      "class: `" +
+                          e->typeSyntax.name + "(...)`");
     }
     while (at(Tok::LBracket)) {
       advance();

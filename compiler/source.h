@@ -9,7 +9,7 @@
 namespace nuri {
 
 struct SourcePos {
-  uint32_t line = 0; // 1-based
+  uint32_t line = 0;   // 1-based
   uint32_t column = 0; // 1-based, in code points
 };
 

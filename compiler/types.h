@@ -14,7 +14,15 @@ namespace nuri {
 
 enum class TypeTag : uint8_t {
   Error, // the type of an expression that already failed to check; accepted everywhere
-  Void, Null, Int, Float, Bool, String, StringBuilder, Array, Class
+  Void,
+  Null,
+  Int,
+  Float,
+  Bool,
+  String,
+  StringBuilder,
+  Array,
+  Class
 };
 
 struct Type {
@@ -51,8 +59,8 @@ struct FieldSymbol {
 };
 
 struct FunSymbol {
-  std::string name;       // as written
-  std::string traceName;  // `main`, `Vec.length`
+  std::string name;      // as written
+  std::string traceName; // `main`, `Vec.length`
   SourcePos pos;
   std::vector<VarSymbol*> params; // excluding `this`
   const Type* returnType = nullptr;
@@ -93,8 +101,7 @@ public:
   const Type* arrayOf(const Type* element);
   const Type* classType(ClassSymbol* cls);
 
-  template <typename T>
-  T* make() {
+  template <typename T> T* make() {
     auto owned = std::make_unique<T>();
     T* raw = owned.get();
     owners_.push_back(std::shared_ptr<void>(std::move(owned)));

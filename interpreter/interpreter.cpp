@@ -86,11 +86,12 @@ bool callFunction(IsolateState& I, const FunctionInfo* fn, const Slot* args, uin
   Slot* base = I.stackTop;
   if (!base || base + fn->registerCount > I.stackEnd ||
       I.frames.size() >= I.config.stackLimitFrames) {
-    return I.raise(ErrorClass::StackOverflowError,
-                   "call depth exceeded the limit of " +
-                       std::to_string(I.config.stackLimitFrames) + " frames");
+    return I.raise(ErrorClass::StackOverflowError, "call depth exceeded the limit of " +
+                                                       std::to_string(I.config.stackLimitFrames) +
+                                                       " frames");
   }
-  for (uint32_t i = 0; i < argc; i++) base[i] = args[i];
+  for (uint32_t i = 0; i < argc; i++)
+    base[i] = args[i];
   std::memset(static_cast<void*>(base + argc), 0, (fn->registerCount - argc) * sizeof(Slot));
   I.frames.push_back({fn, fn->code, base, 0, true});
   I.stackTop = base + fn->registerCount;
@@ -114,24 +115,24 @@ bool run(IsolateState& I, Slot* result) {
   const uint32_t frameLimit = I.config.stackLimitFrames;
   uint64_t checkpoint = I.checkpoint; // changes only in checkLimits
 
-#define SAVE_STATE()                                                                              \
-  do {                                                                                            \
-    frame->pc = pc;                                                                               \
-    I.instructions = count;                                                                       \
+#define SAVE_STATE()                                                                               \
+  do {                                                                                             \
+    frame->pc = pc;                                                                                \
+    I.instructions = count;                                                                        \
   } while (0)
 #define RESTORE_COUNT() (count = I.instructions)
-#define THROW(cls, msg)                                                                           \
-  do {                                                                                            \
-    I.raise(cls, msg);                                                                            \
-    goto exception;                                                                               \
+#define THROW(cls, msg)                                                                            \
+  do {                                                                                             \
+    I.raise(cls, msg);                                                                             \
+    goto exception;                                                                                \
   } while (0)
-#define CHECK_LIMITS()                                                                            \
-  do {                                                                                            \
-    if (UNLIKELY(count >= checkpoint)) {                                                          \
-      SAVE_STATE();                                                                               \
-      if (!I.checkLimits(count)) goto exception;                                                  \
-      checkpoint = I.checkpoint;                                                                  \
-    }                                                                                             \
+#define CHECK_LIMITS()                                                                             \
+  do {                                                                                             \
+    if (UNLIKELY(count >= checkpoint)) {                                                           \
+      SAVE_STATE();                                                                                \
+      if (!I.checkLimits(count)) goto exception;                                                   \
+      checkpoint = I.checkpoint;                                                                   \
+    }                                                                                              \
   } while (0)
 
 #if NURI_COMPUTED_GOTO
@@ -146,45 +147,45 @@ bool run(IsolateState& I, Slot* result) {
 #define CASE(name) case Opcode::name:
 #define DISPATCH() goto dispatch
 #endif
-#define NEXT(n)                                                                                   \
-  do {                                                                                            \
-    pc += (n);                                                                                    \
-    ++count;                                                                                      \
-    DISPATCH();                                                                                   \
+#define NEXT(n)                                                                                    \
+  do {                                                                                             \
+    pc += (n);                                                                                     \
+    ++count;                                                                                       \
+    DISPATCH();                                                                                    \
   } while (0)
-#define BRANCH(offset)                                                                            \
-  do {                                                                                            \
-    int32_t off_ = int32_t(offset);                                                               \
-    pc += off_;                                                                                   \
-    ++count;                                                                                      \
-    if (off_ < 0) CHECK_LIMITS();                                                                 \
-    DISPATCH();                                                                                   \
+#define BRANCH(offset)                                                                             \
+  do {                                                                                             \
+    int32_t off_ = int32_t(offset);                                                                \
+    pc += off_;                                                                                    \
+    ++count;                                                                                       \
+    if (off_ < 0) CHECK_LIMITS();                                                                  \
+    DISPATCH();                                                                                    \
   } while (0)
 
 #define A pc[1]
 #define B pc[2]
 #define C pc[3]
-#define INT_BINOP(name, expr)                                                                     \
-  CASE(name) {                                                                                    \
-    int64_t x = R[B].i, y = R[C].i;                                                               \
-    R[A].i = (expr);                                                                              \
-    NEXT(4);                                                                                      \
+#define INT_BINOP(name, expr)                                                                      \
+  CASE(name) {                                                                                     \
+    int64_t x = R[B].i, y = R[C].i;                                                                \
+    R[A].i = (expr);                                                                               \
+    NEXT(4);                                                                                       \
   }
-#define FLOAT_BINOP(name, expr)                                                                   \
-  CASE(name) {                                                                                    \
-    double x = R[B].f, y = R[C].f;                                                                \
-    R[A].f = (expr);                                                                              \
-    NEXT(4);                                                                                      \
+#define FLOAT_BINOP(name, expr)                                                                    \
+  CASE(name) {                                                                                     \
+    double x = R[B].f, y = R[C].f;                                                                 \
+    R[A].f = (expr);                                                                               \
+    NEXT(4);                                                                                       \
   }
-#define COMPARE(name, field, op)                                                                  \
-  CASE(name) {                                                                                    \
-    R[A].i = R[B].field op R[C].field;                                                            \
-    NEXT(4);                                                                                      \
+#define COMPARE(name, field, op)                                                                   \
+  CASE(name) {                                                                                     \
+    R[A].i = R[B].field op R[C].field;                                                             \
+    NEXT(4);                                                                                       \
   }
-#define JUMP_IF_INT(name, op)                                                                     \
-  CASE(name) {                                                                                    \
-    if (R[A].i op R[B].i) BRANCH(C);                                                              \
-    NEXT(4);                                                                                      \
+#define JUMP_IF_INT(name, op)                                                                      \
+  CASE(name) {                                                                                     \
+    if (R[A].i op R[B].i) BRANCH(C);                                                               \
+    NEXT(4);                                                                                       \
   }
 
   CHECK_LIMITS();
@@ -342,8 +343,8 @@ dispatch:
 
   CASE(CONCAT) {
     SAVE_STATE();
-    StringObject* s = concatStrings(I, static_cast<StringObject*>(R[B].p),
-                                    static_cast<StringObject*>(R[C].p));
+    StringObject* s =
+        concatStrings(I, static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p));
     if (!s) goto exception;
     R[A].p = s;
     NEXT(4);
@@ -388,8 +389,8 @@ dispatch:
   CASE(GET_FIELD) {
     auto* o = static_cast<InstanceObject*>(R[B].p);
     if (UNLIKELY(!o)) {
-      THROW(ErrorClass::NullError, "cannot read field `" +
-                                       fn->registerTypes[B]->cls->fields[C].name + "` of null");
+      THROW(ErrorClass::NullError,
+            "cannot read field `" + fn->registerTypes[B]->cls->fields[C].name + "` of null");
     }
     R[A] = o->fields[C];
     NEXT(4);
@@ -397,8 +398,8 @@ dispatch:
   CASE(SET_FIELD) {
     auto* o = static_cast<InstanceObject*>(R[A].p);
     if (UNLIKELY(!o)) {
-      THROW(ErrorClass::NullError, "cannot write field `" +
-                                       fn->registerTypes[A]->cls->fields[B].name + "` of null");
+      THROW(ErrorClass::NullError,
+            "cannot write field `" + fn->registerTypes[A]->cls->fields[B].name + "` of null");
     }
     o->fields[B] = R[C];
     NEXT(4);
@@ -464,18 +465,18 @@ dispatch:
 
   {
     const FunctionInfo* callee;
-  CASE(CALL)
+    CASE(CALL)
     callee = &P.functions[B];
     goto call;
-  CASE(CALL_VIRTUAL) {
-    auto* receiver = static_cast<InstanceObject*>(R[pc[4]].p);
-    if (UNLIKELY(!receiver)) {
-      const FunctionInfo* target = fn->registerTypes[pc[4]]->cls->vtable[B];
-      THROW(ErrorClass::NullError, "cannot call method `" + methodName(target) + "` on null");
+    CASE(CALL_VIRTUAL) {
+      auto* receiver = static_cast<InstanceObject*>(R[pc[4]].p);
+      if (UNLIKELY(!receiver)) {
+        const FunctionInfo* target = fn->registerTypes[pc[4]]->cls->vtable[B];
+        THROW(ErrorClass::NullError, "cannot call method `" + methodName(target) + "` on null");
+      }
+      callee = receiver->header.type->cls->vtable[B];
+      goto call;
     }
-    callee = receiver->header.type->cls->vtable[B];
-    goto call;
-  }
   call : {
     uint32_t argc = C;
     Slot* newR = R + fn->registerCount;
@@ -484,7 +485,8 @@ dispatch:
             "call depth exceeded the limit of " + std::to_string(frameLimit) + " frames");
     }
     const uint32_t* args = pc + 4;
-    for (uint32_t i = 0; i < argc; i++) newR[i] = R[args[i]];
+    for (uint32_t i = 0; i < argc; i++)
+      newR[i] = R[args[i]];
     // Only reference registers must start as null; any bits are a valid int, float or bool.
     for (uint32_t i = 0; i < callee->localReferenceCount; i++) {
       newR[callee->localReferences[i]].p = nullptr;
@@ -504,7 +506,8 @@ dispatch:
   CASE(CALL_NATIVE) {
     uint32_t argc = C;
     Slot args[8];
-    for (uint32_t i = 0; i < argc && i < 8; i++) args[i] = R[pc[4 + i]];
+    for (uint32_t i = 0; i < argc && i < 8; i++)
+      args[i] = R[pc[4 + i]];
     SAVE_STATE();
     const LinkedNative& native = P.natives[B];
     if (native.takesReferences && UNLIKELY(!checkNativeArguments(I, native.id, args))) {
@@ -553,21 +556,20 @@ dispatch:
   }
 
 #if !NURI_COMPUTED_GOTO
-  }
+}
 #endif
 
-exception:
-  frame->pc = pc;
-  I.instructions = count;
-  captureTrace(I);
-  // Unwind this activation's frames.
-  while (true) {
-    bool entry = I.frames.back().entry;
-    I.stackTop = I.frames.back().registers;
-    I.frames.pop_back();
-    if (entry) break;
-  }
-  return false;
+exception : frame->pc = pc;
+I.instructions = count;
+captureTrace(I);
+// Unwind this activation's frames.
+while (true) {
+  bool entry = I.frames.back().entry;
+  I.stackTop = I.frames.back().registers;
+  I.frames.pop_back();
+  if (entry) break;
+}
+return false;
 }
 
 } // namespace

@@ -6,15 +6,15 @@
 
 namespace nuri {
 
-#define NURI_ERROR_CLASSES(X)                                                                     \
-  X(Error)                                                                                        \
-  X(ArithmeticError)                                                                              \
-  X(IndexError)                                                                                   \
-  X(NullError)                                                                                    \
-  X(CastError)                                                                                    \
-  X(ValueError)                                                                                   \
-  X(StackOverflowError)                                                                           \
-  X(LimitError)                                                                                   \
+#define NURI_ERROR_CLASSES(X)                                                                      \
+  X(Error)                                                                                         \
+  X(ArithmeticError)                                                                               \
+  X(IndexError)                                                                                    \
+  X(NullError)                                                                                     \
+  X(CastError)                                                                                     \
+  X(ValueError)                                                                                    \
+  X(StackOverflowError)                                                                            \
+  X(LimitError)                                                                                    \
   X(IOError)
 
 enum class ErrorClass {

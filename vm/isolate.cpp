@@ -65,9 +65,9 @@ void IsolateState::resetCheckpoint(uint64_t executed) {
 
 bool IsolateState::checkLimits(uint64_t executed) {
   if (config.fuel && executed >= config.fuel) {
-    return raise(ErrorClass::LimitError,
-                 "fuel exhausted: the program ran " + std::to_string(config.fuel) +
-                     " instructions (--fuel)");
+    return raise(ErrorClass::LimitError, "fuel exhausted: the program ran " +
+                                             std::to_string(config.fuel) +
+                                             " instructions (--fuel)");
   }
   if (hasDeadline && std::chrono::steady_clock::now() >= deadline) {
     char text[64];

@@ -37,14 +37,14 @@ struct LinkedProgram {
   std::vector<LinkedNative> natives;
   std::vector<std::vector<const RuntimeType*>> registerTypes; // per function
   std::vector<std::vector<uint32_t>> localReferences;         // per function
-  Slot* globals = nullptr;                   // GC roots
-  StringObject** stringConstants = nullptr;  // GC roots
+  Slot* globals = nullptr;                                    // GC roots
+  StringObject** stringConstants = nullptr;                   // GC roots
 };
 
 // One activation on the VM stack. Its registers are a window of the stack's slots.
 struct CallFrame {
   const FunctionInfo* function;
-  const uint32_t* pc;   // the instruction being executed (saved when calling out)
+  const uint32_t* pc; // the instruction being executed (saved when calling out)
   Slot* registers;
   uint32_t resultRegister; // in the caller's frame
   bool entry;              // the first frame of one interpreter activation
@@ -79,8 +79,8 @@ public:
   bool exited = false; // System.exit ran during load
 
   // Limits and statistics.
-  uint64_t instructions = 0;   // retired instructions (flushed by the interpreter)
-  uint64_t checkpoint = 0;     // instruction count at which the interpreter checks limits
+  uint64_t instructions = 0; // retired instructions (flushed by the interpreter)
+  uint64_t checkpoint = 0;   // instruction count at which the interpreter checks limits
   std::chrono::steady_clock::time_point startTime;
   std::chrono::steady_clock::time_point deadline;
   bool hasDeadline = false;

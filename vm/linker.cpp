@@ -59,7 +59,8 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     fi.code = f.code.data();
     fi.codeSize = uint32_t(f.code.size());
     fi.lines = &f.lines;
-    for (uint32_t t : f.registerTypes) p.registerTypes[i].push_back(p.types[t].get());
+    for (uint32_t t : f.registerTypes)
+      p.registerTypes[i].push_back(p.types[t].get());
     fi.registerTypes = p.registerTypes[i].data();
     for (uint32_t r = f.paramCount; r < f.registerTypes.size(); r++) {
       if (isReferenceKind(m.types[f.registerTypes[r]].kind)) p.localReferences[i].push_back(r);
@@ -96,7 +97,8 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
       return false;
     }
     const NativeInfo& info = nativeInfo(uint32_t(n));
-    bool takesReferences = std::string_view(info.params).find_first_of("STA") != std::string_view::npos;
+    bool takesReferences =
+        std::string_view(info.params).find_first_of("STA") != std::string_view::npos;
     p.natives[i] = {info.function, uint32_t(n), takesReferences, info.result != 'V'};
   }
 

@@ -21,7 +21,8 @@ uint32_t FunctionInfo::lineAt(uint32_t pc) const {
 
 uint32_t countCodePoints(std::string_view utf8) {
   uint32_t n = 0;
-  for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  for (char c : utf8)
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
 }
 
@@ -59,8 +60,8 @@ bool isValidUtf8(std::string_view text, size_t* errorOffset) {
       }
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                    (len == 4 && cp < 0x10000);
+    bool overlong =
+        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
     if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
       if (errorOffset) *errorOffset = i;
       return false;

@@ -45,8 +45,8 @@ struct FieldInfo {
 struct ClassInfo {
   std::string name;
   const ClassInfo* superclass = nullptr;
-  const RuntimeType* type = nullptr;     // the class's own RuntimeType
-  std::vector<FieldInfo> fields;         // the whole layout, inherited fields first
+  const RuntimeType* type = nullptr; // the class's own RuntimeType
+  std::vector<FieldInfo> fields;     // the whole layout, inherited fields first
   std::vector<const FunctionInfo*> vtable;
   const FunctionInfo* toStringMethod = nullptr; // `fun toString(): string`, if declared
   bool isSubclassOf(const ClassInfo* other) const;

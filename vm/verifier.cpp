@@ -31,11 +31,13 @@ public:
     if (m_.initFunction >= m_.functions.size()) fail("the module has no initialiser function");
     const FunctionEntry& init = m_.functions[m_.initFunction];
     if (init.paramCount != 0 || m_.types[init.returnType].kind != TypeKind::Void) {
-      fail("function " + init.name + ": a module initialiser takes no parameters and returns "
+      fail("function " + init.name +
+           ": a module initialiser takes no parameters and returns "
            "nothing");
     }
     if (m_.mainFunction != kNoIndex) checkMain();
-    for (size_t i = 0; i < m_.functions.size(); i++) checkFunction(uint32_t(i));
+    for (size_t i = 0; i < m_.functions.size(); i++)
+      checkFunction(uint32_t(i));
   }
 
 private:
@@ -59,10 +61,12 @@ private:
       const TypeEntry& t = m_.types[i];
       if (t.kind == TypeKind::Array) {
         // Elements come first, which rules out cyclic array types.
-        if (t.element >= i) fail("type " + std::to_string(i) + ": array element type must be "
-                                 "defined before the array type");
-        if (m_.types[t.element].kind == TypeKind::Void) fail("type " + std::to_string(i) +
-                                                             ": array of void");
+        if (t.element >= i)
+          fail("type " + std::to_string(i) +
+               ": array element type must be "
+               "defined before the array type");
+        if (m_.types[t.element].kind == TypeKind::Void)
+          fail("type " + std::to_string(i) + ": array of void");
       } else if (t.kind == TypeKind::Class) {
         if (t.classIndex >= m_.classes.size()) {
           fail("type " + std::to_string(i) + ": class index " + std::to_string(t.classIndex) +
@@ -89,7 +93,8 @@ private:
       const ClassEntry& c = m_.classes[i];
       std::string what = "class " + c.name;
       if (c.superclass != kNoIndex) fail(what + ": inheritance is not supported by this VM");
-      for (const FieldEntry& f : c.fields) valueType(f.type, what + ", field " + f.name);
+      for (const FieldEntry& f : c.fields)
+        valueType(f.type, what + ", field " + f.name);
       for (uint32_t fn : c.methods) {
         if (fn >= m_.functions.size()) fail(what + ": method function index out of range");
         if (m_.functions[fn].ownerClass != i) {
@@ -116,8 +121,9 @@ private:
       const TypeEntry& t = m_.types[f.registerTypes[0]];
       paramsOk = t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
     }
-    if (!resultOk || !paramsOk) fail("function main: must take no parameters or a string[] "
-                                     "and return nothing or an int");
+    if (!resultOk || !paramsOk)
+      fail("function main: must take no parameters or a string[] "
+           "and return nothing or an int");
   }
 
   // ---- Code ----
@@ -148,8 +154,9 @@ private:
 
   void expectType(uint32_t r, uint32_t type, const std::string& role) {
     if (!sameType(reg(r), type)) {
-      failAt("r" + std::to_string(r) + " has type " + typeText(reg(r)) + " but " + role +
-             " has type " + typeText(type));
+      std::string message = "r" + std::to_string(r); // built in steps: GCC 12 -Wrestrict
+      message += " has type " + typeText(reg(r)) + " but " + role + " has type " + typeText(type);
+      failAt(message);
     }
   }
 
@@ -237,11 +244,11 @@ private:
     case 'I': return t.kind == TypeKind::Int;
     case 'F': return t.kind == TypeKind::Float;
     case 'B': return t.kind == TypeKind::Bool;
-    case 'S': case 'X': return t.kind == TypeKind::String;
+    case 'S':
+    case 'X': return t.kind == TypeKind::String;
     case 'T': return t.kind == TypeKind::StringBuilder;
     case 'A': return t.kind == TypeKind::Array;
-    case 'L':
-      return t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
+    case 'L': return t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
     default: return false;
     }
   }
@@ -255,7 +262,8 @@ private:
       // A call's destination is checked against the callee's result (void calls ignore it).
       if (i == 0 && (info.flags & F_CALL) && op != Opcode::TO_STR_REF) continue;
       if (info.operands[i] == OperandKind::ARGS) {
-        for (uint32_t a = 0; a < operands[i]; a++) reg(operands[i + 1 + a]);
+        for (uint32_t a = 0; a < operands[i]; a++)
+          reg(operands[i + 1 + a]);
         break;
       }
       checkOperand(info.operands[i], operands[i], operands, i);
@@ -328,8 +336,9 @@ private:
       break;
     }
     case Opcode::RETURN:
-      if (m_.types[fn_->returnType].kind == TypeKind::Void) failAt("returns a value from a void "
-                                                                   "function");
+      if (m_.types[fn_->returnType].kind == TypeKind::Void)
+        failAt("returns a value from a void "
+               "function");
       expectType(o[0], fn_->returnType, "the function's result");
       break;
     case Opcode::RETURN_VOID:
@@ -356,7 +365,8 @@ private:
       fail(what + ": " + std::to_string(f.paramCount) + " parameters but " +
            std::to_string(f.registerTypes.size()) + " registers");
     }
-    for (uint32_t t : f.registerTypes) valueType(t, what + " register");
+    for (uint32_t t : f.registerTypes)
+      valueType(t, what + " register");
     if (f.ownerClass != kNoIndex) {
       const TypeEntry& self = f.paramCount ? m_.types[f.registerTypes[0]] : TypeEntry{};
       if (f.paramCount == 0 || self.kind != TypeKind::Class || self.classIndex != f.ownerClass) {
@@ -437,8 +447,8 @@ std::string typeName(const Module& m, uint32_t type) {
   case TypeKind::String: return "string";
   case TypeKind::StringBuilder: return "StringBuilder";
   case TypeKind::Array: return t.element < type ? typeName(m, t.element) + "[]" : "<bad array>";
-  case TypeKind::Class: return t.classIndex < m.classes.size() ? m.classes[t.classIndex].name
-                                                               : "<bad class>";
+  case TypeKind::Class:
+    return t.classIndex < m.classes.size() ? m.classes[t.classIndex].name : "<bad class>";
   }
   return "?";
 }

@@ -30,25 +30,24 @@ class IsolateState;
 // What went wrong, as reported to the embedder.
 struct Error {
   enum class Kind {
-    Usage,    // bad argument to an API call
-    Io,       // a file could not be read or written
-    Compile,  // the source has errors (see `diagnostics`)
-    Load,     // a bytecode file is malformed or fails verification
-    Runtime,  // an uncaught Nuri error (see `errorClass`, `message`, `trace`)
+    Usage,   // bad argument to an API call
+    Io,      // a file could not be read or written
+    Compile, // the source has errors (see `diagnostics`)
+    Load,    // a bytecode file is malformed or fails verification
+    Runtime, // an uncaught Nuri error (see `errorClass`, `message`, `trace`)
   };
   Kind kind = Kind::Usage;
-  std::string errorClass;           // Runtime: `IndexError`, `LimitError`, ...
-  std::string message;              // one line
-  std::vector<std::string> trace;   // Runtime: `at main (app.nuri:3)` lines, innermost first
-  std::string diagnostics;          // Compile: every error, rendered with source lines and carets
+  std::string errorClass;         // Runtime: `IndexError`, `LimitError`, ...
+  std::string message;            // one line
+  std::vector<std::string> trace; // Runtime: `at main (app.nuri:3)` lines, innermost first
+  std::string diagnostics;        // Compile: every error, rendered with source lines and carets
 
   // The text a command-line tool prints for this error (ends with a newline).
   std::string render() const;
 };
 
 // Either a value or an Error.
-template <typename T>
-class [[nodiscard]] Result {
+template <typename T> class [[nodiscard]] Result {
 public:
   Result(T value) : data_(std::move(value)) {}
   Result(Error error) : data_(std::move(error)) {}
@@ -93,18 +92,18 @@ Result<Program> loadBytecodeFile(const std::string& path);
 
 // Runtime statistics of an isolate.
 struct Stats {
-  uint64_t instructions = 0;     // bytecode instructions executed
-  uint64_t allocations = 0;      // objects allocated by this isolate
-  uint64_t allocatedBytes = 0;   // bytes allocated by this isolate
-  uint64_t collections = 0;      // collections during this isolate's life
-  uint64_t heapBytes = 0;        // size of the collected heap (process-wide)
-  double seconds = 0;            // wall time spent running guest code
+  uint64_t instructions = 0;   // bytecode instructions executed
+  uint64_t allocations = 0;    // objects allocated by this isolate
+  uint64_t allocatedBytes = 0; // bytes allocated by this isolate
+  uint64_t collections = 0;    // collections during this isolate's life
+  uint64_t heapBytes = 0;      // size of the collected heap (process-wide)
+  double seconds = 0;          // wall time spent running guest code
 };
 
 struct IsolateConfig {
-  uint64_t heapLimitBytes = 0;   // 0 = no limit; over it raises LimitError
-  uint64_t fuel = 0;             // instructions; 0 = unlimited
-  double timeoutSeconds = 0;     // wall time; 0 = unlimited
+  uint64_t heapLimitBytes = 0; // 0 = no limit; over it raises LimitError
+  uint64_t fuel = 0;           // instructions; 0 = unlimited
+  double timeoutSeconds = 0;   // wall time; 0 = unlimited
   uint32_t stackLimitFrames = 10000;
   // Where the guest's print/println go. Default: standard output.
   std::function<void(std::string_view)> output;

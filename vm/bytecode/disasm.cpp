@@ -11,12 +11,18 @@ namespace {
 std::string quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (static_cast<unsigned char>(c) < 0x20) out += "?";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += "?";
+    else
+      out += c;
   }
   if (out.size() > 60) out = out.substr(0, 57) + "...";
   return out + "\"";
@@ -44,7 +50,8 @@ public:
       }
       line(text + " }");
     }
-    for (size_t i = 0; i < m_.functions.size(); i++) function(uint32_t(i));
+    for (size_t i = 0; i < m_.functions.size(); i++)
+      function(uint32_t(i));
     return out_;
   }
 

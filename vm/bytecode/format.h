@@ -11,7 +11,7 @@ constexpr uint16_t kVersionMinor = 1;
 
 // Sections appear exactly once each, in this order.
 enum class Section : uint32_t {
-  Meta = 1,      // source file name, init and main function indices
+  Meta = 1, // source file name, init and main function indices
   Types = 2,
   Constants = 3, // ints, floats, strings
   Globals = 4,

@@ -17,8 +17,8 @@ enum class TypeKind : uint8_t {
   Bool = 3,
   String = 4,
   StringBuilder = 5,
-  Array = 6,  // `element` is the element type
-  Class = 7,  // `classIndex` names the class
+  Array = 6, // `element` is the element type
+  Class = 7, // `classIndex` names the class
 };
 constexpr uint8_t kTypeKindCount = 8;
 
@@ -44,9 +44,9 @@ struct FieldEntry {
 struct ClassEntry {
   std::string name;
   uint32_t superclass = kNoIndex;
-  std::vector<FieldEntry> fields;   // own fields; a subclass's layout follows its parent's
-  std::vector<uint32_t> methods;    // function indices in vtable order
-  uint32_t initializer = kNoIndex;  // function index of `init`, or none
+  std::vector<FieldEntry> fields;  // own fields; a subclass's layout follows its parent's
+  std::vector<uint32_t> methods;   // function indices in vtable order
+  uint32_t initializer = kNoIndex; // function index of `init`, or none
 };
 
 // Source line of the instructions from `pc` (word offset) until the next entry.
@@ -61,7 +61,7 @@ struct LocalName {
 };
 
 struct FunctionEntry {
-  std::string name;       // as shown in stack traces: `main`, `Vec.length`, `<module>`
+  std::string name; // as shown in stack traces: `main`, `Vec.length`, `<module>`
   uint32_t ownerClass = kNoIndex;
   bool isPrivate = false;
   uint32_t paramCount = 0; // including `this` for methods
@@ -87,8 +87,8 @@ struct Module {
   std::vector<ClassEntry> classes;
   std::vector<FunctionEntry> functions;
   std::vector<std::string> natives; // names resolved against the native registry when linking
-  uint32_t initFunction = kNoIndex;  // top-level statements
-  uint32_t mainFunction = kNoIndex;  // `fun main`, if declared
+  uint32_t initFunction = kNoIndex; // top-level statements
+  uint32_t mainFunction = kNoIndex; // `fun main`, if declared
 
   uint32_t lineAt(uint32_t function, uint32_t pc) const;
 };

@@ -14,20 +14,24 @@ constexpr bool hasArgs(OperandKind a, OperandKind b, OperandKind c, OperandKind 
 
 using K = OperandKind;
 constexpr OpcodeInfo kInfos[] = {
-#define OP(name, flags, a, b, c, d)                                                               \
-  {#name, flags, {K::a, K::b, K::c, K::d}, countOperands(K::a, K::b, K::c, K::d),               \
+#define OP(name, flags, a, b, c, d)                                                                \
+  {#name,                                                                                          \
+   flags,                                                                                          \
+   {K::a, K::b, K::c, K::d},                                                                       \
+   countOperands(K::a, K::b, K::c, K::d),                                                          \
    hasArgs(K::a, K::b, K::c, K::d)},
 #include "vm/bytecode/opcodes.def"
 #undef OP
 };
 static_assert(sizeof(kInfos) / sizeof(kInfos[0]) == kOpcodeCount);
 
-constexpr const char* kKindNames[] = {"none", "int register", "float register", "bool register",
-                                      "string register", "StringBuilder register",
+constexpr const char* kKindNames[] = {"none",           "int register",    "float register",
+                                      "bool register",  "string register", "StringBuilder register",
                                       "array register", "object register", "reference register",
-                                      "register", "immediate", "branch offset", "int constant",
-                                      "float constant", "string constant", "function",
-                                      "native", "global", "type", "field", "vtable slot",
+                                      "register",       "immediate",       "branch offset",
+                                      "int constant",   "float constant",  "string constant",
+                                      "function",       "native",          "global",
+                                      "type",           "field",           "vtable slot",
                                       "argument list"};
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == static_cast<int>(K::ARGS) + 1);
 

@@ -6,7 +6,28 @@
 namespace nuri {
 
 enum class OperandKind : uint8_t {
-  NONE, RI, RF, RB, RS, RSB, RA, RO, RR, RV, IMM, JMP, KI, KF, KS, FN, NAT, GLB, TY, FLD, VT, ARGS
+  NONE,
+  RI,
+  RF,
+  RB,
+  RS,
+  RSB,
+  RA,
+  RO,
+  RR,
+  RV,
+  IMM,
+  JMP,
+  KI,
+  KF,
+  KS,
+  FN,
+  NAT,
+  GLB,
+  TY,
+  FLD,
+  VT,
+  ARGS
 };
 
 enum OpFlags : uint32_t {

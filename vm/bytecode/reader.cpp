@@ -34,8 +34,8 @@ public:
   }
   uint32_t u32() {
     need(4);
-    uint32_t v = uint32_t(p_[0]) | uint32_t(p_[1]) << 8 | uint32_t(p_[2]) << 16 |
-                 uint32_t(p_[3]) << 24;
+    uint32_t v =
+        uint32_t(p_[0]) | uint32_t(p_[1]) << 8 | uint32_t(p_[2]) << 16 | uint32_t(p_[3]) << 24;
     p_ += 4;
     return v;
   }
@@ -65,7 +65,8 @@ public:
   double f64() {
     need(8);
     uint64_t bits = 0;
-    for (int i = 0; i < 8; i++) bits |= uint64_t(p_[i]) << (8 * i);
+    for (int i = 0; i < 8; i++)
+      bits |= uint64_t(p_[i]) << (8 * i);
     p_ += 8;
     double d;
     std::memcpy(&d, &bits, 8);
@@ -115,7 +116,8 @@ Module decode(const uint8_t* data, size_t size) {
   if (size < sizeof nbc::kMagic || std::memcmp(data, nbc::kMagic, sizeof nbc::kMagic) != 0) {
     fail("not a Nuri bytecode file (bad magic number)");
   }
-  for (size_t i = 0; i < sizeof nbc::kMagic; i++) file.u8();
+  for (size_t i = 0; i < sizeof nbc::kMagic; i++)
+    file.u8();
   uint16_t major = file.u16();
   uint16_t minor = file.u16();
   if (major != nbc::kVersionMajor || minor > nbc::kVersionMinor) {
@@ -124,8 +126,8 @@ Module decode(const uint8_t* data, size_t size) {
          std::to_string(nbc::kVersionMinor) + ")");
   }
   Module m;
-  static const char* const kNames[] = {"", "meta", "types", "constants", "globals", "classes",
-                                       "functions", "natives"};
+  static const char* const kNames[] = {"",        "meta",    "types",     "constants",
+                                       "globals", "classes", "functions", "natives"};
   auto open = [&](nbc::Section id) {
     uint32_t got = file.u32();
     if (got != uint32_t(id)) {
@@ -160,11 +162,14 @@ Module decode(const uint8_t* data, size_t size) {
 
   Decoder constants = open(nbc::Section::Constants);
   m.ints.resize(constants.count("int constant"));
-  for (int64_t& v : m.ints) v = constants.svarint();
+  for (int64_t& v : m.ints)
+    v = constants.svarint();
   m.floats.resize(constants.count("float constant", 8));
-  for (double& v : m.floats) v = constants.f64();
+  for (double& v : m.floats)
+    v = constants.f64();
   m.strings.resize(constants.count("string constant"));
-  for (std::string& s : m.strings) s = constants.str("string constant");
+  for (std::string& s : m.strings)
+    s = constants.str("string constant");
   constants.expectEnd();
 
   Decoder globals = open(nbc::Section::Globals);
@@ -190,7 +195,8 @@ Module decode(const uint8_t* data, size_t size) {
       f.isLet = flags & 2;
     }
     c.methods.resize(classes.count("method"));
-    for (uint32_t& fn : c.methods) fn = classes.varint();
+    for (uint32_t& fn : c.methods)
+      fn = classes.varint();
     c.initializer = classes.optionalIndex();
   }
   classes.expectEnd();
@@ -211,9 +217,11 @@ Module decode(const uint8_t* data, size_t size) {
            std::to_string(nbc::kMaxRegisters) + ")");
     }
     f.registerTypes.resize(registers);
-    for (uint32_t& t : f.registerTypes) t = functions.varint();
+    for (uint32_t& t : f.registerTypes)
+      t = functions.varint();
     f.code.resize(functions.count("code word"));
-    for (uint32_t& w : f.code) w = functions.varint();
+    for (uint32_t& w : f.code)
+      w = functions.varint();
     f.lines.resize(functions.count("line entry", 2));
     int64_t pc = 0, line = 0;
     for (LineEntry& l : f.lines) {
@@ -235,7 +243,8 @@ Module decode(const uint8_t* data, size_t size) {
 
   Decoder natives = open(nbc::Section::Natives);
   m.natives.resize(natives.count("native"));
-  for (std::string& n : m.natives) n = natives.str("native name");
+  for (std::string& n : m.natives)
+    n = natives.str("native name");
   natives.expectEnd();
   file.expectEnd();
   return m;

@@ -18,7 +18,8 @@ public:
     u8(uint8_t(v >> 8));
   }
   void u32(uint32_t v) {
-    for (int i = 0; i < 4; i++) u8(uint8_t(v >> (8 * i)));
+    for (int i = 0; i < 4; i++)
+      u8(uint8_t(v >> (8 * i)));
   }
   void varint(uint64_t v) {
     while (v >= 0x80) {
@@ -33,7 +34,8 @@ public:
   void f64(double d) {
     uint64_t bits;
     std::memcpy(&bits, &d, 8);
-    for (int i = 0; i < 8; i++) u8(uint8_t(bits >> (8 * i)));
+    for (int i = 0; i < 8; i++)
+      u8(uint8_t(bits >> (8 * i)));
   }
   void str(const std::string& s) {
     varint(s.size());
@@ -54,7 +56,8 @@ void section(Encoder& out, nbc::Section id, const Encoder& body) {
 
 std::vector<uint8_t> writeBytecode(const Module& m) {
   Encoder out;
-  for (uint8_t b : nbc::kMagic) out.u8(b);
+  for (uint8_t b : nbc::kMagic)
+    out.u8(b);
   out.u16(nbc::kVersionMajor);
   out.u16(nbc::kVersionMinor);
 
@@ -75,11 +78,14 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
 
   Encoder constants;
   constants.varint(m.ints.size());
-  for (int64_t v : m.ints) constants.svarint(v);
+  for (int64_t v : m.ints)
+    constants.svarint(v);
   constants.varint(m.floats.size());
-  for (double v : m.floats) constants.f64(v);
+  for (double v : m.floats)
+    constants.f64(v);
   constants.varint(m.strings.size());
-  for (const std::string& s : m.strings) constants.str(s);
+  for (const std::string& s : m.strings)
+    constants.str(s);
   section(out, nbc::Section::Constants, constants);
 
   Encoder globals;
@@ -102,7 +108,8 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
       classes.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isLet ? 2 : 0)));
     }
     classes.varint(c.methods.size());
-    for (uint32_t fn : c.methods) classes.varint(fn);
+    for (uint32_t fn : c.methods)
+      classes.varint(fn);
     classes.optionalIndex(c.initializer);
   }
   section(out, nbc::Section::Classes, classes);
@@ -116,9 +123,11 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
     functions.varint(f.paramCount);
     functions.varint(f.returnType);
     functions.varint(f.registerTypes.size());
-    for (uint32_t t : f.registerTypes) functions.varint(t);
+    for (uint32_t t : f.registerTypes)
+      functions.varint(t);
     functions.varint(f.code.size());
-    for (uint32_t w : f.code) functions.varint(w);
+    for (uint32_t w : f.code)
+      functions.varint(w);
     functions.varint(f.lines.size());
     uint32_t pc = 0, line = 0;
     for (const LineEntry& l : f.lines) { // deltas keep the table small
@@ -137,7 +146,8 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
 
   Encoder natives;
   natives.varint(m.natives.size());
-  for (const std::string& n : m.natives) natives.str(n);
+  for (const std::string& n : m.natives)
+    natives.str(n);
   section(out, nbc::Section::Natives, natives);
   return std::move(out.bytes);
 }
