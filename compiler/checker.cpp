@@ -823,22 +823,6 @@ private:
     return set(e, types_.error());
   }
 
-  static Tok compoundBase(Tok op) {
-    switch (op) {
-    case Tok::PlusEq: return Tok::Plus;
-    case Tok::MinusEq: return Tok::Minus;
-    case Tok::StarEq: return Tok::Star;
-    case Tok::SlashEq: return Tok::Slash;
-    case Tok::PercentEq: return Tok::Percent;
-    case Tok::AmpEq: return Tok::Amp;
-    case Tok::PipeEq: return Tok::Pipe;
-    case Tok::CaretEq: return Tok::Caret;
-    case Tok::ShlEq: return Tok::Shl;
-    case Tok::ShrEq: return Tok::Shr;
-    default: return Tok::Eof;
-    }
-  }
-
   const Type* checkAssign(Expr& e) {
     Expr& target = *e.a;
     std::string what;
@@ -889,7 +873,7 @@ private:
       // `x op= v` is `x = x op v` with x evaluated once: check `x op v` with a stand-in for x.
       ExprPtr standIn = std::make_unique<Expr>(ExprKind::Name, target.pos);
       standIn->type = tt;
-      const Type* r = binaryResult(compoundBase(e.op), standIn, e.b, e.pos);
+      const Type* r = binaryResult(compoundOperator(e.op), standIn, e.b, e.pos);
       if (standIn->kind == ExprKind::Widen || standIn->kind == ExprKind::ToString) {
         // The stored value changes type (int x += 1.5): not allowed.
         if (!sameOrNull(tt, r) && r->tag != TypeTag::Error) {

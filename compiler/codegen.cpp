@@ -64,17 +64,7 @@ public:
   void setLine(uint32_t line) { line_ = line; }
 
   size_t emit(Op op, std::initializer_list<uint32_t> operands) {
-    size_t at = out_.code.size();
-    if (out_.lines.empty() || out_.lines.back().line != line_) {
-      if (!out_.lines.empty() && out_.lines.back().pc == at)
-        out_.lines.back().line = line_;
-      else
-        out_.lines.push_back({uint32_t(at), line_});
-    }
-    out_.code.push_back(uint32_t(op));
-    for (uint32_t v : operands)
-      out_.code.push_back(v);
-    return at;
+    return emitVector(op, std::vector<uint32_t>(operands));
   }
   size_t emitCall(Op op, uint32_t dst, uint32_t target, const std::vector<uint32_t>& args) {
     size_t at = emit(op, {dst, target, uint32_t(args.size())});
@@ -124,7 +114,8 @@ public:
   ModuleBuilder& mb() { return mb_; }
 
 private:
-  void emitVector(Op op, const std::vector<uint32_t>& ops) {
+  // Appends an instruction, recording its source line when the line changes.
+  size_t emitVector(Op op, const std::vector<uint32_t>& ops) {
     size_t at = out_.code.size();
     if (out_.lines.empty() || out_.lines.back().line != line_) {
       if (!out_.lines.empty() && out_.lines.back().pc == at)
@@ -135,6 +126,7 @@ private:
     out_.code.push_back(uint32_t(op));
     for (uint32_t v : ops)
       out_.code.push_back(v);
+    return at;
   }
 
   ModuleBuilder& mb_;
@@ -944,26 +936,10 @@ private:
     return r;
   }
 
-  static Tok compoundBase(Tok op) {
-    switch (op) {
-    case Tok::PlusEq: return Tok::Plus;
-    case Tok::MinusEq: return Tok::Minus;
-    case Tok::StarEq: return Tok::Star;
-    case Tok::SlashEq: return Tok::Slash;
-    case Tok::PercentEq: return Tok::Percent;
-    case Tok::AmpEq: return Tok::Amp;
-    case Tok::PipeEq: return Tok::Pipe;
-    case Tok::CaretEq: return Tok::Caret;
-    case Tok::ShlEq: return Tok::Shl;
-    case Tok::ShrEq: return Tok::Shr;
-    default: return Tok::Eof;
-    }
-  }
-
   // For `x op= v`: computes the new value from the current one in `current`.
   uint32_t compound(const Expr& e, uint32_t current, int64_t dst) {
     const Type* t = e.a->type;
-    Tok op = compoundBase(e.op);
+    Tok op = compoundOperator(e.op);
     if (t->tag == TypeTag::Int && e.b->kind == ExprKind::IntLit &&
         (op == Tok::Plus || op == Tok::Minus) && e.b->intValue > INT32_MIN + 1 &&
         e.b->intValue < INT32_MAX) {

@@ -28,6 +28,22 @@ const char* tokenText(Tok kind) {
   return "?";
 }
 
+Tok compoundOperator(Tok op) {
+  switch (op) {
+  case Tok::PlusEq: return Tok::Plus;
+  case Tok::MinusEq: return Tok::Minus;
+  case Tok::StarEq: return Tok::Star;
+  case Tok::SlashEq: return Tok::Slash;
+  case Tok::PercentEq: return Tok::Percent;
+  case Tok::AmpEq: return Tok::Amp;
+  case Tok::PipeEq: return Tok::Pipe;
+  case Tok::CaretEq: return Tok::Caret;
+  case Tok::ShlEq: return Tok::Shl;
+  case Tok::ShrEq: return Tok::Shr;
+  default: return Tok::Eof;
+  }
+}
+
 namespace {
 
 const std::unordered_map<std::string_view, Tok>& keywordTable() {

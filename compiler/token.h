@@ -10,9 +10,10 @@ namespace nuri {
 
 #define NURI_KEYWORDS(X)                                                                           \
   X(Fun, "fun")                                                                                    \
-  X(Class, "class") X(Interface, "interface") X(Extends, "extends") X(Implements, "implements")    \
-      X(Init, "init") X(Var, "var") X(Let, "let") X(If, "if") X(Else, "else") X(While, "while")    \
-          X(For, "for") X(In, "in") X(Break, "break") X(Continue, "continue") X(Return, "return")  \
+  X(Class, "class")                                                                                \
+  X(Interface, "interface") X(Extends, "extends") X(Implements, "implements") X(Init, "init")      \
+      X(Var, "var") X(Let, "let") X(If, "if") X(Else, "else") X(While, "while") X(For, "for")      \
+          X(In, "in") X(Break, "break") X(Continue, "continue") X(Return, "return")                \
               X(True, "true") X(False, "false") X(Null, "null") X(New, "new") X(This, "this")      \
                   X(Super, "super") X(Is, "is") X(As, "as") X(Throw, "throw") X(Try, "try")        \
                       X(Catch, "catch") X(Finally, "finally") X(Import, "import")                  \
@@ -20,8 +21,9 @@ namespace nuri {
 
 #define NURI_PUNCTUATION(X)                                                                        \
   X(LParen, "(")                                                                                   \
-  X(RParen, ")") X(LBracket, "[") X(RBracket, "]") X(LBrace, "{") X(RBrace, "}") X(Comma, ",")     \
-      X(Dot, ".") X(Colon, ":") X(Semicolon, ";") X(Question, "?") X(Arrow, "->") X(DotDot, "..")  \
+  X(RParen, ")")                                                                                   \
+  X(LBracket, "[") X(RBracket, "]") X(LBrace, "{") X(RBrace, "}") X(Comma, ",") X(Dot, ".")        \
+      X(Colon, ":") X(Semicolon, ";") X(Question, "?") X(Arrow, "->") X(DotDot, "..")              \
           X(DotDotEq, "..=") X(Plus, "+") X(Minus, "-") X(Star, "*") X(Slash, "/") X(Percent, "%") \
               X(Bang, "!") X(Tilde, "~") X(Amp, "&") X(Pipe, "|") X(Caret, "^") X(AmpAmp, "&&")    \
                   X(PipePipe, "||") X(Shl, "<<") X(Shr, ">>") X(Ushr, ">>>") X(Less, "<")          \
@@ -45,6 +47,8 @@ enum class Tok : uint8_t {
 };
 
 const char* tokenText(Tok kind); // `fun`, `(`, or a description such as `identifier`
+// The operator of a compound assignment (`+=` -> `+`), or Eof for other tokens.
+Tok compoundOperator(Tok assignment);
 
 struct Token {
   Tok kind = Tok::Eof;
