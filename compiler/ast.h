@@ -43,13 +43,25 @@ enum class ExprKind : uint8_t {
   Index,
   ArrayLit,
   NewArray,
+  Is,    // `x is T`
+  As,    // `x as T`
+  Super, // `super`, only as the receiver of a call
   // Inserted by the checker:
   Widen,    // int -> float
   ToString, // any value -> string
 };
 
 // How the checker resolved a call.
-enum class CallKind : uint8_t { Unresolved, Function, Method, Constructor, Native, Intrinsic };
+enum class CallKind : uint8_t {
+  Unresolved,
+  Function,        // a top-level or static function
+  Method,          // virtual call through the receiver's class
+  InterfaceMethod, // call through an interface
+  Direct,          // a method called without dispatch (`super.m()`, `super.init()`)
+  Constructor,
+  Native,
+  Intrinsic
+};
 
 // Built-in operations the code generator expands inline instead of calling a native.
 enum class Intrinsic : uint8_t {
@@ -102,6 +114,7 @@ struct Expr {
   ClassSymbol* cls = nullptr;
   FieldSymbol* field = nullptr;
   int native = -1; // index into the native table
+  const Type* targetType = nullptr; // Is, As: the type tested for
 
   Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
 };
@@ -172,6 +185,7 @@ struct FieldDecl {
   std::string name;
   bool isLet = false;
   bool isPrivate = false;
+  bool isStatic = false;
   TypeSyntax type;
   ExprPtr init;
   FieldSymbol* symbol = nullptr;
@@ -180,6 +194,10 @@ struct FieldDecl {
 struct ClassDecl {
   SourcePos pos;
   std::string name;
+  bool isInterface = false;
+  bool hasSuperclass = false;
+  TypeSyntax superclass;
+  std::vector<TypeSyntax> interfaces;
   std::vector<FieldDecl> fields;
   std::vector<std::unique_ptr<FunDecl>> methods;
   std::unique_ptr<FunDecl> init;

@@ -1,6 +1,7 @@
 #include "compiler/checker.h"
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 #include <unordered_map>
 
@@ -29,18 +30,22 @@ public:
 
   void run() {
     declareClasses();
+    resolveHierarchy();
     declareFunctions();
-    declareClassMembers();
+    for (ClassSymbol* cls : m_.classes)
+      declareClassMembers(cls);
+    for (ClassSymbol* cls : m_.classes)
+      checkInterfacesImplemented(cls);
     checkTopLevel();
     for (ClassSymbol* cls : m_.classes)
-      checkClassBodies(cls);
+      if (!cls->isInterface) checkClassBodies(cls);
     for (FunSymbol* fn : topFunctions_)
       checkFunctionBody(fn);
     m_.functions = topFunctions_;
     for (ClassSymbol* cls : m_.classes) {
-      m_.functions.push_back(cls->init);
+      if (!cls->isInterface) m_.functions.push_back(cls->init);
       for (FunSymbol* method : cls->methods)
-        m_.functions.push_back(method);
+        if (method->owner == cls) m_.functions.push_back(method);
     }
     for (size_t i = 0; i < m_.functions.size(); i++)
       m_.functions[i]->index = uint32_t(i);
@@ -92,13 +97,87 @@ private:
       cls->name = decl.name;
       cls->pos = decl.pos;
       cls->decl = &decl;
+      cls->isInterface = decl.isInterface;
       decl.symbol = cls;
       types_.classType(cls);
-      if (claimTopName(decl.name, decl.pos, "class")) {
+      if (claimTopName(decl.name, decl.pos, decl.isInterface ? "interface" : "class")) {
         classes_[decl.name] = cls;
       }
-      cls->index = uint32_t(m_.classes.size());
       m_.classes.push_back(cls);
+    }
+  }
+
+  ClassSymbol* lookupClass(const TypeSyntax& t, const char* role) {
+    auto it = classes_.find(t.name);
+    if (it == classes_.end() || t.arrayDepth > 0) {
+      error(t.pos, std::string("unknown ") + role + " " + quoted(t.name));
+      return nullptr;
+    }
+    return it->second;
+  }
+
+  // Resolves `extends` and `implements`, rejects cycles, and orders classes so that every
+  // class comes after its superclass (the bytecode requires it).
+  void resolveHierarchy() {
+    for (ClassSymbol* cls : m_.classes) {
+      ClassDecl& decl = *cls->decl;
+      if (decl.hasSuperclass) {
+        if (ClassSymbol* parent = lookupClass(decl.superclass, "class")) {
+          if (parent->isInterface) {
+            error(decl.superclass.pos, quoted(parent->name) + " is an interface; use `implements " +
+                                           parent->name + "`");
+          } else if (parent == cls) {
+            error(decl.superclass.pos, "class " + quoted(cls->name) + " cannot extend itself");
+          } else {
+            cls->superclass = parent;
+          }
+        }
+      }
+      for (const TypeSyntax& t : decl.interfaces) {
+        ClassSymbol* iface = lookupClass(t, "interface");
+        if (!iface) continue;
+        if (!iface->isInterface) {
+          error(t.pos, quoted(iface->name) + " is a class, not an interface; use `extends " +
+                           iface->name + "`");
+        } else if (std::find(cls->interfaces.begin(), cls->interfaces.end(), iface) !=
+                   cls->interfaces.end()) {
+          error(t.pos, "interface " + quoted(iface->name) + " is listed twice");
+        } else {
+          cls->interfaces.push_back(iface);
+        }
+      }
+    }
+    // Break cycles (A extends B extends A), reporting each once.
+    for (ClassSymbol* cls : m_.classes) {
+      std::vector<ClassSymbol*> chain;
+      for (ClassSymbol* c = cls; c; c = c->superclass) {
+        if (std::find(chain.begin(), chain.end(), c) != chain.end()) {
+          if (c == cls) {
+            error(cls->decl->superclass.pos, "class " + quoted(cls->name) +
+                                                 " inherits from itself through " +
+                                                 quoted(cls->superclass->name));
+          }
+          cls->superclass = nullptr;
+          break;
+        }
+        chain.push_back(c);
+      }
+    }
+    std::vector<ClassSymbol*> ordered;
+    std::function<void(ClassSymbol*)> place = [&](ClassSymbol* c) {
+      if (std::find(ordered.begin(), ordered.end(), c) != ordered.end()) return;
+      if (c->superclass) place(c->superclass);
+      ordered.push_back(c);
+    };
+    for (ClassSymbol* cls : m_.classes)
+      place(cls);
+    m_.classes = ordered;
+    for (size_t i = 0; i < m_.classes.size(); i++)
+      m_.classes[i]->index = uint32_t(i);
+    for (ClassSymbol* cls : m_.classes) {
+      if (cls->superclass) cls->allInterfaces = cls->superclass->allInterfaces;
+      for (ClassSymbol* i : cls->interfaces)
+        if (!cls->implements(i)) cls->allInterfaces.push_back(i);
     }
   }
 
@@ -196,63 +275,164 @@ private:
     }
   }
 
-  void declareClassMembers() {
-    for (ClassSymbol* cls : m_.classes) {
-      ClassDecl& decl = *cls->decl;
-      std::unordered_map<std::string, SourcePos> names;
-      for (FieldDecl& f : decl.fields) {
-        auto* field = types_.make<FieldSymbol>();
-        field->name = f.name;
-        field->pos = f.pos;
-        field->type = resolveType(f.type);
-        field->isLet = f.isLet;
-        field->isPrivate = f.isPrivate;
-        field->owner = cls;
-        field->decl = &f;
-        field->index = uint32_t(cls->fields.size());
-        f.symbol = field;
-        if (!names.emplace(f.name, f.pos).second) {
-          error(f.pos,
-                "class " + quoted(cls->name) + " already has a member named " + quoted(f.name));
-          continue;
-        }
-        cls->fields.push_back(field);
-        cls->fieldsByName[f.name] = field;
+  static bool sameSignature(const FunSymbol* a, const FunSymbol* b) {
+    if (a->params.size() != b->params.size() || a->returnType != b->returnType) return false;
+    for (size_t i = 0; i < a->params.size(); i++)
+      if (a->params[i]->type != b->params[i]->type) return false;
+    return true;
+  }
+
+  static std::string signatureText(const FunSymbol* f) {
+    std::string text = f->name + "(";
+    for (size_t i = 0; i < f->params.size(); i++)
+      text += (i ? ", " : "") + f->params[i]->type->name;
+    return text + ")" + (f->returnType->tag == TypeTag::Void ? "" : ": " + f->returnType->name);
+  }
+
+  // Declares fields, methods and init of `cls`; classes come after their superclass.
+  void declareClassMembers(ClassSymbol* cls) {
+    ClassDecl& decl = *cls->decl;
+    ClassSymbol* parent = cls->superclass;
+    if (parent) {
+      cls->fields = parent->fields;
+      cls->fieldsByName = parent->fieldsByName;
+      cls->methods = parent->methods;
+      cls->methodsByName = parent->methodsByName;
+    }
+    std::unordered_map<std::string, SourcePos> names;
+    for (FieldDecl& f : decl.fields) {
+      if (!names.emplace(f.name, f.pos).second) {
+        error(f.pos, "class " + quoted(cls->name) + " already has a member named " + quoted(f.name));
+        continue;
       }
-      for (auto& m : decl.methods) {
-        FunSymbol* method = makeFunction(*m, cls);
+      if (f.isStatic) {
+        declareStaticField(cls, f);
+        continue;
+      }
+      if (cls->fieldsByName.count(f.name)) {
+        error(f.pos, "field " + quoted(f.name) + " is already declared in superclass " +
+                         quoted(cls->fieldsByName[f.name]->owner->name));
+        continue;
+      }
+      auto* field = types_.make<FieldSymbol>();
+      field->name = f.name;
+      field->pos = f.pos;
+      field->type = resolveType(f.type);
+      field->isLet = f.isLet;
+      field->isPrivate = f.isPrivate;
+      field->owner = cls;
+      field->decl = &f;
+      field->index = uint32_t(cls->fields.size());
+      f.symbol = field;
+      cls->fields.push_back(field);
+      cls->fieldsByName[f.name] = field;
+    }
+    for (auto& m : decl.methods) {
+      if (!names.emplace(m->name, m->pos).second) {
+        error(m->pos, "class " + quoted(cls->name) + " already has a member named " + quoted(m->name));
+        continue;
+      }
+      if (m->isStatic) {
+        FunSymbol* fn = makeFunction(*m, nullptr);
+        fn->staticOwner = cls;
+        fn->traceName = cls->name + "." + m->name;
+        cls->staticMethods[m->name] = fn;
+        topFunctions_.push_back(fn);
+        continue;
+      }
+      FunSymbol* method = makeFunction(*m, cls);
+      method->isAbstract = cls->isInterface;
+      if (cls->fieldsByName.count(m->name)) {
+        error(m->pos, quoted(m->name) + " is already a field of class " + quoted(cls->name));
+        continue;
+      }
+      if (m->name == "toString" &&
+          (!method->params.empty() || method->returnType != types_.string())) {
+        error(m->pos, "`toString` must be declared as `fun toString(): string`");
+      }
+      auto inherited = cls->methodsByName.find(m->name);
+      if (inherited != cls->methodsByName.end()) {
+        FunSymbol* base = inherited->second;
+        std::string where = quoted(base->owner->name + "." + m->name);
+        if (!m->isOverride) {
+          error(m->pos, "method " + quoted(m->name) + " overrides " + where +
+                            "; mark it `override fun " + m->name + "`");
+        } else if (base->isPrivate) {
+          error(m->pos, "cannot override private method " + where);
+        } else if (!sameSignature(method, base)) {
+          error(m->pos, "method " + quoted(m->name) + " must keep the signature of " + where +
+                            ": " + signatureText(base));
+        }
+        method->vtableSlot = base->vtableSlot;
+        cls->methods[base->vtableSlot] = method;
+      } else {
         if (m->isOverride) {
-          error(m->pos, "method " + quoted(m->name) + " is marked `override` but class " +
-                            quoted(cls->name) + " has no superclass");
-        }
-        if (!names.emplace(m->name, m->pos).second) {
-          error(m->pos,
-                "class " + quoted(cls->name) + " already has a member named " + quoted(m->name));
-          continue;
-        }
-        if (m->name == "toString" &&
-            (!method->params.empty() || method->returnType != types_.string())) {
-          error(m->pos, "`toString` must be declared as `fun toString(): string`");
+          error(m->pos, "method " + quoted(m->name) + " is marked `override` but " +
+                            (parent ? "no superclass of " + quoted(cls->name) + " declares it"
+                                    : "class " + quoted(cls->name) + " has no superclass"));
         }
         method->vtableSlot = uint32_t(cls->methods.size());
         cls->methods.push_back(method);
-        cls->methodsByName[m->name] = method;
       }
-      if (decl.init) {
-        cls->init = makeFunction(*decl.init, cls);
-      } else {
-        cls->init = types_.make<FunSymbol>();
-        cls->init->name = "init";
-        cls->init->pos = cls->pos;
-        cls->init->owner = cls;
-        cls->init->isInit = true;
-        cls->init->returnType = types_.voidType();
-        cls->init->thisVar = types_.make<VarSymbol>();
-        cls->init->thisVar->name = "this";
-        cls->init->thisVar->type = cls->type;
-        cls->init->thisVar->isLet = true;
+      cls->methodsByName[m->name] = method;
+    }
+    if (cls->isInterface) return;
+    if (decl.init) {
+      cls->init = makeFunction(*decl.init, cls);
+    } else {
+      cls->init = types_.make<FunSymbol>();
+      cls->init->name = "init";
+      cls->init->pos = cls->pos;
+      cls->init->owner = cls;
+      cls->init->isInit = true;
+      cls->init->returnType = types_.voidType();
+      cls->init->thisVar = types_.make<VarSymbol>();
+      cls->init->thisVar->name = "this";
+      cls->init->thisVar->type = cls->type;
+      cls->init->thisVar->isLet = true;
+      if (parent && !parent->init->params.empty()) {
+        error(cls->pos, "class " + quoted(cls->name) + " needs an `init` that calls `super.init(...)`"
+                        ", because the init of " + quoted(parent->name) + " takes parameters");
       }
-      cls->init->traceName = cls->name + ".init";
+    }
+    cls->init->traceName = cls->name + ".init";
+  }
+
+  void declareStaticField(ClassSymbol* cls, FieldDecl& f) {
+    auto* v = types_.make<VarSymbol>();
+    v->name = cls->name + "." + f.name;
+    v->type = resolveType(f.type);
+    v->pos = f.pos;
+    v->isLet = f.isLet;
+    v->isGlobal = true;
+    v->index = uint32_t(m_.globals.size());
+    m_.globals.push_back(v);
+    cls->staticFields[f.name] = v;
+    if (f.isLet && !f.init) {
+      error(f.pos, "`static let " + f.name + "` needs a value");
+    }
+    if (f.init) m_.staticInitialisers.push_back({v, &f.init, cls});
+  }
+
+  void checkInterfacesImplemented(ClassSymbol* cls) {
+    if (cls->isInterface) return;
+    for (ClassSymbol* iface : cls->allInterfaces) {
+      for (FunSymbol* required : iface->methods) {
+        auto it = cls->methodsByName.find(required->name);
+        if (it == cls->methodsByName.end()) {
+          error(cls->pos, "class " + quoted(cls->name) + " does not implement " +
+                              quoted(signatureText(required)) + " of interface " +
+                              quoted(iface->name));
+        } else if (!sameSignature(it->second, required)) {
+          error(it->second->pos, "method " + quoted(required->name) + " of class " +
+                                     quoted(cls->name) + " must have the signature " +
+                                     quoted(signatureText(required)) + " required by interface " +
+                                     quoted(iface->name));
+        } else if (it->second->isPrivate) {
+          error(it->second->pos, "method " + quoted(required->name) + " implements interface " +
+                                     quoted(iface->name) + " and cannot be private");
+        }
+      }
     }
   }
 
@@ -288,6 +468,13 @@ private:
   void checkTopLevel() {
     topLevel_ = true;
     pushScope(); // locals of the module initialiser that are not globals (none at this level)
+    // Static field initialisers run first, in declaration order.
+    for (auto& init : m_.staticInitialisers) {
+      cls_ = init.owner;
+      checkExpecting(*init.value, init.var->type);
+      coerce(*init.value, init.var->type, "static field " + quoted(init.var->name));
+    }
+    cls_ = nullptr;
     for (auto& item : m_.ast.items) {
       if (item->kind == StmtKind::Fun || item->kind == StmtKind::Class) continue;
       m_.topLevel.push_back(item.get());
@@ -342,11 +529,11 @@ private:
 
   void checkClassBodies(ClassSymbol* cls) {
     cls_ = cls;
-    // Field initialisers run at the start of init, with `this` available.
+    // Field initialisers run in init, after the superclass's init, with `this` available.
     fn_ = cls->init;
     pushScope();
     for (FieldSymbol* f : cls->fields) {
-      if (f->decl->init) {
+      if (f->owner == cls && f->decl->init) {
         checkExpecting(f->decl->init, f->type);
         coerce(f->decl->init, f->type, "field " + quoted(f->name));
       }
@@ -354,15 +541,16 @@ private:
     popScope();
     if (cls->init->decl) checkFunctionBody(cls->init);
     for (FunSymbol* method : cls->methods)
-      checkFunctionBody(method);
+      if (method->owner == cls) checkFunctionBody(method);
     cls_ = nullptr;
     fn_ = nullptr;
   }
 
   void checkFunctionBody(FunSymbol* fn) {
     fn_ = fn;
-    cls_ = fn->owner;
+    cls_ = fn->owner ? fn->owner : fn->staticOwner;
     loopDepth_ = 0;
+    if (fn->isInit) checkSuperInit(fn);
     pushScope();
     for (VarSymbol* p : fn->params) {
       auto& scope = scopes_.back();
@@ -380,6 +568,24 @@ private:
                          withArticle(fn->returnType) + " on every path");
     }
     fn_ = nullptr;
+  }
+
+  static bool isSuperInitCall(const Stmt& s) {
+    return s.kind == StmtKind::Expr && s.expr->kind == ExprKind::Call &&
+           s.expr->a->kind == ExprKind::Member && s.expr->a->a->kind == ExprKind::Super &&
+           s.expr->a->text == "init";
+  }
+
+  // An init of a subclass starts by calling the superclass's init, explicitly or implicitly.
+  void checkSuperInit(FunSymbol* fn) {
+    ClassSymbol* parent = fn->owner->superclass;
+    auto& body = fn->decl->body->body;
+    fn->callsSuperInit = !body.empty() && isSuperInitCall(*body.front());
+    if (parent && !fn->callsSuperInit && !parent->init->params.empty()) {
+      error(fn->pos, "the init of " + quoted(fn->owner->name) +
+                         " must start with `super.init(...)`, because the init of " +
+                         quoted(parent->name) + " takes parameters");
+    }
   }
 
   static bool containsBreak(const Stmt& s) {
@@ -549,7 +755,7 @@ private:
   // int -> float widening when needed.
   bool coerce(ExprPtr& e, const Type* target, const std::string& what) {
     const Type* t = e->type;
-    if (sameOrNull(target, t)) return true;
+    if (assignable(target, t)) return true;
     if (target->tag == TypeTag::Float && t->tag == TypeTag::Int) {
       wrap(e, ExprKind::Widen, types_.floatType());
       return true;
@@ -613,6 +819,10 @@ private:
         error(e.pos, "`this` can only be used inside a class");
         return set(e, types_.error());
       }
+      if (!fn_->thisVar) {
+        error(e.pos, "`this` cannot be used in static method " + quoted(fn_->name));
+        return set(e, types_.error());
+      }
       e.var = fn_->thisVar;
       e.ref = RefKind::Local;
       return set(e, cls_->type);
@@ -652,10 +862,70 @@ private:
     }
     case ExprKind::ArrayLit: return checkArrayLiteral(e);
     case ExprKind::NewArray: return checkNewArray(e);
+    case ExprKind::Is:
+    case ExprKind::As: return checkTypeTest(e);
+    case ExprKind::Super:
+      error(e.pos, "`super` can only be used to call a method: `super.name(...)`");
+      return set(e, types_.error());
     case ExprKind::Widen:
     case ExprKind::ToString: return e.type;
     }
     return set(e, types_.error());
+  }
+
+  // Whether a value of static type `from` can have dynamic type `to` (so `is`/`as` make sense).
+  static bool mayBe(const Type* from, const Type* to) {
+    if (assignable(to, from) || assignable(from, to)) return true;
+    // An interface may be implemented by a subclass of any class that is not final.
+    return from->tag == TypeTag::Class && to->tag == TypeTag::Class &&
+           (from->cls->isInterface || to->cls->isInterface);
+  }
+
+  const Type* checkTypeTest(Expr& e) {
+    const Type* from = checkExpr(e.a);
+    const Type* to = resolveType(e.typeSyntax);
+    const char* op = e.kind == ExprKind::Is ? "is" : "as";
+    const Type* result = e.kind == ExprKind::Is ? types_.boolType() : to;
+    e.targetType = to;
+    if (from->tag == TypeTag::Error || to->tag == TypeTag::Error) return set(e, result);
+    if (!from->isReference() || !to->isReference()) {
+      error(e.pos, std::string("`") + op + "` works on objects, arrays and strings, not " +
+                       withArticle(from->isReference() ? to : from) +
+                       (from->isNumeric() && to->isNumeric() ? "; convert numbers with `.toInt()` "
+                                                               "or `.toFloat()`"
+                                                             : ""));
+      return set(e, types_.error());
+    }
+    if (from->tag != TypeTag::Null && !mayBe(from, to)) {
+      error(e.pos, "a value of type " + from->name + " can never be " + withArticle(to));
+      return set(e, types_.error());
+    }
+    return set(e, result);
+  }
+
+  static VarSymbol* findStaticField(ClassSymbol* cls, const std::string& name) {
+    for (ClassSymbol* c = cls; c; c = c->superclass) {
+      if (auto it = c->staticFields.find(name); it != c->staticFields.end()) return it->second;
+    }
+    return nullptr;
+  }
+  static FunSymbol* findStaticMethod(ClassSymbol* cls, const std::string& name) {
+    for (ClassSymbol* c = cls; c; c = c->superclass) {
+      if (auto it = c->staticMethods.find(name); it != c->staticMethods.end()) return it->second;
+    }
+    return nullptr;
+  }
+
+  // A Name naming a class (not shadowed by a variable): the receiver of a static access.
+  ClassSymbol* classNamed(const Expr& e) {
+    if (e.kind != ExprKind::Name || lookupLocal(e.text) || globals_.count(e.text)) return nullptr;
+    auto it = classes_.find(e.text);
+    return it == classes_.end() ? nullptr : it->second;
+  }
+
+  // Private members are visible inside the body of the class that declares them.
+  bool canSeePrivate(const ClassSymbol* owner) const {
+    return cls_ == owner;
   }
 
   const Type* checkName(Expr& e) {
@@ -666,6 +936,11 @@ private:
     }
     if (cls_ && fn_) {
       if (auto it = cls_->fieldsByName.find(e.text); it != cls_->fieldsByName.end()) {
+        if (!fn_->thisVar) {
+          error(e.pos, "field " + quoted(e.text) + " belongs to an object and cannot be used in "
+                       "static method " + quoted(fn_->name));
+          return set(e, types_.error());
+        }
         e.field = it->second;
         e.ref = RefKind::Field;
         return set(e, e.field->type);
@@ -673,6 +948,13 @@ private:
       if (cls_->methodsByName.count(e.text)) {
         error(e.pos, "method " + quoted(e.text) + " must be called, e.g. `" + e.text + "()`");
         return set(e, types_.error());
+      }
+    }
+    if (cls_) {
+      if (VarSymbol* v = findStaticField(cls_, e.text)) {
+        e.var = v;
+        e.ref = RefKind::Global;
+        return set(e, v->type);
       }
     }
     if (auto it = globals_.find(e.text); it != globals_.end()) {
@@ -793,6 +1075,9 @@ private:
           (tb->tag == TypeTag::Null && ta->isReference())) {
         return types_.boolType();
       }
+      if (ta->tag == TypeTag::Class && tb->tag == TypeTag::Class && mayBe(ta, tb)) {
+        return types_.boolType();
+      }
       error(pos, "cannot compare " + withArticle(ta) + " with " + withArticle(tb));
       return types_.error();
     default: return mismatch();
@@ -819,6 +1104,8 @@ private:
     }
     if (tb->tag == TypeTag::Null && tc->isReference()) return set(e, tc);
     if (tc->tag == TypeTag::Null && tb->isReference()) return set(e, tb);
+    if (assignable(tb, tc)) return set(e, tb);
+    if (assignable(tc, tb)) return set(e, tc);
     error(e.pos, "the two branches of `?:` have different types: " + tb->name + " and " + tc->name);
     return set(e, types_.error());
   }
@@ -843,7 +1130,13 @@ private:
       }
     } else if (target.kind == ExprKind::Member) {
       checkExpr(e.a);
-      if (target.ref == RefKind::Field) {
+      if (target.ref == RefKind::Global) {
+        if (target.var->isLet) {
+          error(target.pos, "cannot assign to static field " + quoted(target.var->name) +
+                                " because it is declared with `let`");
+        }
+        what = "static field " + quoted(target.var->name);
+      } else if (target.ref == RefKind::Field) {
         checkFieldWrite(target, target.field);
         what = "field " + quoted(target.text);
       } else if (target.type->tag != TypeTag::Error) {
@@ -876,10 +1169,10 @@ private:
       const Type* r = binaryResult(compoundOperator(e.op), standIn, e.b, e.pos);
       if (standIn->kind == ExprKind::Widen || standIn->kind == ExprKind::ToString) {
         // The stored value changes type (int x += 1.5): not allowed.
-        if (!sameOrNull(tt, r) && r->tag != TypeTag::Error) {
+        if (!assignable(tt, r) && r->tag != TypeTag::Error) {
           error(e.pos, "cannot assign " + withArticle(r) + " to " + what + " of type " + tt->name);
         }
-      } else if (r->tag != TypeTag::Error && !sameOrNull(tt, r)) {
+      } else if (r->tag != TypeTag::Error && !assignable(tt, r)) {
         error(e.pos, "cannot assign " + withArticle(r) + " to " + what + " of type " + tt->name);
       }
     }
@@ -931,7 +1224,15 @@ private:
 
   // Checks `e` where a value of type `expected` is wanted: an empty `[]` takes that type.
   const Type* checkExpecting(ExprPtr& e, const Type* expected) {
-    if (e->kind == ExprKind::ArrayLit && e->args.empty() && expected->tag == TypeTag::Array) {
+    if (e->kind == ExprKind::ArrayLit && expected->tag == TypeTag::Array) {
+      // Elements are checked against the wanted element type, so `let xs: Shape[] =
+      // [Circle(1.0), Square(2.0)]` and an empty `[]` both work.
+      for (auto& element : e->args) {
+        checkExpecting(element, expected->element);
+        if (!coerce(element, expected->element, "an element of " + expected->name)) {
+          return set(*e, types_.error());
+        }
+      }
       return set(*e, expected);
     }
     return checkExpr(e);
@@ -998,13 +1299,35 @@ private:
                        std::string(e.a->text == "Math" ? " (constants: `Math.PI`, `Math.E`)" : ""));
       return set(e, types_.error());
     }
+    if (ClassSymbol* owner = classNamed(*e.a)) {
+      e.a->ref = RefKind::Class;
+      if (VarSymbol* v = findStaticField(owner, e.text)) {
+        e.var = v;
+        e.ref = RefKind::Global;
+        return set(e, v->type);
+      }
+      if (findStaticMethod(owner, e.text)) {
+        error(e.pos, "method " + quoted(e.text) + " must be called, e.g. `" + owner->name + "." +
+                         e.text + "()`");
+      } else if (owner->fieldsByName.count(e.text)) {
+        error(e.pos, "field " + quoted(e.text) + " belongs to each object of " +
+                         quoted(owner->name) + "; read it from an object, not from the class");
+      } else {
+        error(e.pos, "class " + quoted(owner->name) + " has no static member " + quoted(e.text));
+      }
+      return set(e, types_.error());
+    }
+    if (e.a->kind == ExprKind::Super) {
+      error(e.pos, "`super` can only be used to call a method: `super." + e.text + "(...)`");
+      return set(e, types_.error());
+    }
     const Type* t = checkExpr(e.a);
     if (t->tag == TypeTag::Error) return set(e, t);
     if (t->tag == TypeTag::Class) {
       ClassSymbol* cls = t->cls;
       if (auto it = cls->fieldsByName.find(e.text); it != cls->fieldsByName.end()) {
         FieldSymbol* f = it->second;
-        if (f->isPrivate && cls_ != cls) {
+        if (f->isPrivate && !canSeePrivate(f->owner)) {
           error(e.pos,
                 "field " + quoted(e.text) + " of class " + quoted(cls->name) + " is private");
         }
@@ -1109,6 +1432,13 @@ private:
     if (cls_ && fn_) {
       if (auto it = cls_->methodsByName.find(name); it != cls_->methodsByName.end()) {
         FunSymbol* method = it->second;
+        if (!fn_->thisVar) {
+          for (auto& arg : e.args)
+            checkExpr(arg);
+          error(e.pos, "method " + quoted(name) + " needs an object and cannot be called from "
+                       "static method " + quoted(fn_->name));
+          return set(e, types_.error());
+        }
         auto self = std::make_unique<Expr>(ExprKind::This, e.a->pos);
         self->type = cls_->type;
         self->var = fn_->thisVar;
@@ -1120,6 +1450,12 @@ private:
         return set(e, method->returnType);
       }
     }
+    if (FunSymbol* fn = cls_ ? findStaticMethod(cls_, name) : nullptr) {
+      e.call = CallKind::Function;
+      e.fun = fn;
+      checkArguments(e, paramTypes(fn), "method " + quoted(name));
+      return set(e, fn->returnType);
+    }
     if (auto it = functions_.find(name); it != functions_.end()) {
       e.call = CallKind::Function;
       e.fun = it->second;
@@ -1127,9 +1463,16 @@ private:
       return set(e, e.fun->returnType);
     }
     if (auto it = classes_.find(name); it != classes_.end()) {
-      e.call = CallKind::Constructor;
       e.cls = it->second;
-      if (e.cls->init->isPrivate && cls_ != e.cls) {
+      if (e.cls->isInterface) {
+        for (auto& arg : e.args)
+          checkExpr(arg);
+        error(e.pos, quoted(name) + " is an interface and cannot be constructed; construct a class "
+                     "that implements it");
+        return set(e, types_.error());
+      }
+      e.call = CallKind::Constructor;
+      if (e.cls->init->isPrivate && !canSeePrivate(e.cls)) {
         error(e.pos, "the constructor of class " + quoted(name) + " is private");
       }
       checkArguments(e, paramTypes(e.cls->init), "the constructor of " + quoted(name));
@@ -1182,6 +1525,54 @@ private:
     return set(e, resultType(n.result));
   }
 
+  // `super.init(...)` (first statement of init) or `super.method(...)`: calls the
+  // superclass's version directly, without virtual dispatch.
+  const Type* checkSuperCall(Expr& e) {
+    Expr& member = *e.a;
+    const std::string& name = member.text;
+    ClassSymbol* parent = cls_ ? cls_->superclass : nullptr;
+    if (!fn_ || !fn_->thisVar || !parent) {
+      for (auto& arg : e.args)
+        checkExpr(arg);
+      error(member.a->pos, !cls_ || !fn_ ? "`super` can only be used inside a class"
+                           : !fn_->thisVar ? "`super` cannot be used in a static method"
+                                           : "class " + quoted(cls_->name) + " has no superclass");
+      return set(e, types_.error());
+    }
+    FunSymbol* target = nullptr;
+    if (name == "init") {
+      target = parent->init;
+      bool first = fn_->isInit && fn_->callsSuperInit && fn_->decl &&
+                   fn_->decl->body->body.front()->expr.get() == &e;
+      if (!first) {
+        error(member.pos, "`super.init(...)` can only be the first statement of `init`");
+      }
+    } else {
+      auto it = parent->methodsByName.find(name);
+      if (it == parent->methodsByName.end()) {
+        for (auto& arg : e.args)
+          checkExpr(arg);
+        error(member.pos, "superclass " + quoted(parent->name) + " has no method " + quoted(name));
+        return set(e, types_.error());
+      }
+      target = it->second;
+      if (target->isPrivate) {
+        error(member.pos, "method " + quoted(name) + " of class " + quoted(target->owner->name) +
+                              " is private");
+      }
+    }
+    auto self = std::make_unique<Expr>(ExprKind::This, member.a->pos);
+    self->type = cls_->type;
+    self->var = fn_->thisVar;
+    self->ref = RefKind::Local;
+    e.args.insert(e.args.begin(), std::move(self));
+    e.call = CallKind::Direct;
+    e.fun = target;
+    checkArguments(e, paramTypes(target), name == "init" ? "`super.init`" : "method " + quoted(name),
+                   1);
+    return set(e, target->returnType);
+  }
+
   const Type* checkMethodCall(Expr& e) {
     Expr& member = *e.a;
     const std::string& name = member.text;
@@ -1206,6 +1597,29 @@ private:
       e.native = index;
       return checkNativeArguments(e, *n, full, 0);
     }
+    if (ClassSymbol* owner = classNamed(*member.a)) {
+      member.a->ref = RefKind::Class;
+      if (FunSymbol* fn = findStaticMethod(owner, name)) {
+        if (fn->isPrivate && !canSeePrivate(owner)) {
+          error(member.pos, "method " + quoted(name) + " of class " + quoted(owner->name) +
+                                " is private");
+        }
+        e.call = CallKind::Function;
+        e.fun = fn;
+        checkArguments(e, paramTypes(fn), "method " + quoted(name));
+        return set(e, fn->returnType);
+      }
+      for (auto& arg : e.args)
+        checkExpr(arg);
+      if (owner->methodsByName.count(name)) {
+        error(member.pos, "method " + quoted(name) + " belongs to each object of " +
+                              quoted(owner->name) + "; call it on an object, or declare it `static`");
+      } else {
+        error(member.pos, "class " + quoted(owner->name) + " has no static method " + quoted(name));
+      }
+      return set(e, types_.error());
+    }
+    if (member.a->kind == ExprKind::Super) return checkSuperCall(e);
     const Type* t = checkExpr(member.a);
     if (t->tag == TypeTag::Error) {
       for (auto& arg : e.args)
@@ -1234,11 +1648,11 @@ private:
         return set(e, types_.error());
       }
       FunSymbol* method = it->second;
-      if (method->isPrivate && cls_ != cls) {
+      if (method->isPrivate && !canSeePrivate(method->owner)) {
         error(member.pos,
               "method " + quoted(name) + " of class " + quoted(cls->name) + " is private");
       }
-      e.call = CallKind::Method;
+      e.call = cls->isInterface ? CallKind::InterfaceMethod : CallKind::Method;
       e.fun = method;
       checkArguments(e, paramTypes(method), "method " + quoted(name), 1);
       return set(e, method->returnType);

@@ -11,6 +11,12 @@
 
 namespace nuri {
 
+struct StaticInitialiser {
+  VarSymbol* var;
+  ExprPtr* value;
+  ClassSymbol* owner;
+};
+
 struct CheckedModule {
   ModuleAst ast;
   std::unique_ptr<TypeTable> types = std::make_unique<TypeTable>();
@@ -18,6 +24,7 @@ struct CheckedModule {
   std::vector<FunSymbol*> functions; // top-level functions, then each class's init and methods
   std::vector<VarSymbol*> globals;
   std::vector<Stmt*> topLevel; // the statements of the module initialiser, in order
+  std::vector<StaticInitialiser> staticInitialisers; // run before the top-level statements
   FunSymbol* main = nullptr;
 };
 

@@ -220,7 +220,10 @@ public:
     FunctionEntry& out = fb_.out();
     out.name = fn->traceName;
     out.isPrivate = fn->isPrivate;
-    out.ownerClass = fn->owner ? fn->owner->index : kNoIndex;
+    out.isAbstract = fn->isAbstract;
+    out.isStatic = fn->staticOwner != nullptr;
+    ClassSymbol* owner = fn->owner ? fn->owner : fn->staticOwner;
+    out.ownerClass = owner ? owner->index : kNoIndex;
     out.returnType = mb_.typeIndex(fn->returnType);
     returnType_ = fn->returnType;
     fb_.setLine(fn->pos.line);
@@ -228,23 +231,43 @@ public:
     for (VarSymbol* p : fn->params)
       bindParam(p);
     out.paramCount = uint32_t(out.registerTypes.size());
+    if (fn->isAbstract) return; // a signature only
     if (fn->decl) hoistConstants_ = containsLoop(*fn->decl->body);
-    if (fn->isInit) compileFieldInitialisers(fn->owner);
+    size_t first = 0;
+    if (fn->isInit) {
+      // The superclass's init runs first, then this class's field initialisers, then the body.
+      if (fn->callsSuperInit) {
+        statement(*fn->decl->body->body.front());
+        first = 1;
+      } else if (ClassSymbol* parent = fn->owner->superclass) {
+        fb_.emitCall(Op::CALL, 0, parent->init->index, {0});
+      }
+      compileFieldInitialisers(fn->owner);
+    }
     if (fn->decl) {
-      for (auto& s : fn->decl->body->body)
-        statement(*s);
+      auto& body = fn->decl->body->body;
+      for (size_t i = first; i < body.size(); i++)
+        statement(*body[i]);
     }
     finish(fn->returnType);
     fb_.finishPrologue(fn->pos.line);
   }
 
-  void compileModuleInit(const std::vector<Stmt*>& statements) {
+  void compileModuleInit(const std::vector<StaticInitialiser>& statics,
+                         const std::vector<Stmt*>& statements) {
     FunctionEntry& out = fb_.out();
     out.name = "<module>";
     out.returnType = mb_.typeIndex(mb_.checked().types->voidType());
     fb_.setLine(1);
     for (Stmt* s : statements)
       hoistConstants_ |= containsLoop(*s);
+    for (const StaticInitialiser& init : statics) {
+      size_t mark = fb_.tempMark();
+      fb_.setLine(init.var->pos.line);
+      uint32_t v = valueAs(**init.value, init.var->type);
+      fb_.emit(Op::SET_GLOBAL, {init.var->index, v});
+      fb_.releaseTemps(mark);
+    }
     for (Stmt* s : statements)
       statement(*s);
     finish(types().voidType());
@@ -343,7 +366,7 @@ private:
   void compileFieldInitialisers(ClassSymbol* cls) {
     uint32_t self = 0;
     for (FieldSymbol* f : cls->fields) {
-      if (!f->decl->init) continue;
+      if (f->owner != cls || !f->decl->init) continue;
       size_t mark = fb_.tempMark();
       fb_.setLine(f->pos.line);
       uint32_t v = valueAs(*f->decl->init, f->type);
@@ -741,6 +764,15 @@ private:
       return r;
     }
     case ExprKind::ToString: return toStringOf(*e.a, e.pos, dst);
+    case ExprKind::Is:
+    case ExprKind::As: {
+      uint32_t a = valueAs(*e.a, e.targetType);
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emit(e.kind == ExprKind::Is ? Op::INSTANCE_OF : Op::CAST, {r, a, typeOf(e.targetType)});
+      return r;
+    }
+    case ExprKind::Super: return 0;
     }
     return 0;
   }
@@ -817,6 +849,7 @@ private:
       fb_.emit(Op::LOAD_KFLOAT, {r, mb_.floatConstant(e.floatValue)});
       return r;
     }
+    case RefKind::Global: return name(e, dst); // a static field: `Class.name`
     case RefKind::Field: {
       uint32_t obj = value(*e.a);
       uint32_t r = target(e, dst);
@@ -970,7 +1003,7 @@ private:
       }
       return;
     }
-    if (t.kind == ExprKind::Name && t.ref == RefKind::Global) {
+    if (t.ref == RefKind::Global) { // a global, or a static field `Class.name`
       uint32_t v;
       if (isCompound) {
         uint32_t cur = fb_.temp(typeOf(t.type));
@@ -1064,6 +1097,18 @@ private:
       fb_.emitCall(Op::CALL_VIRTUAL, r, e.fun->vtableSlot, args);
       return r;
     }
+    case CallKind::InterfaceMethod:
+    case CallKind::Direct: {
+      std::vector<const Type*> params{e.args[0]->type};
+      for (VarSymbol* p : e.fun->params)
+        params.push_back(p->type);
+      auto args = arguments(e, params);
+      uint32_t r = resultRegister(e, wantResult, dst);
+      fb_.setLine(e.pos.line);
+      if (e.call == CallKind::Direct) fb_.emitCall(Op::CALL, r, e.fun->index, args);
+      else fb_.emitCall(Op::CALL_INTERFACE, r, e.fun->vtableSlot, args);
+      return r;
+    }
     case CallKind::Constructor: {
       auto args = arguments(e, paramTypes(e.cls->init));
       uint32_t r = dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(e.type));
@@ -1128,12 +1173,23 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
   }
   for (ClassSymbol* cls : checked.classes) {
     ClassEntry& entry = module.classes[cls->index];
+    entry.isInterface = cls->isInterface;
+    entry.superclass = cls->superclass ? cls->superclass->index : kNoIndex;
     for (FieldSymbol* f : cls->fields) {
-      entry.fields.push_back({f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet});
+      if (f->owner == cls) {
+        entry.fields.push_back({f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet});
+      }
     }
     for (FunSymbol* m : cls->methods)
       entry.methods.push_back(m->index);
-    entry.initializer = cls->init->index;
+    for (ClassSymbol* iface : cls->allInterfaces) {
+      InterfaceImpl impl;
+      impl.interfaceClass = iface->index;
+      for (FunSymbol* required : iface->methods)
+        impl.functions.push_back(cls->methodsByName.at(required->name)->index);
+      entry.interfaces.push_back(std::move(impl));
+    }
+    if (cls->init) entry.initializer = cls->init->index;
   }
   for (VarSymbol* g : checked.globals)
     module.globals.push_back({g->name, mb.typeIndex(g->type)});
@@ -1142,7 +1198,8 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
     BodyCompiler(mb, module.functions[fn->index]).compileFunction(fn);
   }
   module.initFunction = uint32_t(checked.functions.size());
-  BodyCompiler(mb, module.functions[module.initFunction]).compileModuleInit(checked.topLevel);
+  BodyCompiler(mb, module.functions[module.initFunction]).compileModuleInit(checked.staticInitialisers,
+                                                                       checked.topLevel);
   module.mainFunction = checked.main ? checked.main->index : kNoIndex;
   return module;
 }

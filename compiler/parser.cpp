@@ -48,7 +48,9 @@ int binaryPrecedence(Tok t) {
   case Tok::Less:
   case Tok::LessEq:
   case Tok::Greater:
-  case Tok::GreaterEq: return kComparison;
+  case Tok::GreaterEq:
+  case Tok::Is: return kComparison;
+  case Tok::As: return kAs;
   case Tok::Pipe: return kBitOr;
   case Tok::Caret: return kBitXor;
   case Tok::Amp: return kBitAnd;
@@ -214,10 +216,14 @@ private:
                           "or in a class");
       return s;
     }
-    case Tok::Class: {
+    case Tok::Class:
+    case Tok::Interface: {
       auto s = std::make_unique<Stmt>(StmtKind::Class, pos);
       s->cls = classDecl();
-      if (!topLevel) diags_.error(pos, "classes can only be declared at the top level of a file");
+      if (!topLevel) {
+        diags_.error(pos, std::string(s->cls->isInterface ? "interfaces" : "classes") +
+                              " can only be declared at the top level of a file");
+      }
       return s;
     }
     case Tok::Private:
@@ -246,7 +252,6 @@ private:
       return s;
     }
     case Tok::LBrace: return block("");
-    case Tok::Interface:
     case Tok::Import:
     case Tok::Try:
     case Tok::Throw: fail(pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
@@ -369,11 +374,21 @@ private:
 
   std::unique_ptr<ClassDecl> classDecl() {
     auto c = std::make_unique<ClassDecl>();
+    c->isInterface = cur().kind == Tok::Interface;
     c->pos = advance().pos;
-    c->name = expectIdentifier("a class name");
-    if (at(Tok::Extends) || at(Tok::Implements) || at(Tok::Less)) {
-      fail(cur().pos, std::string("`") + tokenText(cur().kind) +
-                          "` (inheritance, interfaces and generics) is not supported yet");
+    c->name = expectIdentifier(c->isInterface ? "an interface name" : "a class name");
+    if (at(Tok::Less)) fail(cur().pos, "generic classes are not supported yet");
+    if (!c->isInterface && match(Tok::Extends)) {
+      c->hasSuperclass = true;
+      c->superclass = typeSyntax();
+    }
+    if (!c->isInterface && match(Tok::Implements)) {
+      do {
+        c->interfaces.push_back(typeSyntax());
+      } while (match(Tok::Comma));
+    }
+    if (c->isInterface && (at(Tok::Extends) || at(Tok::Implements))) {
+      fail(cur().pos, "an interface cannot extend or implement other types");
     }
     if (!at(Tok::LBrace))
       fail(cur().pos, "expected `{` to start the class body, found " + describe(cur()));
@@ -410,9 +425,25 @@ private:
       if (k == Tok::Override) isOverride = true;
       if (k == Tok::Static) isStatic = true;
     }
-    if (isStatic) fail(cur().pos, "`static` members are not supported yet");
+    if (c.isInterface) {
+      if (!at(Tok::Fun) || isPrivate || isOverride || isStatic) {
+        fail(cur().pos, "an interface holds only method signatures, e.g. `fun area(): float`");
+      }
+      auto f = std::make_unique<FunDecl>();
+      f->pos = advance().pos;
+      f->name = expectIdentifier("a method name");
+      parameters(*f);
+      if (match(Tok::Colon)) {
+        f->hasReturnType = true;
+        f->returnType = typeSyntax();
+      }
+      if (at(Tok::LBrace)) fail(cur().pos, "interface methods have no body");
+      c.methods.push_back(std::move(f));
+      return;
+    }
     if (at(Tok::Var) || at(Tok::Let)) {
       FieldDecl f;
+      f.isStatic = isStatic;
       f.pos = cur().pos;
       f.isLet = advance().kind == Tok::Let;
       f.isPrivate = isPrivate;
@@ -430,9 +461,11 @@ private:
       auto f = funDecl(true);
       f->isPrivate = isPrivate;
       f->isOverride = isOverride;
+      f->isStatic = isStatic;
       c.methods.push_back(std::move(f));
       return;
     }
+    if (isStatic) fail(cur().pos, "`static` applies to fields and methods, not to `init`");
     if (at(Tok::Init)) {
       auto f = std::make_unique<FunDecl>();
       f->pos = advance().pos;
@@ -478,6 +511,14 @@ private:
       int prec = binaryPrecedence(op);
       if (prec < minPrec || prec < 0) break;
       SourcePos pos = advance().pos;
+      if (op == Tok::Is || op == Tok::As) {
+        auto e = node(op == Tok::Is ? ExprKind::Is : ExprKind::As, pos);
+        e->a = std::move(left);
+        e->typeSyntax = typeSyntax();
+        fixDepth(*e);
+        left = std::move(e);
+        continue;
+      }
       if (prec == kAssignment) {
         auto e = node(ExprKind::Assign, pos);
         e->op = op;
@@ -530,11 +571,7 @@ private:
       fixDepth(*e);
       return e;
     }
-    ExprPtr e = postfix(primary());
-    while (at(Tok::As) || at(Tok::Is)) {
-      fail(cur().pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
-    }
-    return e;
+    return postfix(primary());
   }
 
   ExprPtr postfix(ExprPtr e) {
@@ -549,7 +586,12 @@ private:
         SourcePos pos = advance().pos;
         auto m = node(ExprKind::Member, pos);
         m->a = std::move(e);
-        m->text = expectIdentifier("a member name after `.`");
+        if (at(Tok::Init)) { // `super.init(...)`
+          advance();
+          m->text = "init";
+        } else {
+          m->text = expectIdentifier("a member name after `.`");
+        }
         fixDepth(*m);
         e = std::move(m);
       } else if (at(Tok::LBracket)) {
@@ -627,7 +669,12 @@ private:
       return e;
     }
     case Tok::New: return newArray();
-    case Tok::Super: fail(pos, "`super` is not supported yet");
+    case Tok::Super: {
+      advance();
+      if (!at(Tok::Dot)) fail(cur().pos, "`super` must be followed by `.method(...)` or `.init(...)`");
+      auto e = node(ExprKind::Super, pos);
+      return e;
+    }
     case Tok::Error: advance(); throw SyntaxError{};
     default: fail(pos, "expected an expression, found " + describe(t));
     }

@@ -35,10 +35,13 @@ const Type* TypeTable::classType(ClassSymbol* cls) {
   return cls->type;
 }
 
-bool sameOrNull(const Type* to, const Type* from) {
+bool assignable(const Type* to, const Type* from) {
   if (to == from) return true;
   if (to->tag == TypeTag::Error || from->tag == TypeTag::Error) return true;
-  return from->tag == TypeTag::Null && to->isReference();
+  if (from->tag == TypeTag::Null) return to->isReference();
+  if (to->tag != TypeTag::Class || from->tag != TypeTag::Class) return false;
+  if (to->cls->isInterface) return from->cls->implements(to->cls);
+  return from->cls->isSubclassOf(to->cls);
 }
 
 } // namespace nuri

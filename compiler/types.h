@@ -65,12 +65,15 @@ struct FunSymbol {
   std::vector<VarSymbol*> params; // excluding `this`
   const Type* returnType = nullptr;
   FunDecl* decl = nullptr;
-  ClassSymbol* owner = nullptr;
+  ClassSymbol* owner = nullptr;       // instance methods, init and interface methods
+  ClassSymbol* staticOwner = nullptr; // static methods (called as `Owner.name`)
   VarSymbol* thisVar = nullptr;
   bool isPrivate = false;
   bool isInit = false;
+  bool isAbstract = false;  // an interface method: a signature without code
+  bool callsSuperInit = false; // init whose first statement is `super.init(...)`
   uint32_t index = 0;      // function index in the module
-  uint32_t vtableSlot = 0; // methods
+  uint32_t vtableSlot = 0; // methods: slot in the class's vtable or the interface's table
 };
 
 struct ClassSymbol {
@@ -80,10 +83,28 @@ struct ClassSymbol {
   const Type* type = nullptr;
   std::vector<FieldSymbol*> fields;
   std::unordered_map<std::string, FieldSymbol*> fieldsByName;
-  std::vector<FunSymbol*> methods; // vtable order
+  std::vector<FunSymbol*> methods; // vtable order, inherited ones included
   std::unordered_map<std::string, FunSymbol*> methodsByName;
-  FunSymbol* init = nullptr; // always present (synthesised when not declared)
+  FunSymbol* init = nullptr; // always present for classes (synthesised when not declared)
   uint32_t index = 0;
+  bool isInterface = false;
+  ClassSymbol* superclass = nullptr;
+  std::vector<ClassSymbol*> interfaces;    // declared with `implements`
+  std::vector<ClassSymbol*> allInterfaces; // including those of superclasses
+  std::unordered_map<std::string, VarSymbol*> staticFields; // globals named `Class.name`
+  std::unordered_map<std::string, FunSymbol*> staticMethods;
+  bool membersDeclared = false;
+
+  bool isSubclassOf(const ClassSymbol* other) const {
+    for (const ClassSymbol* c = this; c; c = c->superclass)
+      if (c == other) return true;
+    return false;
+  }
+  bool implements(const ClassSymbol* iface) const {
+    for (const ClassSymbol* i : allInterfaces)
+      if (i == iface) return true;
+    return false;
+  }
 };
 
 // Owns every type and symbol of one compilation.
@@ -115,8 +136,8 @@ private:
   std::vector<std::shared_ptr<void>> owners_;
 };
 
-// Whether a value of type `from` may be stored where `to` is expected without conversion
-// (identical types, or null into a reference type).
-bool sameOrNull(const Type* to, const Type* from);
+// Whether a value of type `from` may be stored where `to` is expected without conversion:
+// identical types, null into a reference type, a class into its superclasses and interfaces.
+bool assignable(const Type* to, const Type* from);
 
 } // namespace nuri

@@ -45,6 +45,7 @@ std::string methodName(const FunctionInfo* f) {
   return dot == std::string::npos ? f->name : f->name.substr(dot + 1);
 }
 
+
 int compareStrings(const StringObject* a, const StringObject* b) {
   size_t n = std::min(a->byteLength, b->byteLength);
   int c = std::memcmp(a->bytes, b->bytes, n); // UTF-8 byte order is code-point order
@@ -452,6 +453,20 @@ dispatch:
     R[A].i = a->length;
     NEXT(3);
   }
+  CASE(INSTANCE_OF) {
+    void* object = R[B].p;
+    R[A].i = object && isInstance(object, P.types[C].get());
+    NEXT(4);
+  }
+  CASE(CAST) {
+    void* object = R[B].p;
+    if (object && UNLIKELY(!isInstance(object, P.types[C].get()))) {
+      THROW(ErrorClass::CastError, "cannot cast " + static_cast<ObjectHeader*>(object)->type->name +
+                                       " to " + P.types[C]->name);
+    }
+    R[A].p = object;
+    NEXT(4);
+  }
   CASE(ARRAY_COPY) {
     auto* a = static_cast<ArrayObject*>(R[B].p);
     if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot call method `copy` on null");
@@ -475,6 +490,16 @@ dispatch:
         THROW(ErrorClass::NullError, "cannot call method `" + methodName(target) + "` on null");
       }
       callee = receiver->header.type->cls->vtable[B];
+      goto call;
+    }
+    CASE(CALL_INTERFACE) {
+      auto* receiver = static_cast<InstanceObject*>(R[pc[4]].p);
+      const ClassInfo* iface = fn->registerTypes[pc[4]]->cls;
+      if (UNLIKELY(!receiver)) {
+        THROW(ErrorClass::NullError,
+              "cannot call method `" + methodName(iface->vtable[B]) + "` on null");
+      }
+      callee = receiver->header.type->cls->interfaceTable(iface)->methods[B];
       goto call;
     }
   call : {

@@ -69,9 +69,15 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     fi.localReferenceCount = uint32_t(p.localReferences[i].size());
   }
 
+  // Classes come after their superclass (verified), so a parent's layout is complete first.
   for (size_t i = 0; i < m.classes.size(); i++) {
     const ClassEntry& c = m.classes[i];
     ClassInfo* cls = p.classes[i].get();
+    cls->isInterface = c.isInterface;
+    if (c.superclass != kNoIndex) {
+      cls->superclass = p.classes[c.superclass].get();
+      cls->fields = cls->superclass->fields;
+    }
     for (const FieldEntry& f : c.fields) {
       cls->fields.push_back({f.name, p.types[f.type].get(), f.isPrivate, f.isLet});
     }
@@ -83,9 +89,15 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
         shortName = shortName.substr(dot + 1);
       }
       if (shortName == "toString" && method->paramCount == 1 &&
-          method->returnType->kind == TypeKind::String) {
+          method->returnType->kind == TypeKind::String && !c.isInterface) {
         cls->toStringMethod = method;
       }
+    }
+    for (const InterfaceImpl& impl : c.interfaces) {
+      InterfaceTable table{p.classes[impl.interfaceClass].get(), {}};
+      for (uint32_t fn : impl.functions)
+        table.methods.push_back(&p.functions[fn]);
+      cls->interfaces.push_back(std::move(table));
     }
   }
 

@@ -9,6 +9,33 @@ bool ClassInfo::isSubclassOf(const ClassInfo* other) const {
   return false;
 }
 
+const InterfaceTable* ClassInfo::interfaceTable(const ClassInfo* iface) const {
+  for (const InterfaceTable& table : interfaces) {
+    if (table.interface == iface) return &table;
+  }
+  return nullptr;
+}
+
+bool ClassInfo::isInstanceOf(const ClassInfo* type) const {
+  return type->isInterface ? interfaceTable(type) != nullptr : isSubclassOf(type);
+}
+
+static bool sameRuntimeType(const RuntimeType* a, const RuntimeType* b) {
+  if (a == b) return true;
+  if (a->kind != b->kind) return false;
+  if (a->kind == TypeKind::Array) return sameRuntimeType(a->element, b->element);
+  if (a->kind == TypeKind::Class) return a->cls == b->cls;
+  return true;
+}
+
+bool isInstance(const void* object, const RuntimeType* type) {
+  const RuntimeType* actual = static_cast<const ObjectHeader*>(object)->type;
+  if (actual->kind == TypeKind::Class && type->kind == TypeKind::Class) {
+    return actual->cls->isInstanceOf(type->cls);
+  }
+  return sameRuntimeType(actual, type);
+}
+
 uint32_t FunctionInfo::lineAt(uint32_t pc) const {
   uint32_t line = 0;
   if (!lines) return 0;

@@ -42,14 +42,25 @@ struct FieldInfo {
   bool isLet;
 };
 
+// The methods a class uses to implement one interface (its "itable").
+struct InterfaceTable {
+  const ClassInfo* interface;
+  std::vector<const FunctionInfo*> methods;
+};
+
 struct ClassInfo {
   std::string name;
+  bool isInterface = false;
   const ClassInfo* superclass = nullptr;
   const RuntimeType* type = nullptr; // the class's own RuntimeType
   std::vector<FieldInfo> fields;     // the whole layout, inherited fields first
   std::vector<const FunctionInfo*> vtable;
+  std::vector<InterfaceTable> interfaces;        // all implemented interfaces, inherited too
   const FunctionInfo* toStringMethod = nullptr; // `fun toString(): string`, if declared
   bool isSubclassOf(const ClassInfo* other) const;
+  const InterfaceTable* interfaceTable(const ClassInfo* iface) const;
+  // Whether an object of this class is an instance of `type` (a class or an interface).
+  bool isInstanceOf(const ClassInfo* type) const;
 };
 
 using LineTable = std::vector<LineEntry>;
@@ -103,6 +114,10 @@ struct StringBuilderObject {
   uint64_t capacity;
   uint64_t codePoints;
 };
+
+// Whether `object` (not null) is an instance of `type`: same or derived class, implemented
+// interface, or for arrays and strings the same type.
+bool isInstance(const void* object, const RuntimeType* type);
 
 inline TypeKind kindOf(const void* object) {
   return static_cast<const ObjectHeader*>(object)->type->kind;

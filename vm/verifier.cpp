@@ -24,6 +24,7 @@ public:
     for (size_t i = 0; i < m_.globals.size(); i++) {
       valueType(m_.globals[i].type, "global " + m_.globals[i].name);
     }
+    checkFunctionHeaders();
     checkClasses();
     for (size_t i = 0; i < m_.natives.size(); i++) {
       if (findNative(m_.natives[i]) < 0) fail("unknown native function `" + m_.natives[i] + "`");
@@ -88,24 +89,166 @@ private:
 
   std::string typeText(uint32_t t) const { return typeName(m_, t); }
 
-  void checkClasses() {
-    for (size_t i = 0; i < m_.classes.size(); i++) {
-      const ClassEntry& c = m_.classes[i];
-      std::string what = "class " + c.name;
-      if (c.superclass != kNoIndex) fail(what + ": inheritance is not supported by this VM");
-      for (const FieldEntry& f : c.fields)
-        valueType(f.type, what + ", field " + f.name);
-      for (uint32_t fn : c.methods) {
-        if (fn >= m_.functions.size()) fail(what + ": method function index out of range");
-        if (m_.functions[fn].ownerClass != i) {
-          fail(what + ": method " + m_.functions[fn].name + " belongs to another class");
+  // A value of type `type` is written into r.
+  void expectLoad(uint32_t r, uint32_t type, const std::string& role) {
+    if (!assignable(reg(r), type)) {
+      std::string message = role + " has type " + typeText(type); // in steps: GCC 12 -Wrestrict
+      message += " but r" + std::to_string(r) + " has type " + typeText(reg(r));
+      failAt(message);
+    }
+  }
+
+  bool isAncestorOrSelf(uint32_t ancestor, uint32_t cls) const {
+    for (uint32_t c = cls; c != kNoIndex; c = m_.classes[c].superclass)
+      if (c == ancestor) return true;
+    return false;
+  }
+
+  bool implementsInterface(uint32_t cls, uint32_t iface) const {
+    for (const InterfaceImpl& impl : m_.classes[cls].interfaces)
+      if (impl.interfaceClass == iface) return true;
+    return false;
+  }
+
+  // Whether a value of type `from` may be stored where `to` is expected.
+  bool assignable(uint32_t to, uint32_t from) const {
+    if (sameType(to, from)) return true;
+    const TypeEntry& t = m_.types[to];
+    const TypeEntry& f = m_.types[from];
+    if (t.kind != TypeKind::Class || f.kind != TypeKind::Class) return false;
+    const ClassEntry& target = m_.classes[t.classIndex];
+    if (m_.classes[f.classIndex].isInterface) return false;
+    return target.isInterface ? implementsInterface(f.classIndex, t.classIndex)
+                              : isAncestorOrSelf(t.classIndex, f.classIndex);
+  }
+
+  // One entry of a class's full field layout: the field and the class that declares it.
+  struct LayoutField {
+    const FieldEntry* field;
+    uint32_t owner;
+  };
+  std::vector<std::vector<LayoutField>> layouts_;
+
+  // Checks what the code of every function relies on: owner, parameters, register types.
+  void checkFunctionHeaders() {
+    for (const FunctionEntry& f : m_.functions) {
+      std::string what = "function " + f.name;
+      if (f.ownerClass != kNoIndex && f.ownerClass >= m_.classes.size()) {
+        fail(what + ": owner class index out of range");
+      }
+      typeIndex(f.returnType, what + " result");
+      if (f.paramCount > f.registerTypes.size() || f.paramCount > nbc::kMaxParams) {
+        fail(what + ": " + std::to_string(f.paramCount) + " parameters but " +
+             std::to_string(f.registerTypes.size()) + " registers");
+      }
+      for (uint32_t t : f.registerTypes)
+        valueType(t, what + " register");
+      bool isMethod = f.ownerClass != kNoIndex && !f.isStatic;
+      if (isMethod) {
+        const TypeEntry& self = f.paramCount ? m_.types[f.registerTypes[0]] : TypeEntry{};
+        if (f.paramCount == 0 || self.kind != TypeKind::Class || self.classIndex != f.ownerClass) {
+          fail(what + ": a method's first parameter must be its class");
         }
       }
-      if (c.initializer >= m_.functions.size() || m_.functions[c.initializer].ownerClass != i) {
-        fail(what + ": missing or foreign initialiser");
+      if (f.isStatic && f.ownerClass == kNoIndex) fail(what + ": a static method needs a class");
+      if (f.isAbstract) {
+        if (!f.code.empty() || !isMethod || !m_.classes[f.ownerClass].isInterface) {
+          fail(what + ": only interface methods are abstract, and they have no code");
+        }
+      } else if (f.code.empty()) {
+        fail(what + ": has no code");
       }
-      if (m_.types[m_.functions[c.initializer].returnType].kind != TypeKind::Void) {
-        fail(what + ": initialiser must return nothing");
+    }
+  }
+
+  // Same parameters (after `this`) and result.
+  bool sameSignature(const FunctionEntry& a, const FunctionEntry& b) const {
+    if (a.paramCount != b.paramCount || !sameType(a.returnType, b.returnType)) return false;
+    for (uint32_t i = 1; i < a.paramCount; i++)
+      if (!sameType(a.registerTypes[i], b.registerTypes[i])) return false;
+    return true;
+  }
+
+  const FunctionEntry& function(uint32_t index, const std::string& what) {
+    if (index >= m_.functions.size()) fail(what + ": function index out of range");
+    return m_.functions[index];
+  }
+
+  void checkClasses() {
+    layouts_.resize(m_.classes.size());
+    for (size_t i = 0; i < m_.classes.size(); i++) {
+      const ClassEntry& c = m_.classes[i];
+      std::string what = c.isInterface ? "interface " + c.name : "class " + c.name;
+      if (c.isInterface) {
+        if (c.superclass != kNoIndex || !c.fields.empty() || !c.interfaces.empty() ||
+            c.initializer != kNoIndex) {
+          fail(what + ": an interface has only abstract methods");
+        }
+        for (uint32_t fn : c.methods) {
+          const FunctionEntry& f = function(fn, what);
+          if (!f.isAbstract || f.ownerClass != i) fail(what + ": method " + f.name + " is foreign or has code");
+        }
+        continue;
+      }
+      const ClassEntry* parent = nullptr;
+      if (c.superclass != kNoIndex) {
+        // A superclass comes first, which rules out inheritance cycles.
+        if (c.superclass >= i) fail(what + ": its superclass must be defined before it");
+        parent = &m_.classes[c.superclass];
+        if (parent->isInterface) fail(what + ": extends interface " + parent->name);
+        layouts_[i] = layouts_[c.superclass];
+      }
+      for (const FieldEntry& f : c.fields) {
+        valueType(f.type, what + ", field " + f.name);
+        layouts_[i].push_back({&f, uint32_t(i)});
+      }
+      if (parent && c.methods.size() < parent->methods.size()) {
+        fail(what + ": its vtable is shorter than its superclass's");
+      }
+      for (size_t slot = 0; slot < c.methods.size(); slot++) {
+        const FunctionEntry& f = function(c.methods[slot], what);
+        if (f.isAbstract || f.isStatic || f.ownerClass == kNoIndex ||
+            !isAncestorOrSelf(f.ownerClass, uint32_t(i))) {
+          fail(what + ": method " + f.name + " belongs to another class");
+        }
+        if (parent && slot < parent->methods.size() &&
+            !sameSignature(f, m_.functions[parent->methods[slot]])) {
+          fail(what + ": method " + f.name + " overrides " +
+               m_.functions[parent->methods[slot]].name + " with a different signature");
+        }
+      }
+      for (const InterfaceImpl& impl : c.interfaces) {
+        if (impl.interfaceClass >= m_.classes.size() ||
+            !m_.classes[impl.interfaceClass].isInterface) {
+          fail(what + ": implements something that is not an interface");
+        }
+        const ClassEntry& iface = m_.classes[impl.interfaceClass];
+        if (impl.functions.size() != iface.methods.size()) {
+          fail(what + ": implements " + iface.name + " with the wrong number of methods");
+        }
+        for (size_t k = 0; k < impl.functions.size(); k++) {
+          const FunctionEntry& f = function(impl.functions[k], what);
+          if (f.isAbstract || f.isStatic || f.ownerClass == kNoIndex ||
+              !isAncestorOrSelf(f.ownerClass, uint32_t(i))) {
+            fail(what + ": implements " + iface.name + " with a foreign method " + f.name);
+          }
+          if (!sameSignature(f, m_.functions[iface.methods[k]])) {
+            fail(what + ": method " + f.name + " does not match " +
+                 m_.functions[iface.methods[k]].name);
+          }
+        }
+      }
+      if (parent) {
+        for (const InterfaceImpl& inherited : parent->interfaces) {
+          if (!implementsInterface(uint32_t(i), inherited.interfaceClass)) {
+            fail(what + ": must list the interfaces of its superclass");
+          }
+        }
+      }
+      const FunctionEntry& init = function(c.initializer, what + " initialiser");
+      if (init.ownerClass != i || init.isStatic || init.isAbstract ||
+          m_.types[init.returnType].kind != TypeKind::Void) {
+        fail(what + ": missing or foreign initialiser");
       }
     }
   }
@@ -152,8 +295,9 @@ private:
     }
   }
 
-  void expectType(uint32_t r, uint32_t type, const std::string& role) {
-    if (!sameType(reg(r), type)) {
+  // A value read from r is stored where `type` is expected (argument, field, global, result).
+  void expectStore(uint32_t r, uint32_t type, const std::string& role) {
+    if (!assignable(type, reg(r))) {
       std::string message = "r" + std::to_string(r); // built in steps: GCC 12 -Wrestrict
       message += " has type " + typeText(reg(r)) + " but " + role + " has type " + typeText(type);
       failAt(message);
@@ -194,13 +338,13 @@ private:
     case OperandKind::GLB: bound(v, m_.globals.size(), "global"); break;
     case OperandKind::TY: bound(v, m_.types.size(), "type"); break;
     case OperandKind::FLD: {
-      uint32_t objectReg = operands[index - 1];
-      const ClassEntry& c = m_.classes[m_.types[reg(objectReg)].classIndex];
-      bound(v, c.fields.size(), "field of class " + c.name);
-      const FieldEntry& f = c.fields[v];
-      uint32_t owner = m_.types[reg(objectReg)].classIndex;
-      if (f.isPrivate && fn_->ownerClass != owner) {
-        failAt("accesses private field " + c.name + "." + f.name + " from outside its class");
+      uint32_t cls = m_.types[reg(operands[index - 1])].classIndex;
+      const auto& layout = layouts_[cls];
+      bound(v, layout.size(), "field of class " + m_.classes[cls].name);
+      const LayoutField& f = layout[v];
+      if (f.field->isPrivate && fn_->ownerClass != f.owner) {
+        failAt("accesses private field " + m_.classes[f.owner].name + "." + f.field->name +
+               " from outside its class");
       }
       break;
     }
@@ -227,11 +371,11 @@ private:
     if (f.registerTypes.size() < f.paramCount) failAt("calls a malformed function " + f.name);
     for (uint32_t i = 0; i < argc; i++) {
       if (f.registerTypes[i] >= m_.types.size()) failAt("calls a malformed function " + f.name);
-      expectType(args[i], f.registerTypes[i], "parameter " + std::to_string(i) + " of " + f.name);
+      expectStore(args[i], f.registerTypes[i], "parameter " + std::to_string(i) + " of " + f.name);
     }
     if (f.returnType >= m_.types.size()) failAt("calls a malformed function " + f.name);
     if (m_.types[f.returnType].kind != TypeKind::Void) {
-      expectType(dst, f.returnType, "the result of " + f.name);
+      expectLoad(dst, f.returnType, "the result of " + f.name);
     }
     if (f.isPrivate && f.ownerClass != fn_->ownerClass) {
       failAt("calls private method " + f.name + " from outside its class");
@@ -271,23 +415,31 @@ private:
     const uint32_t* o = operands;
     auto regType = [&](uint32_t r) { return reg(r); };
     switch (op) {
-    case Opcode::MOVE: expectType(o[1], regType(o[0]), "the destination"); break;
-    case Opcode::GET_GLOBAL: expectType(o[0], m_.globals[o[1]].type, "the global"); break;
-    case Opcode::SET_GLOBAL: expectType(o[1], m_.globals[o[0]].type, "the global"); break;
+    case Opcode::MOVE: expectStore(o[1], regType(o[0]), "the destination"); break;
+    case Opcode::GET_GLOBAL: expectLoad(o[0], m_.globals[o[1]].type, "the global"); break;
+    case Opcode::SET_GLOBAL: expectStore(o[1], m_.globals[o[0]].type, "the global"); break;
     case Opcode::NEW_OBJECT:
-      if (m_.types[o[1]].kind != TypeKind::Class) failAt("needs a class type");
-      expectType(o[0], o[1], "the new object");
+      if (m_.types[o[1]].kind != TypeKind::Class ||
+          m_.classes[m_.types[o[1]].classIndex].isInterface) {
+        failAt("needs a class type");
+      }
+      expectLoad(o[0], o[1], "the new object");
       break;
     case Opcode::GET_FIELD: {
-      const ClassEntry& c = m_.classes[m_.types[regType(o[1])].classIndex];
-      expectType(o[0], c.fields[o[2]].type, "field " + c.fields[o[2]].name);
+      const FieldEntry& f = *layouts_[m_.types[regType(o[1])].classIndex][o[2]].field;
+      expectLoad(o[0], f.type, "field " + f.name);
       break;
     }
     case Opcode::SET_FIELD: {
-      const ClassEntry& c = m_.classes[m_.types[regType(o[0])].classIndex];
-      expectType(o[2], c.fields[o[1]].type, "field " + c.fields[o[1]].name);
+      const FieldEntry& f = *layouts_[m_.types[regType(o[0])].classIndex][o[1]].field;
+      expectStore(o[2], f.type, "field " + f.name);
       break;
     }
+    case Opcode::INSTANCE_OF:
+    case Opcode::CAST:
+      if (!isReferenceKind(m_.types[o[2]].kind)) failAt("tests for a type that is not a reference");
+      if (op == Opcode::CAST) expectLoad(o[0], o[2], "the cast's type");
+      break;
     case Opcode::NEW_ARRAY_MULTI: {
       uint32_t argc = o[1];
       if (argc < 2) failAt("needs at least two dimensions");
@@ -300,19 +452,27 @@ private:
       break;
     }
     case Opcode::ARRAY_GET:
-      expectType(o[0], m_.types[regType(o[1])].element, "the array element");
+      expectLoad(o[0], m_.types[regType(o[1])].element, "the array element");
       break;
     case Opcode::ARRAY_SET:
-      expectType(o[2], m_.types[regType(o[0])].element, "the array element");
+      expectStore(o[2], m_.types[regType(o[0])].element, "the array element");
       break;
-    case Opcode::ARRAY_COPY: expectType(o[1], regType(o[0]), "the destination"); break;
-    case Opcode::CALL: checkCallTarget(o[0], o[1], o + 3, o[2]); break;
-    case Opcode::CALL_VIRTUAL: {
+    case Opcode::ARRAY_COPY: expectStore(o[1], regType(o[0]), "the destination"); break;
+    case Opcode::CALL:
+      if (m_.functions[o[1]].isAbstract) failAt("calls abstract method " + m_.functions[o[1]].name);
+      checkCallTarget(o[0], o[1], o + 3, o[2]);
+      break;
+    case Opcode::CALL_VIRTUAL:
+    case Opcode::CALL_INTERFACE: {
       uint32_t argc = o[2];
       if (argc < 1) failAt("needs a receiver");
       expectKind(o[3], TypeKind::Class, "an object receiver");
       const ClassEntry& c = m_.classes[m_.types[regType(o[3])].classIndex];
-      bound(o[1], c.methods.size(), "method of class " + c.name);
+      if (c.isInterface != (op == Opcode::CALL_INTERFACE)) {
+        failAt(c.isInterface ? "calls through interface " + c.name + " (use CALL_INTERFACE)"
+                             : "needs an interface receiver, not class " + c.name);
+      }
+      bound(o[1], c.methods.size(), "method of " + c.name);
       checkCallTarget(o[0], c.methods[o[1]], o + 3, argc);
       break;
     }
@@ -339,7 +499,7 @@ private:
       if (m_.types[fn_->returnType].kind == TypeKind::Void)
         failAt("returns a value from a void "
                "function");
-      expectType(o[0], fn_->returnType, "the function's result");
+      expectStore(o[0], fn_->returnType, "the function's result");
       break;
     case Opcode::RETURN_VOID:
       if (m_.types[fn_->returnType].kind != TypeKind::Void) {
@@ -357,29 +517,13 @@ private:
     pc_ = 0;
     opName_ = "";
     std::string what = "function " + f.name;
-    if (f.ownerClass != kNoIndex && f.ownerClass >= m_.classes.size()) {
-      fail(what + ": owner class index out of range");
-    }
-    typeIndex(f.returnType, what + " result");
-    if (f.paramCount > f.registerTypes.size() || f.paramCount > nbc::kMaxParams) {
-      fail(what + ": " + std::to_string(f.paramCount) + " parameters but " +
-           std::to_string(f.registerTypes.size()) + " registers");
-    }
-    for (uint32_t t : f.registerTypes)
-      valueType(t, what + " register");
-    if (f.ownerClass != kNoIndex) {
-      const TypeEntry& self = f.paramCount ? m_.types[f.registerTypes[0]] : TypeEntry{};
-      if (f.paramCount == 0 || self.kind != TypeKind::Class || self.classIndex != f.ownerClass) {
-        fail(what + ": a method's first parameter must be its class");
-      }
-    }
     for (const LocalName& l : f.locals) {
       if (l.reg >= f.registerTypes.size()) fail(what + ": local name for a missing register");
     }
     for (size_t i = 1; i < f.lines.size(); i++) {
       if (f.lines[i].pc < f.lines[i - 1].pc) fail(what + ": line table out of order");
     }
-    if (f.code.empty()) fail(what + ": has no code");
+    if (f.isAbstract) return;
     std::vector<bool> starts(f.code.size(), false);
     targets_.clear();
     uint32_t pc = 0;

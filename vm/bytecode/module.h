@@ -41,12 +41,21 @@ struct FieldEntry {
   bool isLet = false;
 };
 
+// The functions a class uses to implement one interface, in the interface's method order.
+struct InterfaceImpl {
+  uint32_t interfaceClass = 0;
+  std::vector<uint32_t> functions;
+};
+
 struct ClassEntry {
   std::string name;
-  uint32_t superclass = kNoIndex;
-  std::vector<FieldEntry> fields;  // own fields; a subclass's layout follows its parent's
-  std::vector<uint32_t> methods;   // function indices in vtable order
-  uint32_t initializer = kNoIndex; // function index of `init`, or none
+  bool isInterface = false;
+  uint32_t superclass = kNoIndex; // a class with a smaller index
+  std::vector<FieldEntry> fields; // own fields; the layout is the superclass's, then these
+  std::vector<uint32_t> methods;  // function indices in vtable order (an interface: its
+                                  // abstract methods)
+  std::vector<InterfaceImpl> interfaces; // every interface implemented, inherited ones too
+  uint32_t initializer = kNoIndex;       // function index of `init` (none for interfaces)
 };
 
 // Source line of the instructions from `pc` (word offset) until the next entry.
@@ -64,6 +73,8 @@ struct FunctionEntry {
   std::string name; // as shown in stack traces: `main`, `Vec.length`, `<module>`
   uint32_t ownerClass = kNoIndex;
   bool isPrivate = false;
+  bool isAbstract = false; // an interface method: signature only, no code
+  bool isStatic = false;   // a static method of ownerClass (no `this`)
   uint32_t paramCount = 0; // including `this` for methods
   uint32_t returnType = 0;
   std::vector<uint32_t> registerTypes; // one per register; parameters first

@@ -184,6 +184,9 @@ Module decode(const uint8_t* data, size_t size) {
   m.classes.resize(classes.count("class", 4));
   for (ClassEntry& c : m.classes) {
     c.name = classes.str("class name");
+    uint8_t classFlags = classes.u8();
+    if (classFlags > 1) fail("classes section: bad flags in class " + c.name);
+    c.isInterface = classFlags & 1;
     c.superclass = classes.optionalIndex();
     c.fields.resize(classes.count("field", 3));
     for (FieldEntry& f : c.fields) {
@@ -197,6 +200,13 @@ Module decode(const uint8_t* data, size_t size) {
     c.methods.resize(classes.count("method"));
     for (uint32_t& fn : c.methods)
       fn = classes.varint();
+    c.interfaces.resize(classes.count("interface", 2));
+    for (InterfaceImpl& impl : c.interfaces) {
+      impl.interfaceClass = classes.varint();
+      impl.functions.resize(classes.count("interface method"));
+      for (uint32_t& fn : impl.functions)
+        fn = classes.varint();
+    }
     c.initializer = classes.optionalIndex();
   }
   classes.expectEnd();
@@ -207,8 +217,10 @@ Module decode(const uint8_t* data, size_t size) {
     f.name = functions.str("function name");
     f.ownerClass = functions.optionalIndex();
     uint8_t flags = functions.u8();
-    if (flags > 1) fail("functions section: bad flags in function " + f.name);
+    if (flags > 7) fail("functions section: bad flags in function " + f.name);
     f.isPrivate = flags & 1;
+    f.isAbstract = flags & 2;
+    f.isStatic = flags & 4;
     f.paramCount = functions.varint();
     f.returnType = functions.varint();
     uint32_t registers = functions.count("register");

@@ -100,6 +100,7 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
   classes.varint(m.classes.size());
   for (const ClassEntry& c : m.classes) {
     classes.str(c.name);
+    classes.u8(c.isInterface ? 1 : 0);
     classes.optionalIndex(c.superclass);
     classes.varint(c.fields.size());
     for (const FieldEntry& f : c.fields) {
@@ -110,6 +111,13 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
     classes.varint(c.methods.size());
     for (uint32_t fn : c.methods)
       classes.varint(fn);
+    classes.varint(c.interfaces.size());
+    for (const InterfaceImpl& impl : c.interfaces) {
+      classes.varint(impl.interfaceClass);
+      classes.varint(impl.functions.size());
+      for (uint32_t fn : impl.functions)
+        classes.varint(fn);
+    }
     classes.optionalIndex(c.initializer);
   }
   section(out, nbc::Section::Classes, classes);
@@ -119,7 +127,7 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
   for (const FunctionEntry& f : m.functions) {
     functions.str(f.name);
     functions.optionalIndex(f.ownerClass);
-    functions.u8(f.isPrivate ? 1 : 0);
+    functions.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isAbstract ? 2 : 0) | (f.isStatic ? 4 : 0)));
     functions.varint(f.paramCount);
     functions.varint(f.returnType);
     functions.varint(f.registerTypes.size());
