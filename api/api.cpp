@@ -1,4 +1,6 @@
 // The public embedding API (include/nuri/nuri.h) on top of the compiler and the VM.
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -44,6 +46,11 @@ Error makeError(Error::Kind kind, std::string message) {
 }
 
 bool readFile(const std::string& path, std::string& out, std::string& error) {
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    error = "cannot read " + path + ": it is a directory";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read " + path + ": " + std::strerror(errno);
@@ -125,6 +132,9 @@ bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_
   bool ok = callFunction(I, fn, args, argc, result);
   I.runSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   I.flushOutput();
+  if (ok && I.outputFailed) {
+    return I.raise(ErrorClass::IOError, "cannot write to standard output: " + I.outputError);
+  }
   return ok;
 }
 
@@ -139,7 +149,10 @@ Status Isolate::load(const Program& program) {
   // module; verify again only if it was built by hand (cheap: linear in the code size).
   if (!verifyModule(program.module(), error)) return makeError(Error::Kind::Load, error);
   if (!I.stackBase) return makeError(Error::Kind::Usage, "cannot reserve the VM stack");
-  if (!linkProgram(I, program.shared(), error)) return makeError(Error::Kind::Load, error);
+  if (!linkProgram(I, program.shared(), error)) {
+    if (I.pending) return I.takeError();
+    return makeError(Error::Kind::Load, error);
+  }
   I.loaded = true;
   I.startTime = std::chrono::steady_clock::now();
   if (I.config.timeoutSeconds > 0) {

@@ -173,6 +173,11 @@ bool native_float_toFixed(IsolateState& I, Slot* args, Slot* out) {
     return I.raise(ErrorClass::ValueError,
                    "toFixed needs 0 to 100 digits, got " + std::to_string(digits));
   }
+  if (!std::isfinite(args[0].f)) { // C would print "-nan"
+    StringObject* s = I.newString(formatFloat(args[0].f));
+    out->p = s;
+    return s != nullptr;
+  }
   char text[512]; // the largest double has 309 integer digits, plus 100 decimals
   int n = std::snprintf(text, sizeof text, "%.*f", int(digits), args[0].f);
   StringObject* s = I.newString(std::string_view(text, size_t(n)));

@@ -18,6 +18,30 @@ bool result(Slot* out, StringObject* s) {
   return s != nullptr;
 }
 
+// `text` as it appears in an error message: quoted, escaped, and shortened when long.
+std::string quoteForMessage(std::string_view text) {
+  std::string out = "\"";
+  uint32_t shown = 0;
+  for (size_t i = 0; i < text.size(); i++) {
+    char c = text[i];
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++shown > 40) {
+      out += "...";
+      break;
+    }
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += '?';
+    else
+      out += c;
+  }
+  return out + "\"";
+}
+
 bool indexError(IsolateState& I, int64_t index, int64_t length) {
   return I.raise(ErrorClass::IndexError, "index " + std::to_string(index) +
                                              " out of bounds for length " + std::to_string(length));
@@ -243,7 +267,7 @@ bool native_string_toInt(IsolateState& I, Slot* args, Slot* out) {
   }
   if (ok && !negative && value > uint64_t(INT64_MAX)) ok = false;
   if (!ok) {
-    return I.raise(ErrorClass::ValueError, "cannot convert \"" + std::string(s) + "\" to int");
+    return I.raise(ErrorClass::ValueError, "cannot convert " + quoteForMessage(s) + " to int");
   }
   out->i = negative ? int64_t(0 - value) : int64_t(value);
   return true;
@@ -264,7 +288,7 @@ bool native_string_toFloat(IsolateState& I, Slot* args, Slot* out) {
   char* end = nullptr;
   double v = (plain || special) ? std::strtod(s.c_str(), &end) : 0;
   if (!(plain || special) || end != s.c_str() + s.size() || s.empty()) {
-    return I.raise(ErrorClass::ValueError, "cannot convert \"" + s + "\" to float");
+    return I.raise(ErrorClass::ValueError, "cannot convert " + quoteForMessage(s) + " to float");
   }
   out->f = v;
   return true;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "compiler/source.h"
@@ -113,7 +114,7 @@ struct Expr {
   FunSymbol* fun = nullptr;
   ClassSymbol* cls = nullptr;
   FieldSymbol* field = nullptr;
-  int native = -1; // index into the native table
+  int native = -1;                  // index into the native table
   const Type* targetType = nullptr; // Is, As: the type tested for
 
   Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
@@ -206,6 +207,8 @@ struct ClassDecl {
 
 struct ModuleAst {
   std::vector<StmtPtr> items;
+  // Names whose declaration had a syntax error: uses of them report nothing more.
+  std::unordered_set<std::string> brokenNames;
 };
 
 } // namespace nuri

@@ -1,8 +1,8 @@
 #include "compiler/checker.h"
 
 #include <algorithm>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 
 #include "classlib/natives.h"
@@ -29,6 +29,7 @@ public:
   Checker(CheckedModule& m, Diagnostics& d) : m_(m), diags_(d), types_(*m.types) {}
 
   void run() {
+    claimTopNames();
     declareClasses();
     resolveHierarchy();
     declareFunctions();
@@ -59,7 +60,11 @@ private:
   std::unordered_map<std::string, ClassSymbol*> classes_;
   std::unordered_map<std::string, FunSymbol*> functions_;
   std::unordered_map<std::string, VarSymbol*> globals_;
-  std::unordered_map<std::string, SourcePos> topNames_; // for duplicate detection
+  struct TopName {
+    SourcePos pos;
+    const char* kind;
+  };
+  std::unordered_map<std::string, TopName> topNames_; // the first declaration of each name
   std::vector<FunSymbol*> topFunctions_;
 
   // The function being checked.
@@ -73,20 +78,49 @@ private:
 
   // ---- Declarations ----
 
-  bool claimTopName(const std::string& name, SourcePos pos, const char* what) {
-    auto [it, fresh] = topNames_.emplace(name, pos);
-    if (!fresh) {
-      error(pos, std::string(what) + " " + quoted(name) + " is already declared at line " +
-                     std::to_string(it->second.line));
-      return false;
+  static bool isBuiltinName(const std::string& name) {
+    return name == "print" || name == "println" || name == "StringBuilder" ||
+           isBuiltinNamespace(name) || name == "string" || name == "int" || name == "float" ||
+           name == "bool" || name == "void";
+  }
+
+  // Records the top-level names in source order, reporting duplicates against the first.
+  void claimTopNames() {
+    for (auto& item : m_.ast.items) {
+      std::string name;
+      const char* kind = nullptr;
+      SourcePos pos = item->pos;
+      if (item->kind == StmtKind::Class) {
+        name = item->cls->name;
+        kind = item->cls->isInterface ? "an interface" : "a class";
+        pos = item->cls->pos;
+      } else if (item->kind == StmtKind::Fun) {
+        name = item->fun->name;
+        kind = "a function";
+        pos = item->fun->pos;
+      } else if (item->kind == StmtKind::Var) {
+        name = item->name;
+        kind = "a variable";
+      } else {
+        continue;
+      }
+      if (isBuiltinName(name)) {
+        error(pos, quoted(name) + " is a built-in name and cannot be redeclared");
+        continue;
+      }
+      auto [it, fresh] = topNames_.emplace(name, TopName{pos, kind});
+      if (!fresh) {
+        error(pos, quoted(name) + " is already declared as " + it->second.kind + " at line " +
+                       std::to_string(it->second.pos.line));
+      }
     }
-    if (name == "print" || name == "println" || name == "StringBuilder" ||
-        isBuiltinNamespace(name) || name == "string" || name == "int" || name == "float" ||
-        name == "bool" || name == "void") {
-      error(pos, quoted(name) + " is a built-in name and cannot be redeclared");
-      return false;
-    }
-    return true;
+  }
+
+  // Whether the declaration at `pos` is the one that owns its top-level name.
+  bool claimTopName(const std::string& name, SourcePos pos, const char*) {
+    auto it = topNames_.find(name);
+    return it != topNames_.end() && it->second.pos.line == pos.line &&
+           it->second.pos.column == pos.column;
   }
 
   void declareClasses() {
@@ -124,8 +158,8 @@ private:
       if (decl.hasSuperclass) {
         if (ClassSymbol* parent = lookupClass(decl.superclass, "class")) {
           if (parent->isInterface) {
-            error(decl.superclass.pos, quoted(parent->name) + " is an interface; use `implements " +
-                                           parent->name + "`");
+            error(decl.superclass.pos,
+                  quoted(parent->name) + " is an interface; use `implements " + parent->name + "`");
           } else if (parent == cls) {
             error(decl.superclass.pos, "class " + quoted(cls->name) + " cannot extend itself");
           } else {
@@ -208,7 +242,7 @@ private:
         hint = " (did you mean `float`?)";
       else if (n == "Boolean")
         hint = " (did you mean `bool`?)";
-      error(syntax.pos, "unknown type " + quoted(n) + hint);
+      if (!m_.ast.brokenNames.count(n)) error(syntax.pos, "unknown type " + quoted(n) + hint);
       return types_.error();
     }
     if (t->tag == TypeTag::Void && (syntax.arrayDepth > 0 || !allowVoid)) {
@@ -302,7 +336,8 @@ private:
     std::unordered_map<std::string, SourcePos> names;
     for (FieldDecl& f : decl.fields) {
       if (!names.emplace(f.name, f.pos).second) {
-        error(f.pos, "class " + quoted(cls->name) + " already has a member named " + quoted(f.name));
+        error(f.pos,
+              "class " + quoted(cls->name) + " already has a member named " + quoted(f.name));
         continue;
       }
       if (f.isStatic) {
@@ -329,7 +364,8 @@ private:
     }
     for (auto& m : decl.methods) {
       if (!names.emplace(m->name, m->pos).second) {
-        error(m->pos, "class " + quoted(cls->name) + " already has a member named " + quoted(m->name));
+        error(m->pos,
+              "class " + quoted(cls->name) + " already has a member named " + quoted(m->name));
         continue;
       }
       if (m->isStatic) {
@@ -391,8 +427,10 @@ private:
       cls->init->thisVar->type = cls->type;
       cls->init->thisVar->isLet = true;
       if (parent && !parent->init->params.empty()) {
-        error(cls->pos, "class " + quoted(cls->name) + " needs an `init` that calls `super.init(...)`"
-                        ", because the init of " + quoted(parent->name) + " takes parameters");
+        error(cls->pos, "class " + quoted(cls->name) +
+                            " needs an `init` that calls `super.init(...)`"
+                            ", because the init of " +
+                            quoted(parent->name) + " takes parameters");
       }
     }
     cls->init->traceName = cls->name + ".init";
@@ -521,7 +559,7 @@ private:
       return types_.error();
     }
     if (t->tag == TypeTag::Void) {
-      error(init->pos, "cannot use the result of a function that returns nothing as a value");
+      error(init->pos, noValue(*init));
       return types_.error();
     }
     return t;
@@ -619,9 +657,17 @@ private:
     popScope();
   }
 
+  // Why an expression of type void cannot be used as a value.
+  static std::string noValue(const Expr& e) {
+    if (e.kind == ExprKind::Assign) return "an assignment has no value (did you mean `==`?)";
+    return "cannot use the result of a function that returns nothing as a value";
+  }
+
   void checkCondition(ExprPtr& e, const char* what) {
     const Type* t = checkExpr(e);
-    if (t->tag != TypeTag::Bool && t->tag != TypeTag::Error) {
+    if (t->tag == TypeTag::Void) {
+      error(e->pos, noValue(*e));
+    } else if (t->tag != TypeTag::Bool && t->tag != TypeTag::Error) {
       error(e->pos,
             std::string("the condition of ") + what + " must be a bool, not " + withArticle(t));
     }
@@ -761,7 +807,7 @@ private:
       return true;
     }
     if (t->tag == TypeTag::Void) {
-      error(e->pos, "cannot use the result of a function that returns nothing as a value");
+      error(e->pos, noValue(*e));
       return false;
     }
     std::string hint;
@@ -786,7 +832,7 @@ private:
     const Type* t = e->type;
     if (t->tag == TypeTag::String || t->tag == TypeTag::Error) return;
     if (t->tag == TypeTag::Void) {
-      error(e->pos, "cannot use the result of a function that returns nothing as a value");
+      error(e->pos, noValue(*e));
       return;
     }
     wrap(e, ExprKind::ToString, types_.string());
@@ -924,9 +970,7 @@ private:
   }
 
   // Private members are visible inside the body of the class that declares them.
-  bool canSeePrivate(const ClassSymbol* owner) const {
-    return cls_ == owner;
-  }
+  bool canSeePrivate(const ClassSymbol* owner) const { return cls_ == owner; }
 
   const Type* checkName(Expr& e) {
     if (VarSymbol* v = lookupLocal(e.text)) {
@@ -937,8 +981,10 @@ private:
     if (cls_ && fn_) {
       if (auto it = cls_->fieldsByName.find(e.text); it != cls_->fieldsByName.end()) {
         if (!fn_->thisVar) {
-          error(e.pos, "field " + quoted(e.text) + " belongs to an object and cannot be used in "
-                       "static method " + quoted(fn_->name));
+          error(e.pos, "field " + quoted(e.text) +
+                           " belongs to an object and cannot be used in "
+                           "static method " +
+                           quoted(fn_->name));
           return set(e, types_.error());
         }
         e.field = it->second;
@@ -977,11 +1023,12 @@ private:
       error(e.pos, quoted(e.text) + " is a namespace; use one of its members, e.g. `Math.sqrt`");
       return set(e, types_.error());
     }
-    if (topNames_.count(e.text)) {
-      error(e.pos, quoted(e.text) + " is used before its declaration");
+    if (auto it = topNames_.find(e.text); it != topNames_.end()) {
+      error(e.pos, quoted(e.text) + " is used before its declaration at line " +
+                       std::to_string(it->second.pos.line));
       return set(e, types_.error());
     }
-    error(e.pos, "unknown name " + quoted(e.text));
+    if (!m_.ast.brokenNames.count(e.text)) error(e.pos, "unknown name " + quoted(e.text));
     return set(e, types_.error());
   }
 
@@ -1215,9 +1262,19 @@ private:
     }
     if (allNumeric && anyFloat && !anyNull) common = types_.floatType();
     for (auto& arg : e.args) {
-      if (!coerce(arg, common, "an element of " + common->name + "[]")) {
+      if (arg->type->tag != TypeTag::Null && !assignable(common, arg->type) &&
+          !(common->tag == TypeTag::Float && arg->type->tag == TypeTag::Int)) {
+        std::string hint;
+        if (common->tag == TypeTag::Class && arg->type->tag == TypeTag::Class) {
+          hint = "; to mix related classes, declare the array's type, e.g. `let xs: Base[] = "
+                 "[...]`";
+        }
+        error(arg->pos, "the elements of an array literal need one type, but this one is " +
+                            withArticle(arg->type) + " and the first is " + withArticle(common) +
+                            hint);
         return set(e, types_.error());
       }
+      coerce(arg, common, "an element of " + common->name + "[]");
     }
     return set(e, types_.arrayOf(common));
   }
@@ -1435,8 +1492,10 @@ private:
         if (!fn_->thisVar) {
           for (auto& arg : e.args)
             checkExpr(arg);
-          error(e.pos, "method " + quoted(name) + " needs an object and cannot be called from "
-                       "static method " + quoted(fn_->name));
+          error(e.pos, "method " + quoted(name) +
+                           " needs an object and cannot be called from "
+                           "static method " +
+                           quoted(fn_->name));
           return set(e, types_.error());
         }
         auto self = std::make_unique<Expr>(ExprKind::This, e.a->pos);
@@ -1468,7 +1527,7 @@ private:
         for (auto& arg : e.args)
           checkExpr(arg);
         error(e.pos, quoted(name) + " is an interface and cannot be constructed; construct a class "
-                     "that implements it");
+                                    "that implements it");
         return set(e, types_.error());
       }
       e.call = CallKind::Constructor;
@@ -1489,7 +1548,7 @@ private:
       checkExpr(arg);
     if (topNames_.count(name))
       error(e.a->pos, quoted(name) + " is used before its declaration");
-    else
+    else if (!m_.ast.brokenNames.count(name))
       error(e.a->pos, "unknown function " + quoted(name));
     return set(e, types_.error());
   }
@@ -1534,7 +1593,7 @@ private:
     if (!fn_ || !fn_->thisVar || !parent) {
       for (auto& arg : e.args)
         checkExpr(arg);
-      error(member.a->pos, !cls_ || !fn_ ? "`super` can only be used inside a class"
+      error(member.a->pos, !cls_ || !fn_   ? "`super` can only be used inside a class"
                            : !fn_->thisVar ? "`super` cannot be used in a static method"
                                            : "class " + quoted(cls_->name) + " has no superclass");
       return set(e, types_.error());
@@ -1568,8 +1627,8 @@ private:
     e.args.insert(e.args.begin(), std::move(self));
     e.call = CallKind::Direct;
     e.fun = target;
-    checkArguments(e, paramTypes(target), name == "init" ? "`super.init`" : "method " + quoted(name),
-                   1);
+    checkArguments(e, paramTypes(target),
+                   name == "init" ? "`super.init`" : "method " + quoted(name), 1);
     return set(e, target->returnType);
   }
 
@@ -1601,8 +1660,8 @@ private:
       member.a->ref = RefKind::Class;
       if (FunSymbol* fn = findStaticMethod(owner, name)) {
         if (fn->isPrivate && !canSeePrivate(owner)) {
-          error(member.pos, "method " + quoted(name) + " of class " + quoted(owner->name) +
-                                " is private");
+          error(member.pos,
+                "method " + quoted(name) + " of class " + quoted(owner->name) + " is private");
         }
         e.call = CallKind::Function;
         e.fun = fn;
@@ -1613,7 +1672,8 @@ private:
         checkExpr(arg);
       if (owner->methodsByName.count(name)) {
         error(member.pos, "method " + quoted(name) + " belongs to each object of " +
-                              quoted(owner->name) + "; call it on an object, or declare it `static`");
+                              quoted(owner->name) +
+                              "; call it on an object, or declare it `static`");
       } else {
         error(member.pos, "class " + quoted(owner->name) + " has no static method " + quoted(name));
       }

@@ -1105,8 +1105,10 @@ private:
       auto args = arguments(e, params);
       uint32_t r = resultRegister(e, wantResult, dst);
       fb_.setLine(e.pos.line);
-      if (e.call == CallKind::Direct) fb_.emitCall(Op::CALL, r, e.fun->index, args);
-      else fb_.emitCall(Op::CALL_INTERFACE, r, e.fun->vtableSlot, args);
+      if (e.call == CallKind::Direct)
+        fb_.emitCall(Op::CALL, r, e.fun->index, args);
+      else
+        fb_.emitCall(Op::CALL_INTERFACE, r, e.fun->vtableSlot, args);
       return r;
     }
     case CallKind::Constructor: {
@@ -1198,8 +1200,8 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
     BodyCompiler(mb, module.functions[fn->index]).compileFunction(fn);
   }
   module.initFunction = uint32_t(checked.functions.size());
-  BodyCompiler(mb, module.functions[module.initFunction]).compileModuleInit(checked.staticInitialisers,
-                                                                       checked.topLevel);
+  BodyCompiler(mb, module.functions[module.initFunction])
+      .compileModuleInit(checked.staticInitialisers, checked.topLevel);
   module.mainFunction = checked.main ? checked.main->index : kNoIndex;
   return module;
 }

@@ -70,7 +70,8 @@ bool endsStatement(Tok kind) {
   case Tok::RBrace:
   case Tok::Return:
   case Tok::Break:
-  case Tok::Continue: return true;
+  case Tok::Continue:
+  case Tok::Error: return true;
   default: return false;
   }
 }
@@ -103,7 +104,7 @@ public:
       if (i_ >= src_.size()) break;
       lexToken();
     }
-    if (!tokens_.empty() && tokens_.back().kind != Tok::Newline) emitNewline();
+    if (!tokens_.empty() && tokens_.back().kind != Tok::Newline) emitNewline(pos());
     Token eof;
     eof.kind = Tok::Eof;
     eof.pos = pos();
@@ -152,8 +153,26 @@ private:
     tokens_.push_back(std::move(t));
   }
 
-  void emitNewline() {
-    if (!tokens_.empty() && tokens_.back().kind != Tok::Newline) add(Tok::Newline, pos());
+  // Whether the line after the current position begins with a keyword that only starts a
+  // statement or declaration.
+  bool nextLineStartsStatement() const {
+    size_t k = i_;
+    while (k < src_.size() && (src_[k] == ' ' || src_[k] == '\t' || src_[k] == '\r'))
+      k++;
+    size_t start = k;
+    while (k < src_.size() && isIdentChar(src_[k]))
+      k++;
+    std::string_view word = src_.substr(start, k - start);
+    static const char* const kStarters[] = {"let",    "var",   "class",   "interface",
+                                            "while",  "for",   "return",  "if",
+                                            "import", "break", "continue"};
+    for (const char* starter : kStarters)
+      if (word == starter) return true;
+    return false;
+  }
+
+  void emitNewline(SourcePos at) {
+    if (!tokens_.empty() && tokens_.back().kind != Tok::Newline) add(Tok::Newline, at);
   }
 
   void skipSpaceAndComments() {
@@ -162,9 +181,21 @@ private:
       if (c == ' ' || c == '\t' || c == '\r') {
         step();
       } else if (c == '\n') {
-        bool inParens = !brackets_.empty() && (brackets_.back() == '(' || brackets_.back() == '[');
-        if (!inParens && !tokens_.empty() && endsStatement(tokens_.back().kind)) emitNewline();
+        SourcePos at = pos(); // a newline token points at the end of its line
         step();
+        bool inParens = !brackets_.empty() && (brackets_.back() == '(' || brackets_.back() == '[');
+        if (inParens && nextLineStartsStatement()) {
+          // A `(` or `[` was left open: a statement keyword cannot appear inside one, so
+          // close it here and let the parser report the missing bracket on this line only.
+          while (!brackets_.empty() && (brackets_.back() == '(' || brackets_.back() == '['))
+            brackets_.pop_back();
+          if (!tokens_.empty() && tokens_.back().kind != Tok::Newline) {
+            add(Tok::Newline, tokens_.back().pos);
+          }
+          inParens = false;
+        } else if (!inParens && !tokens_.empty() && endsStatement(tokens_.back().kind)) {
+          emitNewline(at);
+        }
       } else if (c == '/' && peek(1) == '/') {
         while (i_ < src_.size() && peek() != '\n')
           step();
@@ -217,11 +248,32 @@ private:
       lexStringPart(start);
       return;
     }
+    if (c == '\'') {
+      // Strings use double quotes; read a 'quoted' run as one bad token.
+      step();
+      while (i_ < src_.size() && peek() != '\'' && peek() != '\n')
+        step();
+      if (peek() == '\'') step();
+      diags_.error(start, "strings are written in double quotes: \"...\"");
+      add(Tok::Error, start);
+      return;
+    }
     if (c == '.' && isDigit(peek(1))) {
       Tok prev = tokens_.empty() ? Tok::Newline : tokens_.back().kind;
       if (prev != Tok::Identifier && prev != Tok::RParen && prev != Tok::RBracket) {
-        diags_.error(start, "a float needs digits before its dot: write 0" +
-                                std::string(src_.substr(i_, 1)) + "...");
+        // `.5`: report it with the fix, then read it as the float the user meant.
+        size_t b = i_;
+        step();
+        while (i_ < src_.size() && isDigit(peek()))
+          step();
+        std::string digits(src_.substr(b, i_ - b));
+        diags_.error(start, "a float needs a digit before its dot: write `0" + digits + "`");
+        Token t;
+        t.kind = Tok::Float;
+        t.pos = start;
+        t.floatValue = std::strtod(("0" + digits).c_str(), nullptr);
+        tokens_.push_back(t);
+        return;
       }
     }
     lexPunctuation(start);

@@ -1,6 +1,7 @@
 #include "compiler/parser.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace nuri {
 namespace {
@@ -75,12 +76,18 @@ public:
     try {
       skipSeparators();
       while (!at(Tok::Eof)) {
-        if (StmtPtr s = guardedStatement(true)) module.items.push_back(std::move(s));
+        if (at(Tok::RBrace) || at(Tok::RParen) || at(Tok::RBracket)) {
+          diags_.error(cur().pos, std::string("unmatched `") + tokenText(cur().kind) + "`");
+          advance();
+        } else if (StmtPtr s = guardedStatement(true)) {
+          module.items.push_back(std::move(s));
+        }
         skipSeparators();
       }
     } catch (const TooDeep&) {
       // Reported where it was detected.
     }
+    module.brokenNames = std::move(brokenNames_);
     return module;
   }
 
@@ -89,6 +96,8 @@ private:
   Diagnostics& diags_;
   size_t p_ = 0;
   uint32_t nesting_ = 0;
+  std::string brokenName_; // the name being declared by the statement being parsed
+  std::unordered_set<std::string> brokenNames_;
 
   const Token& cur() const { return toks_[p_]; }
   const Token& peekTok(size_t n = 1) const { return toks_[std::min(p_ + n, toks_.size() - 1)]; }
@@ -125,8 +134,10 @@ private:
     }
   }
 
+  // Reports a syntax error and abandons the statement. At an invalid token the lexer has
+  // already reported the real problem, so nothing more is said.
   [[noreturn]] void fail(SourcePos pos, std::string message) {
-    diags_.error(pos, std::move(message));
+    if (!at(Tok::Error)) diags_.error(pos, std::move(message));
     throw SyntaxError{};
   }
 
@@ -142,7 +153,7 @@ private:
   std::string expectIdentifier(const char* what) {
     if (!at(Tok::Identifier)) {
       if (at(Tok::Error)) throw SyntaxError{};
-      bool keyword = cur().kind >= Tok::Fun;
+      bool keyword = cur().kind >= Tok::Fun && cur().kind <= Tok::Static;
       fail(cur().pos, std::string("expected ") + what + ", found " + describe(cur()) +
                           (keyword ? " (a keyword cannot be used as a name)" : ""));
     }
@@ -159,6 +170,9 @@ private:
   void leave() { nesting_--; }
 
   // Skips to the end of the current statement after an error.
+  // Skips the rest of a broken statement: to the end of its line, over any brackets it
+  // opened. A `}` that closes an enclosing block is left for that block; a stray `)` or `]`
+  // belongs to the broken statement.
   void synchronize() {
     int depth = 0;
     while (!at(Tok::Eof)) {
@@ -166,8 +180,8 @@ private:
       if (depth == 0 && (k == Tok::Newline || k == Tok::Semicolon)) return;
       if (k == Tok::LBrace || k == Tok::LParen || k == Tok::LBracket) depth++;
       if (k == Tok::RBrace || k == Tok::RParen || k == Tok::RBracket) {
-        if (depth == 0) return;
-        depth--;
+        if (depth == 0 && k == Tok::RBrace) return;
+        if (depth > 0) depth--;
       }
       advance();
     }
@@ -181,6 +195,8 @@ private:
       }
       return s;
     } catch (const SyntaxError&) {
+      if (!brokenName_.empty()) brokenNames_.insert(brokenName_);
+      brokenName_.clear();
       size_t before = p_;
       synchronize();
       // A stray closing bracket stops synchronize where it started: step over it.
@@ -252,6 +268,7 @@ private:
       return s;
     }
     case Tok::LBrace: return block("");
+    case Tok::Else: fail(pos, "`else` without a matching `if`");
     case Tok::Import:
     case Tok::Try:
     case Tok::Throw: fail(pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
@@ -268,6 +285,8 @@ private:
     auto s = std::make_unique<Stmt>(StmtKind::Var, pos);
     s->isLet = advance().kind == Tok::Let;
     s->name = expectIdentifier("a variable name");
+    // If the rest fails, later uses of the name must not add "unknown name" errors.
+    brokenName_ = s->name;
     if (match(Tok::Colon)) {
       s->hasType = true;
       s->typeSyntax = typeSyntax();
@@ -275,9 +294,13 @@ private:
     if (match(Tok::Eq)) {
       s->expr = expression();
     } else if (!s->hasType) {
+      if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::Eof) && !at(Tok::RBrace)) {
+        fail(cur().pos, "expected `=` or `:` after `" + s->name + "`, found " + describe(cur()));
+      }
       fail(pos, "`" + s->name + "` needs a type or an initial value, e.g. `var " + s->name +
                     ": int` or `var " + s->name + " = 0`");
     }
+    brokenName_.clear();
     return s;
   }
 
@@ -344,6 +367,7 @@ private:
     auto f = std::make_unique<FunDecl>();
     f->pos = advance().pos; // `fun`
     f->name = expectIdentifier("a function name");
+    if (!inClass) brokenName_ = f->name;
     parameters(*f);
     if (match(Tok::Colon)) {
       f->hasReturnType = true;
@@ -356,18 +380,28 @@ private:
 
   void parameters(FunDecl& f) {
     expect(Tok::LParen, "before the parameters");
-    while (!at(Tok::RParen)) {
-      Param param;
-      param.pos = cur().pos;
-      param.name = expectIdentifier("a parameter name");
-      if (!at(Tok::Colon)) {
-        fail(cur().pos,
-             "parameter `" + param.name + "` needs a type, e.g. `" + param.name + ": int`");
+    std::string current; // the parameter being parsed
+    try {
+      while (!at(Tok::RParen)) {
+        Param param;
+        param.pos = cur().pos;
+        param.name = expectIdentifier("a parameter name");
+        current = param.name;
+        if (!at(Tok::Colon)) {
+          fail(cur().pos,
+               "parameter `" + param.name + "` needs a type, e.g. `" + param.name + ": int`");
+        }
+        advance();
+        param.type = typeSyntax();
+        f.params.push_back(std::move(param));
+        if (!match(Tok::Comma)) break;
       }
-      advance();
-      param.type = typeSyntax();
-      f.params.push_back(std::move(param));
-      if (!match(Tok::Comma)) break;
+    } catch (const SyntaxError&) {
+      // Skip the rest of the list and go on with the body, so it is still checked.
+      while (!at(Tok::RParen) && !at(Tok::LBrace) && !at(Tok::Newline) && !at(Tok::Eof))
+        advance();
+      brokenNames_.insert(f.name);
+      if (!current.empty()) brokenNames_.insert(current);
     }
     expect(Tok::RParen, "after the parameters");
   }
@@ -377,6 +411,7 @@ private:
     c->isInterface = cur().kind == Tok::Interface;
     c->pos = advance().pos;
     c->name = expectIdentifier(c->isInterface ? "an interface name" : "a class name");
+    brokenName_ = c->name;
     if (at(Tok::Less)) fail(cur().pos, "generic classes are not supported yet");
     if (!c->isInterface && match(Tok::Extends)) {
       c->hasSuperclass = true;
@@ -395,6 +430,7 @@ private:
     SourcePos open = advance().pos;
     skipSeparators();
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+      if (at(Tok::Class) || at(Tok::Interface)) break; // the class's `}` is missing
       try {
         classMember(*c);
         if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace)) {
@@ -410,10 +446,15 @@ private:
       }
       skipSeparators();
     }
-    if (!at(Tok::RBrace))
-      fail(cur().pos, "expected `}` to close class `" + c->name + "` opened at line " +
-                          std::to_string(open.line));
+    if (!at(Tok::RBrace)) {
+      // Keep the class (and whatever follows it) rather than dropping both.
+      diags_.error(cur().pos, "expected `}` to close class `" + c->name + "` opened at line " +
+                                  std::to_string(open.line));
+      brokenName_.clear();
+      return c;
+    }
     advance();
+    brokenName_.clear();
     return c;
   }
 
@@ -671,7 +712,8 @@ private:
     case Tok::New: return newArray();
     case Tok::Super: {
       advance();
-      if (!at(Tok::Dot)) fail(cur().pos, "`super` must be followed by `.method(...)` or `.init(...)`");
+      if (!at(Tok::Dot))
+        fail(cur().pos, "`super` must be followed by `.method(...)` or `.init(...)`");
       auto e = node(ExprKind::Super, pos);
       return e;
     }

@@ -70,10 +70,10 @@ struct FunSymbol {
   VarSymbol* thisVar = nullptr;
   bool isPrivate = false;
   bool isInit = false;
-  bool isAbstract = false;  // an interface method: a signature without code
+  bool isAbstract = false;     // an interface method: a signature without code
   bool callsSuperInit = false; // init whose first statement is `super.init(...)`
-  uint32_t index = 0;      // function index in the module
-  uint32_t vtableSlot = 0; // methods: slot in the class's vtable or the interface's table
+  uint32_t index = 0;          // function index in the module
+  uint32_t vtableSlot = 0;     // methods: slot in the class's vtable or the interface's table
 };
 
 struct ClassSymbol {
@@ -89,8 +89,8 @@ struct ClassSymbol {
   uint32_t index = 0;
   bool isInterface = false;
   ClassSymbol* superclass = nullptr;
-  std::vector<ClassSymbol*> interfaces;    // declared with `implements`
-  std::vector<ClassSymbol*> allInterfaces; // including those of superclasses
+  std::vector<ClassSymbol*> interfaces;                     // declared with `implements`
+  std::vector<ClassSymbol*> allInterfaces;                  // including those of superclasses
   std::unordered_map<std::string, VarSymbol*> staticFields; // globals named `Class.name`
   std::unordered_map<std::string, FunSymbol*> staticMethods;
   bool membersDeclared = false;

@@ -25,6 +25,10 @@ std::vector<const RootRange*>& ranges() {
 }
 GC_push_other_roots_proc gPreviousPusher = nullptr;
 
+// The collector's warnings (e.g. "Repeated allocation of very large block") are about its own
+// tuning, not the guest's behaviour: keep them off the guest's standard error.
+void ignoreWarning(char*, GC_word) {}
+
 void pushRootRanges() {
   if (gPreviousPusher) gPreviousPusher();
   // Called with the allocation lock held and the world stopped.
@@ -44,6 +48,7 @@ void initialize() {
   done = true;
   if (const char* stress = std::getenv("NURI_GC_STRESS")) gStress = stress[0] == '1';
 #if NURI_USE_BOEHM
+  GC_set_warn_proc(ignoreWarning);
   GC_INIT();
   GC_set_free_space_divisor(2);
   GC_expand_hp(8u << 20);

@@ -29,8 +29,9 @@ void captureTrace(IsolateState& I) {
   size_t n = I.frames.size();
   for (size_t k = 0; k < n; k++) {
     if (n > kTraceHead + kTraceTail && k == kTraceHead) {
-      I.pending->trace.push_back("... " + std::to_string(n - kTraceHead - kTraceTail) +
-                                 " more frames ...");
+      size_t hidden = n - kTraceHead - kTraceTail;
+      I.pending->trace.push_back("... " + std::to_string(hidden) + " more frame" +
+                                 (hidden == 1 ? "" : "s") + " ...");
       k = n - kTraceTail;
     }
     const CallFrame& f = I.frames[n - 1 - k];
@@ -44,7 +45,6 @@ std::string methodName(const FunctionInfo* f) {
   size_t dot = f->name.rfind('.');
   return dot == std::string::npos ? f->name : f->name.substr(dot + 1);
 }
-
 
 int compareStrings(const StringObject* a, const StringObject* b) {
   size_t n = std::min(a->byteLength, b->byteLength);

@@ -12,6 +12,6 @@ bool callFunction(IsolateState& isolate, const FunctionInfo* function, const Slo
                   uint32_t argc, Slot* result);
 
 // Most nested interpreter activations (natives calling back into Nuri, e.g. toString).
-constexpr uint32_t kMaxNativeDepth = 200;
+constexpr uint32_t kMaxNativeDepth = 1000;
 
 } // namespace nuri

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -181,11 +182,16 @@ void IsolateState::write(std::string_view text) {
 }
 
 void IsolateState::flushOutput() {
+  bool ok = true;
   if (!outputBuffer.empty()) {
-    std::fwrite(outputBuffer.data(), 1, outputBuffer.size(), stdout);
+    ok = std::fwrite(outputBuffer.data(), 1, outputBuffer.size(), stdout) == outputBuffer.size();
     outputBuffer.clear();
   }
-  std::fflush(stdout);
+  ok = std::fflush(stdout) == 0 && ok;
+  if (!ok && !outputFailed) {
+    outputFailed = true;
+    outputError = std::strerror(errno);
+  }
 }
 
 Error IsolateState::takeError() {

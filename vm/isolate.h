@@ -108,6 +108,8 @@ public:
   void write(std::string_view text);
   void flushOutput();
   std::string outputBuffer;
+  bool outputFailed = false; // writing standard output failed (e.g. a full disk)
+  std::string outputError;
 
   // Turns any pending error into an API error.
   Error takeError();

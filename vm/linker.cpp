@@ -119,10 +119,8 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
       static_cast<StringObject**>(gc::allocateRoots(m.strings.size() * sizeof(StringObject*)));
   for (size_t i = 0; i < m.strings.size(); i++) {
     StringObject* s = isolate.newString(m.strings[i]);
-    if (!s) {
-      error = "out of memory while loading string constants";
-      return false;
-    }
+    if (!s) return false; // a LimitError is pending
+
     p.stringConstants[i] = s;
   }
   return true;

@@ -55,7 +55,7 @@ struct ClassInfo {
   const RuntimeType* type = nullptr; // the class's own RuntimeType
   std::vector<FieldInfo> fields;     // the whole layout, inherited fields first
   std::vector<const FunctionInfo*> vtable;
-  std::vector<InterfaceTable> interfaces;        // all implemented interfaces, inherited too
+  std::vector<InterfaceTable> interfaces;       // all implemented interfaces, inherited too
   const FunctionInfo* toStringMethod = nullptr; // `fun toString(): string`, if declared
   bool isSubclassOf(const ClassInfo* other) const;
   const InterfaceTable* interfaceTable(const ClassInfo* iface) const;

@@ -186,7 +186,8 @@ private:
         }
         for (uint32_t fn : c.methods) {
           const FunctionEntry& f = function(fn, what);
-          if (!f.isAbstract || f.ownerClass != i) fail(what + ": method " + f.name + " is foreign or has code");
+          if (!f.isAbstract || f.ownerClass != i)
+            fail(what + ": method " + f.name + " is foreign or has code");
         }
         continue;
       }

@@ -53,6 +53,13 @@ def main():
          ("out", "function main(r0): int"), ("out", "CALL_NATIVE"), ("out", "registers: r0:string[] args"))
     case("--stats", ["run", "--stats", hello], 3, ("err", "instructions executed"), ("err", "collections"))
 
+    case("a directory is not a program", ["run", work], 66, ("err", "it is a directory"))
+    if os.path.exists("/dev/full"):
+        cases.append(("output to a full disk is an IOError", ["run", hello], 70,
+                      [("err", "IOError: cannot write to standard output")]))
+    case("a heap limit too small for the constants", ["run", "--heap-limit=100", hello], 70,
+         ("err", "LimitError: heap limit of 100 bytes exceeded"))
+
     # Hostile sources.
     garbage = write("garbage.nuri", bytes(range(256)) * 40)
     case("binary garbage as source", ["run", garbage], 65, ("err", "not valid UTF-8"))
@@ -99,7 +106,12 @@ def main():
     passed = failed = 0
     for name, argv, status, expect in cases:
         try:
-            p = subprocess.run([nuri] + argv, capture_output=True, timeout=60)
+            if name.startswith("output to a full disk"):
+                with open("/dev/full", "w") as full:
+                    p = subprocess.run([nuri] + argv, stdout=full, stderr=subprocess.PIPE, timeout=60)
+                p.stdout = b""
+            else:
+                p = subprocess.run([nuri] + argv, capture_output=True, timeout=60)
             out, err, rc = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode
         except subprocess.TimeoutExpired:
             out, err, rc = "", "timed out", None

@@ -50,10 +50,10 @@ struct InterfaceImpl {
 struct ClassEntry {
   std::string name;
   bool isInterface = false;
-  uint32_t superclass = kNoIndex; // a class with a smaller index
-  std::vector<FieldEntry> fields; // own fields; the layout is the superclass's, then these
-  std::vector<uint32_t> methods;  // function indices in vtable order (an interface: its
-                                  // abstract methods)
+  uint32_t superclass = kNoIndex;        // a class with a smaller index
+  std::vector<FieldEntry> fields;        // own fields; the layout is the superclass's, then these
+  std::vector<uint32_t> methods;         // function indices in vtable order (an interface: its
+                                         // abstract methods)
   std::vector<InterfaceImpl> interfaces; // every interface implemented, inherited ones too
   uint32_t initializer = kNoIndex;       // function index of `init` (none for interfaces)
 };
