@@ -33,12 +33,17 @@ std::string formatFloat(double value) {
     } else if (exponent >= 0) {
       out += digits.substr(0, size_t(exponent + 1)) + "." + digits.substr(size_t(exponent + 1));
     } else {
-      out += "0." + std::string(size_t(-exponent - 1), '0') + digits;
+      out += "0.";
+      out += std::string(size_t(-exponent - 1), '0');
+      out += digits;
     }
     return out;
   }
   out += digits.substr(0, 1);
-  if (n > 1) out += "." + digits.substr(1);
+  if (n > 1) {
+    out += '.';
+    out += digits.substr(1);
+  }
   char exp[16];
   std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
   return out + exp;
