@@ -131,13 +131,23 @@ enum class StmtKind : uint8_t {
   Continue,
   Return,
   Fun,
-  Class
+  Class,
+  Throw, // expr is the error
+  Try,   // body; catches; finallyBody (may be null)
 };
 
 struct Stmt;
 using StmtPtr = std::unique_ptr<Stmt>;
 struct FunDecl;
 struct ClassDecl;
+
+struct CatchClause {
+  SourcePos pos;
+  std::string name;
+  TypeSyntax type;
+  StmtPtr body;
+  VarSymbol* var = nullptr; // filled in by the checker
+};
 
 struct Stmt {
   StmtKind kind;
@@ -153,6 +163,8 @@ struct Stmt {
   StmtPtr thenBranch, elseBranch, loopBody;
   std::unique_ptr<FunDecl> fun;
   std::unique_ptr<ClassDecl> cls;
+  std::vector<CatchClause> catches; // Try
+  StmtPtr finallyBody;              // Try
 
   // Filled in by the checker.
   VarSymbol* var = nullptr;     // Var, For variable
@@ -195,6 +207,7 @@ struct FieldDecl {
 struct ClassDecl {
   SourcePos pos;
   std::string name;
+  bool isBuiltin = false; // declared by the prelude
   bool isInterface = false;
   bool hasSuperclass = false;
   TypeSyntax superclass;

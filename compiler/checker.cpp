@@ -4,6 +4,7 @@
 #include <cstring>
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "classlib/natives.h"
 
@@ -65,6 +66,7 @@ private:
     const char* kind;
   };
   std::unordered_map<std::string, TopName> topNames_; // the first declaration of each name
+  std::unordered_set<std::string> builtinClasses_;    // declared by the prelude
   std::vector<FunSymbol*> topFunctions_;
 
   // The function being checked.
@@ -92,6 +94,7 @@ private:
       SourcePos pos = item->pos;
       if (item->kind == StmtKind::Class) {
         name = item->cls->name;
+        if (item->cls->isBuiltin) builtinClasses_.insert(name);
         kind = item->cls->isInterface ? "an interface" : "a class";
         pos = item->cls->pos;
       } else if (item->kind == StmtKind::Fun) {
@@ -109,7 +112,9 @@ private:
         continue;
       }
       auto [it, fresh] = topNames_.emplace(name, TopName{pos, kind});
-      if (!fresh) {
+      if (!fresh && builtinClasses_.count(name)) {
+        error(pos, quoted(name) + " is a built-in class and cannot be redeclared");
+      } else if (!fresh) {
         error(pos, quoted(name) + " is already declared as " + it->second.kind + " at line " +
                        std::to_string(it->second.pos.line));
       }
@@ -633,13 +638,26 @@ private:
       return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return containsBreak(*c); });
     case StmtKind::If:
       return containsBreak(*s.thenBranch) || (s.elseBranch && containsBreak(*s.elseBranch));
+    case StmtKind::Try:
+      if (containsBreak(*s.thenBranch) || (s.finallyBody && containsBreak(*s.finallyBody))) {
+        return true;
+      }
+      return std::any_of(s.catches.begin(), s.catches.end(),
+                         [](auto& c) { return containsBreak(*c.body); });
     default: return false; // a nested loop's break ends that loop
     }
   }
 
+  // Whether control never reaches the end of `s` (it returns or throws on every path).
   static bool alwaysReturns(const Stmt& s) {
     switch (s.kind) {
-    case StmtKind::Return: return true;
+    case StmtKind::Return:
+    case StmtKind::Throw: return true;
+    case StmtKind::Try:
+      if (s.finallyBody && alwaysReturns(*s.finallyBody)) return true;
+      return alwaysReturns(*s.thenBranch) &&
+             std::all_of(s.catches.begin(), s.catches.end(),
+                         [](auto& c) { return alwaysReturns(*c.body); });
     case StmtKind::Block:
       return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return alwaysReturns(*c); });
     case StmtKind::If:
@@ -727,9 +745,50 @@ private:
       }
       return;
     case StmtKind::Return: checkReturn(s); return;
+    case StmtKind::Throw: {
+      const Type* t = checkExpr(s.expr);
+      if (t->tag != TypeTag::Error && !isErrorType(t)) {
+        error(s.expr->pos, "only errors can be thrown: " + withArticle(t) +
+                               " is not an `Error` (declare `class MyError extends Error`)");
+      }
+      return;
+    }
+    case StmtKind::Try: checkTry(s); return;
     case StmtKind::Fun:
     case StmtKind::Class: return; // reported by the parser when nested
     }
+  }
+
+  bool isErrorType(const Type* t) {
+    auto it = classes_.find("Error");
+    return t->tag == TypeTag::Class && it != classes_.end() && t->cls->isSubclassOf(it->second);
+  }
+
+  void checkTry(Stmt& s) {
+    checkBlock(*s.thenBranch);
+    std::vector<const Type*> caught;
+    for (CatchClause& clause : s.catches) {
+      const Type* t = resolveType(clause.type);
+      if (t->tag != TypeTag::Error && !isErrorType(t)) {
+        error(clause.type.pos, "only errors can be caught: " + quoted(t->name) +
+                                   " is not `Error` or a subclass of it");
+        t = types_.error();
+      }
+      for (const Type* earlier : caught) {
+        if (t->tag == TypeTag::Class && assignable(earlier, t)) {
+          error(clause.type.pos, "this `catch` can never run: " + quoted(t->name) +
+                                     " is already caught by the `catch (" + earlier->name +
+                                     ")` above");
+          break;
+        }
+      }
+      caught.push_back(t);
+      pushScope();
+      clause.var = declareLocal(clause.name, t, clause.pos, true);
+      checkBlock(*clause.body);
+      popScope();
+    }
+    if (s.finallyBody) checkBlock(*s.finallyBody);
   }
 
   void checkReturn(Stmt& s) {

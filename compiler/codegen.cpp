@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "classlib/natives.h"
+#include "vm/assert.h"
 #include "vm/bytecode/opcodes.h"
 
 namespace nuri {
@@ -99,13 +100,19 @@ public:
     for (uint32_t v : operands)
       prologue_.push_back(v);
   }
-  // Puts the prologue in front of the body. Branches are relative, so only the line table moves.
+  // Puts the prologue in front of the body. Branches are relative, so only the line table and
+  // the exception handlers move.
   void finishPrologue(uint32_t line) {
     if (prologue_.empty()) return;
     uint32_t shift = uint32_t(prologue_.size());
     out_.code.insert(out_.code.begin(), prologue_.begin(), prologue_.end());
     for (LineEntry& l : out_.lines)
       l.pc += shift;
+    for (HandlerEntry& h : out_.handlers) {
+      h.start += shift;
+      h.end += shift;
+      h.target += shift;
+    }
     out_.lines.insert(out_.lines.begin(), {0, line});
     prologue_.clear();
   }
@@ -209,6 +216,17 @@ private:
 struct LoopLabels {
   Label* breakLabel;
   Label* continueLabel;
+  size_t tryDepth; // try statements open when the loop began
+};
+
+// A try statement being compiled: the code ranges its handlers cover. A range is closed while
+// code that the handlers must not see is emitted (the inlined `finally` of an exit).
+struct TryContext {
+  const Stmt* stmt;
+  bool bodyActive = false;    // the try body is being compiled (catch clauses cover it)
+  bool finallyActive = false; // the try body or a catch body is (the finally handler covers it)
+  int64_t bodyOpen = -1, finallyOpen = -1;
+  std::vector<std::pair<uint32_t, uint32_t>> bodyRanges, finallyRanges;
 };
 
 // Compiles the body of one function.
@@ -279,6 +297,7 @@ private:
   FunctionBuilder fb_;
   std::unordered_map<const VarSymbol*, uint32_t> regs_;
   std::vector<LoopLabels> loops_;
+  std::vector<TryContext*> tries_; // enclosing try statements, innermost last
   const Type* returnType_ = nullptr;
   // In functions with loops, constants live in registers loaded once in the prologue.
   bool hoistConstants_ = false;
@@ -296,6 +315,13 @@ private:
       return false;
     case StmtKind::If:
       return containsLoop(*s.thenBranch) || (s.elseBranch && containsLoop(*s.elseBranch));
+    case StmtKind::Try:
+      if (containsLoop(*s.thenBranch) || (s.finallyBody && containsLoop(*s.finallyBody))) {
+        return true;
+      }
+      for (const CatchClause& c : s.catches)
+        if (containsLoop(*c.body)) return true;
+      return false;
     default: return false;
     }
   }
@@ -437,17 +463,43 @@ private:
     case StmtKind::If: ifStatement(s); break;
     case StmtKind::While: whileStatement(s); break;
     case StmtKind::For: forStatement(s); break;
-    case StmtKind::Break: fb_.emitJump(Op::JMP, {}, *loops_.back().breakLabel); break;
-    case StmtKind::Continue: fb_.emitJump(Op::JMP, {}, *loops_.back().continueLabel); break;
+    case StmtKind::Break:
+      runFinallies(loops_.back().tryDepth);
+      fb_.setLine(s.pos.line);
+      fb_.emitJump(Op::JMP, {}, *loops_.back().breakLabel);
+      resumeTries(loops_.back().tryDepth);
+      break;
+    case StmtKind::Continue:
+      runFinallies(loops_.back().tryDepth);
+      fb_.setLine(s.pos.line);
+      fb_.emitJump(Op::JMP, {}, *loops_.back().continueLabel);
+      resumeTries(loops_.back().tryDepth);
+      break;
     case StmtKind::Return:
       if (s.expr) {
         uint32_t v = valueAs(*s.expr, returnType_);
+        if (!tries_.empty()) { // the value is computed before any `finally` runs
+          uint32_t saved = fb_.temp(typeOf(returnType_));
+          move(saved, v);
+          v = saved;
+        }
+        runFinallies(0);
         fb_.setLine(s.pos.line);
         fb_.emit(Op::RETURN, {v});
       } else {
+        runFinallies(0);
+        fb_.setLine(s.pos.line);
         fb_.emit(Op::RETURN_VOID, {});
       }
+      resumeTries(0);
       break;
+    case StmtKind::Throw: {
+      uint32_t v = value(*s.expr);
+      fb_.setLine(s.pos.line);
+      fb_.emit(Op::THROW, {v});
+      break;
+    }
+    case StmtKind::Try: tryStatement(s); break;
     case StmtKind::Fun:
     case StmtKind::Class: break;
     }
@@ -461,6 +513,95 @@ private:
     case TypeTag::Bool: fb_.emit(Op::LOAD_BOOL, {r, 0}); break;
     default: fb_.emit(Op::LOAD_NULL, {r}); break;
     }
+  }
+
+  // ---- Exceptions ----
+
+  uint32_t pc() { return uint32_t(fb_.out().code.size()); }
+
+  void closeRange(int64_t& open, std::vector<std::pair<uint32_t, uint32_t>>& ranges) {
+    if (open >= 0 && pc() > uint32_t(open)) ranges.push_back({uint32_t(open), pc()});
+    open = -1;
+  }
+  void pauseTry(TryContext& t) {
+    closeRange(t.bodyOpen, t.bodyRanges);
+    closeRange(t.finallyOpen, t.finallyRanges);
+  }
+  void resumeTry(TryContext& t) {
+    if (t.bodyActive) t.bodyOpen = pc();
+    if (t.finallyActive) t.finallyOpen = pc();
+  }
+
+  // Before leaving the try statements tries_[depth..] by return, break or continue: runs
+  // their `finally` blocks, innermost first. Each block runs outside its own try (and the
+  // inner ones), so what it throws goes to the enclosing handlers.
+  void runFinallies(size_t depth) {
+    for (size_t k = tries_.size(); k-- > depth;) {
+      TryContext* t = tries_[k];
+      pauseTry(*t);
+      if (!t->stmt->finallyBody) continue;
+      std::vector<TryContext*> saved(tries_.begin() + long(k), tries_.end());
+      tries_.resize(k);
+      scopedBlock(*t->stmt->finallyBody);
+      tries_.insert(tries_.end(), saved.begin(), saved.end());
+    }
+  }
+  void resumeTries(size_t depth) {
+    for (size_t k = depth; k < tries_.size(); k++)
+      resumeTry(*tries_[k]);
+  }
+
+  const Type* errorType() {
+    for (ClassSymbol* cls : mb_.checked().classes)
+      if (cls->name == "Error" && cls->decl && cls->decl->isBuiltin) return cls->type;
+    NURI_UNREACHABLE();
+  }
+
+  void tryStatement(const Stmt& s) {
+    TryContext t;
+    t.stmt = &s;
+    t.bodyActive = !s.catches.empty();
+    t.finallyActive = s.finallyBody != nullptr;
+    resumeTry(t);
+    tries_.push_back(&t);
+    scopedBlock(*s.thenBranch);
+    tries_.pop_back();
+    t.bodyActive = false;
+    pauseTry(t);
+    Label end;
+    if (s.finallyBody) scopedBlock(*s.finallyBody);
+    fb_.emitJump(Op::JMP, {}, end);
+
+    std::vector<HandlerEntry> handlers;
+    for (const CatchClause& clause : s.catches) {
+      uint32_t target = pc();
+      uint32_t reg = declareLocal(clause.var);
+      for (auto [start, stop] : t.bodyRanges) {
+        handlers.push_back({start, stop, target, clause.var->type->cls->index, reg});
+      }
+      resumeTry(t);
+      tries_.push_back(&t);
+      scopedBlock(*clause.body);
+      tries_.pop_back();
+      pauseTry(t);
+      fb_.releaseLocal(reg);
+      if (s.finallyBody) scopedBlock(*s.finallyBody);
+      fb_.emitJump(Op::JMP, {}, end);
+    }
+    if (s.finallyBody) {
+      // Any error from the try or a catch body: run the finally block, then throw it again.
+      uint32_t target = pc();
+      uint32_t reg = fb_.local(typeOf(errorType()));
+      for (auto [start, stop] : t.finallyRanges)
+        handlers.push_back({start, stop, target, kNoIndex, reg});
+      scopedBlock(*s.finallyBody);
+      fb_.setLine(s.pos.line);
+      fb_.emit(Op::THROW, {reg});
+      fb_.releaseLocal(reg);
+    }
+    auto& all = fb_.out().handlers;
+    all.insert(all.end(), handlers.begin(), handlers.end());
+    fb_.bind(end);
   }
 
   void ifStatement(const Stmt& s) {
@@ -484,7 +625,7 @@ private:
     Label body, check, exit;
     fb_.emitJump(Op::JMP, {}, check);
     fb_.bind(body);
-    loops_.push_back({&exit, &check});
+    loops_.push_back({&exit, &check, tries_.size()});
     scopedBlock(*s.loopBody);
     loops_.pop_back();
     fb_.bind(check);
@@ -551,7 +692,7 @@ private:
   }
 
   void loop(const Stmt& s, Label& exit, Label& next) {
-    loops_.push_back({&exit, &next});
+    loops_.push_back({&exit, &next, tries_.size()});
     scopedBlock(*s.loopBody);
     loops_.pop_back();
   }

@@ -269,9 +269,17 @@ private:
     }
     case Tok::LBrace: return block("");
     case Tok::Else: fail(pos, "`else` without a matching `if`");
-    case Tok::Import:
-    case Tok::Try:
-    case Tok::Throw: fail(pos, std::string("`") + tokenText(cur().kind) + "` is not supported yet");
+    case Tok::Throw: {
+      advance();
+      auto s = std::make_unique<Stmt>(StmtKind::Throw, pos);
+      s->expr = expression();
+      return s;
+    }
+    case Tok::Try: return tryStatement();
+    case Tok::Catch:
+    case Tok::Finally:
+      fail(pos, std::string("`") + tokenText(cur().kind) + "` without a matching `try`");
+    case Tok::Import: fail(pos, "`import` is not supported yet");
     default: {
       auto s = std::make_unique<Stmt>(StmtKind::Expr, pos);
       s->expr = expression();
@@ -343,6 +351,42 @@ private:
       }
     } else {
       p_ = save;
+    }
+    return s;
+  }
+
+  StmtPtr tryStatement() {
+    SourcePos pos = advance().pos;
+    auto s = std::make_unique<Stmt>(StmtKind::Try, pos);
+    s->thenBranch = block("after `try`");
+    while (true) {
+      size_t save = p_;
+      skipNewlines();
+      if (at(Tok::Catch)) {
+        CatchClause clause;
+        clause.pos = advance().pos;
+        expect(Tok::LParen, "after `catch`");
+        clause.name = expectIdentifier("a name for the caught error");
+        if (!at(Tok::Colon)) {
+          fail(cur().pos,
+               "the caught error needs a type, e.g. `catch (" + clause.name + ": Error)`");
+        }
+        advance();
+        clause.type = typeSyntax();
+        expect(Tok::RParen, "after the caught error's type");
+        clause.body = block("after `catch (...)`");
+        s->catches.push_back(std::move(clause));
+      } else if (at(Tok::Finally)) {
+        advance();
+        s->finallyBody = block("after `finally`");
+        break;
+      } else {
+        p_ = save;
+        break;
+      }
+    }
+    if (s->catches.empty() && !s->finallyBody) {
+      fail(cur().pos, "`try` needs at least one `catch` or a `finally`");
     }
     return s;
   }

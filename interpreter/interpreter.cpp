@@ -22,9 +22,30 @@ std::string baseName(const std::string& path) {
 }
 
 // Records the stack trace of the pending error from the frames on the stack.
+// The trace stored in an error object's `trace` field (set when it was first caught).
+std::string storedTrace(const InstanceObject* error) {
+  auto* trace = static_cast<const StringObject*>(error->fields[1].p);
+  return trace ? std::string(trace->view()) : std::string();
+}
+
+// Records the stack trace of the pending error from the frames on the stack. An error object
+// thrown again keeps the trace of where it was first thrown.
 void captureTrace(IsolateState& I) {
   if (!I.pending || I.pending->traced || I.pending->exit) return;
   I.pending->traced = true;
+  if (InstanceObject* error = I.pendingObject()) {
+    std::string stored = storedTrace(error);
+    if (!stored.empty()) {
+      size_t start = 0;
+      while (start < stored.size()) {
+        size_t end = stored.find('\n', start);
+        if (end == std::string::npos) end = stored.size();
+        I.pending->trace.push_back(stored.substr(start, end - start));
+        start = end + 1;
+      }
+      return;
+    }
+  }
   std::string file = baseName(I.program.module->sourceFile);
   size_t n = I.frames.size();
   for (size_t k = 0; k < n; k++) {
@@ -39,6 +60,15 @@ void captureTrace(IsolateState& I) {
     I.pending->trace.push_back("at " + f.function->name + " (" + file + ":" +
                                std::to_string(f.function->lineAt(pc)) + ")");
   }
+}
+
+// Stores the pending trace in the error object being caught, for `e.stackTrace()`.
+void recordTrace(IsolateState& I, InstanceObject* error) {
+  if (error->fields[1].p) return;
+  std::string text;
+  for (const std::string& line : I.pending->trace)
+    text += (text.empty() ? "" : "\n") + line;
+  error->fields[1].p = I.newString(text); // stays null over the heap limit: an empty trace
 }
 
 std::string methodName(const FunctionInfo* f) {
@@ -565,6 +595,12 @@ dispatch:
     R[dst] = value;
     NEXT(4 + C);
   }
+  CASE(THROW) {
+    auto* error = static_cast<InstanceObject*>(R[A].p);
+    if (UNLIKELY(!error)) THROW(ErrorClass::NullError, "cannot throw null");
+    I.throwObject(error);
+    goto exception;
+  }
   CASE(RETURN_VOID) {
     bool entry = frame->entry;
     I.frames.pop_back();
@@ -587,6 +623,31 @@ dispatch:
 exception : frame->pc = pc;
 I.instructions = count;
 captureTrace(I);
+if (InstanceObject* error = I.pendingObject(); error && !I.pending->uncatchable) {
+  // Find a handler, from the innermost frame of this activation outwards.
+  while (true) {
+    const FunctionInfo* f = frame->function;
+    uint32_t offset = uint32_t(frame->pc - f->code);
+    for (uint32_t h = 0; h < f->handlerCount; h++) {
+      const RuntimeHandler& handler = f->handlers[h];
+      if (offset < handler.start || offset >= handler.end) continue;
+      if (handler.catchClass && !error->header.type->cls->isSubclassOf(handler.catchClass)) {
+        continue;
+      }
+      recordTrace(I, error);
+      I.clearPending();
+      fn = f;
+      R = frame->registers;
+      I.stackTop = R + fn->registerCount;
+      R[handler.reg].p = error;
+      pc = f->code + handler.target;
+      DISPATCH();
+    }
+    if (frame->entry) break; // the native that started this activation sees the error
+    I.frames.pop_back();
+    frame = &I.frames.back();
+  }
+}
 // Unwind this activation's frames.
 while (true) {
   bool entry = I.frames.back().entry;

@@ -26,12 +26,18 @@ enum class ErrorClass {
 const char* errorClassName(ErrorClass cls);
 
 // An error raised in a guest and not yet handled.
+// The error object itself (an instance of the prelude's Error class, or a subclass) is kept
+// in the isolate's roots while pending; see IsolateState::pendingObject.
 struct PendingError {
   ErrorClass cls = ErrorClass::Error;
+  std::string className; // of the error object, when there is one
   std::string message;
   std::vector<std::string> trace; // `at f (file:line)`, innermost first
   bool traced = false;            // the trace has been captured
+  bool uncatchable = false;       // fuel or time ran out: the isolate stops
   bool exit = false;              // not an error: System.exit unwinding the guest
 };
+
+constexpr int kErrorClassCount = 9;
 
 } // namespace nuri

@@ -35,6 +35,7 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   stackRoots.begin = reinterpret_cast<void* const*>(&stackBase);
   stackRoots.end = reinterpret_cast<void* const*>(&stackTop);
   gc::addRootRange(&stackRoots);
+  roots_ = static_cast<void**>(gc::allocateRoots(sizeof(void*)));
   frames.reserve(size_t(cfg.stackLimitFrames) + 1);
   heapCheckBudget = cfg.heapLimitBytes ? cfg.heapLimitBytes / 4 : 0;
   collectionsAtStart = gc::heapStats().collections;
@@ -46,15 +47,45 @@ IsolateState::~IsolateState() {
   if (stackBase) munmap(stackBase, kStackReserveBytes);
   if (program.globals) gc::freeRoots(program.globals);
   if (program.stringConstants) gc::freeRoots(program.stringConstants);
+  gc::freeRoots(roots_);
 }
 
 bool IsolateState::raise(ErrorClass cls, std::string message) {
-  if (!pending) {
-    pending = PendingError{};
-    pending->cls = cls;
-    pending->message = std::move(message);
-  }
+  if (pending) return false; // the first error wins
+  pending = PendingError{};
+  pending->cls = cls;
+  pending->className = errorClassName(cls);
+  pending->message = message;
+  const ClassInfo* errorClass = program.errorClasses[int(cls)];
+  if (!errorClass) return false;
+  // Error objects are made even over the heap limit: the limit's own LimitError needs one.
+  auto* object = static_cast<InstanceObject*>(
+      gc::allocate(sizeof(InstanceObject) + errorClass->fields.size() * sizeof(Slot)));
+  auto* text =
+      static_cast<StringObject*>(gc::allocateAtomic(sizeof(StringObject) + message.size() + 1));
+  if (!object || !text) return false;
+  text->header.type = &stringType;
+  text->byteLength = uint32_t(message.size());
+  text->codePointLength = countCodePoints(message);
+  std::memcpy(text->bytes, message.data(), message.size());
+  object->header.type = errorClass->type;
+  object->fields[0].p = text;
+  roots_[0] = object;
   return false;
+}
+
+bool IsolateState::raiseUncatchable(ErrorClass cls, std::string message) {
+  raise(cls, std::move(message));
+  pending->uncatchable = true;
+  return false;
+}
+
+void IsolateState::throwObject(InstanceObject* error) {
+  pending = PendingError{};
+  pending->className = error->header.type->name;
+  auto* message = static_cast<StringObject*>(error->fields[0].p);
+  pending->message = message ? std::string(message->view()) : "null";
+  roots_[0] = error;
 }
 
 void IsolateState::resetCheckpoint(uint64_t executed) {
@@ -66,15 +97,16 @@ void IsolateState::resetCheckpoint(uint64_t executed) {
 
 bool IsolateState::checkLimits(uint64_t executed) {
   if (config.fuel && executed >= config.fuel) {
-    return raise(ErrorClass::LimitError, "fuel exhausted: the program ran " +
-                                             std::to_string(config.fuel) +
-                                             " instructions (--fuel)");
+    return raiseUncatchable(ErrorClass::LimitError, "fuel exhausted: the program ran " +
+                                                        std::to_string(config.fuel) +
+                                                        " instructions (--fuel)");
   }
   if (hasDeadline && std::chrono::steady_clock::now() >= deadline) {
     char text[64];
     std::snprintf(text, sizeof text, "%g", config.timeoutSeconds);
-    return raise(ErrorClass::LimitError,
-                 std::string("timeout: the program ran longer than ") + text + " s (--timeout)");
+    return raiseUncatchable(ErrorClass::LimitError, std::string("timeout: the program ran longer "
+                                                                "than ") +
+                                                        text + " s (--timeout)");
   }
   resetCheckpoint(executed);
   return true;
@@ -198,11 +230,11 @@ Error IsolateState::takeError() {
   Error e;
   e.kind = Error::Kind::Runtime;
   if (pending) {
-    e.errorClass = errorClassName(pending->cls);
+    e.errorClass = pending->className;
     e.message = pending->message;
     e.trace = pending->trace;
   }
-  pending.reset();
+  clearPending();
   return e;
 }
 

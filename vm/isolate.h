@@ -35,6 +35,10 @@ struct LinkedProgram {
   std::vector<std::unique_ptr<ClassInfo>> classes;
   std::vector<FunctionInfo> functions;
   std::vector<LinkedNative> natives;
+  std::vector<std::vector<RuntimeHandler>> handlers; // per function
+  // The prelude's error classes by ErrorClass, or all null when the program lacks a usable
+  // `Error` class (then errors cannot be caught).
+  const ClassInfo* errorClasses[kErrorClassCount] = {};
   std::vector<std::vector<const RuntimeType*>> registerTypes; // per function
   std::vector<std::vector<uint32_t>> localReferences;         // per function
   Slot* globals = nullptr;                                    // GC roots
@@ -74,7 +78,18 @@ public:
 
   // Errors.
   std::optional<PendingError> pending;
-  bool raise(ErrorClass cls, std::string message); // always returns false, for `return raise(...)`
+  // Raises a VM error: creates its error object when the program has error classes. Always
+  // returns false, for `return raise(...)`.
+  bool raise(ErrorClass cls, std::string message);
+  // Raises an error that no handler may catch (fuel or time ran out).
+  bool raiseUncatchable(ErrorClass cls, std::string message);
+  // Throws an error object (`throw e`).
+  void throwObject(InstanceObject* error);
+  InstanceObject* pendingObject() const { return static_cast<InstanceObject*>(roots_[0]); }
+  void clearPending() {
+    pending.reset();
+    roots_[0] = nullptr;
+  }
   int exitStatus = 0;
   bool exited = false; // System.exit ran during load
 
@@ -103,6 +118,9 @@ public:
   ArrayObject* newArray(const RuntimeType* arrayType, int64_t length);
   InstanceObject* newInstance(const ClassInfo* cls);
   StringBuilderObject* newStringBuilder();
+
+  // Collected memory the isolate keeps alive: [0] the pending error object.
+  void** roots_ = nullptr;
 
   // Output of print/println, buffered.
   void write(std::string_view text);

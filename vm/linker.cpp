@@ -4,6 +4,28 @@
 
 namespace nuri {
 
+namespace {
+
+// Finds the prelude's error classes. The VM stores a message in field 0 and a trace in
+// field 1 of every error it raises, so it uses them only when `Error` has that layout (the
+// verifier checks that whatever is thrown or caught extends that `Error`).
+void bindErrorClasses(LinkedProgram& p) {
+  const ClassInfo* base = nullptr;
+  for (auto& cls : p.classes) {
+    if (cls->name == "Error" && isErrorBaseLayout(*cls)) base = cls.get();
+  }
+  if (!base) return;
+  for (int i = 0; i < kErrorClassCount; i++) {
+    for (auto& cls : p.classes) {
+      if (cls->name == errorClassName(ErrorClass(i)) && cls->isSubclassOf(base)) {
+        p.errorClasses[i] = cls.get();
+      }
+    }
+  }
+}
+
+} // namespace
+
 bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, std::string& error) {
   LinkedProgram& p = isolate.program;
   const Module& m = *module;
@@ -100,6 +122,17 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
       cls->interfaces.push_back(std::move(table));
     }
   }
+
+  p.handlers.resize(m.functions.size());
+  for (size_t i = 0; i < m.functions.size(); i++) {
+    for (const HandlerEntry& h : m.functions[i].handlers) {
+      const ClassInfo* cls = h.catchClass == kNoIndex ? nullptr : p.classes[h.catchClass].get();
+      p.handlers[i].push_back({h.start, h.end, h.target, cls, h.reg});
+    }
+    p.functions[i].handlers = p.handlers[i].data();
+    p.functions[i].handlerCount = uint32_t(p.handlers[i].size());
+  }
+  bindErrorClasses(p);
 
   p.natives.resize(m.natives.size());
   for (size_t i = 0; i < m.natives.size(); i++) {

@@ -20,6 +20,12 @@ bool ClassInfo::isInstanceOf(const ClassInfo* type) const {
   return type->isInterface ? interfaceTable(type) != nullptr : isSubclassOf(type);
 }
 
+bool isErrorBaseLayout(const ClassInfo& cls) {
+  return !cls.superclass && !cls.isInterface && cls.fields.size() >= 2 &&
+         cls.fields[0].name == "message" && cls.fields[0].type->kind == TypeKind::String &&
+         cls.fields[1].name == "trace" && cls.fields[1].type->kind == TypeKind::String;
+}
+
 static bool sameRuntimeType(const RuntimeType* a, const RuntimeType* b) {
   if (a == b) return true;
   if (a->kind != b->kind) return false;

@@ -65,6 +65,13 @@ struct ClassInfo {
 
 using LineTable = std::vector<LineEntry>;
 
+// An exception handler, linked (see HandlerEntry).
+struct RuntimeHandler {
+  uint32_t start, end, target;
+  const ClassInfo* catchClass; // null: any error
+  uint32_t reg;
+};
+
 // A linked, runnable function.
 struct FunctionInfo {
   std::string name;
@@ -79,6 +86,8 @@ struct FunctionInfo {
   // Reference registers that are not parameters: cleared to null on entry.
   const uint32_t* localReferences = nullptr;
   uint32_t localReferenceCount = 0;
+  const RuntimeHandler* handlers = nullptr;
+  uint32_t handlerCount = 0;
   uint32_t lineAt(uint32_t pc) const;
 };
 
@@ -114,6 +123,10 @@ struct StringBuilderObject {
   uint64_t capacity;
   uint64_t codePoints;
 };
+
+// Whether a class has the layout the VM gives errors: no superclass, field 0 `message` and
+// field 1 `trace`, both strings.
+bool isErrorBaseLayout(const ClassInfo& cls);
 
 // Whether `object` (not null) is an instance of `type`: same or derived class, implemented
 // interface, or for arrays and strings the same type.

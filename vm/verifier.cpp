@@ -26,6 +26,7 @@ public:
     }
     checkFunctionHeaders();
     checkClasses();
+    findErrorBase();
     for (size_t i = 0; i < m_.natives.size(); i++) {
       if (findNative(m_.natives[i]) < 0) fail("unknown native function `" + m_.natives[i] + "`");
     }
@@ -254,6 +255,50 @@ private:
     }
   }
 
+  // The class errors must extend: `Error`, with a string `message` and `trace` as its first
+  // fields (the VM writes them). Without it nothing can be thrown or caught.
+  uint32_t errorBase_ = kNoIndex;
+  void findErrorBase() {
+    for (size_t i = 0; i < m_.classes.size(); i++) {
+      const ClassEntry& c = m_.classes[i];
+      if (c.name == "Error" && !c.isInterface && c.superclass == kNoIndex && c.fields.size() >= 2 &&
+          c.fields[0].name == "message" && m_.types[c.fields[0].type].kind == TypeKind::String &&
+          c.fields[1].name == "trace" && m_.types[c.fields[1].type].kind == TypeKind::String) {
+        errorBase_ = uint32_t(i);
+      }
+    }
+  }
+  bool isErrorClass(uint32_t cls) const {
+    return errorBase_ != kNoIndex && !m_.classes[cls].isInterface &&
+           isAncestorOrSelf(errorBase_, cls);
+  }
+
+  void checkHandlers(const FunctionEntry& f, const std::vector<bool>& starts) {
+    for (const HandlerEntry& h : f.handlers) {
+      pc_ = h.target;
+      opName_ = "";
+      std::string what = "function " + f.name + ", exception handler";
+      if (h.start >= h.end || h.end > f.code.size() || !starts[h.start] ||
+          (h.end < f.code.size() && !starts[h.end])) {
+        fail(what + ": bad range " + std::to_string(h.start) + ".." + std::to_string(h.end));
+      }
+      if (h.target >= f.code.size() || !starts[h.target]) {
+        fail(what + ": target " + std::to_string(h.target) + " is not an instruction start");
+      }
+      uint32_t caught = h.catchClass == kNoIndex ? errorBase_ : h.catchClass;
+      if (caught == kNoIndex || caught >= m_.classes.size() || !isErrorClass(caught)) {
+        fail(what + ": catches something that is not an Error");
+      }
+      if (h.reg >= f.registerTypes.size()) fail(what + ": register out of range");
+      const TypeEntry& t = m_.types[f.registerTypes[h.reg]];
+      if (t.kind != TypeKind::Class ||
+          !(m_.classes[t.classIndex].isInterface ? implementsInterface(caught, t.classIndex)
+                                                 : isAncestorOrSelf(t.classIndex, caught))) {
+        fail(what + ": r" + std::to_string(h.reg) + " cannot hold a " + m_.classes[caught].name);
+      }
+    }
+  }
+
   void checkMain() {
     if (m_.mainFunction >= m_.functions.size()) fail("main function index out of range");
     const FunctionEntry& f = m_.functions[m_.mainFunction];
@@ -436,6 +481,12 @@ private:
       expectStore(o[2], f.type, "field " + f.name);
       break;
     }
+    case Opcode::THROW:
+      if (!isErrorClass(m_.types[regType(o[0])].classIndex)) {
+        failAt("throws r" + std::to_string(o[0]) + " of type " + typeText(regType(o[0])) +
+               ", which is not an Error");
+      }
+      break;
     case Opcode::INSTANCE_OF:
     case Opcode::CAST:
       if (!isReferenceKind(m_.types[o[2]].kind)) failAt("tests for a type that is not a reference");
@@ -550,6 +601,7 @@ private:
       fail(what + ": control can fall off the end of the function (the last instruction must "
                   "be a return or a jump)");
     }
+    checkHandlers(f, starts);
     for (uint32_t t : targets_) {
       if (!starts[t]) {
         fail(what + ": a branch targets pc " + std::to_string(t) +

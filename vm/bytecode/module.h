@@ -64,6 +64,18 @@ struct LineEntry {
   uint32_t line;
 };
 
+// An exception handler: an error thrown by an instruction in [start, end) whose class is
+// `catchClass` or a subclass (any error when kNoIndex) is stored in `reg` and control goes to
+// `target`. A function's handlers are searched in order, so inner ones come first.
+struct HandlerEntry {
+  uint32_t start = 0;
+  uint32_t end = 0;
+  uint32_t target = 0;
+  uint32_t catchClass = kNoIndex;
+  uint32_t reg = 0;
+  bool operator==(const HandlerEntry&) const = default;
+};
+
 struct LocalName {
   std::string name;
   uint32_t reg;
@@ -81,6 +93,7 @@ struct FunctionEntry {
   std::vector<uint32_t> code;
   std::vector<LineEntry> lines;
   std::vector<LocalName> locals;
+  std::vector<HandlerEntry> handlers;
 };
 
 struct GlobalEntry {

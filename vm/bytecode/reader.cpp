@@ -250,6 +250,14 @@ Module decode(const uint8_t* data, size_t size) {
       l.name = functions.str("local name");
       l.reg = functions.varint();
     }
+    f.handlers.resize(functions.count("handler", 5));
+    for (HandlerEntry& h : f.handlers) {
+      h.start = functions.varint();
+      h.end = functions.varint();
+      h.target = functions.varint();
+      h.catchClass = functions.optionalIndex();
+      h.reg = functions.varint();
+    }
   }
   functions.expectEnd();
 

@@ -149,6 +149,14 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
       functions.str(l.name);
       functions.varint(l.reg);
     }
+    functions.varint(f.handlers.size());
+    for (const HandlerEntry& h : f.handlers) {
+      functions.varint(h.start);
+      functions.varint(h.end);
+      functions.varint(h.target);
+      functions.optionalIndex(h.catchClass);
+      functions.varint(h.reg);
+    }
   }
   section(out, nbc::Section::Functions, functions);
 
