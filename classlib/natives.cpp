@@ -107,6 +107,7 @@ bool appendObject(IsolateState& I, std::string& out, void* object) {
       out += "null";
     return true;
   }
+  case TypeKind::Function: out += "<function>"; return true;
   default: out += "?"; return true;
   }
 }

@@ -19,9 +19,13 @@ struct ClassSymbol;
 struct FieldSymbol;
 
 // A type as written: `int`, `Vec`, `string[][]`.
+// A type as written: `int`, `Vec`, `string[][]`, `(int, int) -> bool`, `(() -> int)[]`.
 struct TypeSyntax {
   SourcePos pos;
-  std::string name;
+  std::string name; // empty for a function type
+  bool isFunction = false;
+  std::vector<TypeSyntax> params;     // function types
+  std::shared_ptr<TypeSyntax> result; // function types
   uint32_t arrayDepth = 0;
 };
 
@@ -44,9 +48,10 @@ enum class ExprKind : uint8_t {
   Index,
   ArrayLit,
   NewArray,
-  Is,    // `x is T`
-  As,    // `x as T`
-  Super, // `super`, only as the receiver of a call
+  Lambda, // `fun(a: int): int { ... }` or `{ a: int -> a + 1 }`; `lambda` holds it
+  Is,     // `x is T`
+  As,     // `x as T`
+  Super,  // `super`, only as the receiver of a call
   // Inserted by the checker:
   Widen,    // int -> float
   ToString, // any value -> string
@@ -61,7 +66,8 @@ enum class CallKind : uint8_t {
   Direct,          // a method called without dispatch (`super.m()`, `super.init()`)
   Constructor,
   Native,
-  Intrinsic
+  Intrinsic,
+  Closure, // a call through a function value
 };
 
 // Built-in operations the code generator expands inline instead of calling a native.
@@ -91,6 +97,7 @@ enum class RefKind : uint8_t {
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+struct FunDecl;
 
 struct Expr {
   ExprKind kind;
@@ -116,6 +123,7 @@ struct Expr {
   FieldSymbol* field = nullptr;
   int native = -1;                  // index into the native table
   const Type* targetType = nullptr; // Is, As: the type tested for
+  std::shared_ptr<FunDecl> lambda;  // Lambda
 
   Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
 };
@@ -190,6 +198,9 @@ struct FunDecl {
   bool isOverride = false;
   bool isStatic = false;
   bool isInit = false;
+  bool isLambda = false;
+  bool isShortLambda = false; // `{ a: int -> expr }`
+  bool valueOfLast = false;   // short lambda whose last expression is its result
   FunSymbol* symbol = nullptr;
 };
 

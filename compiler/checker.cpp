@@ -49,6 +49,8 @@ public:
       for (FunSymbol* method : cls->methods)
         if (method->owner == cls) m_.functions.push_back(method);
     }
+    for (FunSymbol* lambda : m_.lambdas)
+      m_.functions.push_back(lambda);
     for (size_t i = 0; i < m_.functions.size(); i++)
       m_.functions[i]->index = uint32_t(i);
   }
@@ -72,7 +74,9 @@ private:
   // The function being checked.
   FunSymbol* fn_ = nullptr;
   ClassSymbol* cls_ = nullptr;
-  bool topLevel_ = false; // checking the module initialiser
+  int moduleContext_ = 0;             // the identity of the module initialiser's context
+  std::vector<const void*> contexts_; // lambdas being checked, innermost last
+  bool topLevel_ = false;             // checking the module initialiser
   int loopDepth_ = 0;
   std::vector<std::unordered_map<std::string, VarSymbol*>> scopes_;
 
@@ -223,7 +227,16 @@ private:
   const Type* resolveType(const TypeSyntax& syntax, bool allowVoid = false) {
     const Type* t = nullptr;
     const std::string& n = syntax.name;
-    if (n == "int")
+    if (syntax.isFunction) {
+      std::vector<const Type*> params;
+      for (const TypeSyntax& p : syntax.params) {
+        params.push_back(resolveType(p));
+        if (params.back()->tag == TypeTag::Error) return types_.error();
+      }
+      const Type* result = resolveType(*syntax.result, true);
+      if (result->tag == TypeTag::Error) return result;
+      t = types_.functionOf(params, result);
+    } else if (n == "int")
       t = types_.intType();
     else if (n == "float")
       t = types_.floatType();
@@ -484,6 +497,35 @@ private:
   void pushScope() { scopes_.emplace_back(); }
   void popScope() { scopes_.pop_back(); }
 
+  // The function whose body is being checked (a lambda is one), or the module initialiser.
+  const void* context() const { return fn_ ? static_cast<const void*>(fn_) : &moduleContext_; }
+
+  // A variable of an enclosing function used inside a lambda: it lives in a cell shared by
+  // the function and every lambda between it and the use.
+  void noteUse(VarSymbol* v) {
+    if (!v || v->context == context() || v->isGlobal) return;
+    v->captured = true;
+    size_t i = contexts_.size();
+    while (i > 0 && contexts_[i - 1] != v->context)
+      i--;
+    for (size_t j = i; j < contexts_.size(); j++) {
+      auto* lambda = static_cast<FunSymbol*>(const_cast<void*>(contexts_[j]));
+      auto& list = lambda->captures;
+      if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+    }
+  }
+
+  // `this` of the method being checked (also inside its lambdas), or null.
+  VarSymbol* thisVariable() {
+    for (const FunSymbol* f = fn_; f; f = f->enclosing) {
+      if (!f->isLambda) {
+        noteUse(f->thisVar);
+        return f->thisVar;
+      }
+    }
+    return nullptr;
+  }
+
   VarSymbol* declareLocal(const std::string& name, const Type* type, SourcePos pos, bool isLet) {
     auto& scope = scopes_.back();
     if (auto it = scope.find(name); it != scope.end()) {
@@ -495,6 +537,7 @@ private:
     v->type = type;
     v->pos = pos;
     v->isLet = isLet;
+    v->context = context();
     scope[name] = v;
     return v;
   }
@@ -598,7 +641,9 @@ private:
     for (VarSymbol* p : fn->params) {
       auto& scope = scopes_.back();
       scope[p->name] = p;
+      p->context = fn;
     }
+    if (fn->thisVar) fn->thisVar->context = fn;
     Stmt& body = *fn->decl->body;
     pushScope();
     for (auto& s : body.body)
@@ -797,6 +842,12 @@ private:
       if (s.expr) checkExpr(s.expr);
       return;
     }
+    if (fn_->isLambda && fn_->decl->isShortLambda) {
+      error(s.pos, "`return` cannot be used in a `{ ... -> ... }` lambda: its last expression "
+                   "is its value (write `fun(...) { return ... }` to use return)");
+      if (s.expr) checkExpr(s.expr);
+      return;
+    }
     const Type* expected = fn_->returnType;
     if (!s.expr) {
       if (expected->tag != TypeTag::Void && expected->tag != TypeTag::Error) {
@@ -924,11 +975,11 @@ private:
         error(e.pos, "`this` can only be used inside a class");
         return set(e, types_.error());
       }
-      if (!fn_->thisVar) {
+      if (!thisVariable()) {
         error(e.pos, "`this` cannot be used in static method " + quoted(fn_->name));
         return set(e, types_.error());
       }
-      e.var = fn_->thisVar;
+      e.var = thisVariable();
       e.ref = RefKind::Local;
       return set(e, cls_->type);
     case ExprKind::Unary: return checkUnary(e);
@@ -969,6 +1020,7 @@ private:
     case ExprKind::NewArray: return checkNewArray(e);
     case ExprKind::Is:
     case ExprKind::As: return checkTypeTest(e);
+    case ExprKind::Lambda: return checkLambda(e);
     case ExprKind::Super:
       error(e.pos, "`super` can only be used to call a method: `super.name(...)`");
       return set(e, types_.error());
@@ -976,6 +1028,70 @@ private:
     case ExprKind::ToString: return e.type;
     }
     return set(e, types_.error());
+  }
+
+  std::vector<const Type*> paramTypesOf(const FunSymbol* fn) {
+    std::vector<const Type*> out;
+    for (VarSymbol* p : fn->params)
+      out.push_back(p->type);
+    return out;
+  }
+
+  // A lambda is checked as a function nested in the current one; the enclosing variables it
+  // uses become its captures.
+  const Type* checkLambda(Expr& e) {
+    FunDecl& d = *e.lambda;
+    FunSymbol* lambda = makeFunction(d, nullptr);
+    lambda->isLambda = true;
+    lambda->enclosing = fn_;
+    lambda->traceName = (fn_ ? fn_->traceName : std::string("<module>")) + ".<lambda>";
+    e.fun = lambda;
+    m_.lambdas.push_back(lambda);
+    FunSymbol* savedFn = fn_;
+    int savedLoops = loopDepth_;
+    fn_ = lambda;
+    loopDepth_ = 0;
+    contexts_.push_back(lambda);
+    pushScope();
+    for (VarSymbol* p : lambda->params) {
+      scopes_.back()[p->name] = p;
+      p->context = lambda;
+    }
+    pushScope();
+    auto& body = d.body->body;
+    for (size_t i = 0; i < body.size(); i++) {
+      bool valueOfLast = d.isShortLambda && i + 1 == body.size() &&
+                         body[i]->kind == StmtKind::Expr && body[i]->expr->kind != ExprKind::Assign;
+      if (valueOfLast) {
+        const Type* t = checkExpr(body[i]->expr);
+        if (t->tag != TypeTag::Void && t->tag != TypeTag::Null) {
+          lambda->returnType = t;
+          d.valueOfLast = true;
+        } else if (t->tag == TypeTag::Null) {
+          error(body[i]->expr->pos, "a lambda cannot return only `null`: its type is unknown");
+        }
+      } else {
+        checkStmt(*body[i]);
+      }
+    }
+    popScope();
+    popScope();
+    contexts_.pop_back();
+    fn_ = savedFn;
+    loopDepth_ = savedLoops;
+    if (!d.isShortLambda && lambda->returnType->tag != TypeTag::Void &&
+        lambda->returnType->tag != TypeTag::Error && !alwaysReturns(*d.body)) {
+      error(d.pos, "the lambda must return " + withArticle(lambda->returnType) + " on every path");
+    }
+    return set(e, types_.functionOf(paramTypesOf(lambda), lambda->returnType));
+  }
+
+  // A call through a function value; the callee (e.a) has been checked.
+  const Type* closureCall(Expr& e, const std::string& what) {
+    const Type* f = e.a->type;
+    e.call = CallKind::Closure;
+    checkArguments(e, f->params, what);
+    return set(e, f->result);
   }
 
   // Whether a value of static type `from` can have dynamic type `to` (so `is`/`as` make sense).
@@ -1033,13 +1149,14 @@ private:
 
   const Type* checkName(Expr& e) {
     if (VarSymbol* v = lookupLocal(e.text)) {
+      noteUse(v);
       e.var = v;
       e.ref = RefKind::Local;
       return set(e, v->type);
     }
     if (cls_ && fn_) {
       if (auto it = cls_->fieldsByName.find(e.text); it != cls_->fieldsByName.end()) {
-        if (!fn_->thisVar) {
+        if (!thisVariable()) {
           error(e.pos, "field " + quoted(e.text) +
                            " belongs to an object and cannot be used in "
                            "static method " +
@@ -1067,9 +1184,10 @@ private:
       e.ref = RefKind::Global;
       return set(e, e.var->type);
     }
-    if (functions_.count(e.text)) {
-      error(e.pos, "function " + quoted(e.text) + " must be called, e.g. `" + e.text + "()`");
-      return set(e, types_.error());
+    if (auto it = functions_.find(e.text); it != functions_.end()) {
+      e.ref = RefKind::Function; // a function used as a value
+      e.fun = it->second;
+      return set(e, types_.functionOf(paramTypesOf(e.fun), e.fun->returnType));
     }
     if (classes_.count(e.text)) {
       error(e.pos, "class " + quoted(e.text) +
@@ -1528,6 +1646,7 @@ private:
     if (callee.kind == ExprKind::Name) return checkNamedCall(e);
     if (callee.kind == ExprKind::Member) return checkMethodCall(e);
     checkExpr(e.a);
+    if (e.a->type->tag == TypeTag::Function) return closureCall(e, "the function value");
     for (auto& arg : e.args)
       checkExpr(arg);
     if (e.a->type->tag != TypeTag::Error) error(e.pos, "this expression cannot be called");
@@ -1536,8 +1655,11 @@ private:
 
   const Type* checkNamedCall(Expr& e) {
     const std::string& name = e.a->text;
-    if (lookupLocal(name) || (!functions_.count(name) && globals_.count(name))) {
+    bool fieldFunction = cls_ && fn_ && cls_->fieldsByName.count(name) &&
+                         cls_->fieldsByName[name]->type->tag == TypeTag::Function;
+    if (lookupLocal(name) || (!functions_.count(name) && globals_.count(name)) || fieldFunction) {
       checkExpr(e.a);
+      if (e.a->type->tag == TypeTag::Function) return closureCall(e, quoted(name));
       for (auto& arg : e.args)
         checkExpr(arg);
       if (e.a->type->tag != TypeTag::Error) {
@@ -1548,7 +1670,7 @@ private:
     if (cls_ && fn_) {
       if (auto it = cls_->methodsByName.find(name); it != cls_->methodsByName.end()) {
         FunSymbol* method = it->second;
-        if (!fn_->thisVar) {
+        if (!thisVariable()) {
           for (auto& arg : e.args)
             checkExpr(arg);
           error(e.pos, "method " + quoted(name) +
@@ -1559,7 +1681,7 @@ private:
         }
         auto self = std::make_unique<Expr>(ExprKind::This, e.a->pos);
         self->type = cls_->type;
-        self->var = fn_->thisVar;
+        self->var = thisVariable();
         self->ref = RefKind::Local;
         e.args.insert(e.args.begin(), std::move(self));
         e.call = CallKind::Method;
@@ -1649,12 +1771,13 @@ private:
     Expr& member = *e.a;
     const std::string& name = member.text;
     ClassSymbol* parent = cls_ ? cls_->superclass : nullptr;
-    if (!fn_ || !fn_->thisVar || !parent) {
+    if (!fn_ || !thisVariable() || !parent) {
       for (auto& arg : e.args)
         checkExpr(arg);
-      error(member.a->pos, !cls_ || !fn_   ? "`super` can only be used inside a class"
-                           : !fn_->thisVar ? "`super` cannot be used in a static method"
-                                           : "class " + quoted(cls_->name) + " has no superclass");
+      error(member.a->pos, !cls_ || !fn_ ? "`super` can only be used inside a class"
+                           : !thisVariable()
+                               ? "`super` cannot be used in a static method"
+                               : "class " + quoted(cls_->name) + " has no superclass");
       return set(e, types_.error());
     }
     FunSymbol* target = nullptr;
@@ -1681,7 +1804,7 @@ private:
     }
     auto self = std::make_unique<Expr>(ExprKind::This, member.a->pos);
     self->type = cls_->type;
-    self->var = fn_->thisVar;
+    self->var = thisVariable();
     self->ref = RefKind::Local;
     e.args.insert(e.args.begin(), std::move(self));
     e.call = CallKind::Direct;
@@ -1747,6 +1870,16 @@ private:
     }
     // Move the receiver into the argument list: args[0] is the receiver from here on.
     e.args.insert(e.args.begin(), std::move(member.a));
+    if (t->tag == TypeTag::Class && !t->cls->methodsByName.count(name) &&
+        t->cls->fieldsByName.count(name) &&
+        t->cls->fieldsByName[name]->type->tag == TypeTag::Function) {
+      // `obj.f(x)` where f is a field holding a function: read the field, then call it.
+      member.a = std::move(e.args.front());
+      e.args.erase(e.args.begin());
+      member.type = nullptr;
+      checkMember(member);
+      return closureCall(e, "field " + quoted(name));
+    }
     if (t->tag == TypeTag::Class) {
       ClassSymbol* cls = t->cls;
       auto it = cls->methodsByName.find(name);

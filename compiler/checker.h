@@ -23,7 +23,8 @@ struct CheckedModule {
   std::vector<ClassSymbol*> classes;
   std::vector<FunSymbol*> functions; // top-level functions, then each class's init and methods
   std::vector<VarSymbol*> globals;
-  std::vector<Stmt*> topLevel; // the statements of the module initialiser, in order
+  std::vector<FunSymbol*> lambdas; // in the order they were found
+  std::vector<Stmt*> topLevel;     // the statements of the module initialiser, in order
   std::vector<StaticInitialiser> staticInitialisers; // run before the top-level statements
   FunSymbol* main = nullptr;
 };

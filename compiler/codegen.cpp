@@ -165,16 +165,32 @@ public:
       entry.kind = TypeKind::Class;
       entry.classIndex = t->cls->index;
       break;
+    case TypeTag::Function:
+      entry.kind = TypeKind::Function;
+      for (const Type* p : t->params)
+        entry.params.push_back(typeIndex(p));
+      entry.element = typeIndex(t->result);
+      break;
     case TypeTag::Null:
     case TypeTag::Error:
       entry.kind = TypeKind::String; // unreachable in a checked program
       break;
     }
-    for (uint32_t i = 0; i < out_.types.size(); i++) {
-      if (out_.types[i] == entry) return i;
-    }
-    out_.types.push_back(entry);
-    return uint32_t(out_.types.size() - 1);
+    return intern(entry);
+  }
+
+  // The type of a cell holding a variable of type `t`.
+  uint32_t cellTypeIndex(const Type* t) {
+    TypeEntry entry;
+    entry.kind = TypeKind::Cell;
+    entry.element = typeIndex(t);
+    return intern(entry);
+  }
+
+  uint32_t intern(const TypeEntry& entry) {
+    auto [it, fresh] = typeIndices_.emplace(typeKey(entry), uint32_t(out_.types.size()));
+    if (fresh) out_.types.push_back(entry);
+    return it->second;
   }
 
   uint32_t intConstant(int64_t v) {
@@ -207,6 +223,12 @@ public:
 private:
   CheckedModule& checked_;
   Module& out_;
+  static std::vector<uint32_t> typeKey(const TypeEntry& e) {
+    std::vector<uint32_t> key{uint32_t(e.kind), e.element, e.classIndex};
+    key.insert(key.end(), e.params.begin(), e.params.end());
+    return key;
+  }
+  std::map<std::vector<uint32_t>, uint32_t> typeIndices_;
   std::map<int64_t, uint32_t> ints_;
   std::map<uint64_t, uint32_t> floats_;
   std::map<std::string, uint32_t> strings_;
@@ -245,11 +267,27 @@ public:
     out.returnType = mb_.typeIndex(fn->returnType);
     returnType_ = fn->returnType;
     fb_.setLine(fn->pos.line);
+    for (VarSymbol* captured : fn->captures) { // a lambda's cells come first
+      uint32_t r = fb_.newRegister(mb_.cellTypeIndex(captured->type));
+      regs_[captured] = r;
+      fb_.out().locals.push_back({captured->name, r});
+    }
     if (fn->thisVar) bindParam(fn->thisVar);
     for (VarSymbol* p : fn->params)
       bindParam(p);
     out.paramCount = uint32_t(out.registerTypes.size());
     if (fn->isAbstract) return; // a signature only
+    for (const FunSymbol* f = fn; f; f = f->enclosing) {
+      if (!f->isLambda) {
+        thisVar_ = f->thisVar;
+        break;
+      }
+    }
+    inLambda_ = fn->isLambda;
+    // Parameters that lambdas capture move into cells.
+    if (fn->thisVar && fn->thisVar->captured) moveIntoCell(fn->thisVar);
+    for (VarSymbol* p : fn->params)
+      if (p->captured) moveIntoCell(p);
     if (fn->decl) hoistConstants_ = containsLoop(*fn->decl->body);
     size_t first = 0;
     if (fn->isInit) {
@@ -264,8 +302,15 @@ public:
     }
     if (fn->decl) {
       auto& body = fn->decl->body->body;
-      for (size_t i = first; i < body.size(); i++)
+      for (size_t i = first; i < body.size(); i++) {
+        if (fn->decl->valueOfLast && i + 1 == body.size()) { // a short lambda's result
+          fb_.setLine(body[i]->pos.line);
+          uint32_t v = valueAs(*body[i]->expr, fn->returnType);
+          fb_.emit(Op::RETURN, {v});
+          continue;
+        }
         statement(*body[i]);
+      }
     }
     finish(fn->returnType);
     fb_.finishPrologue(fn->pos.line);
@@ -299,6 +344,8 @@ private:
   std::vector<LoopLabels> loops_;
   std::vector<TryContext*> tries_; // enclosing try statements, innermost last
   const Type* returnType_ = nullptr;
+  const VarSymbol* thisVar_ = nullptr; // `this` of the enclosing method
+  bool inLambda_ = false;
   // In functions with loops, constants live in registers loaded once in the prologue.
   bool hoistConstants_ = false;
   std::map<std::pair<int, uint64_t>, uint32_t> constantRegisters_;
@@ -358,6 +405,33 @@ private:
 
   TypeTable& types() { return *mb_.checked().types; }
   uint32_t typeOf(const Type* t) { return mb_.typeIndex(t); }
+
+  // ---- Variables (a variable captured by a lambda lives in a cell) ----
+
+  void moveIntoCell(VarSymbol* v) {
+    uint32_t value = regs_.at(v);
+    uint32_t cell = fb_.local(mb_.cellTypeIndex(v->type));
+    fb_.emit(Op::NEW_CELL, {cell});
+    fb_.emit(Op::CELL_SET, {cell, value});
+    regs_[v] = cell;
+  }
+
+  // A new cell register for a captured local, holding `value` (or zero).
+  uint32_t newCellFor(VarSymbol* v, int64_t value) {
+    uint32_t cell = fb_.local(mb_.cellTypeIndex(v->type));
+    fb_.emit(Op::NEW_CELL, {cell});
+    if (value >= 0) fb_.emit(Op::CELL_SET, {cell, uint32_t(value)});
+    bindLocal(v, cell);
+    return cell;
+  }
+
+  // `this` of the enclosing method, in a register.
+  uint32_t self() {
+    if (!inLambda_) return 0;
+    uint32_t r = fb_.temp(typeOf(thisVar_->type));
+    fb_.emit(Op::CELL_GET, {r, regs_.at(thisVar_)});
+    return r;
+  }
 
   void bindParam(VarSymbol* v) {
     uint32_t r = fb_.newRegister(typeOf(v->type));
@@ -447,7 +521,9 @@ private:
         }
       } else {
         uint32_t r;
-        if (s.expr) {
+        if (s.var->captured) {
+          newCellFor(s.var, s.expr ? int64_t(valueAs(*s.expr, s.var->type)) : -1);
+        } else if (s.expr) {
           // The new register is free, so nothing the initialiser reads lives in it.
           r = fb_.local(typeOf(s.var->type));
           valueAs(*s.expr, s.var->type, r);
@@ -576,6 +652,7 @@ private:
     for (const CatchClause& clause : s.catches) {
       uint32_t target = pc();
       uint32_t reg = declareLocal(clause.var);
+      if (clause.var->captured) moveIntoCell(clause.var);
       for (auto [start, stop] : t.bodyRanges) {
         handlers.push_back({start, stop, target, clause.var->type->cls->index, reg});
       }
@@ -692,6 +769,20 @@ private:
   }
 
   void loop(const Stmt& s, Label& exit, Label& next) {
+    if (s.var->captured) {
+      // Each iteration has its own variable, so lambdas made in different iterations see
+      // different values. The loop keeps counting in the plain register.
+      uint32_t value = regs_.at(s.var);
+      uint32_t cell = fb_.temp(mb_.cellTypeIndex(s.var->type));
+      fb_.emit(Op::NEW_CELL, {cell});
+      fb_.emit(Op::CELL_SET, {cell, value});
+      regs_[s.var] = cell;
+      loops_.push_back({&exit, &next, tries_.size()});
+      scopedBlock(*s.loopBody);
+      loops_.pop_back();
+      regs_[s.var] = value;
+      return;
+    }
     loops_.push_back({&exit, &next, tries_.size()});
     scopedBlock(*s.loopBody);
     loops_.pop_back();
@@ -914,6 +1005,15 @@ private:
       return r;
     }
     case ExprKind::Super: return 0;
+    case ExprKind::Lambda: {
+      std::vector<uint32_t> cells;
+      for (VarSymbol* captured : e.fun->captures)
+        cells.push_back(regs_.at(captured));
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emitCall(Op::NEW_CLOSURE, r, e.fun->index, cells);
+      return r;
+    }
     }
     return 0;
   }
@@ -961,6 +1061,11 @@ private:
     switch (e.ref) {
     case RefKind::Local: {
       uint32_t reg = regs_.at(e.var);
+      if (e.var->captured && !(e.var == thisVar_ && !inLambda_)) {
+        uint32_t r = target(e, dst);
+        fb_.emit(Op::CELL_GET, {r, reg});
+        return r;
+      }
       if (dst >= 0) {
         move(uint32_t(dst), reg);
         return uint32_t(dst);
@@ -973,10 +1078,16 @@ private:
       fb_.emit(Op::GET_GLOBAL, {r, e.var->index});
       return r;
     }
+    case RefKind::Function: { // a named function used as a value
+      uint32_t r = target(e, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emitCall(Op::NEW_CLOSURE, r, e.fun->index, {});
+      return r;
+    }
     case RefKind::Field: {
       uint32_t r = target(e, dst);
       fb_.setLine(e.pos.line);
-      fb_.emit(Op::GET_FIELD, {r, 0, e.field->index});
+      fb_.emit(Op::GET_FIELD, {r, self(), e.field->index});
       return r;
     }
     default: return 0;
@@ -1133,6 +1244,20 @@ private:
   void assign(const Expr& e) {
     const Expr& t = *e.a;
     bool isCompound = e.op != Tok::Eq;
+    if (t.kind == ExprKind::Name && t.ref == RefKind::Local && t.var->captured) {
+      uint32_t cell = regs_.at(t.var);
+      uint32_t v;
+      if (isCompound) {
+        uint32_t cur = fb_.temp(typeOf(t.type));
+        fb_.emit(Op::CELL_GET, {cur, cell});
+        v = compound(e, cur, cur);
+      } else {
+        v = valueAs(*e.b, t.type);
+      }
+      fb_.setLine(e.pos.line);
+      fb_.emit(Op::CELL_SET, {cell, v});
+      return;
+    }
     if ((t.kind == ExprKind::Name) && t.ref == RefKind::Local) {
       uint32_t reg = regs_.at(t.var);
       if (isCompound) {
@@ -1159,7 +1284,7 @@ private:
       return;
     }
     if (t.ref == RefKind::Field) {
-      uint32_t obj = t.kind == ExprKind::Name ? 0 : value(*t.a);
+      uint32_t obj = t.kind == ExprKind::Name ? self() : value(*t.a);
       uint32_t v;
       if (isCompound) {
         uint32_t cur = fb_.temp(typeOf(t.type));
@@ -1295,6 +1420,14 @@ private:
       }
       default: return 0;
       }
+    }
+    case CallKind::Closure: {
+      uint32_t callee = value(*e.a);
+      auto args = arguments(e, e.a->type->params);
+      uint32_t r = resultRegister(e, wantResult, dst);
+      fb_.setLine(e.pos.line);
+      fb_.emitCall(Op::CALL_CLOSURE, r, callee, args);
+      return r;
     }
     case CallKind::Unresolved: return 0;
     }

@@ -209,7 +209,27 @@ private:
   TypeSyntax typeSyntax() {
     TypeSyntax t;
     t.pos = cur().pos;
-    t.name = expectIdentifier("a type name");
+    if (at(Tok::LParen)) {
+      // `(A, B) -> R`, or a parenthesised type such as `(() -> int)` before `[]`.
+      advance();
+      std::vector<TypeSyntax> inner;
+      while (!at(Tok::RParen)) {
+        inner.push_back(typeSyntax());
+        if (!match(Tok::Comma)) break;
+      }
+      expect(Tok::RParen, "to close the type");
+      if (match(Tok::Arrow)) {
+        t.isFunction = true;
+        t.params = std::move(inner);
+        t.result = std::make_shared<TypeSyntax>(typeSyntax());
+        return t; // `[]` after `-> R` belongs to R; parenthesise the function type for arrays
+      }
+      if (inner.size() != 1)
+        fail(t.pos, "expected `->` after the parameter types of a function type");
+      t = std::move(inner[0]);
+    } else {
+      t.name = expectIdentifier("a type name");
+    }
     while (at(Tok::LBracket) && peekTok().kind == Tok::RBracket) {
       advance();
       advance();
@@ -267,7 +287,9 @@ private:
       }
       return s;
     }
-    case Tok::LBrace: return block("");
+    case Tok::LBrace:
+      if (startsLambda()) break; // `{ -> ... }` or `{ x: T -> ... }` is an expression
+      return block("");
     case Tok::Else: fail(pos, "`else` without a matching `if`");
     case Tok::Throw: {
       advance();
@@ -280,12 +302,17 @@ private:
     case Tok::Finally:
       fail(pos, std::string("`") + tokenText(cur().kind) + "` without a matching `try`");
     case Tok::Import: fail(pos, "`import` is not supported yet");
-    default: {
-      auto s = std::make_unique<Stmt>(StmtKind::Expr, pos);
-      s->expr = expression();
-      return s;
+    default: break;
     }
-    }
+    auto s = std::make_unique<Stmt>(StmtKind::Expr, pos);
+    s->expr = expression();
+    return s;
+  }
+
+  // At `{`: whether it opens a short lambda rather than a block.
+  bool startsLambda() const {
+    return peekTok().kind == Tok::Arrow ||
+           (peekTok().kind == Tok::Identifier && peekTok(2).kind == Tok::Colon);
   }
 
   StmtPtr varDecl() {
@@ -754,6 +781,23 @@ private:
       return e;
     }
     case Tok::New: return newArray();
+    case Tok::Fun: {
+      // `fun(a: int): int { ... }`
+      auto e = node(ExprKind::Lambda, pos);
+      auto f = std::make_shared<FunDecl>();
+      f->pos = advance().pos;
+      f->name = "<lambda>";
+      f->isLambda = true;
+      parameters(*f);
+      if (match(Tok::Colon)) {
+        f->hasReturnType = true;
+        f->returnType = typeSyntax();
+      }
+      f->body = block("to start the lambda's body");
+      e->lambda = std::move(f);
+      return e;
+    }
+    case Tok::LBrace: return shortLambda();
     case Tok::Super: {
       advance();
       if (!at(Tok::Dot))
@@ -764,6 +808,61 @@ private:
     case Tok::Error: advance(); throw SyntaxError{};
     default: fail(pos, "expected an expression, found " + describe(t));
     }
+  }
+
+  // `{ a: int, b: int -> a + b }` or `{ -> 42 }`: statements, the last one's value returned.
+  ExprPtr shortLambda() {
+    SourcePos pos = advance().pos;
+    auto e = node(ExprKind::Lambda, pos);
+    auto f = std::make_shared<FunDecl>();
+    f->pos = pos;
+    f->name = "<lambda>";
+    f->isLambda = true;
+    f->isShortLambda = true;
+    try {
+      lambdaParameters(*f);
+    } catch (const SyntaxError&) {
+      // Skip the whole lambda so its closing `}` does not end an enclosing block.
+      for (int depth = 1; depth > 0 && !at(Tok::Eof); advance()) {
+        if (at(Tok::LBrace)) depth++;
+        if (at(Tok::RBrace)) depth--;
+        if (depth == 0) {
+          advance();
+          break;
+        }
+      }
+      throw;
+    }
+    enter(pos);
+    auto body = std::make_unique<Stmt>(StmtKind::Block, pos);
+    skipSeparators();
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+      if (StmtPtr inner = guardedStatement(false)) body->body.push_back(std::move(inner));
+      skipSeparators();
+    }
+    leave();
+    expect(Tok::RBrace, "to close the lambda");
+    f->body = std::move(body);
+    e->lambda = std::move(f);
+    return e;
+  }
+
+  void lambdaParameters(FunDecl& lambda) {
+    FunDecl* f = &lambda;
+    while (!at(Tok::Arrow)) {
+      Param param;
+      param.pos = cur().pos;
+      param.name = expectIdentifier("a parameter name, or `->` for a lambda without parameters");
+      if (!at(Tok::Colon)) {
+        fail(cur().pos, "lambda parameter `" + param.name + "` needs a type, e.g. `{ " +
+                            param.name + ": int -> ... }`");
+      }
+      advance();
+      param.type = typeSyntax();
+      f->params.push_back(std::move(param));
+      if (!match(Tok::Comma)) break;
+    }
+    expect(Tok::Arrow, "after the lambda's parameters");
   }
 
   ExprPtr interpolation() {
@@ -793,7 +892,11 @@ private:
   ExprPtr newArray() {
     auto e = node(ExprKind::NewArray, advance().pos);
     e->typeSyntax.pos = cur().pos;
-    e->typeSyntax.name = expectIdentifier("a type after `new`");
+    if (at(Tok::LParen)) {
+      e->typeSyntax = typeSyntax(); // `new (() -> int)[3]`
+    } else {
+      e->typeSyntax.name = expectIdentifier("a type after `new`");
+    }
     if (!at(Tok::LBracket)) {
       fail(cur().pos, "`new` creates arrays, e.g. `new int[10]`; to create an object call the "
                       "class: `" +

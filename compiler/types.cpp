@@ -3,14 +3,22 @@
 namespace nuri {
 
 TypeTable::TypeTable() {
-  error_ = {TypeTag::Error, nullptr, nullptr, "<error>"};
-  void_ = {TypeTag::Void, nullptr, nullptr, "void"};
-  null_ = {TypeTag::Null, nullptr, nullptr, "null"};
-  int_ = {TypeTag::Int, nullptr, nullptr, "int"};
-  float_ = {TypeTag::Float, nullptr, nullptr, "float"};
-  bool_ = {TypeTag::Bool, nullptr, nullptr, "bool"};
-  string_ = {TypeTag::String, nullptr, nullptr, "string"};
-  stringBuilder_ = {TypeTag::StringBuilder, nullptr, nullptr, "StringBuilder"};
+  error_.tag = TypeTag::Error;
+  error_.name = "<error>";
+  void_.tag = TypeTag::Void;
+  void_.name = "void";
+  null_.tag = TypeTag::Null;
+  null_.name = "null";
+  int_.tag = TypeTag::Int;
+  int_.name = "int";
+  float_.tag = TypeTag::Float;
+  float_.name = "float";
+  bool_.tag = TypeTag::Bool;
+  bool_.name = "bool";
+  string_.tag = TypeTag::String;
+  string_.name = "string";
+  stringBuilder_.tag = TypeTag::StringBuilder;
+  stringBuilder_.name = "StringBuilder";
 }
 
 const Type* TypeTable::arrayOf(const Type* element) {
@@ -20,6 +28,23 @@ const Type* TypeTable::arrayOf(const Type* element) {
     slot->tag = TypeTag::Array;
     slot->element = element;
     slot->name = element->name + "[]";
+  }
+  return slot.get();
+}
+
+const Type* TypeTable::functionOf(const std::vector<const Type*>& params, const Type* result) {
+  std::vector<const Type*> key = params;
+  key.push_back(result);
+  auto& slot = functions_[key];
+  if (!slot) {
+    slot = std::make_unique<Type>();
+    slot->tag = TypeTag::Function;
+    slot->params = params;
+    slot->result = result;
+    slot->name = "(";
+    for (size_t i = 0; i < params.size(); i++)
+      slot->name += (i ? ", " : "") + params[i]->name;
+    slot->name += ") -> " + result->name;
   }
   return slot.get();
 }

@@ -22,17 +22,20 @@ enum class TypeTag : uint8_t {
   String,
   StringBuilder,
   Array,
-  Class
+  Class,
+  Function, // `(A, B) -> R`: params and result
 };
 
 struct Type {
   TypeTag tag;
-  const Type* element = nullptr; // Array
-  ClassSymbol* cls = nullptr;    // Class
+  const Type* element = nullptr;   // Array
+  ClassSymbol* cls = nullptr;      // Class
+  std::vector<const Type*> params; // Function
+  const Type* result = nullptr;    // Function
   std::string name;
   bool isReference() const {
     return tag == TypeTag::String || tag == TypeTag::StringBuilder || tag == TypeTag::Array ||
-           tag == TypeTag::Class || tag == TypeTag::Null;
+           tag == TypeTag::Class || tag == TypeTag::Null || tag == TypeTag::Function;
   }
   bool isNumeric() const { return tag == TypeTag::Int || tag == TypeTag::Float; }
 };
@@ -44,7 +47,9 @@ struct VarSymbol {
   bool isLet = false;
   bool isGlobal = false;
   bool isLoopVariable = false;
-  uint32_t index = 0; // global index
+  bool captured = false;         // used by a lambda: lives in a cell shared with the lambda
+  const void* context = nullptr; // the function (or module) that declares it
+  uint32_t index = 0;            // global index
 };
 
 struct FieldSymbol {
@@ -70,10 +75,13 @@ struct FunSymbol {
   VarSymbol* thisVar = nullptr;
   bool isPrivate = false;
   bool isInit = false;
-  bool isAbstract = false;     // an interface method: a signature without code
-  bool callsSuperInit = false; // init whose first statement is `super.init(...)`
-  uint32_t index = 0;          // function index in the module
-  uint32_t vtableSlot = 0;     // methods: slot in the class's vtable or the interface's table
+  bool isAbstract = false; // an interface method: a signature without code
+  bool isLambda = false;
+  FunSymbol* enclosing = nullptr;   // lambdas: the function they are written in
+  std::vector<VarSymbol*> captures; // lambdas: the enclosing variables they use
+  bool callsSuperInit = false;      // init whose first statement is `super.init(...)`
+  uint32_t index = 0;               // function index in the module
+  uint32_t vtableSlot = 0;          // methods: slot in the class's vtable or the interface's table
 };
 
 struct ClassSymbol {
@@ -120,6 +128,7 @@ public:
   const Type* string() const { return &string_; }
   const Type* stringBuilder() const { return &stringBuilder_; }
   const Type* arrayOf(const Type* element);
+  const Type* functionOf(const std::vector<const Type*>& params, const Type* result);
   const Type* classType(ClassSymbol* cls);
 
   template <typename T> T* make() {
@@ -132,6 +141,7 @@ public:
 private:
   Type error_, void_, null_, int_, float_, bool_, string_, stringBuilder_;
   std::map<const Type*, std::unique_ptr<Type>> arrays_;
+  std::map<std::vector<const Type*>, std::unique_ptr<Type>> functions_; // result last
   std::deque<std::unique_ptr<Type>> classes_;
   std::vector<std::shared_ptr<void>> owners_;
 };

@@ -483,6 +483,35 @@ dispatch:
     R[A].i = a->length;
     NEXT(3);
   }
+  CASE(NEW_CELL) {
+    SAVE_STATE();
+    CellObject* cell = I.newCell(fn->registerTypes[A]);
+    if (!cell) goto exception;
+    R[A].p = cell;
+    NEXT(2);
+  }
+  CASE(CELL_GET) {
+    auto* cell = static_cast<CellObject*>(R[B].p);
+    if (UNLIKELY(!cell)) THROW(ErrorClass::NullError, "a captured variable is not initialised");
+    R[A] = cell->value;
+    NEXT(3);
+  }
+  CASE(CELL_SET) {
+    auto* cell = static_cast<CellObject*>(R[A].p);
+    if (UNLIKELY(!cell)) THROW(ErrorClass::NullError, "a captured variable is not initialised");
+    cell->value = R[B];
+    NEXT(3);
+  }
+  CASE(NEW_CLOSURE) {
+    SAVE_STATE();
+    uint32_t cells = C;
+    ClosureObject* closure = I.newClosure(fn->registerTypes[A], &P.functions[B], cells);
+    if (!closure) goto exception;
+    for (uint32_t i = 0; i < cells; i++)
+      closure->cells[i] = static_cast<CellObject*>(R[pc[4 + i]].p);
+    R[A].p = closure;
+    NEXT(4 + cells);
+  }
   CASE(INSTANCE_OF) {
     void* object = R[B].p;
     R[A].i = object && isInstance(object, P.types[C].get());
@@ -510,6 +539,7 @@ dispatch:
 
   {
     const FunctionInfo* callee;
+    Slot* newR;
     CASE(CALL)
     callee = &P.functions[B];
     goto call;
@@ -534,7 +564,7 @@ dispatch:
     }
   call : {
     uint32_t argc = C;
-    Slot* newR = R + fn->registerCount;
+    newR = R + fn->registerCount;
     if (UNLIKELY(newR + callee->registerCount > I.stackEnd || I.frames.size() >= frameLimit)) {
       THROW(ErrorClass::StackOverflowError,
             "call depth exceeded the limit of " + std::to_string(frameLimit) + " frames");
@@ -542,6 +572,27 @@ dispatch:
     const uint32_t* args = pc + 4;
     for (uint32_t i = 0; i < argc; i++)
       newR[i] = R[args[i]];
+    goto enter;
+  }
+    CASE(CALL_CLOSURE) {
+      auto* closure = static_cast<ClosureObject*>(R[B].p);
+      if (UNLIKELY(!closure)) THROW(ErrorClass::NullError, "cannot call a null function");
+      callee = closure->function;
+      newR = R + fn->registerCount;
+      if (UNLIKELY(newR + callee->registerCount > I.stackEnd || I.frames.size() >= frameLimit)) {
+        THROW(ErrorClass::StackOverflowError,
+              "call depth exceeded the limit of " + std::to_string(frameLimit) + " frames");
+      }
+      // The callee's first registers are the captured cells, then the arguments.
+      uint32_t cells = uint32_t(closure->cellCount);
+      for (uint32_t i = 0; i < cells; i++)
+        newR[i].p = closure->cells[i];
+      uint32_t argc = C;
+      for (uint32_t i = 0; i < argc; i++)
+        newR[cells + i] = R[pc[4 + i]];
+      goto enter;
+    }
+  enter : {
     // Only reference registers must start as null; any bits are a valid int, float or bool.
     for (uint32_t i = 0; i < callee->localReferenceCount; i++) {
       newR[callee->localReferences[i]].p = nullptr;

@@ -204,6 +204,24 @@ StringBuilderObject* IsolateState::newStringBuilder() {
   return b;
 }
 
+CellObject* IsolateState::newCell(const RuntimeType* cellType) {
+  auto* c = static_cast<CellObject*>(allocate(sizeof(CellObject), true));
+  if (!c) return nullptr;
+  c->header.type = cellType;
+  return c;
+}
+
+ClosureObject* IsolateState::newClosure(const RuntimeType* functionType,
+                                        const FunctionInfo* function, uint32_t cellCount) {
+  auto* c = static_cast<ClosureObject*>(
+      allocate(sizeof(ClosureObject) + cellCount * sizeof(CellObject*), true));
+  if (!c) return nullptr;
+  c->header.type = functionType;
+  c->function = function;
+  c->cellCount = cellCount;
+  return c;
+}
+
 void IsolateState::write(std::string_view text) {
   if (config.output) {
     config.output(text);

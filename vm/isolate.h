@@ -118,6 +118,9 @@ public:
   ArrayObject* newArray(const RuntimeType* arrayType, int64_t length);
   InstanceObject* newInstance(const ClassInfo* cls);
   StringBuilderObject* newStringBuilder();
+  CellObject* newCell(const RuntimeType* cellType);
+  ClosureObject* newClosure(const RuntimeType* functionType, const FunctionInfo* function,
+                            uint32_t cellCount);
 
   // Collected memory the isolate keeps alive: [0] the pending error object.
   void** roots_ = nullptr;

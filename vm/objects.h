@@ -116,6 +116,20 @@ struct InstanceObject {
   Slot fields[];
 };
 
+// A variable shared between a function and the lambdas that capture it.
+struct CellObject {
+  ObjectHeader header;
+  Slot value;
+};
+
+// A function value: the function and the cells of the variables it captured.
+struct ClosureObject {
+  ObjectHeader header;
+  const FunctionInfo* function;
+  uint64_t cellCount;
+  CellObject* cells[];
+};
+
 struct StringBuilderObject {
   ObjectHeader header;
   char* buffer; // collected, pointer-free memory

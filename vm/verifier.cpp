@@ -74,6 +74,17 @@ private:
           fail("type " + std::to_string(i) + ": class index " + std::to_string(t.classIndex) +
                " out of range");
         }
+      } else if (t.kind == TypeKind::Cell || t.kind == TypeKind::Function) {
+        // Component types come first, which rules out cycles.
+        bool ok = t.element < i &&
+                  (t.kind == TypeKind::Function || m_.types[t.element].kind != TypeKind::Void);
+        for (uint32_t p : t.params)
+          ok = ok && p < i && m_.types[p].kind != TypeKind::Void;
+        if (!ok) {
+          fail("type " + std::to_string(i) +
+               ": component types must be defined before it and "
+               "not be void");
+        }
       }
     }
   }
@@ -83,7 +94,13 @@ private:
     const TypeEntry& x = m_.types[a];
     const TypeEntry& y = m_.types[b];
     if (x.kind != y.kind) return false;
-    if (x.kind == TypeKind::Array) return sameType(x.element, y.element);
+    if (x.kind == TypeKind::Array || x.kind == TypeKind::Cell)
+      return sameType(x.element, y.element);
+    if (x.kind == TypeKind::Function) {
+      if (x.params.size() != y.params.size() || !sameType(x.element, y.element)) return false;
+      for (size_t i = 0; i < x.params.size(); i++)
+        if (!sameType(x.params[i], y.params[i])) return false;
+    }
     if (x.kind == TypeKind::Class) return x.classIndex == y.classIndex;
     return true;
   }
@@ -367,6 +384,8 @@ private:
       }
       break;
     case OperandKind::RV: reg(v); break;
+    case OperandKind::RC: expectKind(v, TypeKind::Cell, "a cell"); break;
+    case OperandKind::RFN: expectKind(v, TypeKind::Function, "a function"); break;
     case OperandKind::IMM: break;
     case OperandKind::JMP: {
       int64_t target = int64_t(pc_) + int32_t(v);
@@ -479,6 +498,41 @@ private:
     case Opcode::SET_FIELD: {
       const FieldEntry& f = *layouts_[m_.types[regType(o[0])].classIndex][o[1]].field;
       expectStore(o[2], f.type, "field " + f.name);
+      break;
+    }
+    case Opcode::CELL_GET: expectLoad(o[0], m_.types[regType(o[1])].element, "the cell"); break;
+    case Opcode::CELL_SET: expectStore(o[1], m_.types[regType(o[0])].element, "the cell"); break;
+    case Opcode::NEW_CLOSURE: {
+      const FunctionEntry& f = m_.functions[o[1]];
+      uint32_t cells = o[2];
+      if (f.isAbstract || cells > f.paramCount) failAt("cannot make a closure of " + f.name);
+      for (uint32_t i = 0; i < cells; i++) {
+        if (m_.types[f.registerTypes[i]].kind != TypeKind::Cell) {
+          failAt("passes a cell to parameter " + std::to_string(i) + " of " + f.name +
+                 ", which is not a cell");
+        }
+        expectStore(o[3 + i], f.registerTypes[i],
+                    "parameter " + std::to_string(i) + " of " + f.name);
+      }
+      const TypeEntry& t = m_.types[regType(o[0])];
+      bool matches = t.params.size() == f.paramCount - cells && sameType(t.element, f.returnType);
+      for (size_t i = 0; matches && i < t.params.size(); i++)
+        matches = sameType(t.params[i], f.registerTypes[cells + i]);
+      if (!matches)
+        failAt("r" + std::to_string(o[0]) + " of type " + typeText(regType(o[0])) +
+               " cannot hold " + f.name);
+      break;
+    }
+    case Opcode::CALL_CLOSURE: {
+      const TypeEntry& t = m_.types[regType(o[1])];
+      uint32_t argc = o[2];
+      if (argc != t.params.size()) {
+        failAt("passes " + std::to_string(argc) + " arguments to a function of type " +
+               typeText(regType(o[1])));
+      }
+      for (uint32_t i = 0; i < argc; i++)
+        expectStore(o[3 + i], t.params[i], "parameter " + std::to_string(i));
+      if (m_.types[t.element].kind != TypeKind::Void) expectLoad(o[0], t.element, "the result");
       break;
     }
     case Opcode::THROW:
@@ -646,6 +700,14 @@ std::string typeName(const Module& m, uint32_t type) {
   case TypeKind::Array: return t.element < type ? typeName(m, t.element) + "[]" : "<bad array>";
   case TypeKind::Class:
     return t.classIndex < m.classes.size() ? m.classes[t.classIndex].name : "<bad class>";
+  case TypeKind::Cell:
+    return t.element < type ? "cell<" + typeName(m, t.element) + ">" : "<bad cell>";
+  case TypeKind::Function: {
+    std::string text = "(";
+    for (size_t i = 0; i < t.params.size(); i++)
+      text += (i ? ", " : "") + (t.params[i] < type ? typeName(m, t.params[i]) : "?");
+    return text + ") -> " + (t.element < type ? typeName(m, t.element) : "?");
+  }
   }
   return "?";
 }

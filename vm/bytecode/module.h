@@ -17,21 +17,24 @@ enum class TypeKind : uint8_t {
   Bool = 3,
   String = 4,
   StringBuilder = 5,
-  Array = 6, // `element` is the element type
-  Class = 7, // `classIndex` names the class
+  Array = 6,    // `element` is the element type
+  Class = 7,    // `classIndex` names the class
+  Function = 8, // a function value: `params`, and `element` is the result type
+  Cell = 9,     // a variable shared with lambdas: `element` is the variable's type
 };
-constexpr uint8_t kTypeKindCount = 8;
+constexpr uint8_t kTypeKindCount = 10;
 
 struct TypeEntry {
   TypeKind kind = TypeKind::Void;
-  uint32_t element = kNoIndex;    // Array
+  uint32_t element = kNoIndex;    // Array, Cell; Function: the result
   uint32_t classIndex = kNoIndex; // Class
+  std::vector<uint32_t> params;   // Function
   bool operator==(const TypeEntry&) const = default;
 };
 
 inline bool isReferenceKind(TypeKind k) {
   return k == TypeKind::String || k == TypeKind::StringBuilder || k == TypeKind::Array ||
-         k == TypeKind::Class;
+         k == TypeKind::Class || k == TypeKind::Function || k == TypeKind::Cell;
 }
 
 struct FieldEntry {

@@ -28,11 +28,11 @@ static_assert(sizeof(kInfos) / sizeof(kInfos[0]) == kOpcodeCount);
 constexpr const char* kKindNames[] = {"none",           "int register",    "float register",
                                       "bool register",  "string register", "StringBuilder register",
                                       "array register", "object register", "reference register",
-                                      "register",       "immediate",       "branch offset",
-                                      "int constant",   "float constant",  "string constant",
-                                      "function",       "native",          "global",
-                                      "type",           "field",           "vtable slot",
-                                      "argument list"};
+                                      "register",       "cell register",   "function register",
+                                      "immediate",      "branch offset",   "int constant",
+                                      "float constant", "string constant", "function",
+                                      "native",         "global",          "type",
+                                      "field",          "vtable slot",     "argument list"};
 static_assert(sizeof(kKindNames) / sizeof(kKindNames[0]) == static_cast<int>(K::ARGS) + 1);
 
 } // namespace

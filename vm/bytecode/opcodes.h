@@ -16,6 +16,8 @@ enum class OperandKind : uint8_t {
   RO,
   RR,
   RV,
+  RC,
+  RFN,
   IMM,
   JMP,
   KI,

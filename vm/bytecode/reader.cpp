@@ -155,7 +155,13 @@ Module decode(const uint8_t* data, size_t size) {
     uint8_t kind = types.u8();
     if (kind >= kTypeKindCount) fail("types section: unknown type kind " + std::to_string(kind));
     t.kind = TypeKind(kind);
-    if (t.kind == TypeKind::Array) t.element = types.varint();
+    if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell) t.element = types.varint();
+    if (t.kind == TypeKind::Function) {
+      t.element = types.varint();
+      t.params.resize(types.count("function parameter"));
+      for (uint32_t& p : t.params)
+        p = types.varint();
+    }
     if (t.kind == TypeKind::Class) t.classIndex = types.varint();
   }
   types.expectEnd();

@@ -71,7 +71,13 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
   types.varint(m.types.size());
   for (const TypeEntry& t : m.types) {
     types.u8(uint8_t(t.kind));
-    if (t.kind == TypeKind::Array) types.varint(t.element);
+    if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell) types.varint(t.element);
+    if (t.kind == TypeKind::Function) {
+      types.varint(t.element);
+      types.varint(t.params.size());
+      for (uint32_t p : t.params)
+        types.varint(p);
+    }
     if (t.kind == TypeKind::Class) types.varint(t.classIndex);
   }
   section(out, nbc::Section::Types, types);
