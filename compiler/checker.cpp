@@ -1312,7 +1312,20 @@ private:
     Expr& e = *ep;
     checkExpr(e.a);
     checkExpr(e.b);
-    return set(e, binaryResult(e.op, e.a, e.b, e.pos));
+    set(e, binaryResult(e.op, e.a, e.b, e.pos));
+    // `==` on objects whose class defines `fun equals(other: T): bool` calls it.
+    const Type* ta = e.a->type;
+    const Type* tb = e.b->type;
+    if ((e.op == Tok::EqEq || e.op == Tok::BangEq) && ta->tag == TypeTag::Class &&
+        tb->tag == TypeTag::Class) {
+      auto it = ta->cls->methodsByName.find("equals");
+      if (it != ta->cls->methodsByName.end() && it->second->params.size() == 1 &&
+          it->second->returnType == types_.boolType() &&
+          assignable(it->second->params[0]->type, tb)) {
+        e.fun = it->second;
+      }
+    }
+    return e.type;
   }
 
   const Type* checkConditional(Expr& e) {

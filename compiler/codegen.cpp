@@ -1158,6 +1158,29 @@ private:
     fb_.emit(arithmetic(op, operand->tag), {r, a, b});
   }
 
+  // `a == b` with a user `equals`: a null `a` equals only a null `b`; otherwise a.equals(b).
+  uint32_t equalsCall(const Expr& e, int64_t dst) {
+    uint32_t a = value(*e.a);
+    uint32_t b = value(*e.b);
+    uint32_t r = target(e, dst);
+    fb_.setLine(e.pos.line);
+    uint32_t nullA = fb_.temp(typeOf(e.a->type));
+    fb_.emit(Op::LOAD_NULL, {nullA});
+    uint32_t isNull = fb_.temp(typeOf(types().boolType()));
+    fb_.emit(Op::EQ_REF, {isNull, a, nullA});
+    Label nullCase, end;
+    fb_.emitJump(Op::JMP_IF, {isNull}, nullCase);
+    fb_.emitCall(Op::CALL_VIRTUAL, r, e.fun->vtableSlot, {a, b});
+    fb_.emitJump(Op::JMP, {}, end);
+    fb_.bind(nullCase);
+    uint32_t nullB = fb_.temp(typeOf(e.b->type));
+    fb_.emit(Op::LOAD_NULL, {nullB});
+    fb_.emit(Op::EQ_REF, {r, b, nullB});
+    fb_.bind(end);
+    if (e.op == Tok::BangEq) fb_.emit(Op::NOT_BOOL, {r, r});
+    return r;
+  }
+
   uint32_t binary(const Expr& e, int64_t dst) {
     const Type* left = e.a->type;
     const Type* right = e.b->type;
@@ -1182,6 +1205,7 @@ private:
       emitArithmetic(e.op, e.type->tag == TypeTag::String ? types().string() : left, r, a, b);
       return r;
     }
+    if (e.fun) return equalsCall(e, dst);
     // Comparisons.
     const Type* operand = left->tag == TypeTag::Null ? right : left;
     uint32_t a = valueAs(*e.a, operand);
