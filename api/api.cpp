@@ -79,8 +79,9 @@ Program::Program(std::shared_ptr<const Module> module) : module_(std::move(modul
 std::vector<uint8_t> Program::toBytecode() const { return writeBytecode(*module_); }
 std::string Program::disassemble() const { return nuri::disassemble(*module_); }
 
-Result<Program> compileSource(std::string_view source, std::string fileName) {
-  CompileOutput out = compileModule(source, fileName);
+Result<Program> compileSource(std::string_view source, std::string fileName,
+                              const std::vector<std::string>& searchPath) {
+  CompileOutput out = compileModule(source, fileName, searchPath);
   if (!out.module) {
     Error e = makeError(Error::Kind::Compile, std::to_string(out.errorCount) + " error" +
                                                   (out.errorCount == 1 ? "" : "s"));
@@ -92,10 +93,10 @@ Result<Program> compileSource(std::string_view source, std::string fileName) {
   return Program(out.module);
 }
 
-Result<Program> compileFile(const std::string& path) {
+Result<Program> compileFile(const std::string& path, const std::vector<std::string>& searchPath) {
   std::string text, error;
   if (!readFile(path, text, error)) return makeError(Error::Kind::Io, error);
-  return compileSource(text, path);
+  return compileSource(text, path, searchPath);
 }
 
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name) {

@@ -47,6 +47,8 @@ PROGRAMS = {
     "spectralnorm": 2000,
     "binarytrees": 18,
     "fannkuch": 10,
+    "shapes": 6000,
+    "closures": 60000,
 }
 
 
@@ -64,8 +66,11 @@ WORK = {
     "spectralnorm": lambda n: float(n) * n,
     "binarytrees": _binarytrees_work,
     "fannkuch": lambda n: float(math.factorial(n)),
+    "shapes": lambda n: float(n),
+    "closures": lambda n: float(n),
 }
-CONTINUOUS = {"loop": 1.0, "nbody": 1.0, "spectralnorm": 2.0}  # work ~ size ** exponent
+# work ~ size ** exponent
+CONTINUOUS = {"loop": 1.0, "nbody": 1.0, "spectralnorm": 2.0, "shapes": 1.0, "closures": 1.0}
 
 C_FLAGS = ["-O2", "-ffp-contract=off"]
 

@@ -44,12 +44,14 @@ Options (before FILE):
   --stack-limit=FRAMES  deepest call nesting before StackOverflowError (default 10000)
   --jit=off|auto|always JIT policy (accepted; this build always interprets)
   --stats               print instruction, allocation and GC statistics to stderr
+  --path=DIR            also look for imported modules in DIR (repeatable)
 )";
 
-const char* const kBuildHelp = R"(Usage: nuri build FILE.nuri -o OUT.nbc
+const char* const kBuildHelp = R"(Usage: nuri build [--path=DIR] FILE.nuri -o OUT.nbc
 
-Compiles FILE.nuri to a self-contained bytecode file that `nuri run OUT.nbc` runs.
-Without -o, writes FILE.nbc next to FILE.nuri.
+Compiles FILE.nuri and every module it imports to one self-contained bytecode file that
+`nuri run OUT.nbc` runs. Without -o, writes FILE.nbc next to FILE.nuri. Imports are looked
+up next to the importing file, then in each --path folder.
 )";
 
 const char* const kCheckHelp = R"(Usage: nuri check FILE.nuri
@@ -100,10 +102,28 @@ int report(const Error& error) {
   return kExitRuntimeError;
 }
 
-// Compiles a .nuri file or loads a .nbc file.
-Result<Program> loadProgram(const std::string& path) {
+// Compiles a .nuri file (with its imports) or loads a .nbc file.
+Result<Program> loadProgram(const std::string& path, const std::vector<std::string>& searchPath) {
   if (endsWith(path, ".nbc")) return loadBytecodeFile(path);
-  return compileFile(path);
+  return compileFile(path, searchPath);
+}
+
+// Takes `--path DIR` / `--path=DIR` out of args[i...] for commands other than run.
+std::string takeSearchPath(std::vector<std::string>& args, size_t i,
+                           std::vector<std::string>& searchPath) {
+  while (i < args.size()) {
+    if (args[i] == "--path") {
+      if (i + 1 >= args.size()) return "--path needs a folder";
+      searchPath.push_back(args[i + 1]);
+      args.erase(args.begin() + long(i), args.begin() + long(i) + 2);
+    } else if (args[i].rfind("--path=", 0) == 0) {
+      searchPath.push_back(args[i].substr(7));
+      args.erase(args.begin() + long(i));
+    } else {
+      i++;
+    }
+  }
+  return "";
 }
 
 std::string humanBytes(uint64_t bytes) {
@@ -145,7 +165,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
   std::vector<std::string> programArgs(args.begin() + long(i), args.end());
 
   Runtime runtime;
-  Result<Program> program = loadProgram(path);
+  Result<Program> program = loadProgram(path, options.searchPath);
   if (!program) return report(program.error());
   std::unique_ptr<Isolate> guest = runtime.newIsolate(options.config);
   int status = kExitOk;
@@ -161,8 +181,12 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
   return status;
 }
 
-int commandBuild(const std::vector<std::string>& args, size_t i) {
+int commandBuild(std::vector<std::string> args, size_t i) {
   std::string input, output;
+  std::vector<std::string> searchPath;
+  if (std::string error = takeSearchPath(args, i, searchPath); !error.empty()) {
+    return usage(error, kBuildHelp);
+  }
   for (; i < args.size(); i++) {
     if (isHelp(args[i])) {
       std::cout << kBuildHelp;
@@ -186,7 +210,7 @@ int commandBuild(const std::vector<std::string>& args, size_t i) {
     output = (endsWith(input, ".nuri") ? input.substr(0, input.size() - 5) : input) + ".nbc";
   }
   Runtime runtime;
-  Result<Program> program = compileFile(input);
+  Result<Program> program = compileFile(input, searchPath);
   if (!program) return report(program.error());
   std::vector<uint8_t> bytes = program->toBytecode();
   std::ofstream out(output, std::ios::binary);
@@ -199,8 +223,12 @@ int commandBuild(const std::vector<std::string>& args, size_t i) {
   return kExitOk;
 }
 
-int commandSingleFile(const std::string& command, const std::vector<std::string>& args, size_t i,
+int commandSingleFile(const std::string& command, std::vector<std::string> args, size_t i,
                       const char* help) {
+  std::vector<std::string> searchPath;
+  if (std::string error = takeSearchPath(args, i, searchPath); !error.empty()) {
+    return usage(error, help);
+  }
   if (i < args.size() && isHelp(args[i])) {
     std::cout << help;
     return kExitOk;
@@ -212,7 +240,7 @@ int commandSingleFile(const std::string& command, const std::vector<std::string>
   Runtime runtime;
   if (command == "check") {
     if (endsWith(path, ".nbc")) return usage("`check` takes a .nuri source file", help);
-    Result<Program> program = compileFile(path);
+    Result<Program> program = compileFile(path, searchPath);
     if (!program) return report(program.error());
     return kExitOk;
   }
@@ -229,7 +257,7 @@ int commandSingleFile(const std::string& command, const std::vector<std::string>
     return kExitOk;
   }
   // disasm
-  Result<Program> program = loadProgram(path);
+  Result<Program> program = loadProgram(path, searchPath);
   if (!program) return report(program.error());
   std::cout << program->disassemble();
   return kExitOk;

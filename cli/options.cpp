@@ -62,7 +62,10 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
       value = args[++i];
       return true;
     };
-    if (name == "--stats") {
+    if (name == "--path") {
+      if (!takeValue()) return "--path needs a folder to look for imported modules in";
+      out.searchPath.push_back(value);
+    } else if (name == "--stats") {
       out.stats = true;
     } else if (name == "--jit") {
       if (!takeValue()) return "--jit needs a value: off, auto or always";

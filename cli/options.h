@@ -20,6 +20,7 @@ enum ExitStatus {
 
 struct RunOptions {
   IsolateConfig config;
+  std::vector<std::string> searchPath; // --path
   bool stats = false;
   std::string jit = "auto";
 };

@@ -229,7 +229,15 @@ struct ClassDecl {
   ClassSymbol* symbol = nullptr;
 };
 
+// `import a.b` or `import a.b.{x, y}`.
+struct ImportDecl {
+  SourcePos pos;
+  std::vector<std::string> path;                        // {"a", "b"}
+  std::vector<std::pair<std::string, SourcePos>> names; // brought in unqualified
+};
+
 struct ModuleAst {
+  std::vector<ImportDecl> imports;
   std::vector<StmtPtr> items;
   // Names whose declaration had a syntax error: uses of them report nothing more.
   std::unordered_set<std::string> brokenNames;

@@ -60,16 +60,84 @@ private:
   Diagnostics& diags_;
   TypeTable& types_;
 
-  std::unordered_map<std::string, ClassSymbol*> classes_;
-  std::unordered_map<std::string, FunSymbol*> functions_;
-  std::unordered_map<std::string, VarSymbol*> globals_;
   struct TopName {
     SourcePos pos;
     const char* kind;
   };
-  std::unordered_map<std::string, TopName> topNames_; // the first declaration of each name
-  std::unordered_set<std::string> builtinClasses_;    // declared by the prelude
+  // The top-level names of one source unit.
+  struct Namespace {
+    std::unordered_map<std::string, ClassSymbol*> classes;
+    std::unordered_map<std::string, FunSymbol*> functions;
+    std::unordered_map<std::string, VarSymbol*> globals;
+    std::unordered_map<std::string, TopName> topNames; // the first declaration of each name
+  };
+  std::unordered_map<const SourceUnit*, Namespace> namespaces_;
+  const SourceUnit* unit_ = nullptr; // the unit being checked
+  Namespace* ns_ = nullptr;          // its names
+  const SourceUnit* prelude_ = nullptr;
   std::vector<FunSymbol*> topFunctions_;
+  std::unordered_map<const void*, const SourceUnit*> unitOf_; // classes and functions
+
+  void enterUnit(const SourceUnit* unit) {
+    unit_ = unit;
+    ns_ = &namespaces_[unit];
+  }
+
+  // The name a declaration gets in the program: qualified by its module unless it is in the
+  // program itself or the prelude.
+  std::string qualified(const std::string& name) const {
+    return unit_->name.empty() || unit_->isPrelude ? name : unit_->name + "." + name;
+  }
+
+  // Looks a top-level name up: this unit, then names imported with `import m.{name}`, then
+  // the prelude.
+  template <typename Member>
+  auto findTop(const std::string& name, Member member) -> decltype((ns_->*member).begin()->second) {
+    if (auto it = (ns_->*member).find(name); it != (ns_->*member).end()) return it->second;
+    for (size_t i = 0; i < unit_->imports.size(); i++) {
+      const SourceUnit* target = unit_->imports[i];
+      if (!target) continue;
+      for (const auto& imported : unit_->ast.imports[i].names) {
+        if (imported.first != name) continue;
+        auto& names = namespaces_[target].*member;
+        if (auto it = names.find(name); it != names.end()) return it->second;
+      }
+    }
+    if (prelude_ && unit_ != prelude_) {
+      auto& names = namespaces_[prelude_].*member;
+      if (auto it = names.find(name); it != names.end()) return it->second;
+    }
+    return nullptr;
+  }
+  ClassSymbol* findClass(const std::string& name) {
+    if (size_t dot = name.find('.'); dot != std::string::npos) {
+      const SourceUnit* unit = moduleNamed(name.substr(0, dot));
+      if (!unit) return nullptr;
+      auto& names = namespaces_[unit].classes;
+      auto it = names.find(name.substr(dot + 1));
+      return it == names.end() ? nullptr : it->second;
+    }
+    return findTop(name, &Namespace::classes);
+  }
+  FunSymbol* findFunction(const std::string& name) { return findTop(name, &Namespace::functions); }
+  VarSymbol* findGlobal(const std::string& name) { return findTop(name, &Namespace::globals); }
+
+  // A Name naming an imported module (not shadowed by a variable).
+  const SourceUnit* moduleReceiver(const Expr& e) {
+    if (e.kind != ExprKind::Name || lookupLocal(e.text) || findGlobal(e.text)) return nullptr;
+    return moduleNamed(e.text);
+  }
+
+  // An imported module by the name its importer uses for it.
+  const SourceUnit* moduleNamed(const std::string& name) {
+    for (const SourceUnit* target : unit_->imports)
+      if (target && target->name == name) return target;
+    return nullptr;
+  }
+
+  bool isBrokenName(const std::string& name) const {
+    return unit_->ast.brokenNames.count(name) != 0;
+  }
 
   // The function being checked.
   FunSymbol* fn_ = nullptr;
@@ -92,13 +160,20 @@ private:
 
   // Records the top-level names in source order, reporting duplicates against the first.
   void claimTopNames() {
-    for (auto& item : m_.ast.items) {
+    for (auto& unit : m_.units) {
+      enterUnit(unit.get());
+      if (unit->isPrelude) prelude_ = unit.get();
+      claimUnitNames();
+    }
+  }
+
+  void claimUnitNames() {
+    for (auto& item : unit_->ast.items) {
       std::string name;
       const char* kind = nullptr;
       SourcePos pos = item->pos;
       if (item->kind == StmtKind::Class) {
         name = item->cls->name;
-        if (item->cls->isBuiltin) builtinClasses_.insert(name);
         kind = item->cls->isInterface ? "an interface" : "a class";
         pos = item->cls->pos;
       } else if (item->kind == StmtKind::Fun) {
@@ -115,10 +190,12 @@ private:
         error(pos, quoted(name) + " is a built-in name and cannot be redeclared");
         continue;
       }
-      auto [it, fresh] = topNames_.emplace(name, TopName{pos, kind});
-      if (!fresh && builtinClasses_.count(name)) {
+      if (prelude_ && unit_ != prelude_ && namespaces_[prelude_].topNames.count(name)) {
         error(pos, quoted(name) + " is a built-in class and cannot be redeclared");
-      } else if (!fresh) {
+        continue;
+      }
+      auto [it, fresh] = ns_->topNames.emplace(name, TopName{pos, kind});
+      if (!fresh) {
         error(pos, quoted(name) + " is already declared as " + it->second.kind + " at line " +
                        std::to_string(it->second.pos.line));
       }
@@ -127,42 +204,48 @@ private:
 
   // Whether the declaration at `pos` is the one that owns its top-level name.
   bool claimTopName(const std::string& name, SourcePos pos, const char*) {
-    auto it = topNames_.find(name);
-    return it != topNames_.end() && it->second.pos.line == pos.line &&
-           it->second.pos.column == pos.column;
+    auto it = ns_->topNames.find(name);
+    return it != ns_->topNames.end() && it->second.pos.line == pos.line &&
+           it->second.pos.column == pos.column && it->second.pos.file == pos.file;
   }
 
   void declareClasses() {
-    for (auto& item : m_.ast.items) {
+    for (auto& unit : m_.units) {
+      enterUnit(unit.get());
+      declareUnitClasses();
+    }
+  }
+
+  void declareUnitClasses() {
+    for (auto& item : unit_->ast.items) {
       if (item->kind != StmtKind::Class) continue;
       ClassDecl& decl = *item->cls;
       auto* cls = types_.make<ClassSymbol>();
-      cls->name = decl.name;
+      unitOf_[cls] = unit_;
+      cls->name = qualified(decl.name);
       cls->pos = decl.pos;
       cls->decl = &decl;
       cls->isInterface = decl.isInterface;
       decl.symbol = cls;
       types_.classType(cls);
       if (claimTopName(decl.name, decl.pos, decl.isInterface ? "interface" : "class")) {
-        classes_[decl.name] = cls;
+        ns_->classes[decl.name] = cls;
       }
       m_.classes.push_back(cls);
     }
   }
 
   ClassSymbol* lookupClass(const TypeSyntax& t, const char* role) {
-    auto it = classes_.find(t.name);
-    if (it == classes_.end() || t.arrayDepth > 0) {
-      error(t.pos, std::string("unknown ") + role + " " + quoted(t.name));
-      return nullptr;
-    }
-    return it->second;
+    ClassSymbol* cls = t.arrayDepth > 0 || t.isFunction ? nullptr : findClass(t.name);
+    if (!cls) error(t.pos, std::string("unknown ") + role + " " + quoted(t.name));
+    return cls;
   }
 
   // Resolves `extends` and `implements`, rejects cycles, and orders classes so that every
   // class comes after its superclass (the bytecode requires it).
   void resolveHierarchy() {
     for (ClassSymbol* cls : m_.classes) {
+      enterUnit(unitOf_[cls]);
       ClassDecl& decl = *cls->decl;
       if (decl.hasSuperclass) {
         if (ClassSymbol* parent = lookupClass(decl.superclass, "class")) {
@@ -248,8 +331,8 @@ private:
       t = types_.stringBuilder();
     else if (n == "void")
       t = types_.voidType();
-    else if (auto it = classes_.find(n); it != classes_.end())
-      t = it->second->type;
+    else if (ClassSymbol* cls = findClass(n))
+      t = cls->type;
     else {
       std::string hint;
       if (n == "String")
@@ -260,7 +343,7 @@ private:
         hint = " (did you mean `float`?)";
       else if (n == "Boolean")
         hint = " (did you mean `bool`?)";
-      if (!m_.ast.brokenNames.count(n)) error(syntax.pos, "unknown type " + quoted(n) + hint);
+      if (!isBrokenName(n)) error(syntax.pos, "unknown type " + quoted(n) + hint);
       return types_.error();
     }
     if (t->tag == TypeTag::Void && (syntax.arrayDepth > 0 || !allowVoid)) {
@@ -305,13 +388,22 @@ private:
   }
 
   void declareFunctions() {
-    for (auto& item : m_.ast.items) {
+    for (auto& unit : m_.units) {
+      enterUnit(unit.get());
+      declareUnitFunctions();
+    }
+  }
+
+  void declareUnitFunctions() {
+    for (auto& item : unit_->ast.items) {
       if (item->kind != StmtKind::Fun) continue;
       FunDecl& decl = *item->fun;
       FunSymbol* fn = makeFunction(decl, nullptr);
-      if (claimTopName(decl.name, decl.pos, "function")) functions_[decl.name] = fn;
+      fn->traceName = qualified(decl.name);
+      unitOf_[fn] = unit_;
+      if (claimTopName(decl.name, decl.pos, "function")) ns_->functions[decl.name] = fn;
       topFunctions_.push_back(fn);
-      if (decl.name == "main") {
+      if (decl.name == "main" && unit_ == m_.units.back().get()) {
         m_.main = fn;
         bool paramsOk =
             fn->params.empty() ||
@@ -343,6 +435,7 @@ private:
 
   // Declares fields, methods and init of `cls`; classes come after their superclass.
   void declareClassMembers(ClassSymbol* cls) {
+    enterUnit(unitOf_[cls]);
     ClassDecl& decl = *cls->decl;
     ClassSymbol* parent = cls->superclass;
     if (parent) {
@@ -388,6 +481,7 @@ private:
       }
       if (m->isStatic) {
         FunSymbol* fn = makeFunction(*m, nullptr);
+        unitOf_[fn] = unit_;
         fn->staticOwner = cls;
         fn->traceName = cls->name + "." + m->name;
         cls->staticMethods[m->name] = fn;
@@ -467,7 +561,7 @@ private:
     if (f.isLet && !f.init) {
       error(f.pos, "`static let " + f.name + "` needs a value");
     }
-    if (f.init) m_.staticInitialisers.push_back({v, &f.init, cls});
+    if (f.init) m_.staticInitialisers.push_back({v, &f.init, cls, unit_});
   }
 
   void checkInterfacesImplemented(ClassSymbol* cls) {
@@ -557,20 +651,27 @@ private:
     // Static field initialisers run first, in declaration order.
     for (auto& init : m_.staticInitialisers) {
       cls_ = init.owner;
+      enterUnit(unitOf_[init.owner]);
       checkExpecting(*init.value, init.var->type);
       coerce(*init.value, init.var->type, "static field " + quoted(init.var->name));
     }
     cls_ = nullptr;
-    for (auto& item : m_.ast.items) {
-      if (item->kind == StmtKind::Fun || item->kind == StmtKind::Class) continue;
-      m_.topLevel.push_back(item.get());
-      if (item->kind == StmtKind::Var) {
-        checkGlobalDecl(*item);
-      } else {
-        checkStmt(*item);
-      }
-    }
     popScope();
+    // Each unit's statements run after those of the modules it imports.
+    for (auto& unit : m_.units) {
+      enterUnit(unit.get());
+      pushScope();
+      for (auto& item : unit->ast.items) {
+        if (item->kind == StmtKind::Fun || item->kind == StmtKind::Class) continue;
+        unit->topLevel.push_back(item.get());
+        if (item->kind == StmtKind::Var) {
+          checkGlobalDecl(*item);
+        } else {
+          checkStmt(*item);
+        }
+      }
+      popScope();
+    }
     topLevel_ = false;
   }
 
@@ -587,14 +688,14 @@ private:
       error(s.pos, "`let " + s.name + "` needs a value; use `var` for a variable assigned later");
     }
     auto* v = types_.make<VarSymbol>();
-    v->name = s.name;
+    v->name = qualified(s.name);
     v->type = t ? t : types_.error();
     v->pos = s.pos;
     v->isLet = s.isLet;
     v->isGlobal = true;
     v->index = uint32_t(m_.globals.size());
     s.var = v;
-    if (claimTopName(s.name, s.pos, "variable")) globals_[s.name] = v;
+    if (claimTopName(s.name, s.pos, "variable")) ns_->globals[s.name] = v;
     m_.globals.push_back(v);
   }
 
@@ -614,6 +715,7 @@ private:
   }
 
   void checkClassBodies(ClassSymbol* cls) {
+    enterUnit(unitOf_[cls]);
     cls_ = cls;
     // Field initialisers run in init, after the superclass's init, with `this` available.
     fn_ = cls->init;
@@ -633,6 +735,7 @@ private:
   }
 
   void checkFunctionBody(FunSymbol* fn) {
+    if (auto it = unitOf_.find(fn); it != unitOf_.end()) enterUnit(it->second);
     fn_ = fn;
     cls_ = fn->owner ? fn->owner : fn->staticOwner;
     loopDepth_ = 0;
@@ -805,8 +908,8 @@ private:
   }
 
   bool isErrorType(const Type* t) {
-    auto it = classes_.find("Error");
-    return t->tag == TypeTag::Class && it != classes_.end() && t->cls->isSubclassOf(it->second);
+    ClassSymbol* base = findClass("Error");
+    return t->tag == TypeTag::Class && base && t->cls->isSubclassOf(base);
   }
 
   void checkTry(Stmt& s) {
@@ -1139,9 +1242,8 @@ private:
 
   // A Name naming a class (not shadowed by a variable): the receiver of a static access.
   ClassSymbol* classNamed(const Expr& e) {
-    if (e.kind != ExprKind::Name || lookupLocal(e.text) || globals_.count(e.text)) return nullptr;
-    auto it = classes_.find(e.text);
-    return it == classes_.end() ? nullptr : it->second;
+    if (e.kind != ExprKind::Name || lookupLocal(e.text) || findGlobal(e.text)) return nullptr;
+    return findClass(e.text);
   }
 
   // Private members are visible inside the body of the class that declares them.
@@ -1179,17 +1281,17 @@ private:
         return set(e, v->type);
       }
     }
-    if (auto it = globals_.find(e.text); it != globals_.end()) {
-      e.var = it->second;
+    if (VarSymbol* global = findGlobal(e.text)) {
+      e.var = global;
       e.ref = RefKind::Global;
       return set(e, e.var->type);
     }
-    if (auto it = functions_.find(e.text); it != functions_.end()) {
+    if (FunSymbol* function = findFunction(e.text)) {
       e.ref = RefKind::Function; // a function used as a value
-      e.fun = it->second;
+      e.fun = function;
       return set(e, types_.functionOf(paramTypesOf(e.fun), e.fun->returnType));
     }
-    if (classes_.count(e.text)) {
+    if (findClass(e.text)) {
       error(e.pos, "class " + quoted(e.text) +
                        " cannot be used as a value; construct an object "
                        "with `" +
@@ -1200,12 +1302,17 @@ private:
       error(e.pos, quoted(e.text) + " is a namespace; use one of its members, e.g. `Math.sqrt`");
       return set(e, types_.error());
     }
-    if (auto it = topNames_.find(e.text); it != topNames_.end()) {
+    if (auto it = ns_->topNames.find(e.text); it != ns_->topNames.end()) {
       error(e.pos, quoted(e.text) + " is used before its declaration at line " +
                        std::to_string(it->second.pos.line));
       return set(e, types_.error());
     }
-    if (!m_.ast.brokenNames.count(e.text)) error(e.pos, "unknown name " + quoted(e.text));
+    if (moduleNamed(e.text)) {
+      error(e.pos,
+            quoted(e.text) + " is a module; use one of its names, e.g. `" + e.text + ".name`");
+      return set(e, types_.error());
+    }
+    if (!isBrokenName(e.text)) error(e.pos, "unknown name " + quoted(e.text));
     return set(e, types_.error());
   }
 
@@ -1531,7 +1638,7 @@ private:
 
   bool isNamespaceExpr(const Expr& e) {
     return e.kind == ExprKind::Name && isBuiltinNamespace(e.text) && !lookupLocal(e.text) &&
-           !globals_.count(e.text);
+           !findGlobal(e.text);
   }
 
   const Type* checkMember(Expr& e) {
@@ -1544,6 +1651,22 @@ private:
       }
       error(e.pos, quoted(e.a->text + "." + e.text) + " is not a value" +
                        std::string(e.a->text == "Math" ? " (constants: `Math.PI`, `Math.E`)" : ""));
+      return set(e, types_.error());
+    }
+    if (const SourceUnit* unit = moduleReceiver(*e.a)) {
+      Namespace& names = namespaces_[unit];
+      if (auto it = names.globals.find(e.text); it != names.globals.end()) {
+        e.var = it->second;
+        e.ref = RefKind::Global;
+        return set(e, e.var->type);
+      }
+      if (auto it = names.functions.find(e.text); it != names.functions.end()) {
+        e.ref = RefKind::Function;
+        e.fun = it->second;
+        return set(e, types_.functionOf(paramTypesOf(e.fun), e.fun->returnType));
+      }
+      error(e.pos,
+            "module " + quoted(e.a->text) + " has no variable or function " + quoted(e.text));
       return set(e, types_.error());
     }
     if (ClassSymbol* owner = classNamed(*e.a)) {
@@ -1670,7 +1793,7 @@ private:
     const std::string& name = e.a->text;
     bool fieldFunction = cls_ && fn_ && cls_->fieldsByName.count(name) &&
                          cls_->fieldsByName[name]->type->tag == TypeTag::Function;
-    if (lookupLocal(name) || (!functions_.count(name) && globals_.count(name)) || fieldFunction) {
+    if (lookupLocal(name) || (!findFunction(name) && findGlobal(name)) || fieldFunction) {
       checkExpr(e.a);
       if (e.a->type->tag == TypeTag::Function) return closureCall(e, quoted(name));
       for (auto& arg : e.args)
@@ -1709,14 +1832,14 @@ private:
       checkArguments(e, paramTypes(fn), "method " + quoted(name));
       return set(e, fn->returnType);
     }
-    if (auto it = functions_.find(name); it != functions_.end()) {
+    if (FunSymbol* function = findFunction(name)) {
       e.call = CallKind::Function;
-      e.fun = it->second;
+      e.fun = function;
       checkArguments(e, paramTypes(e.fun), "function " + quoted(name));
       return set(e, e.fun->returnType);
     }
-    if (auto it = classes_.find(name); it != classes_.end()) {
-      e.cls = it->second;
+    if (ClassSymbol* cls = findClass(name)) {
+      e.cls = cls;
       if (e.cls->isInterface) {
         for (auto& arg : e.args)
           checkExpr(arg);
@@ -1740,9 +1863,9 @@ private:
     }
     for (auto& arg : e.args)
       checkExpr(arg);
-    if (topNames_.count(name))
+    if (ns_->topNames.count(name))
       error(e.a->pos, quoted(name) + " is used before its declaration");
-    else if (!m_.ast.brokenNames.count(name))
+    else if (!isBrokenName(name))
       error(e.a->pos, "unknown function " + quoted(name));
     return set(e, types_.error());
   }
@@ -1875,6 +1998,28 @@ private:
       return set(e, types_.error());
     }
     if (member.a->kind == ExprKind::Super) return checkSuperCall(e);
+    if (const SourceUnit* unit = moduleReceiver(*member.a)) {
+      // `geometry.area(...)` or `geometry.Point(...)`: a name of an imported module.
+      Namespace& names = namespaces_[unit];
+      if (auto it = names.functions.find(name); it != names.functions.end()) {
+        e.call = CallKind::Function;
+        e.fun = it->second;
+        checkArguments(e, paramTypes(e.fun), "function " + quoted(member.a->text + "." + name));
+        return set(e, e.fun->returnType);
+      }
+      if (auto it = names.classes.find(name);
+          it != names.classes.end() && !it->second->isInterface) {
+        e.call = CallKind::Constructor;
+        e.cls = it->second;
+        checkArguments(e, paramTypes(e.cls->init), "the constructor of " + quoted(e.cls->name));
+        return set(e, e.cls->type);
+      }
+      for (auto& arg : e.args)
+        checkExpr(arg);
+      error(member.pos,
+            "module " + quoted(member.a->text) + " has no function or class " + quoted(name));
+      return set(e, types_.error());
+    }
     const Type* t = checkExpr(member.a);
     if (t->tag == TypeTag::Error) {
       for (auto& arg : e.args)

@@ -11,21 +11,37 @@
 
 namespace nuri {
 
+struct SourceUnit;
+
 struct StaticInitialiser {
   VarSymbol* var;
   ExprPtr* value;
   ClassSymbol* owner;
+  const SourceUnit* unit;
+};
+
+// One source file of a program: the prelude, an imported module, or the program itself.
+struct SourceUnit {
+  std::string name; // how importers qualify its names (`geometry`); empty for the program
+  std::string path; // as read (for messages)
+  ModuleAst ast;
+  std::vector<SourceUnit*> imports; // resolved, one per ast.imports entry
+  bool isPrelude = false;
+  uint32_t file = 0;           // SourcePos::file of its positions
+  std::vector<Stmt*> topLevel; // its top-level statements, in order (filled by the checker)
 };
 
 struct CheckedModule {
-  ModuleAst ast;
+  // The prelude first, then every imported module after the modules it imports, then the
+  // program itself.
+  std::vector<std::unique_ptr<SourceUnit>> units;
+  std::vector<std::string> fileNames; // by SourcePos::file, as shown in stack traces
   std::unique_ptr<TypeTable> types = std::make_unique<TypeTable>();
   std::vector<ClassSymbol*> classes;
   std::vector<FunSymbol*> functions; // top-level functions, then each class's init and methods
   std::vector<VarSymbol*> globals;
-  std::vector<FunSymbol*> lambdas; // in the order they were found
-  std::vector<Stmt*> topLevel;     // the statements of the module initialiser, in order
-  std::vector<StaticInitialiser> staticInitialisers; // run before the top-level statements
+  std::vector<FunSymbol*> lambdas;                   // in the order they were found
+  std::vector<StaticInitialiser> staticInitialisers; // each runs first in its unit's initialiser
   FunSymbol* main = nullptr;
 };
 

@@ -259,6 +259,7 @@ public:
   void compileFunction(FunSymbol* fn) {
     FunctionEntry& out = fb_.out();
     out.name = fn->traceName;
+    out.file = fn->pos.file;
     out.isPrivate = fn->isPrivate;
     out.isAbstract = fn->isAbstract;
     out.isStatic = fn->staticOwner != nullptr;
@@ -316,15 +317,22 @@ public:
     fb_.finishPrologue(fn->pos.line);
   }
 
-  void compileModuleInit(const std::vector<StaticInitialiser>& statics,
-                         const std::vector<Stmt*>& statements) {
+  // The initialiser of one source unit: its static fields, then its top-level statements.
+  // The program's own initialiser first calls those of the modules it imports, in
+  // dependency order (`before`).
+  void compileUnitInit(const SourceUnit& unit, const std::vector<uint32_t>& before) {
     FunctionEntry& out = fb_.out();
-    out.name = "<module>";
+    out.name = unit.name.empty() ? "<module>" : unit.name + ".<module>";
+    out.file = unit.file;
     out.returnType = mb_.typeIndex(mb_.checked().types->voidType());
     fb_.setLine(1);
+    for (uint32_t init : before)
+      fb_.emitCall(Op::CALL, 0, init, {});
+    const std::vector<Stmt*>& statements = unit.topLevel;
     for (Stmt* s : statements)
       hoistConstants_ |= containsLoop(*s);
-    for (const StaticInitialiser& init : statics) {
+    for (const StaticInitialiser& init : mb_.checked().staticInitialisers) {
+      if (init.unit != &unit) continue;
       size_t mark = fb_.tempMark();
       fb_.setLine(init.var->pos.line);
       uint32_t v = valueAs(**init.value, init.var->type);
@@ -1101,7 +1109,9 @@ private:
       fb_.emit(Op::LOAD_KFLOAT, {r, mb_.floatConstant(e.floatValue)});
       return r;
     }
-    case RefKind::Global: return name(e, dst); // a static field: `Class.name`
+    case RefKind::Global:   // a static field `Class.name`, or `module.name`
+    case RefKind::Function: // `module.function` as a value
+      return name(e, dst);
     case RefKind::Field: {
       uint32_t obj = value(*e.a);
       uint32_t r = target(e, dst);
@@ -1493,13 +1503,30 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
   }
   for (VarSymbol* g : checked.globals)
     module.globals.push_back({g->name, mb.typeIndex(g->type)});
-  module.functions.resize(checked.functions.size() + 1);
+  module.files = checked.fileNames;
+  // One initialiser per unit that has something to run; the program's own comes last.
+  std::vector<const SourceUnit*> initialised;
+  for (auto& unit : checked.units) {
+    bool hasStatics = false;
+    for (const StaticInitialiser& init : checked.staticInitialisers)
+      hasStatics |= init.unit == unit.get();
+    if (hasStatics || !unit->topLevel.empty() || unit == checked.units.back()) {
+      initialised.push_back(unit.get());
+    }
+  }
+  module.functions.resize(checked.functions.size() + initialised.size());
   for (FunSymbol* fn : checked.functions) {
     BodyCompiler(mb, module.functions[fn->index]).compileFunction(fn);
   }
-  module.initFunction = uint32_t(checked.functions.size());
-  BodyCompiler(mb, module.functions[module.initFunction])
-      .compileModuleInit(checked.staticInitialisers, checked.topLevel);
+  std::vector<uint32_t> before;
+  for (size_t i = 0; i < initialised.size(); i++) {
+    uint32_t index = uint32_t(checked.functions.size() + i);
+    bool last = i + 1 == initialised.size();
+    BodyCompiler(mb, module.functions[index])
+        .compileUnitInit(*initialised[i], last ? before : std::vector<uint32_t>{});
+    before.push_back(index);
+  }
+  module.initFunction = uint32_t(module.functions.size() - 1);
   module.mainFunction = checked.main ? checked.main->index : kNoIndex;
   return module;
 }

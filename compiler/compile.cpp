@@ -1,5 +1,12 @@
 #include "compiler/compile.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
 #include "classlib/prelude.h"
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
@@ -11,36 +18,160 @@ namespace nuri {
 
 namespace {
 
-// Parses the prelude; its declarations come before the program's own.
-ModuleAst parsePrelude() {
-  SourceFile file(kPreludeFileName, kPreludeSource);
-  Diagnostics diagnostics(file);
-  ModuleAst ast = parse(tokenize(file, diagnostics), diagnostics);
-  NURI_ASSERT(!diagnostics.hasErrors(), "the prelude does not compile");
-  for (auto& item : ast.items) {
-    if (item->kind == StmtKind::Class) item->cls->isBuiltin = true;
-  }
-  return ast;
+std::string directoryOf(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
 }
+
+std::string baseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool readText(const std::string& path, std::string& out) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0 || S_ISDIR(info.st_mode)) return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  out = buffer.str();
+  return !in.bad();
+}
+
+// Reads a program and, recursively, the modules it imports, in dependency order.
+class ModuleLoader {
+public:
+  ModuleLoader(Diagnostics& diagnostics, CheckedModule& out, std::vector<std::string> searchPath)
+      : diagnostics_(diagnostics), out_(out), searchPath_(std::move(searchPath)) {}
+
+  std::vector<std::unique_ptr<SourceFile>> files;
+
+  void loadPrelude() {
+    size_t errorsBefore = diagnostics_.count();
+    auto unit = parseUnit(kPreludeFileName, kPreludeSource, "");
+    NURI_ASSERT(diagnostics_.count() == errorsBefore, "the prelude does not compile");
+    unit->isPrelude = true;
+    for (auto& item : unit->ast.items)
+      if (item->kind == StmtKind::Class) item->cls->isBuiltin = true;
+    out_.units.push_back(std::move(unit));
+  }
+
+  void loadProgram(std::string_view source, const std::string& fileName) {
+    auto unit = parseUnit(fileName, std::string(source), "");
+    SourceUnit* raw = unit.get();
+    inProgress_.push_back(fileName);
+    resolveImports(*raw);
+    inProgress_.pop_back();
+    out_.units.push_back(std::move(unit));
+  }
+
+private:
+  Diagnostics& diagnostics_;
+  CheckedModule& out_;
+  std::vector<std::string> searchPath_;
+  std::vector<std::string> inProgress_;       // the chain of imports being read
+  std::map<std::string, SourceUnit*> loaded_; // by path
+
+  std::unique_ptr<SourceUnit> parseUnit(const std::string& path, std::string text,
+                                        std::string name) {
+    files.push_back(std::make_unique<SourceFile>(path, std::move(text)));
+    const SourceFile& file = *files.back();
+    uint32_t index = diagnostics_.fileIndex(file);
+    if (out_.fileNames.size() <= index) out_.fileNames.resize(index + 1);
+    out_.fileNames[index] = baseName(path);
+    auto unit = std::make_unique<SourceUnit>();
+    unit->file = index;
+    unit->name = std::move(name);
+    unit->path = path;
+    unit->ast = parse(tokenize(file, diagnostics_), diagnostics_);
+    return unit;
+  }
+
+  void resolveImports(SourceUnit& unit) {
+    std::map<std::string, std::string> qualifiers; // name -> path, to catch clashes
+    for (const ImportDecl& decl : unit.ast.imports) {
+      SourceUnit* target = load(decl, unit.path);
+      unit.imports.push_back(target);
+      if (!target) { // already reported: uses of its names say nothing more
+        unit.ast.brokenNames.insert(decl.path.back());
+        for (const auto& name : decl.names)
+          unit.ast.brokenNames.insert(name.first);
+        continue;
+      }
+      auto [it, fresh] = qualifiers.emplace(target->name, target->path);
+      if (!fresh && it->second != target->path) {
+        diagnostics_.error(decl.pos, "two imported modules are named `" + target->name + "` (" +
+                                         it->second + " and " + target->path + ")");
+      }
+    }
+  }
+
+  SourceUnit* load(const ImportDecl& decl, const std::string& importer) {
+    std::string relative, dotted;
+    for (size_t i = 0; i < decl.path.size(); i++) {
+      relative += (i ? "/" : "") + decl.path[i];
+      dotted += (i ? "." : "") + decl.path[i];
+    }
+    relative += ".nuri";
+    std::vector<std::string> candidates{directoryOf(importer) + relative};
+    for (const std::string& dir : searchPath_)
+      candidates.push_back(dir + (dir.empty() || dir.back() == '/' ? "" : "/") + relative);
+    std::string path, text;
+    for (const std::string& candidate : candidates) {
+      if (readText(candidate, text)) {
+        path = candidate;
+        break;
+      }
+    }
+    if (path.empty()) {
+      std::string looked;
+      for (const std::string& c : candidates)
+        looked += (looked.empty() ? "" : ", ") + c;
+      diagnostics_.error(decl.pos, "cannot find module `" + dotted + "` (looked for " + looked +
+                                       "; add folders with --path)");
+      return nullptr;
+    }
+    for (size_t i = 0; i < inProgress_.size(); i++) {
+      if (inProgress_[i] == path) {
+        std::string cycle;
+        for (size_t k = i; k < inProgress_.size(); k++)
+          cycle += baseName(inProgress_[k]) + " -> ";
+        diagnostics_.error(decl.pos, "cyclic import: " + cycle + baseName(path));
+        return nullptr;
+      }
+    }
+    if (auto it = loaded_.find(path); it != loaded_.end()) return it->second;
+    auto unit = parseUnit(path, std::move(text), decl.path.back());
+    SourceUnit* raw = unit.get();
+    loaded_[path] = raw;
+    inProgress_.push_back(path);
+    resolveImports(*raw);
+    inProgress_.pop_back();
+    out_.units.push_back(std::move(unit)); // after the modules it imports
+    return raw;
+  }
+};
 
 } // namespace
 
-CompileOutput compileModule(std::string_view source, const std::string& fileName) {
-  SourceFile file(fileName, std::string(source));
-  Diagnostics diagnostics(file);
+CompileOutput compileModule(std::string_view source, const std::string& fileName,
+                            const std::vector<std::string>& searchPath) {
+  SourceFile rootPlaceholder(fileName, "");
+  Diagnostics diagnostics(rootPlaceholder);
   CompileOutput out;
-  std::vector<Token> tokens = tokenize(file, diagnostics);
   CheckedModule checked;
-  checked.ast = parsePrelude();
-  ModuleAst program = parse(tokens, diagnostics);
-  for (auto& item : program.items)
-    checked.ast.items.push_back(std::move(item));
-  checked.ast.brokenNames = std::move(program.brokenNames);
-  tokens.clear();
+  ModuleLoader loader(diagnostics, checked, searchPath);
+  loader.loadProgram(source, fileName); // the program is file 1, its imports follow
+  // The prelude goes first among the units but is parsed last, so diagnostics number the
+  // program's own file before it.
+  loader.loadPrelude();
+  std::rotate(checked.units.begin(), checked.units.end() - 1, checked.units.end());
   // Type-check even after syntax errors (the parser recovers per statement), so one run
-  // reports as many errors as possible; skip it only when the lexer rejected the file.
-  bool lexable = diagnostics.list().empty() ||
-                 diagnostics.list().front().message.find("not valid UTF-8") == std::string::npos;
+  // reports as many errors as possible; skip it only when the lexer rejected a file.
+  bool lexable = true;
+  for (const Diagnostic& d : diagnostics.list())
+    if (d.message.find("not valid UTF-8") != std::string::npos) lexable = false;
   if (lexable) check(checked, diagnostics);
   if (diagnostics.hasErrors()) {
     out.diagnostics = diagnostics.render();

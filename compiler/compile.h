@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vm/bytecode/module.h"
 
@@ -15,6 +16,9 @@ struct CompileOutput {
   size_t errorCount = 0;
 };
 
-CompileOutput compileModule(std::string_view source, const std::string& fileName);
+// Compiles a program and the modules it imports. Imports are looked up next to the importing
+// file, then in each folder of `searchPath`.
+CompileOutput compileModule(std::string_view source, const std::string& fileName,
+                            const std::vector<std::string>& searchPath = {});
 
 } // namespace nuri

@@ -6,13 +6,23 @@
 
 namespace nuri {
 
+uint32_t Diagnostics::fileIndex(const SourceFile& file) {
+  for (size_t i = 0; i < files_.size(); i++)
+    if (files_[i] == &file) return uint32_t(i);
+  files_.push_back(&file);
+  return uint32_t(files_.size() - 1);
+}
+
 void Diagnostics::error(SourcePos pos, std::string message) {
   if (list_.size() >= kMaxErrors) {
     truncated_ = true;
     return;
   }
   for (const Diagnostic& d : list_) {
-    if (d.pos.line == pos.line && d.pos.column == pos.column && d.message == message) return;
+    if (d.pos.line == pos.line && d.pos.column == pos.column && d.pos.file == pos.file &&
+        d.message == message) {
+      return;
+    }
   }
   list_.push_back({pos, std::move(message)});
 }
@@ -63,13 +73,15 @@ std::string sanitize(std::string_view text) {
 std::string Diagnostics::render() const {
   std::vector<Diagnostic> sorted = list_;
   std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.pos.file != b.pos.file) return a.pos.file < b.pos.file;
     return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
   });
   std::string out;
   for (const Diagnostic& d : sorted) {
-    out += file_.name() + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
+    const SourceFile& file = *files_[d.pos.file < files_.size() ? d.pos.file : 0];
+    out += file.name() + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
            ": error: " + d.message + "\n";
-    std::string_view line = file_.lineText(d.pos.line);
+    std::string_view line = file.lineText(d.pos.line);
     uint32_t firstColumn = 1;
     if (d.pos.column > kShownWidth / 2) firstColumn = d.pos.column - kShownWidth / 2;
     size_t from = byteOffsetOfColumn(line, firstColumn);

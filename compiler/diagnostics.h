@@ -14,9 +14,12 @@ struct Diagnostic {
   std::string message;
 };
 
+// Errors of one compilation, which may span several files (a program and its imports).
 class Diagnostics {
 public:
-  explicit Diagnostics(const SourceFile& file) : file_(file) {}
+  explicit Diagnostics(const SourceFile& file) { files_.push_back(&file); }
+  // The index positions use for `file` (added if new).
+  uint32_t fileIndex(const SourceFile& file);
   void error(SourcePos pos, std::string message);
   bool hasErrors() const { return !list_.empty(); }
   size_t count() const { return list_.size(); }
@@ -27,7 +30,7 @@ public:
   static constexpr size_t kMaxErrors = 100;
 
 private:
-  const SourceFile& file_;
+  std::vector<const SourceFile*> files_;
   std::vector<Diagnostic> list_;
   bool truncated_ = false;
 };

@@ -82,7 +82,8 @@ bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c); }
 
 class Lexer {
 public:
-  Lexer(const SourceFile& file, Diagnostics& diags) : src_(file.text()), diags_(diags) {}
+  Lexer(const SourceFile& file, Diagnostics& diags)
+      : src_(file.text()), diags_(diags), file_(diags.fileIndex(file)) {}
 
   std::vector<Token> run() {
     size_t badOffset = 0;
@@ -115,13 +116,14 @@ public:
 private:
   std::string_view src_;
   Diagnostics& diags_;
+  uint32_t file_;
   std::vector<Token> tokens_;
   size_t i_ = 0;
   uint32_t line_ = 1, column_ = 1;
   // Open brackets: '(', '[', '{', or 'I' for the `${` of an interpolation.
   std::vector<char> brackets_;
 
-  SourcePos pos() const { return {line_, column_}; }
+  SourcePos pos() const { return {line_, column_, file_}; }
   void resetPosition() {
     i_ = 0;
     line_ = 1;

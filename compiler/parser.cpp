@@ -79,6 +79,12 @@ public:
         if (at(Tok::RBrace) || at(Tok::RParen) || at(Tok::RBracket)) {
           diags_.error(cur().pos, std::string("unmatched `") + tokenText(cur().kind) + "`");
           advance();
+        } else if (at(Tok::Import)) {
+          try {
+            module.imports.push_back(importDecl());
+          } catch (const SyntaxError&) {
+            synchronize();
+          }
         } else if (StmtPtr s = guardedStatement(true)) {
           module.items.push_back(std::move(s));
         }
@@ -229,6 +235,10 @@ private:
       t = std::move(inner[0]);
     } else {
       t.name = expectIdentifier("a type name");
+      while (at(Tok::Dot) && peekTok().kind == Tok::Identifier) { // `module.Type`
+        advance();
+        t.name += "." + advance().text;
+      }
     }
     while (at(Tok::LBracket) && peekTok().kind == Tok::RBracket) {
       advance();
@@ -301,7 +311,7 @@ private:
     case Tok::Catch:
     case Tok::Finally:
       fail(pos, std::string("`") + tokenText(cur().kind) + "` without a matching `try`");
-    case Tok::Import: fail(pos, "`import` is not supported yet");
+    case Tok::Import: fail(pos, "`import` can only be used at the top level of a file");
     default: break;
     }
     auto s = std::make_unique<Stmt>(StmtKind::Expr, pos);
@@ -380,6 +390,29 @@ private:
       p_ = save;
     }
     return s;
+  }
+
+  ImportDecl importDecl() {
+    ImportDecl decl;
+    decl.pos = advance().pos;
+    decl.path.push_back(expectIdentifier("a module name after `import`"));
+    while (match(Tok::Dot)) {
+      if (at(Tok::LBrace)) {
+        advance();
+        while (!at(Tok::RBrace)) {
+          SourcePos at = cur().pos;
+          decl.names.push_back({expectIdentifier("a name to import"), at});
+          if (!match(Tok::Comma)) break;
+        }
+        expect(Tok::RBrace, "to close the list of imported names");
+        break;
+      }
+      decl.path.push_back(expectIdentifier("a module name"));
+    }
+    if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::Eof)) {
+      fail(cur().pos, "expected end of line after the import, found " + describe(cur()));
+    }
+    return decl;
   }
 
   StmtPtr tryStatement() {

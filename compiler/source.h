@@ -11,6 +11,7 @@ namespace nuri {
 struct SourcePos {
   uint32_t line = 0;   // 1-based
   uint32_t column = 0; // 1-based, in code points
+  uint32_t file = 0;   // index of the file in its Diagnostics
 };
 
 class SourceFile {

@@ -46,7 +46,7 @@ void captureTrace(IsolateState& I) {
       return;
     }
   }
-  std::string file = baseName(I.program.module->sourceFile);
+  const Module& module = *I.program.module;
   size_t n = I.frames.size();
   for (size_t k = 0; k < n; k++) {
     if (n > kTraceHead + kTraceTail && k == kTraceHead) {
@@ -57,6 +57,9 @@ void captureTrace(IsolateState& I) {
     }
     const CallFrame& f = I.frames[n - 1 - k];
     uint32_t pc = uint32_t(f.pc - f.function->code);
+    uint32_t fileIndex = module.functions[f.function->index].file;
+    std::string file =
+        baseName(fileIndex < module.files.size() ? module.files[fileIndex] : module.sourceFile);
     I.pending->trace.push_back("at " + f.function->name + " (" + file + ":" +
                                std::to_string(f.function->lineAt(pc)) + ")");
   }

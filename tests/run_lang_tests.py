@@ -9,6 +9,8 @@
   // args: A B C                   arguments passed to the program
   // options: --fuel=1000          options passed to `nuri run` before the file
 
+Files in folders named lib/ are modules imported by tests and are not run on their own.
+
 Every program runs in each mode given with --modes: `source` (nuri run FILE.nuri) and `nbc`
 (nuri build FILE.nuri, then nuri run FILE.nbc). Prints `N passed, N failed`.
 """
@@ -145,6 +147,9 @@ def main():
     for path in args.paths:
         if os.path.isdir(path):
             for root, _, names in os.walk(path):
+                # Modules under a lib/ folder are imported by tests, not run on their own.
+                if "lib" in root.split(os.sep):
+                    continue
                 files += [os.path.join(root, n) for n in names if n.endswith(".nuri")]
         else:
             files.append(path)

@@ -155,6 +155,7 @@ private:
         fail(what + ": owner class index out of range");
       }
       typeIndex(f.returnType, what + " result");
+      if (f.file >= std::max<size_t>(m_.files.size(), 1)) fail(what + ": file index out of range");
       if (f.paramCount > f.registerTypes.size() || f.paramCount > nbc::kMaxParams) {
         fail(what + ": " + std::to_string(f.paramCount) + " parameters but " +
              std::to_string(f.registerTypes.size()) + " registers");

@@ -81,10 +81,14 @@ private:
   std::shared_ptr<const Module> module_;
 };
 
-// Compiles Nuri source text. `fileName` is used in diagnostics and stack traces.
-Result<Program> compileSource(std::string_view source, std::string fileName);
-// Reads and compiles a .nuri file (Error::Kind::Io if it cannot be read).
-Result<Program> compileFile(const std::string& path);
+// Compiles Nuri source text. `fileName` is used in diagnostics and stack traces, and its
+// folder is where `import`s are looked up first, then each folder of `searchPath`.
+Result<Program> compileSource(std::string_view source, std::string fileName,
+                              const std::vector<std::string>& searchPath = {});
+// Reads and compiles a .nuri file and the modules it imports (Error::Kind::Io if it cannot
+// be read).
+Result<Program> compileFile(const std::string& path,
+                            const std::vector<std::string>& searchPath = {});
 // Decodes and checks a .nbc image. `name` is used in error messages.
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name = "<bytecode>");
 // Reads a .nbc file.

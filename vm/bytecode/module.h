@@ -87,6 +87,7 @@ struct LocalName {
 struct FunctionEntry {
   std::string name; // as shown in stack traces: `main`, `Vec.length`, `<module>`
   uint32_t ownerClass = kNoIndex;
+  uint32_t file = 0; // index into Module::files: where its lines are
   bool isPrivate = false;
   bool isAbstract = false; // an interface method: signature only, no code
   bool isStatic = false;   // a static method of ownerClass (no `this`)
@@ -105,7 +106,8 @@ struct GlobalEntry {
 };
 
 struct Module {
-  std::string sourceFile;
+  std::string sourceFile;         // the program's own file
+  std::vector<std::string> files; // every source file, as named in stack traces
   std::vector<TypeEntry> types;
   std::vector<int64_t> ints;
   std::vector<double> floats;

@@ -144,6 +144,9 @@ Module decode(const uint8_t* data, size_t size) {
 
   Decoder meta = open(nbc::Section::Meta);
   m.sourceFile = meta.str("source file name");
+  m.files.resize(meta.count("file name"));
+  for (std::string& f : m.files)
+    f = meta.str("file name");
   m.initFunction = meta.optionalIndex();
   m.mainFunction = meta.optionalIndex();
   meta.expectEnd();
@@ -222,6 +225,7 @@ Module decode(const uint8_t* data, size_t size) {
   for (FunctionEntry& f : m.functions) {
     f.name = functions.str("function name");
     f.ownerClass = functions.optionalIndex();
+    f.file = functions.varint();
     uint8_t flags = functions.u8();
     if (flags > 7) fail("functions section: bad flags in function " + f.name);
     f.isPrivate = flags & 1;

@@ -63,6 +63,9 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
 
   Encoder meta;
   meta.str(m.sourceFile);
+  meta.varint(m.files.size());
+  for (const std::string& f : m.files)
+    meta.str(f);
   meta.optionalIndex(m.initFunction);
   meta.optionalIndex(m.mainFunction);
   section(out, nbc::Section::Meta, meta);
@@ -133,6 +136,7 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
   for (const FunctionEntry& f : m.functions) {
     functions.str(f.name);
     functions.optionalIndex(f.ownerClass);
+    functions.varint(f.file);
     functions.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isAbstract ? 2 : 0) | (f.isStatic ? 4 : 0)));
     functions.varint(f.paramCount);
     functions.varint(f.returnType);
