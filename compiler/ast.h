@@ -22,7 +22,8 @@ struct FieldSymbol;
 // A type as written: `int`, `Vec`, `string[][]`, `(int, int) -> bool`, `(() -> int)[]`.
 struct TypeSyntax {
   SourcePos pos;
-  std::string name; // empty for a function type
+  std::string name;             // empty for a function type
+  std::vector<TypeSyntax> args; // `Box<int>`: the type arguments
   bool isFunction = false;
   std::vector<TypeSyntax> params;     // function types
   std::shared_ptr<TypeSyntax> result; // function types
@@ -110,7 +111,8 @@ struct Expr {
   ExprPtr a, b, c;           // operands / callee / object / condition
   std::vector<ExprPtr> args; // call arguments, array elements, interpolation parts, dimensions
   TypeSyntax typeSyntax;     // NewArray element type
-  uint32_t depth = 1;        // nesting depth of this subtree
+  std::vector<TypeSyntax> typeArgs; // Name: `Box<int>(...)`, `first<int>(...)`
+  uint32_t depth = 1;               // nesting depth of this subtree
 
   // Filled in by the checker.
   const Type* type = nullptr;
@@ -190,6 +192,7 @@ struct Param {
 struct FunDecl {
   SourcePos pos;
   std::string name;
+  std::vector<std::string> typeParams; // `fun first<T>(...)`
   std::vector<Param> params;
   bool hasReturnType = false;
   TypeSyntax returnType;
@@ -218,7 +221,8 @@ struct FieldDecl {
 struct ClassDecl {
   SourcePos pos;
   std::string name;
-  bool isBuiltin = false; // declared by the prelude
+  std::vector<std::string> typeParams; // `class Box<T>`
+  bool isBuiltin = false;              // declared by the prelude
   bool isInterface = false;
   bool hasSuperclass = false;
   TypeSyntax superclass;

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <functional>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "classlib/natives.h"
+#include "compiler/ast_clone.h"
 
 namespace nuri {
 namespace {
@@ -34,15 +37,22 @@ public:
     declareClasses();
     resolveHierarchy();
     declareFunctions();
-    for (ClassSymbol* cls : m_.classes)
-      declareClassMembers(cls);
-    for (ClassSymbol* cls : m_.classes)
-      checkInterfacesImplemented(cls);
+    for (size_t i = 0; i < m_.classes.size(); i++)
+      declareClassMembers(m_.classes[i]);
+    for (size_t i = 0; i < m_.classes.size(); i++)
+      checkInterfacesImplemented(m_.classes[i]);
     checkTopLevel();
-    for (ClassSymbol* cls : m_.classes)
-      if (!cls->isInterface) checkClassBodies(cls);
-    for (FunSymbol* fn : topFunctions_)
-      checkFunctionBody(fn);
+    // Bodies; instantiating a generic class or function adds more, checked in turn.
+    size_t classesDone = 0, functionsDone = 0;
+    while (classesDone < m_.classes.size() || functionsDone < topFunctions_.size()) {
+      for (; classesDone < m_.classes.size(); classesDone++) {
+        ClassSymbol* cls = m_.classes[classesDone];
+        if (!cls->isInterface) checkClassBodies(cls);
+      }
+      for (; functionsDone < topFunctions_.size(); functionsDone++)
+        checkFunctionBody(topFunctions_[functionsDone]);
+    }
+    orderClasses();
     m_.functions = topFunctions_;
     for (ClassSymbol* cls : m_.classes) {
       if (!cls->isInterface) m_.functions.push_back(cls->init);
@@ -70,7 +80,14 @@ private:
     std::unordered_map<std::string, FunSymbol*> functions;
     std::unordered_map<std::string, VarSymbol*> globals;
     std::unordered_map<std::string, TopName> topNames; // the first declaration of each name
+    std::unordered_map<std::string, const ClassDecl*> classTemplates;
+    std::unordered_map<std::string, const FunDecl*> functionTemplates;
   };
+  const TypeEnv* env_ = nullptr; // type parameters of the generic instance being checked
+  std::deque<std::unique_ptr<TypeEnv>> envs_;
+  std::map<std::pair<const void*, std::vector<const Type*>>, void*> instances_;
+  std::unordered_map<const void*, const SourceUnit*> templateUnit_;
+
   std::unordered_map<const SourceUnit*, Namespace> namespaces_;
   const SourceUnit* unit_ = nullptr; // the unit being checked
   Namespace* ns_ = nullptr;          // its names
@@ -120,6 +137,20 @@ private:
     return findTop(name, &Namespace::classes);
   }
   FunSymbol* findFunction(const std::string& name) { return findTop(name, &Namespace::functions); }
+  const ClassDecl* findClassTemplate(const std::string& name) {
+    if (name.find('.') != std::string::npos) {
+      size_t dot = name.find('.');
+      const SourceUnit* unit = moduleNamed(name.substr(0, dot));
+      if (!unit) return nullptr;
+      auto& names = namespaces_[unit].classTemplates;
+      auto it = names.find(name.substr(dot + 1));
+      return it == names.end() ? nullptr : it->second;
+    }
+    return findTop(name, &Namespace::classTemplates);
+  }
+  const FunDecl* findFunctionTemplate(const std::string& name) {
+    return findTop(name, &Namespace::functionTemplates);
+  }
   VarSymbol* findGlobal(const std::string& name) { return findTop(name, &Namespace::globals); }
 
   // A Name naming an imported module (not shadowed by a variable).
@@ -148,7 +179,12 @@ private:
   int loopDepth_ = 0;
   std::vector<std::unordered_map<std::string, VarSymbol*>> scopes_;
 
-  void error(SourcePos pos, std::string message) { diags_.error(pos, std::move(message)); }
+  // Errors inside an instance of a generic name the instance (`in Box<string>`).
+  void error(SourcePos pos, std::string message) {
+    if (!instance_.empty()) message += " (in " + instance_ + ")";
+    diags_.error(pos, std::move(message));
+  }
+  std::string instance_; // the generic instance whose body is being checked
 
   // ---- Declarations ----
 
@@ -220,6 +256,11 @@ private:
     for (auto& item : unit_->ast.items) {
       if (item->kind != StmtKind::Class) continue;
       ClassDecl& decl = *item->cls;
+      if (!decl.typeParams.empty()) { // a template: instantiated where it is used
+        templateUnit_[&decl] = unit_;
+        if (claimTopName(decl.name, decl.pos, "class")) ns_->classTemplates[decl.name] = &decl;
+        continue;
+      }
       auto* cls = types_.make<ClassSymbol>();
       unitOf_[cls] = unit_;
       cls->name = qualified(decl.name);
@@ -241,37 +282,13 @@ private:
     return cls;
   }
 
-  // Resolves `extends` and `implements`, rejects cycles, and orders classes so that every
-  // class comes after its superclass (the bytecode requires it).
+  // Resolves `extends` and `implements` of every class and rejects cycles.
   void resolveHierarchy() {
-    for (ClassSymbol* cls : m_.classes) {
+    size_t count = m_.classes.size(); // instances of generic classes resolve their own
+    for (size_t i = 0; i < count; i++) {
+      ClassSymbol* cls = m_.classes[i];
       enterUnit(unitOf_[cls]);
-      ClassDecl& decl = *cls->decl;
-      if (decl.hasSuperclass) {
-        if (ClassSymbol* parent = lookupClass(decl.superclass, "class")) {
-          if (parent->isInterface) {
-            error(decl.superclass.pos,
-                  quoted(parent->name) + " is an interface; use `implements " + parent->name + "`");
-          } else if (parent == cls) {
-            error(decl.superclass.pos, "class " + quoted(cls->name) + " cannot extend itself");
-          } else {
-            cls->superclass = parent;
-          }
-        }
-      }
-      for (const TypeSyntax& t : decl.interfaces) {
-        ClassSymbol* iface = lookupClass(t, "interface");
-        if (!iface) continue;
-        if (!iface->isInterface) {
-          error(t.pos, quoted(iface->name) + " is a class, not an interface; use `extends " +
-                           iface->name + "`");
-        } else if (std::find(cls->interfaces.begin(), cls->interfaces.end(), iface) !=
-                   cls->interfaces.end()) {
-          error(t.pos, "interface " + quoted(iface->name) + " is listed twice");
-        } else {
-          cls->interfaces.push_back(iface);
-        }
-      }
+      resolveSupers(cls);
     }
     // Break cycles (A extends B extends A), reporting each once.
     for (ClassSymbol* cls : m_.classes) {
@@ -289,6 +306,55 @@ private:
         chain.push_back(c);
       }
     }
+    for (ClassSymbol* cls : m_.classes)
+      collectInterfaces(cls);
+  }
+
+  void resolveSupers(ClassSymbol* cls) {
+    const TypeEnv* savedEnv = env_;
+    env_ = cls->typeEnv;
+    ClassDecl& decl = *cls->decl;
+    if (decl.hasSuperclass) {
+      if (ClassSymbol* parent = lookupClass(decl.superclass, "class")) {
+        if (parent->isInterface) {
+          error(decl.superclass.pos,
+                quoted(parent->name) + " is an interface; use `implements " + parent->name + "`");
+        } else if (parent == cls) {
+          error(decl.superclass.pos, "class " + quoted(cls->name) + " cannot extend itself");
+        } else {
+          cls->superclass = parent;
+        }
+      }
+    }
+    for (const TypeSyntax& t : decl.interfaces) {
+      ClassSymbol* iface = lookupClass(t, "interface");
+      if (!iface) continue;
+      if (!iface->isInterface) {
+        error(t.pos, quoted(iface->name) + " is a class, not an interface; use `extends " +
+                         iface->name + "`");
+      } else if (std::find(cls->interfaces.begin(), cls->interfaces.end(), iface) !=
+                 cls->interfaces.end()) {
+        error(t.pos, "interface " + quoted(iface->name) + " is listed twice");
+      } else {
+        cls->interfaces.push_back(iface);
+      }
+    }
+    env_ = savedEnv;
+  }
+
+  void collectInterfaces(ClassSymbol* cls) {
+    if (cls->interfacesCollected) return;
+    cls->interfacesCollected = true;
+    if (cls->superclass) {
+      collectInterfaces(cls->superclass);
+      cls->allInterfaces = cls->superclass->allInterfaces;
+    }
+    for (ClassSymbol* i : cls->interfaces)
+      if (!cls->implements(i)) cls->allInterfaces.push_back(i);
+  }
+
+  // Puts every class after its superclass (the bytecode requires it) and numbers them.
+  void orderClasses() {
     std::vector<ClassSymbol*> ordered;
     std::function<void(ClassSymbol*)> place = [&](ClassSymbol* c) {
       if (std::find(ordered.begin(), ordered.end(), c) != ordered.end()) return;
@@ -300,17 +366,230 @@ private:
     m_.classes = ordered;
     for (size_t i = 0; i < m_.classes.size(); i++)
       m_.classes[i]->index = uint32_t(i);
-    for (ClassSymbol* cls : m_.classes) {
-      if (cls->superclass) cls->allInterfaces = cls->superclass->allInterfaces;
-      for (ClassSymbol* i : cls->interfaces)
-        if (!cls->implements(i)) cls->allInterfaces.push_back(i);
+  }
+
+  // ---- Generics: instantiation ----
+
+  std::string typeListName(const std::vector<const Type*>& args) {
+    std::string text = "<";
+    for (size_t i = 0; i < args.size(); i++)
+      text += (i ? ", " : "") + args[i]->name;
+    return text + ">";
+  }
+
+  const TypeEnv* makeEnv(const std::vector<std::string>& params,
+                         const std::vector<const Type*>& args) {
+    auto env = std::make_unique<TypeEnv>();
+    for (size_t i = 0; i < params.size(); i++)
+      (*env)[params[i]] = args[i];
+    envs_.push_back(std::move(env));
+    return envs_.back().get();
+  }
+
+  // The class `template<args>`, made (once) from a copy of the template's declaration.
+  ClassSymbol* instantiateClass(const ClassDecl* templ, const std::vector<const Type*>& args) {
+    auto key = std::make_pair(static_cast<const void*>(templ), args);
+    if (auto it = instances_.find(key); it != instances_.end()) {
+      return static_cast<ClassSymbol*>(it->second);
     }
+    const SourceUnit* savedUnit = unit_;
+    const TypeEnv* savedEnv = env_;
+    enterUnit(templateUnit_[templ]);
+    m_.instanceClasses.push_back(cloneClassDecl(*templ));
+    ClassDecl* decl = m_.instanceClasses.back().get();
+    auto* cls = types_.make<ClassSymbol>();
+    instances_[key] = cls;
+    unitOf_[cls] = unit_;
+    cls->name = qualified(templ->name) + typeListName(args);
+    cls->pos = decl->pos;
+    cls->decl = decl;
+    cls->isInterface = decl->isInterface;
+    cls->templateDecl = templ;
+    cls->typeArgs = args;
+    cls->typeEnv = makeEnv(templ->typeParams, args);
+    decl->symbol = cls;
+    types_.classType(cls);
+    m_.classes.push_back(cls);
+    resolveSupers(cls);
+    collectInterfaces(cls);
+    declareClassMembers(cls);
+    checkInterfacesImplemented(cls);
+    enterUnit(savedUnit);
+    env_ = savedEnv;
+    return cls;
+  }
+
+  // The function `template<args>`, made (once) from a copy of the template's declaration.
+  FunSymbol* instantiateFunction(const FunDecl* templ, const std::vector<const Type*>& args) {
+    auto key = std::make_pair(static_cast<const void*>(templ), args);
+    if (auto it = instances_.find(key); it != instances_.end()) {
+      return static_cast<FunSymbol*>(it->second);
+    }
+    const SourceUnit* savedUnit = unit_;
+    const TypeEnv* savedEnv = env_;
+    enterUnit(templateUnit_[templ]);
+    m_.instanceFunctions.push_back(cloneFunDecl(*templ));
+    FunDecl* decl = m_.instanceFunctions.back().get();
+    env_ = makeEnv(templ->typeParams, args);
+    FunSymbol* fn = makeFunction(*decl, nullptr);
+    instances_[key] = fn;
+    fn->typeEnv = env_;
+    fn->traceName = qualified(templ->name) + typeListName(args);
+    unitOf_[fn] = unit_;
+    topFunctions_.push_back(fn);
+    enterUnit(savedUnit);
+    env_ = savedEnv;
+    return fn;
+  }
+
+  static const FunDecl* findMethodTemplate(const ClassSymbol* cls, const std::string& name) {
+    for (const ClassSymbol* c = cls; c; c = c->superclass) {
+      if (auto it = c->methodTemplates.find(name); it != c->methodTemplates.end())
+        return it->second;
+    }
+    return nullptr;
+  }
+
+  // The generic method `templ<args>` of `cls` (a direct call: such methods are not virtual).
+  FunSymbol* instantiateMethod(ClassSymbol* cls, const FunDecl* templ,
+                               const std::vector<const Type*>& args) {
+    std::vector<const Type*> keyTypes = args;
+    keyTypes.push_back(cls->type);
+    auto key = std::make_pair(static_cast<const void*>(templ), keyTypes);
+    if (auto it = instances_.find(key); it != instances_.end()) {
+      return static_cast<FunSymbol*>(it->second);
+    }
+    const SourceUnit* savedUnit = unit_;
+    const TypeEnv* savedEnv = env_;
+    enterUnit(unitOf_[cls]);
+    auto env = std::make_unique<TypeEnv>(cls->typeEnv ? *cls->typeEnv : TypeEnv{});
+    for (size_t i = 0; i < templ->typeParams.size(); i++)
+      (*env)[templ->typeParams[i]] = args[i];
+    envs_.push_back(std::move(env));
+    env_ = envs_.back().get();
+    m_.instanceFunctions.push_back(cloneFunDecl(*templ));
+    FunDecl* decl = m_.instanceFunctions.back().get();
+    decl->typeParams.clear();
+    FunSymbol* fn = makeFunction(*decl, cls);
+    instances_[key] = fn;
+    fn->typeEnv = env_;
+    fn->traceName = cls->name + "." + templ->name + typeListName(args);
+    unitOf_[fn] = unit_;
+    topFunctions_.push_back(fn);
+    enterUnit(savedUnit);
+    env_ = savedEnv;
+    return fn;
+  }
+
+  // Binds the type parameters in `pattern` so that it matches `actual`. Returns false when
+  // they cannot match.
+  bool unify(const TypeSyntax& pattern, const Type* actual, const std::vector<std::string>& params,
+             std::unordered_map<std::string, const Type*>& bound) {
+    if (actual->tag == TypeTag::Error || actual->tag == TypeTag::Null) return true;
+    if (pattern.arrayDepth > 0) {
+      if (actual->tag != TypeTag::Array) return false;
+      TypeSyntax inner = pattern;
+      inner.arrayDepth--;
+      return unify(inner, actual->element, params, bound);
+    }
+    if (pattern.isFunction) {
+      if (actual->tag != TypeTag::Function || actual->params.size() != pattern.params.size()) {
+        return false;
+      }
+      for (size_t i = 0; i < pattern.params.size(); i++)
+        if (!unify(pattern.params[i], actual->params[i], params, bound)) return false;
+      return unify(*pattern.result, actual->result, params, bound);
+    }
+    if (std::find(params.begin(), params.end(), pattern.name) != params.end()) {
+      auto [it, fresh] = bound.emplace(pattern.name, actual);
+      if (!fresh && it->second != actual) {
+        // int and float meet at float, as in arithmetic.
+        if (it->second->isNumeric() && actual->isNumeric())
+          it->second = types_.floatType();
+        else
+          return false;
+      }
+      return true;
+    }
+    if (!pattern.args.empty() && actual->tag == TypeTag::Class && actual->cls->templateDecl &&
+        actual->cls->templateDecl->name == pattern.name &&
+        actual->cls->typeArgs.size() == pattern.args.size()) {
+      for (size_t i = 0; i < pattern.args.size(); i++)
+        if (!unify(pattern.args[i], actual->cls->typeArgs[i], params, bound)) return false;
+    }
+    return true;
+  }
+
+  // Type arguments for calling a generic `callee`: written (`first<int>(...)`) or inferred
+  // from the arguments, which are checked here. Empty on failure (reported).
+  std::vector<const Type*> typeArgumentsFor(Expr& call, const std::vector<std::string>& typeParams,
+                                            const std::vector<Param>& params,
+                                            const std::string& what, size_t firstArg = 0) {
+    std::vector<const Type*> args;
+    if (!call.a->typeArgs.empty()) {
+      if (call.a->typeArgs.size() != typeParams.size()) {
+        error(call.a->pos, what + " takes " + std::to_string(typeParams.size()) + " type argument" +
+                               (typeParams.size() == 1 ? "" : "s") + ", not " +
+                               std::to_string(call.a->typeArgs.size()));
+        return {};
+      }
+      for (const TypeSyntax& t : call.a->typeArgs) {
+        args.push_back(resolveType(t));
+        if (args.back()->tag == TypeTag::Error) return {};
+      }
+      return args;
+    }
+    std::unordered_map<std::string, const Type*> bound;
+    for (size_t i = firstArg; i < call.args.size(); i++) {
+      if (!call.args[i]->type) checkExpr(call.args[i]);
+      if (i - firstArg < params.size()) {
+        unify(params[i - firstArg].type, call.args[i]->type, typeParams, bound);
+      }
+    }
+    for (const std::string& p : typeParams) {
+      auto it = bound.find(p);
+      if (it == bound.end()) {
+        error(call.a->pos, "cannot infer the type argument `" + p + "` of " + what +
+                               "; write it, e.g. `" + call.a->text + "<int>(...)`");
+        return {};
+      }
+      args.push_back(it->second);
+    }
+    return args;
   }
 
   const Type* resolveType(const TypeSyntax& syntax, bool allowVoid = false) {
     const Type* t = nullptr;
     const std::string& n = syntax.name;
-    if (syntax.isFunction) {
+    if (env_ && !syntax.isFunction && syntax.args.empty()) {
+      if (auto it = env_->find(n); it != env_->end()) t = it->second;
+    }
+    if (t) {
+      // a type parameter of the generic being instantiated
+    } else if (!syntax.args.empty() || findClassTemplate(n)) {
+      const ClassDecl* templ = findClassTemplate(n);
+      if (!templ) {
+        error(syntax.pos, "type " + quoted(n) + " is not generic; remove the type arguments");
+        return types_.error();
+      }
+      if (syntax.args.size() != templ->typeParams.size()) {
+        error(syntax.pos, "class " + quoted(n) + " takes " +
+                              std::to_string(templ->typeParams.size()) + " type argument" +
+                              (templ->typeParams.size() == 1 ? "" : "s") +
+                              (syntax.args.empty() ? ", e.g. `" + n + "<int>`" : ""));
+        return types_.error();
+      }
+      std::vector<const Type*> args;
+      for (const TypeSyntax& a : syntax.args) {
+        args.push_back(resolveType(a));
+        if (args.back()->tag == TypeTag::Error) return args.back();
+        if (args.back()->tag == TypeTag::Void) {
+          error(a.pos, "`void` cannot be a type argument");
+          return types_.error();
+        }
+      }
+      t = instantiateClass(templ, args)->type;
+    } else if (syntax.isFunction) {
       std::vector<const Type*> params;
       for (const TypeSyntax& p : syntax.params) {
         params.push_back(resolveType(p));
@@ -398,6 +677,12 @@ private:
     for (auto& item : unit_->ast.items) {
       if (item->kind != StmtKind::Fun) continue;
       FunDecl& decl = *item->fun;
+      if (!decl.typeParams.empty()) { // a template: instantiated where it is called
+        templateUnit_[&decl] = unit_;
+        if (claimTopName(decl.name, decl.pos, "function"))
+          ns_->functionTemplates[decl.name] = &decl;
+        continue;
+      }
       FunSymbol* fn = makeFunction(decl, nullptr);
       fn->traceName = qualified(decl.name);
       unitOf_[fn] = unit_;
@@ -435,7 +720,19 @@ private:
 
   // Declares fields, methods and init of `cls`; classes come after their superclass.
   void declareClassMembers(ClassSymbol* cls) {
+    if (cls->membersDeclared) return;
+    cls->membersDeclared = true;
+    if (cls->superclass) declareClassMembers(cls->superclass); // inherited members first
+    const SourceUnit* savedUnit = unit_;
+    const TypeEnv* savedEnv = env_;
     enterUnit(unitOf_[cls]);
+    env_ = cls->typeEnv;
+    declareOwnMembers(cls);
+    if (savedUnit) enterUnit(savedUnit);
+    env_ = savedEnv;
+  }
+
+  void declareOwnMembers(ClassSymbol* cls) {
     ClassDecl& decl = *cls->decl;
     ClassSymbol* parent = cls->superclass;
     if (parent) {
@@ -477,6 +774,10 @@ private:
       if (!names.emplace(m->name, m->pos).second) {
         error(m->pos,
               "class " + quoted(cls->name) + " already has a member named " + quoted(m->name));
+        continue;
+      }
+      if (!m->typeParams.empty()) { // a generic method: instantiated where it is called
+        cls->methodTemplates[m->name] = m.get();
         continue;
       }
       if (m->isStatic) {
@@ -647,6 +948,8 @@ private:
 
   void checkTopLevel() {
     topLevel_ = true;
+    instance_.clear();
+    env_ = nullptr;
     pushScope(); // locals of the module initialiser that are not globals (none at this level)
     // Static field initialisers run first, in declaration order.
     for (auto& init : m_.staticInitialisers) {
@@ -716,6 +1019,8 @@ private:
 
   void checkClassBodies(ClassSymbol* cls) {
     enterUnit(unitOf_[cls]);
+    env_ = cls->typeEnv;
+    instance_ = cls->typeEnv ? cls->name : std::string();
     cls_ = cls;
     // Field initialisers run in init, after the superclass's init, with `this` available.
     fn_ = cls->init;
@@ -736,6 +1041,11 @@ private:
 
   void checkFunctionBody(FunSymbol* fn) {
     if (auto it = unitOf_.find(fn); it != unitOf_.end()) enterUnit(it->second);
+    env_ = fn->typeEnv ? fn->typeEnv : fn->owner ? fn->owner->typeEnv : nullptr;
+    if (fn->typeEnv)
+      instance_ = fn->traceName;
+    else if (!fn->owner)
+      instance_.clear();
     fn_ = fn;
     cls_ = fn->owner ? fn->owner : fn->staticOwner;
     loopDepth_ = 0;
@@ -1838,6 +2148,36 @@ private:
       checkArguments(e, paramTypes(e.fun), "function " + quoted(name));
       return set(e, e.fun->returnType);
     }
+    if (const FunDecl* templ = findFunctionTemplate(name)) {
+      auto args = typeArgumentsFor(e, templ->typeParams, templ->params, "function " + quoted(name));
+      if (args.empty()) {
+        for (auto& arg : e.args)
+          if (!arg->type) checkExpr(arg);
+        return set(e, types_.error());
+      }
+      e.call = CallKind::Function;
+      e.fun = instantiateFunction(templ, args);
+      checkArguments(e, paramTypes(e.fun), "function " + quoted(e.fun->traceName));
+      return set(e, e.fun->returnType);
+    }
+    if (const ClassDecl* templ = findClassTemplate(name)) {
+      static const std::vector<Param> kNoParams;
+      const std::vector<Param>& initParams = templ->init ? templ->init->params : kNoParams;
+      auto args = typeArgumentsFor(e, templ->typeParams, initParams, "class " + quoted(name));
+      if (args.empty()) {
+        for (auto& arg : e.args)
+          if (!arg->type) checkExpr(arg);
+        return set(e, types_.error());
+      }
+      e.cls = instantiateClass(templ, args);
+      if (e.cls->isInterface) {
+        error(e.pos, quoted(name) + " is an interface and cannot be constructed");
+        return set(e, types_.error());
+      }
+      e.call = CallKind::Constructor;
+      checkArguments(e, paramTypes(e.cls->init), "the constructor of " + quoted(e.cls->name));
+      return set(e, e.cls->type);
+    }
     if (ClassSymbol* cls = findClass(name)) {
       e.cls = cls;
       if (e.cls->isInterface) {
@@ -2037,6 +2377,18 @@ private:
       member.type = nullptr;
       checkMember(member);
       return closureCall(e, "field " + quoted(name));
+    }
+    if (t->tag == TypeTag::Class) {
+      if (const FunDecl* templ = findMethodTemplate(t->cls, name)) {
+        std::string what = "method " + quoted(name);
+        auto args = typeArgumentsFor(e, templ->typeParams, templ->params, what, 1);
+        if (args.empty()) return set(e, types_.error());
+        FunSymbol* method = instantiateMethod(t->cls, templ, args);
+        e.call = CallKind::Direct; // generic methods are not virtual
+        e.fun = method;
+        checkArguments(e, paramTypes(method), what, 1);
+        return set(e, method->returnType);
+      }
     }
     if (t->tag == TypeTag::Class) {
       ClassSymbol* cls = t->cls;

@@ -36,6 +36,9 @@ struct CheckedModule {
   // program itself.
   std::vector<std::unique_ptr<SourceUnit>> units;
   std::vector<std::string> fileNames; // by SourcePos::file, as shown in stack traces
+  // Copies of generic declarations, one per instance (checked and compiled like the others).
+  std::vector<std::unique_ptr<ClassDecl>> instanceClasses;
+  std::vector<std::unique_ptr<FunDecl>> instanceFunctions;
   std::unique_ptr<TypeTable> types = std::make_unique<TypeTable>();
   std::vector<ClassSymbol*> classes;
   std::vector<FunSymbol*> functions; // top-level functions, then each class's init and methods

@@ -103,12 +103,22 @@ private:
   size_t p_ = 0;
   uint32_t nesting_ = 0;
   std::string brokenName_; // the name being declared by the statement being parsed
+  int speculating_ = 0;    // inside a parse attempt that may be undone: report nothing
+  int pendingGreater_ = 0; // `>` left over from splitting `>>` that closes type arguments
+  // A type such as `Box<int>` may end a line, though `>` does not end a statement by the
+  // newline rule: the parser then sees an end of line before token virtualNewline_.
+  size_t virtualNewline_ = SIZE_MAX;
+  Token newlineToken_{Tok::Newline, {}, "", 0, 0};
   std::unordered_set<std::string> brokenNames_;
 
-  const Token& cur() const { return toks_[p_]; }
+  const Token& cur() const { return p_ == virtualNewline_ ? newlineToken_ : toks_[p_]; }
   const Token& peekTok(size_t n = 1) const { return toks_[std::min(p_ + n, toks_.size() - 1)]; }
   bool at(Tok k) const { return cur().kind == k; }
   const Token& advance() {
+    if (p_ == virtualNewline_) {
+      virtualNewline_ = SIZE_MAX;
+      return newlineToken_;
+    }
     const Token& t = toks_[p_];
     if (p_ + 1 < toks_.size()) p_++;
     return t;
@@ -143,7 +153,7 @@ private:
   // Reports a syntax error and abandons the statement. At an invalid token the lexer has
   // already reported the real problem, so nothing more is said.
   [[noreturn]] void fail(SourcePos pos, std::string message) {
-    if (!at(Tok::Error)) diags_.error(pos, std::move(message));
+    if (!at(Tok::Error) && speculating_ == 0) diags_.error(pos, std::move(message));
     throw SyntaxError{};
   }
 
@@ -239,13 +249,53 @@ private:
         advance();
         t.name += "." + advance().text;
       }
+      if (at(Tok::Less)) t.args = typeArguments();
     }
-    while (at(Tok::LBracket) && peekTok().kind == Tok::RBracket) {
+    while (pendingGreater_ == 0 && at(Tok::LBracket) && peekTok().kind == Tok::RBracket) {
       advance();
       advance();
       t.arrayDepth++;
     }
     return t;
+  }
+
+  // `<A, B>` after a generic name. `>>` closing two lists at once is split.
+  std::vector<TypeSyntax> typeArguments() {
+    expect(Tok::Less, "to start the type arguments");
+    std::vector<TypeSyntax> args;
+    while (true) {
+      args.push_back(typeSyntax());
+      if (pendingGreater_ == 0 && match(Tok::Comma)) continue;
+      break;
+    }
+    uint32_t closingLine = 0;
+    if (pendingGreater_ > 0) {
+      pendingGreater_--;
+      closingLine = toks_[p_ - 1].pos.line;
+    } else if (at(Tok::Greater) || at(Tok::Shr) || at(Tok::Ushr)) {
+      pendingGreater_ = at(Tok::Greater) ? 0 : at(Tok::Shr) ? 1 : 2;
+      closingLine = advance().pos.line;
+    } else {
+      fail(cur().pos, "expected `>` to close the type arguments, found " + describe(cur()));
+    }
+    if (pendingGreater_ == 0 && speculating_ == 0 && cur().pos.line > closingLine &&
+        cur().kind != Tok::Newline) {
+      virtualNewline_ = p_;
+      newlineToken_.pos = toks_[p_ - 1].pos;
+    }
+    return args;
+  }
+
+  // `<T, U>` after the name of a generic class or function.
+  std::vector<std::string> typeParameters() {
+    std::vector<std::string> names;
+    if (!match(Tok::Less)) return names;
+    while (true) {
+      names.push_back(expectIdentifier("a type parameter name"));
+      if (!match(Tok::Comma)) break;
+    }
+    expect(Tok::Greater, "to close the type parameters");
+    return names;
   }
 
   // ---- Statements ----
@@ -472,6 +522,7 @@ private:
     f->pos = advance().pos; // `fun`
     f->name = expectIdentifier("a function name");
     if (!inClass) brokenName_ = f->name;
+    f->typeParams = typeParameters();
     parameters(*f);
     if (match(Tok::Colon)) {
       f->hasReturnType = true;
@@ -516,7 +567,7 @@ private:
     c->pos = advance().pos;
     c->name = expectIdentifier(c->isInterface ? "an interface name" : "a class name");
     brokenName_ = c->name;
-    if (at(Tok::Less)) fail(cur().pos, "generic classes are not supported yet");
+    c->typeParams = typeParameters();
     if (!c->isInterface && match(Tok::Extends)) {
       c->hasSuperclass = true;
       c->superclass = typeSyntax();
@@ -797,6 +848,23 @@ private:
     case Tok::Identifier: {
       auto e = node(ExprKind::Name, pos);
       e->text = advance().text;
+      if (at(Tok::Less)) {
+        // `Box<int>(...)`: type arguments, if what follows `<` reads as types then `>(`.
+        size_t save = p_;
+        speculating_++;
+        try {
+          std::vector<TypeSyntax> args = typeArguments();
+          if (pendingGreater_ == 0 && at(Tok::LParen)) {
+            e->typeArgs = std::move(args);
+          } else {
+            p_ = save;
+          }
+        } catch (const SyntaxError&) {
+          p_ = save;
+        }
+        pendingGreater_ = 0;
+        speculating_--;
+      }
       return e;
     }
     case Tok::LParen: {

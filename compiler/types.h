@@ -40,6 +40,9 @@ struct Type {
   bool isNumeric() const { return tag == TypeTag::Int || tag == TypeTag::Float; }
 };
 
+// Type parameters bound to types in one instance of a generic class or function.
+using TypeEnv = std::unordered_map<std::string, const Type*>;
+
 struct VarSymbol {
   std::string name;
   const Type* type = nullptr;
@@ -77,6 +80,7 @@ struct FunSymbol {
   bool isInit = false;
   bool isAbstract = false; // an interface method: a signature without code
   bool isLambda = false;
+  const TypeEnv* typeEnv = nullptr; // an instance of a generic function: its type arguments
   FunSymbol* enclosing = nullptr;   // lambdas: the function they are written in
   std::vector<VarSymbol*> captures; // lambdas: the enclosing variables they use
   bool callsSuperInit = false;      // init whose first statement is `super.init(...)`
@@ -101,7 +105,12 @@ struct ClassSymbol {
   std::vector<ClassSymbol*> allInterfaces;                  // including those of superclasses
   std::unordered_map<std::string, VarSymbol*> staticFields; // globals named `Class.name`
   std::unordered_map<std::string, FunSymbol*> staticMethods;
+  std::unordered_map<std::string, const FunDecl*> methodTemplates; // generic methods
   bool membersDeclared = false;
+  bool interfacesCollected = false;
+  const TypeEnv* typeEnv = nullptr;        // an instance of a generic class: its type arguments
+  const ClassDecl* templateDecl = nullptr; // ... and the template it comes from
+  std::vector<const Type*> typeArgs;
 
   bool isSubclassOf(const ClassSymbol* other) const {
     for (const ClassSymbol* c = this; c; c = c->superclass)

@@ -1,0 +1,103 @@
+#include "compiler/ast_clone.h"
+
+namespace nuri {
+namespace {
+
+ExprPtr cloneOptional(const ExprPtr& e) { return e ? cloneExpr(*e) : nullptr; }
+StmtPtr cloneOptional(const StmtPtr& s) { return s ? cloneStmt(*s) : nullptr; }
+
+} // namespace
+
+ExprPtr cloneExpr(const Expr& e) {
+  auto copy = std::make_unique<Expr>(e.kind, e.pos);
+  copy->op = e.op;
+  copy->intValue = e.intValue;
+  copy->floatValue = e.floatValue;
+  copy->boolValue = e.boolValue;
+  copy->text = e.text;
+  copy->a = cloneOptional(e.a);
+  copy->b = cloneOptional(e.b);
+  copy->c = cloneOptional(e.c);
+  for (const ExprPtr& arg : e.args)
+    copy->args.push_back(cloneExpr(*arg));
+  copy->typeSyntax = e.typeSyntax;
+  copy->typeArgs = e.typeArgs;
+  copy->depth = e.depth;
+  if (e.lambda) copy->lambda = cloneFunDecl(*e.lambda);
+  return copy;
+}
+
+StmtPtr cloneStmt(const Stmt& s) {
+  auto copy = std::make_unique<Stmt>(s.kind, s.pos);
+  copy->expr = cloneOptional(s.expr);
+  copy->rangeEnd = cloneOptional(s.rangeEnd);
+  copy->inclusive = s.inclusive;
+  copy->name = s.name;
+  copy->isLet = s.isLet;
+  copy->hasType = s.hasType;
+  copy->typeSyntax = s.typeSyntax;
+  for (const StmtPtr& inner : s.body)
+    copy->body.push_back(cloneStmt(*inner));
+  copy->thenBranch = cloneOptional(s.thenBranch);
+  copy->elseBranch = cloneOptional(s.elseBranch);
+  copy->loopBody = cloneOptional(s.loopBody);
+  if (s.fun) copy->fun = cloneFunDecl(*s.fun);
+  if (s.cls) copy->cls = cloneClassDecl(*s.cls);
+  for (const CatchClause& c : s.catches) {
+    CatchClause clause;
+    clause.pos = c.pos;
+    clause.name = c.name;
+    clause.type = c.type;
+    clause.body = cloneStmt(*c.body);
+    copy->catches.push_back(std::move(clause));
+  }
+  copy->finallyBody = cloneOptional(s.finallyBody);
+  return copy;
+}
+
+std::unique_ptr<FunDecl> cloneFunDecl(const FunDecl& f) {
+  auto copy = std::make_unique<FunDecl>();
+  copy->pos = f.pos;
+  copy->name = f.name;
+  copy->typeParams = f.typeParams;
+  copy->params = f.params;
+  copy->hasReturnType = f.hasReturnType;
+  copy->returnType = f.returnType;
+  copy->body = cloneOptional(f.body);
+  copy->isPrivate = f.isPrivate;
+  copy->isOverride = f.isOverride;
+  copy->isStatic = f.isStatic;
+  copy->isInit = f.isInit;
+  copy->isLambda = f.isLambda;
+  copy->isShortLambda = f.isShortLambda;
+  return copy;
+}
+
+std::unique_ptr<ClassDecl> cloneClassDecl(const ClassDecl& c) {
+  auto copy = std::make_unique<ClassDecl>();
+  copy->pos = c.pos;
+  copy->name = c.name;
+  copy->typeParams = c.typeParams;
+  copy->isBuiltin = c.isBuiltin;
+  copy->isInterface = c.isInterface;
+  copy->hasSuperclass = c.hasSuperclass;
+  copy->superclass = c.superclass;
+  copy->interfaces = c.interfaces;
+  for (const FieldDecl& f : c.fields) {
+    FieldDecl field;
+    field.pos = f.pos;
+    field.name = f.name;
+    field.isLet = f.isLet;
+    field.isPrivate = f.isPrivate;
+    field.isStatic = f.isStatic;
+    field.type = f.type;
+    field.init = cloneOptional(f.init);
+    copy->fields.push_back(std::move(field));
+  }
+  for (const auto& m : c.methods)
+    copy->methods.push_back(cloneFunDecl(*m));
+  if (c.init) copy->init = cloneFunDecl(*c.init);
+  return copy;
+}
+
+} // namespace nuri
