@@ -180,6 +180,7 @@ struct Stmt {
   VarSymbol* var = nullptr;     // Var, For variable
   VarSymbol* hiddenA = nullptr; // For: the range end / the array / the string
   VarSymbol* hiddenB = nullptr; // For: the index
+  FunSymbol* iteration[3] = {}; // For over an object: iterator(), hasNext(), next()
   Stmt(StmtKind k, SourcePos p) : kind(k), pos(p) {}
 };
 

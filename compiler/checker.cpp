@@ -277,6 +277,10 @@ private:
   }
 
   ClassSymbol* lookupClass(const TypeSyntax& t, const char* role) {
+    if (!t.args.empty()) { // an instance of a generic class or interface
+      const Type* type = resolveType(t);
+      return type->tag == TypeTag::Class ? type->cls : nullptr;
+    }
     ClassSymbol* cls = t.arrayDepth > 0 || t.isFunction ? nullptr : findClass(t.name);
     if (!cls) error(t.pos, std::string("unknown ") + role + " " + quoted(t.name));
     return cls;
@@ -1282,6 +1286,30 @@ private:
     coerce(s.expr, expected, "the result of " + quoted(fn_->name));
   }
 
+  // `for (x in obj)`: obj.iterator() gives an object with hasNext(): bool and next(): T.
+  bool iteratorProtocol(Stmt& s, const Type* t) {
+    auto method = [](const Type* owner, const char* name) -> FunSymbol* {
+      if (owner->tag != TypeTag::Class) return nullptr;
+      auto it = owner->cls->methodsByName.find(name);
+      return it == owner->cls->methodsByName.end() || !it->second->params.empty() ? nullptr
+                                                                                  : it->second;
+    };
+    FunSymbol* iterator = method(t, "iterator");
+    if (!iterator) return false;
+    FunSymbol* hasNext = method(iterator->returnType, "hasNext");
+    FunSymbol* next = method(iterator->returnType, "next");
+    if (!hasNext || !next || hasNext->returnType != types_.boolType() ||
+        next->returnType->tag == TypeTag::Void) {
+      error(s.expr->pos, "the iterator of " + withArticle(t) + " (" + iterator->returnType->name +
+                             ") needs `fun hasNext(): bool` and `fun next(): T`");
+      return false;
+    }
+    s.iteration[0] = iterator;
+    s.iteration[1] = hasNext;
+    s.iteration[2] = next;
+    return true;
+  }
+
   void checkFor(Stmt& s) {
     pushScope();
     const Type* t = checkExpr(s.expr);
@@ -1304,9 +1332,13 @@ private:
       varType = types_.string();
       s.hiddenA = declareLocal(" string", t, s.pos, true);
       s.hiddenB = declareLocal(" index", types_.intType(), s.pos, true);
+    } else if (t->tag == TypeTag::Class && iteratorProtocol(s, t)) {
+      varType = s.iteration[2]->returnType;
+      s.hiddenA = declareLocal(" iterator", s.iteration[0]->returnType, s.pos, true);
     } else if (t->tag != TypeTag::Error) {
       error(s.expr->pos, "cannot iterate over " + withArticle(t) +
-                             "; `for` works on ranges (`0..n`), arrays and strings");
+                             "; `for` works on ranges (`0..n`), arrays, strings and objects with "
+                             "`fun iterator()` returning an object with `hasNext()` and `next()`");
     }
     pushScope();
     s.var = declareLocal(s.name, varType, s.pos, true);

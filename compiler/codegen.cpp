@@ -719,11 +719,33 @@ private:
     fb_.bind(exit);
   }
 
+  // A call of a method without dispatch knowledge: virtual, or through an interface.
+  void emitMethodCall(const FunSymbol* method, uint32_t dst, const std::vector<uint32_t>& args) {
+    bool viaInterface = method->owner && method->owner->isInterface;
+    fb_.emitCall(viaInterface ? Op::CALL_INTERFACE : Op::CALL_VIRTUAL, dst, method->vtableSlot,
+                 args);
+  }
+
   void forStatement(const Stmt& s) {
     Label body, next, exit;
     uint32_t var = declareLocal(s.var);
     std::vector<uint32_t> hidden;
-    if (s.rangeEnd) {
+    if (s.iteration[0]) { // the iterator protocol
+      uint32_t iterable = value(*s.expr);
+      uint32_t iterator = declareLocal(s.hiddenA);
+      uint32_t more = fb_.local(typeOf(types().boolType()));
+      hidden = {iterator, more};
+      fb_.setLine(s.pos.line);
+      emitMethodCall(s.iteration[0], iterator, {iterable});
+      fb_.emitJump(Op::JMP, {}, next);
+      fb_.bind(body);
+      emitMethodCall(s.iteration[2], var, {iterator});
+      loop(s, exit, next);
+      fb_.bind(next);
+      fb_.setLine(s.pos.line);
+      emitMethodCall(s.iteration[1], more, {iterator});
+      fb_.emitJump(Op::JMP_IF, {more}, body);
+    } else if (s.rangeEnd) {
       value(*s.expr, var);
       uint32_t end = declareLocal(s.hiddenA);
       value(*s.rangeEnd, end);

@@ -16,12 +16,13 @@ namespace nuri {
   X(Implements, "implements")                                                                      \
   X(Init, "init")                                                                                  \
   X(Var, "var")                                                                                    \
-  X(Let, "let") X(If, "if") X(Else, "else") X(While, "while") X(For, "for") X(In, "in")            \
-      X(Break, "break") X(Continue, "continue") X(Return, "return") X(True, "true")                \
-          X(False, "false") X(Null, "null") X(New, "new") X(This, "this") X(Super, "super")        \
-              X(Is, "is") X(As, "as") X(Throw, "throw") X(Try, "try") X(Catch, "catch")            \
-                  X(Finally, "finally") X(Import, "import") X(Private, "private")                  \
-                      X(Override, "override") X(Static, "static")
+  X(Let, "let")                                                                                    \
+  X(If, "if") X(Else, "else") X(While, "while") X(For, "for") X(In, "in") X(Break, "break")        \
+      X(Continue, "continue") X(Return, "return") X(True, "true") X(False, "false")                \
+          X(Null, "null") X(New, "new") X(This, "this") X(Super, "super") X(Is, "is") X(As, "as")  \
+              X(Throw, "throw") X(Try, "try") X(Catch, "catch") X(Finally, "finally")              \
+                  X(Import, "import") X(Private, "private") X(Override, "override")                \
+                      X(Static, "static")
 
 #define NURI_PUNCTUATION(X)                                                                        \
   X(LParen, "(")                                                                                   \
@@ -31,7 +32,8 @@ namespace nuri {
   X(LBrace, "{")                                                                                   \
   X(RBrace, "}")                                                                                   \
   X(Comma, ",")                                                                                    \
-  X(Dot, ".") X(Colon, ":") X(Semicolon, ";") X(Question, "?") X(Arrow, "->") X(DotDot, "..")      \
+  X(Dot, ".")                                                                                      \
+  X(Colon, ":") X(Semicolon, ";") X(Question, "?") X(Arrow, "->") X(DotDot, "..")                  \
       X(DotDotEq, "..=") X(Plus, "+") X(Minus, "-") X(Star, "*") X(Slash, "/") X(Percent, "%")     \
           X(Bang, "!") X(Tilde, "~") X(Amp, "&") X(Pipe, "|") X(Caret, "^") X(AmpAmp, "&&")        \
               X(PipePipe, "||") X(Shl, "<<") X(Shr, ">>") X(Ushr, ">>>") X(Less, "<")              \
