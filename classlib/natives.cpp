@@ -285,3 +285,67 @@ bool native_array_join(IsolateState& I, Slot* args, Slot* out) {
 }
 
 } // namespace nuri
+
+namespace nuri {
+
+// ---- Hashing and ordering for generic code (hashOf, compareOf) ----
+
+namespace {
+int64_t mix(uint64_t x) { // a 64-bit finaliser: nearby keys spread over the table
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return int64_t(x);
+}
+} // namespace
+
+bool native_hash_int(IsolateState&, Slot* args, Slot* out) {
+  out->i = mix(uint64_t(args[0].i));
+  return true;
+}
+bool native_hash_float(IsolateState&, Slot* args, Slot* out) {
+  double d = args[0].f == 0 ? 0.0 : args[0].f; // 0.0 and -0.0 are equal, so hash alike
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  out->i = mix(bits);
+  return true;
+}
+bool native_hash_bool(IsolateState&, Slot* args, Slot* out) {
+  out->i = args[0].i ? 1231 : 1237;
+  return true;
+}
+bool native_hash_ref(IsolateState&, Slot* args, Slot* out) {
+  out->i = mix(uint64_t(reinterpret_cast<uintptr_t>(args[0].p))); // objects do not move
+  return true;
+}
+bool native_compare_int(IsolateState&, Slot* args, Slot* out) {
+  out->i = args[0].i < args[1].i ? -1 : args[0].i > args[1].i ? 1 : 0;
+  return true;
+}
+bool native_compare_float(IsolateState&, Slot* args, Slot* out) {
+  out->i = args[0].f < args[1].f ? -1 : args[0].f > args[1].f ? 1 : 0;
+  return true;
+}
+bool native_compare_bool(IsolateState&, Slot* args, Slot* out) {
+  out->i = int64_t(args[0].i != 0) - int64_t(args[1].i != 0);
+  return true;
+}
+bool native_compare_string(IsolateState& I, Slot* args, Slot* out) {
+  auto* a = static_cast<StringObject*>(args[0].p);
+  auto* b = static_cast<StringObject*>(args[1].p);
+  int c = a->view().compare(b->view()); // UTF-8 byte order is code-point order
+  out->i = c < 0 ? -1 : c > 0 ? 1 : 0;
+  return true;
+}
+bool native_compare_none(IsolateState& I, Slot* args, Slot*) {
+  void* object = args[0].p ? args[0].p : args[1].p;
+  std::string name = object ? static_cast<ObjectHeader*>(object)->type->name : "null";
+  return I.raise(ErrorClass::ValueError,
+                 "values of type " + name +
+                     " have no natural order; "
+                     "give a comparator or define `fun compareTo(other): int`");
+}
+
+} // namespace nuri

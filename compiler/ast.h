@@ -188,6 +188,7 @@ struct Param {
   SourcePos pos;
   std::string name;
   TypeSyntax type;
+  std::shared_ptr<Expr> defaultValue; // `cmp: (T, T) -> int = null`: a literal
 };
 
 struct FunDecl {
@@ -213,6 +214,7 @@ struct FieldDecl {
   std::string name;
   bool isLet = false;
   bool isPrivate = false;
+  bool isPrivateSet = false; // `private(set)`
   bool isStatic = false;
   TypeSyntax type;
   ExprPtr init;

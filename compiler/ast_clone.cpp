@@ -89,6 +89,7 @@ std::unique_ptr<ClassDecl> cloneClassDecl(const ClassDecl& c) {
     field.name = f.name;
     field.isLet = f.isLet;
     field.isPrivate = f.isPrivate;
+    field.isPrivateSet = f.isPrivateSet;
     field.isStatic = f.isStatic;
     field.type = f.type;
     field.init = cloneOptional(f.init);

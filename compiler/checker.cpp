@@ -189,9 +189,9 @@ private:
   // ---- Declarations ----
 
   static bool isBuiltinName(const std::string& name) {
-    return name == "print" || name == "println" || name == "StringBuilder" ||
-           isBuiltinNamespace(name) || name == "string" || name == "int" || name == "float" ||
-           name == "bool" || name == "void";
+    return name == "print" || name == "println" || name == "StringBuilder" || name == "hashOf" ||
+           name == "compareOf" || isBuiltinNamespace(name) || name == "string" || name == "int" ||
+           name == "float" || name == "bool" || name == "void";
   }
 
   // Records the top-level names in source order, reporting duplicates against the first.
@@ -649,7 +649,24 @@ private:
     fn->isInit = decl.isInit;
     decl.symbol = fn;
     std::unordered_map<std::string, SourcePos> seen;
+    bool sawDefault = false;
     for (Param& p : decl.params) {
+      if (p.defaultValue) {
+        const Expr& d = *p.defaultValue;
+        bool literal = d.kind == ExprKind::IntLit || d.kind == ExprKind::FloatLit ||
+                       d.kind == ExprKind::StringLit || d.kind == ExprKind::BoolLit ||
+                       d.kind == ExprKind::NullLit ||
+                       (d.kind == ExprKind::Unary && d.op == Tok::Minus && d.a &&
+                        (d.a->kind == ExprKind::IntLit || d.a->kind == ExprKind::FloatLit));
+        if (!literal)
+          error(d.pos, "a default value must be a literal such as `0`, `\"\"` or `null`");
+        sawDefault = true;
+      } else if (sawDefault) {
+        error(p.pos, "parameter " + quoted(p.name) +
+                         " needs a default value, because the "
+                         "parameters before it have one");
+      }
+      fn->defaults.push_back(p.defaultValue.get());
       auto* v = types_.make<VarSymbol>();
       v->name = p.name;
       v->pos = p.pos;
@@ -767,6 +784,7 @@ private:
       field->type = resolveType(f.type);
       field->isLet = f.isLet;
       field->isPrivate = f.isPrivate;
+      field->isPrivateSet = f.isPrivateSet;
       field->owner = cls;
       field->decl = &f;
       field->index = uint32_t(cls->fields.size());
@@ -1443,11 +1461,17 @@ private:
       return set(e, types_.boolType());
     }
     case ExprKind::Conditional: return checkConditional(e);
-    case ExprKind::Assign: return checkAssign(e);
+    case ExprKind::Assign:
+      if (e.a->kind == ExprKind::Index) {
+        const Type* a = checkExpr(e.a->a);
+        if (a->tag == TypeTag::Class) return indexAssignment(ep);
+      }
+      return checkAssign(e);
     case ExprKind::Call: return checkCall(e);
     case ExprKind::Member: return checkMember(e);
     case ExprKind::Index: {
       const Type* a = checkExpr(e.a);
+      if (a->tag == TypeTag::Class) return indexCall(ep, "at", nullptr);
       const Type* i = checkExpr(e.b);
       if (i->tag != TypeTag::Int && i->tag != TypeTag::Error) {
         error(e.b->pos, "an index must be an int, not " + withArticle(i));
@@ -1457,7 +1481,8 @@ private:
         error(e.pos, "strings cannot be indexed with `[]`; use `s.charAt(i)` or "
                      "`s.codePointAt(i)`");
       } else if (a->tag != TypeTag::Error) {
-        error(e.pos, "cannot index " + withArticle(a) + "; only arrays support `[]`");
+        error(e.pos, "cannot index " + withArticle(a) +
+                         "; `[]` works on arrays and on objects with `at` (and `put`) methods");
       }
       return set(e, types_.error());
     }
@@ -1796,6 +1821,76 @@ private:
     return set(e, types_.error());
   }
 
+  // `obj[k]` is `obj.at(k)`; `obj[k] = v` is `obj.put(k, v)`. ep is an Index (receiver
+  // checked) or, for put, the Assign whose target is that Index; `value` the value to store.
+  const Type* indexCall(ExprPtr& ep, const char* method, ExprPtr* value) {
+    Expr& index = value ? *ep->a : *ep;
+    ClassSymbol* cls = index.a->type->cls;
+    auto it = cls->methodsByName.find(method);
+    size_t params = value ? 2 : 1;
+    if (it == cls->methodsByName.end() || it->second->params.size() != params) {
+      if (value) checkExpr(*value);
+      checkExpr(index.b);
+      error(index.pos, withArticle(index.a->type) + " cannot be " +
+                           (value ? "assigned with `[]=`; its class needs `fun put(key, value)`"
+                                  : "indexed with `[]`; its class needs `fun at(key): T`"));
+      return set(*ep, types_.error());
+    }
+    FunSymbol* fn = it->second;
+    auto call = std::make_unique<Expr>(ExprKind::Call, index.pos);
+    call->a = std::make_unique<Expr>(ExprKind::Member, index.pos);
+    call->a->text = method;
+    call->args.push_back(std::move(index.a));
+    call->args.push_back(std::move(index.b));
+    if (value) call->args.push_back(std::move(*value));
+    call->call = cls->isInterface ? CallKind::InterfaceMethod : CallKind::Method;
+    call->fun = fn;
+    checkCallArguments(*call, fn, "method " + quoted(method), 1);
+    call->type = value ? types_.voidType() : fn->returnType;
+    ep = std::move(call);
+    return ep->type;
+  }
+
+  // A side-effect free expression that may be evaluated twice (for `obj[k] += v`).
+  static bool isSimple(const Expr& e) {
+    switch (e.kind) {
+    case ExprKind::Name:
+    case ExprKind::This:
+    case ExprKind::IntLit:
+    case ExprKind::StringLit:
+    case ExprKind::FloatLit:
+    case ExprKind::BoolLit: return true;
+    case ExprKind::Member: return e.a && isSimple(*e.a);
+    default: return false;
+    }
+  }
+
+  const Type* indexAssignment(ExprPtr& ep) {
+    Expr& e = *ep;
+    if (e.op != Tok::Eq) {
+      // obj[k] op= v  ->  obj.put(k, obj.at(k) op v), with obj and k simple enough to repeat.
+      if (!isSimple(*e.a->a) || !isSimple(*e.a->b)) {
+        checkExpr(e.b);
+        error(e.pos, "`" + std::string(tokenText(e.op)) +
+                         "` on `obj[key]` needs a variable or "
+                         "constant as the object and the key; use `put` and `at` instead");
+        return set(e, types_.error());
+      }
+      auto read = std::make_unique<Expr>(ExprKind::Index, e.a->pos);
+      read->a = cloneExpr(*e.a->a);
+      read->b = cloneExpr(*e.a->b);
+      auto combined = std::make_unique<Expr>(ExprKind::Binary, e.pos);
+      combined->op = compoundOperator(e.op);
+      combined->a = std::move(read);
+      combined->b = std::move(e.b);
+      e.b = std::move(combined);
+      e.op = Tok::Eq;
+      e.b->depth = e.b->a->depth + e.b->b->depth + 1;
+    }
+    ExprPtr value = std::move(e.b);
+    return indexCall(ep, "put", &value);
+  }
+
   const Type* checkAssign(Expr& e) {
     Expr& target = *e.a;
     std::string what;
@@ -1866,6 +1961,12 @@ private:
   }
 
   void checkFieldWrite(Expr& target, FieldSymbol* field) {
+    if (field->isPrivateSet && !canSeePrivate(field->owner)) {
+      error(target.pos, "field " + quoted(field->name) +
+                            " can be read but only changed inside "
+                            "class " +
+                            quoted(field->owner->name));
+    }
     if (!field->isLet) return;
     bool inOwnInit =
         fn_ && fn_->isInit && fn_->owner == field->owner &&
@@ -2112,6 +2213,22 @@ private:
     }
   }
 
+  // Checks a call of `fn`, filling in default values for missing trailing arguments.
+  void checkCallArguments(Expr& call, const FunSymbol* fn, const std::string& calleeName,
+                          size_t firstArg = 0) {
+    size_t given = call.args.size() - firstArg;
+    if (given < fn->params.size()) {
+      bool defaults = true;
+      for (size_t i = given; i < fn->params.size(); i++)
+        defaults = defaults && i < fn->defaults.size() && fn->defaults[i];
+      if (defaults) {
+        for (size_t i = given; i < fn->params.size(); i++)
+          call.args.push_back(cloneExpr(*fn->defaults[i]));
+      }
+    }
+    checkArguments(call, paramTypes(fn), calleeName, firstArg);
+  }
+
   static std::vector<const Type*> paramTypes(const FunSymbol* fn) {
     std::vector<const Type*> out;
     for (VarSymbol* p : fn->params)
@@ -2129,6 +2246,50 @@ private:
       checkExpr(arg);
     if (e.a->type->tag != TypeTag::Error) error(e.pos, "this expression cannot be called");
     return set(e, types_.error());
+  }
+
+  // hashOf(x) and compareOf(a, b) work on any type, so generic code can hash and order its
+  // values: numbers, bools and strings by value; objects with `fun hash(): int` /
+  // `fun compareTo(other: T): int` through those; other objects by identity (hash) or not at
+  // all (compareOf raises ValueError).
+  const Type* checkHashOrCompare(Expr& e, bool isHash) {
+    const char* name = isHash ? "hashOf" : "compareOf";
+    for (auto& arg : e.args)
+      checkExpr(arg);
+    size_t wanted = isHash ? 1 : 2;
+    if (e.args.size() != wanted) {
+      error(e.pos, quoted(name) + " takes " + std::to_string(wanted) + " argument" +
+                       (wanted == 1 ? "" : "s"));
+      return set(e, types_.error());
+    }
+    const Type* t = e.args[0]->type;
+    if (t->tag == TypeTag::Error) return set(e, t);
+    if (!isHash && !assignable(t, e.args[1]->type) && !assignable(e.args[1]->type, t)) {
+      error(e.pos, "`compareOf` needs two values of one type, not " + withArticle(t) + " and " +
+                       withArticle(e.args[1]->type));
+      return set(e, types_.error());
+    }
+    if (t->tag == TypeTag::Class) {
+      auto it = t->cls->methodsByName.find(isHash ? "hash" : "compareTo");
+      if (it != t->cls->methodsByName.end() && it->second->returnType == types_.intType() &&
+          it->second->params.size() == (isHash ? 0u : 1u) &&
+          (isHash || assignable(it->second->params[0]->type, e.args[1]->type))) {
+        e.call = t->cls->isInterface ? CallKind::InterfaceMethod : CallKind::Method;
+        e.fun = it->second;
+        return set(e, types_.intType());
+      }
+    }
+    const char* link;
+    switch (t->tag) {
+    case TypeTag::Int: link = isHash ? "hash_int" : "compare_int"; break;
+    case TypeTag::Float: link = isHash ? "hash_float" : "compare_float"; break;
+    case TypeTag::Bool: link = isHash ? "hash_bool" : "compare_bool"; break;
+    case TypeTag::String: link = isHash ? "string_hash" : "compare_string"; break;
+    default: link = isHash ? "hash_ref" : "compare_none"; break;
+    }
+    e.call = CallKind::Native;
+    e.native = findNative(link);
+    return set(e, types_.intType());
   }
 
   const Type* checkNamedCall(Expr& e) {
@@ -2164,20 +2325,20 @@ private:
         e.args.insert(e.args.begin(), std::move(self));
         e.call = CallKind::Method;
         e.fun = method;
-        checkArguments(e, paramTypes(method), "method " + quoted(name), 1);
+        checkCallArguments(e, method, "method " + quoted(name), 1);
         return set(e, method->returnType);
       }
     }
     if (FunSymbol* fn = cls_ ? findStaticMethod(cls_, name) : nullptr) {
       e.call = CallKind::Function;
       e.fun = fn;
-      checkArguments(e, paramTypes(fn), "method " + quoted(name));
+      checkCallArguments(e, fn, "method " + quoted(name));
       return set(e, fn->returnType);
     }
     if (FunSymbol* function = findFunction(name)) {
       e.call = CallKind::Function;
       e.fun = function;
-      checkArguments(e, paramTypes(e.fun), "function " + quoted(name));
+      checkCallArguments(e, e.fun, "function " + quoted(name));
       return set(e, e.fun->returnType);
     }
     if (const FunDecl* templ = findFunctionTemplate(name)) {
@@ -2189,7 +2350,7 @@ private:
       }
       e.call = CallKind::Function;
       e.fun = instantiateFunction(templ, args);
-      checkArguments(e, paramTypes(e.fun), "function " + quoted(e.fun->traceName));
+      checkCallArguments(e, e.fun, "function " + quoted(e.fun->traceName));
       return set(e, e.fun->returnType);
     }
     if (const ClassDecl* templ = findClassTemplate(name)) {
@@ -2207,7 +2368,7 @@ private:
         return set(e, types_.error());
       }
       e.call = CallKind::Constructor;
-      checkArguments(e, paramTypes(e.cls->init), "the constructor of " + quoted(e.cls->name));
+      checkCallArguments(e, e.cls->init, "the constructor of " + quoted(e.cls->name));
       return set(e, e.cls->type);
     }
     if (ClassSymbol* cls = findClass(name)) {
@@ -2223,9 +2384,10 @@ private:
       if (e.cls->init->isPrivate && !canSeePrivate(e.cls)) {
         error(e.pos, "the constructor of class " + quoted(name) + " is private");
       }
-      checkArguments(e, paramTypes(e.cls->init), "the constructor of " + quoted(name));
+      checkCallArguments(e, e.cls->init, "the constructor of " + quoted(name));
       return set(e, e.cls->type);
     }
+    if (name == "hashOf" || name == "compareOf") return checkHashOrCompare(e, name == "hashOf");
     int index = -1;
     if (const NativeInfo* n = findNativeMember("", name, NativeKind::FUNCTION, &index)) {
       e.call = CallKind::Native;
@@ -2317,8 +2479,7 @@ private:
     e.args.insert(e.args.begin(), std::move(self));
     e.call = CallKind::Direct;
     e.fun = target;
-    checkArguments(e, paramTypes(target),
-                   name == "init" ? "`super.init`" : "method " + quoted(name), 1);
+    checkCallArguments(e, target, name == "init" ? "`super.init`" : "method " + quoted(name), 1);
     return set(e, target->returnType);
   }
 
@@ -2355,7 +2516,7 @@ private:
         }
         e.call = CallKind::Function;
         e.fun = fn;
-        checkArguments(e, paramTypes(fn), "method " + quoted(name));
+        checkCallArguments(e, fn, "method " + quoted(name));
         return set(e, fn->returnType);
       }
       for (auto& arg : e.args)
@@ -2376,14 +2537,14 @@ private:
       if (auto it = names.functions.find(name); it != names.functions.end()) {
         e.call = CallKind::Function;
         e.fun = it->second;
-        checkArguments(e, paramTypes(e.fun), "function " + quoted(member.a->text + "." + name));
+        checkCallArguments(e, e.fun, "function " + quoted(member.a->text + "." + name));
         return set(e, e.fun->returnType);
       }
       if (auto it = names.classes.find(name);
           it != names.classes.end() && !it->second->isInterface) {
         e.call = CallKind::Constructor;
         e.cls = it->second;
-        checkArguments(e, paramTypes(e.cls->init), "the constructor of " + quoted(e.cls->name));
+        checkCallArguments(e, e.cls->init, "the constructor of " + quoted(e.cls->name));
         return set(e, e.cls->type);
       }
       for (auto& arg : e.args)
@@ -2418,7 +2579,7 @@ private:
         FunSymbol* method = instantiateMethod(t->cls, templ, args);
         e.call = CallKind::Direct; // generic methods are not virtual
         e.fun = method;
-        checkArguments(e, paramTypes(method), what, 1);
+        checkCallArguments(e, method, what, 1);
         return set(e, method->returnType);
       }
     }
@@ -2448,7 +2609,7 @@ private:
       }
       e.call = cls->isInterface ? CallKind::InterfaceMethod : CallKind::Method;
       e.fun = method;
-      checkArguments(e, paramTypes(method), "method " + quoted(name), 1);
+      checkCallArguments(e, method, "method " + quoted(name), 1);
       return set(e, method->returnType);
     }
     // Built-in receivers.

@@ -1509,7 +1509,8 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
     entry.superclass = cls->superclass ? cls->superclass->index : kNoIndex;
     for (FieldSymbol* f : cls->fields) {
       if (f->owner == cls) {
-        entry.fields.push_back({f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet});
+        entry.fields.push_back(
+            {f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet, f->isPrivateSet});
       }
     }
     for (FunSymbol* m : cls->methods)

@@ -548,6 +548,7 @@ private:
         }
         advance();
         param.type = typeSyntax();
+        if (match(Tok::Eq)) param.defaultValue = expression();
         f.params.push_back(std::move(param));
         if (!match(Tok::Comma)) break;
       }
@@ -614,9 +615,18 @@ private:
   }
 
   void classMember(ClassDecl& c) {
-    bool isPrivate = false, isOverride = false, isStatic = false;
+    bool isPrivate = false, isOverride = false, isStatic = false, isPrivateSet = false;
     while (at(Tok::Private) || at(Tok::Override) || at(Tok::Static)) {
       Tok k = advance().kind;
+      // `private(set) var x`: readable everywhere, assignable only inside the class.
+      if (k == Tok::Private && at(Tok::LParen) && peekTok().kind == Tok::Identifier &&
+          peekTok().text == "set" && peekTok(2).kind == Tok::RParen) {
+        advance();
+        advance();
+        advance();
+        isPrivateSet = true;
+        continue;
+      }
       if (k == Tok::Private) isPrivate = true;
       if (k == Tok::Override) isOverride = true;
       if (k == Tok::Static) isStatic = true;
@@ -643,6 +653,7 @@ private:
       f.pos = cur().pos;
       f.isLet = advance().kind == Tok::Let;
       f.isPrivate = isPrivate;
+      f.isPrivateSet = isPrivateSet;
       f.name = expectIdentifier("a field name");
       if (!at(Tok::Colon)) {
         fail(cur().pos, "field `" + f.name + "` needs a type, e.g. `var " + f.name + ": int`");

@@ -17,7 +17,8 @@ namespace nuri {
   X(Init, "init")                                                                                  \
   X(Var, "var")                                                                                    \
   X(Let, "let")                                                                                    \
-  X(If, "if") X(Else, "else") X(While, "while") X(For, "for") X(In, "in") X(Break, "break")        \
+  X(If, "if")                                                                                      \
+  X(Else, "else") X(While, "while") X(For, "for") X(In, "in") X(Break, "break")                    \
       X(Continue, "continue") X(Return, "return") X(True, "true") X(False, "false")                \
           X(Null, "null") X(New, "new") X(This, "this") X(Super, "super") X(Is, "is") X(As, "as")  \
               X(Throw, "throw") X(Try, "try") X(Catch, "catch") X(Finally, "finally")              \
@@ -33,12 +34,13 @@ namespace nuri {
   X(RBrace, "}")                                                                                   \
   X(Comma, ",")                                                                                    \
   X(Dot, ".")                                                                                      \
-  X(Colon, ":") X(Semicolon, ";") X(Question, "?") X(Arrow, "->") X(DotDot, "..")                  \
-      X(DotDotEq, "..=") X(Plus, "+") X(Minus, "-") X(Star, "*") X(Slash, "/") X(Percent, "%")     \
-          X(Bang, "!") X(Tilde, "~") X(Amp, "&") X(Pipe, "|") X(Caret, "^") X(AmpAmp, "&&")        \
-              X(PipePipe, "||") X(Shl, "<<") X(Shr, ">>") X(Ushr, ">>>") X(Less, "<")              \
-                  X(LessEq, "<=") X(Greater, ">") X(GreaterEq, ">=") X(EqEq, "==") X(BangEq, "!=") \
-                      X(Eq, "=") X(PlusEq, "+=") X(MinusEq, "-=") X(StarEq, "*=") X(SlashEq, "/=") \
+  X(Colon, ":")                                                                                    \
+  X(Semicolon, ";") X(Question, "?") X(Arrow, "->") X(DotDot, "..") X(DotDotEq, "..=")             \
+      X(Plus, "+") X(Minus, "-") X(Star, "*") X(Slash, "/") X(Percent, "%") X(Bang, "!")           \
+          X(Tilde, "~") X(Amp, "&") X(Pipe, "|") X(Caret, "^") X(AmpAmp, "&&") X(PipePipe, "||")   \
+              X(Shl, "<<") X(Shr, ">>") X(Ushr, ">>>") X(Less, "<") X(LessEq, "<=")                \
+                  X(Greater, ">") X(GreaterEq, ">=") X(EqEq, "==") X(BangEq, "!=") X(Eq, "=")      \
+                      X(PlusEq, "+=") X(MinusEq, "-=") X(StarEq, "*=") X(SlashEq, "/=")            \
                           X(PercentEq, "%=") X(AmpEq, "&=") X(PipeEq, "|=") X(CaretEq, "^=")       \
                               X(ShlEq, "<<=") X(ShrEq, ">>=")
 

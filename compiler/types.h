@@ -61,6 +61,7 @@ struct FieldSymbol {
   SourcePos pos;
   bool isLet = false;
   bool isPrivate = false;
+  bool isPrivateSet = false; // assignable only inside its class
   uint32_t index = 0;
   ClassSymbol* owner = nullptr;
   FieldDecl* decl = nullptr;
@@ -70,7 +71,8 @@ struct FunSymbol {
   std::string name;      // as written
   std::string traceName; // `main`, `Vec.length`
   SourcePos pos;
-  std::vector<VarSymbol*> params; // excluding `this`
+  std::vector<VarSymbol*> params;    // excluding `this`
+  std::vector<const Expr*> defaults; // per parameter: its default value, or null
   const Type* returnType = nullptr;
   FunDecl* decl = nullptr;
   ClassSymbol* owner = nullptr;       // instance methods, init and interface methods

@@ -458,6 +458,7 @@ private:
     case 'X': return t.kind == TypeKind::String;
     case 'T': return t.kind == TypeKind::StringBuilder;
     case 'A': return t.kind == TypeKind::Array;
+    case 'R': return isReferenceKind(t.kind);
     case 'L': return t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
     default: return false;
     }
@@ -497,7 +498,11 @@ private:
       break;
     }
     case Opcode::SET_FIELD: {
-      const FieldEntry& f = *layouts_[m_.types[regType(o[0])].classIndex][o[1]].field;
+      const LayoutField& slot = layouts_[m_.types[regType(o[0])].classIndex][o[1]];
+      const FieldEntry& f = *slot.field;
+      if (f.isPrivateSet && fn_->ownerClass != slot.owner) {
+        failAt("writes field " + f.name + ", which only its class may change");
+      }
       expectStore(o[2], f.type, "field " + f.name);
       break;
     }

@@ -42,6 +42,7 @@ struct FieldEntry {
   uint32_t type = 0;
   bool isPrivate = false;
   bool isLet = false;
+  bool isPrivateSet = false; // written only by its class's functions
 };
 
 // The functions a class uses to implement one interface, in the interface's method order.

@@ -202,9 +202,10 @@ Module decode(const uint8_t* data, size_t size) {
       f.name = classes.str("field name");
       f.type = classes.varint();
       uint8_t flags = classes.u8();
-      if (flags > 3) fail("classes section: bad field flags in class " + c.name);
+      if (flags > 7) fail("classes section: bad field flags in class " + c.name);
       f.isPrivate = flags & 1;
       f.isLet = flags & 2;
+      f.isPrivateSet = flags & 4;
     }
     c.methods.resize(classes.count("method"));
     for (uint32_t& fn : c.methods)

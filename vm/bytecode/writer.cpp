@@ -115,7 +115,7 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
     for (const FieldEntry& f : c.fields) {
       classes.str(f.name);
       classes.varint(f.type);
-      classes.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isLet ? 2 : 0)));
+      classes.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isLet ? 2 : 0) | (f.isPrivateSet ? 4 : 0)));
     }
     classes.varint(c.methods.size());
     for (uint32_t fn : c.methods)
