@@ -1,6 +1,7 @@
 // The native table, the value-to-text conversions, and the natives that are not about strings.
 #include "classlib/natives.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -287,6 +288,33 @@ bool native_array_join(IsolateState& I, Slot* args, Slot* out) {
 } // namespace nuri
 
 namespace nuri {
+
+// ---- Sorting arrays ----
+
+// Sorts int[], float[] (NaN last) and string[] (code-point order, null first) in place.
+bool native_array_sort(IsolateState& I, Slot* args, Slot*) {
+  auto* a = static_cast<ArrayObject*>(args[0].p);
+  Slot* begin = a->elements;
+  Slot* end = a->elements + a->length;
+  switch (a->header.type->element->kind) {
+  case TypeKind::Int: std::sort(begin, end, [](Slot x, Slot y) { return x.i < y.i; }); return true;
+  case TypeKind::Float:
+    std::sort(begin, end,
+              [](Slot x, Slot y) { return std::isnan(y.f) ? !std::isnan(x.f) : x.f < y.f; });
+    return true;
+  case TypeKind::String:
+    std::stable_sort(begin, end, [](Slot x, Slot y) {
+      auto* s = static_cast<StringObject*>(x.p);
+      auto* t = static_cast<StringObject*>(y.p);
+      if (!s || !t) return !s && t;
+      return s->view() < t->view();
+    });
+    return true;
+  default:
+    return I.raise(ErrorClass::ValueError,
+                   "sort() works on int[], float[] and string[]; this is " + a->header.type->name);
+  }
+}
 
 // ---- Hashing and ordering for generic code (hashOf, compareOf) ----
 

@@ -2625,6 +2625,16 @@ private:
       e.intrinsic = Intrinsic::IntToFloat;
       return set(e, types_.floatType());
     }
+    if (t->tag == TypeTag::Array && name == "sort") {
+      TypeTag element = t->element->tag;
+      if (element != TypeTag::Int && element != TypeTag::Float && element != TypeTag::String) {
+        for (size_t i = 1; i < e.args.size(); i++)
+          checkExpr(e.args[i]);
+        error(member.pos, "`sort()` works on int[], float[] and string[], not " + t->name +
+                              "; put the elements in a List and use `sort(comparator)`");
+        return set(e, types_.error());
+      }
+    }
     if (t->tag == TypeTag::Array && name == "copy") {
       checkArguments(e, {}, "method `copy`", 1);
       e.call = CallKind::Intrinsic;
