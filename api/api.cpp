@@ -118,6 +118,7 @@ Result<Program> loadBytecodeFile(const std::string& path) {
 Runtime::Runtime() { gc::initialize(); }
 
 std::unique_ptr<Isolate> Runtime::newIsolate(const IsolateConfig& config) {
+  gc::ensureThreadRegistered();
   return std::unique_ptr<Isolate>(new Isolate(std::make_unique<IsolateState>(config)));
 }
 
@@ -142,6 +143,7 @@ bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_
 } // namespace
 
 Status Isolate::load(const Program& program) {
+  gc::ensureThreadRegistered(); // an isolate may be used from any thread, one at a time
   IsolateState& I = *state_;
   if (I.loaded) return makeError(Error::Kind::Usage, "an isolate can load only one program");
   if (!program.shared()) return makeError(Error::Kind::Usage, "empty program");
@@ -175,6 +177,7 @@ Status Isolate::load(const Program& program) {
 }
 
 Result<int> Isolate::runMain(const std::vector<std::string>& args) {
+  gc::ensureThreadRegistered();
   IsolateState& I = *state_;
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before running it");
   if (I.exited) return I.exitStatus;

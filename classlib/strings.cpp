@@ -241,6 +241,7 @@ bool native_string_repeat(IsolateState& I, Slot* args, Slot* out) {
                    "string too long (repeat would make " +
                        std::to_string(uint64_t(s->byteLength) * uint64_t(n)) + " bytes)");
   }
+  if (!I.reserve(uint64_t(s->byteLength) * uint64_t(n))) return false;
   std::string text;
   text.reserve(size_t(s->byteLength) * size_t(n));
   for (int64_t i = 0; i < n; i++)
@@ -331,6 +332,7 @@ bool native_sb_append(IsolateState& I, Slot* args, Slot* out) {
   StringObject* s = str(args[1]);
   std::string_view text = s ? s->view() : "null";
   uint64_t needed = b->length + text.size() + 1;
+  if (!I.reserve(needed)) return false;
   if (needed >= kMaxStringBytes) return I.raise(ErrorClass::LimitError, "StringBuilder too long");
   if (needed > b->capacity) {
     uint64_t capacity = std::max<uint64_t>(needed, b->capacity * 2 + 16);

@@ -1435,11 +1435,17 @@ private:
     }
     case CallKind::Constructor: {
       auto args = arguments(e, paramTypes(e.cls->init));
-      uint32_t r = dst >= 0 ? uint32_t(dst) : fb_.temp(typeOf(e.type));
+      // The object is made before init runs, so build it in a fresh register: `x = P(x)`
+      // must pass the old x.
+      uint32_t r = fb_.temp(typeOf(e.type));
       fb_.setLine(e.pos.line);
       fb_.emit(Op::NEW_OBJECT, {r, typeOf(e.cls->type)});
       args.insert(args.begin(), r);
       fb_.emitCall(Op::CALL, 0, e.cls->init->index, args);
+      if (dst >= 0) {
+        move(uint32_t(dst), r);
+        return uint32_t(dst);
+      }
       return r;
     }
     case CallKind::Native: {

@@ -216,7 +216,10 @@ private:
       size_t before = p_;
       synchronize();
       // A stray closing bracket stops synchronize where it started: step over it.
-      if (p_ == before && !at(Tok::Eof) && !at(Tok::Newline) && !at(Tok::Semicolon)) advance();
+      if (p_ == before && !at(Tok::Eof) && !at(Tok::Newline) && !at(Tok::Semicolon) &&
+          !at(Tok::RBrace)) {
+        advance();
+      }
       return nullptr;
     }
   }
@@ -804,7 +807,9 @@ private:
       } else if (at(Tok::LBracket)) {
         auto ix = node(ExprKind::Index, advance().pos);
         ix->a = std::move(e);
+        enter(ix->pos);
         ix->b = expression();
+        leave();
         expect(Tok::RBracket, "to close the index");
         fixDepth(*ix);
         e = std::move(ix);
@@ -1024,7 +1029,9 @@ private:
       if (e->intValue > 0) {
         fail(cur().pos, "array sizes must come before the empty `[]`, e.g. `new int[n][]`");
       }
+      enter(e->pos);
       e->args.push_back(expression());
+      leave();
       expect(Tok::RBracket, "after the array size");
     }
     fixDepth(*e);

@@ -46,8 +46,8 @@ struct HeapStats {
 };
 HeapStats heapStats();
 
-// Threads other than the one that called initialize() must register before touching the heap.
-void registerCurrentThread();
-void unregisterCurrentThread();
+// Threads other than the one that called initialize() must be known to the collector before
+// touching the heap: ensureThreadRegistered() registers the calling thread once, until it exits.
+void ensureThreadRegistered();
 
 } // namespace nuri::gc

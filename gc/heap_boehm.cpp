@@ -144,17 +144,26 @@ HeapStats heapStats() {
   return s;
 }
 
-void registerCurrentThread() {
+namespace {
+// Unregisters a thread registered by ensureThreadRegistered when the thread ends.
+struct ThreadRegistration {
+  bool registered = false;
+  ~ThreadRegistration() {
 #if NURI_USE_BOEHM
+    if (registered) GC_unregister_my_thread();
+#endif
+  }
+};
+thread_local ThreadRegistration tRegistration;
+} // namespace
+
+void ensureThreadRegistered() {
+#if NURI_USE_BOEHM
+  if (GC_thread_is_registered()) return;
   GC_stack_base base;
   GC_get_stack_base(&base);
   GC_register_my_thread(&base);
-#endif
-}
-
-void unregisterCurrentThread() {
-#if NURI_USE_BOEHM
-  GC_unregister_my_thread();
+  tRegistration.registered = true;
 #endif
 }
 

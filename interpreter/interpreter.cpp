@@ -192,7 +192,7 @@ bool run(IsolateState& I, Slot* result) {
     int32_t off_ = int32_t(offset);                                                                \
     pc += off_;                                                                                    \
     ++count;                                                                                       \
-    if (off_ < 0) CHECK_LIMITS();                                                                  \
+    if (off_ <= 0) CHECK_LIMITS(); /* a branch to itself loops too */                              \
     DISPATCH();                                                                                    \
   } while (0)
 

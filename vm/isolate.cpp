@@ -119,6 +119,14 @@ static std::string formatBytes(uint64_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+bool IsolateState::reserve(uint64_t bytes) {
+  uint64_t limit = config.heapLimitBytes;
+  if (!limit || bytes <= limit) return true;
+  return raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
+                                           " exceeded (building " + std::to_string(bytes) +
+                                           " bytes; --heap-limit)");
+}
+
 void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
   uint64_t limit = config.heapLimitBytes;
   if (limit) {

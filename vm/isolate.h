@@ -111,6 +111,10 @@ public:
   bool checkLimits(uint64_t executed);
   void resetCheckpoint(uint64_t executed);
 
+  // Checks that a native may build `bytes` of temporary data (text it will then copy into the
+  // heap) without going past the heap limit. Raises LimitError and returns false if not.
+  bool reserve(uint64_t bytes);
+
   // Allocation; each returns null with an error raised when a limit is hit.
   void* allocate(size_t bytes, bool holdsReferences);
   StringObject* newString(std::string_view utf8);
