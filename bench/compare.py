@@ -49,6 +49,7 @@ PROGRAMS = {
     "fannkuch": 10,
     "shapes": 6000,
     "closures": 60000,
+    "wordfreq": 4000000,
 }
 
 
@@ -68,9 +69,11 @@ WORK = {
     "fannkuch": lambda n: float(math.factorial(n)),
     "shapes": lambda n: float(n),
     "closures": lambda n: float(n),
+    "wordfreq": lambda n: float(n),
 }
 # work ~ size ** exponent
-CONTINUOUS = {"loop": 1.0, "nbody": 1.0, "spectralnorm": 2.0, "shapes": 1.0, "closures": 1.0}
+CONTINUOUS = {"loop": 1.0, "nbody": 1.0, "spectralnorm": 2.0, "shapes": 1.0, "closures": 1.0,
+              "wordfreq": 1.0}
 
 C_FLAGS = ["-O2", "-ffp-contract=off"]
 
