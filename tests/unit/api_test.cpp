@@ -1,1 +1,633 @@
+// include/nuri/nuri.h: the embedding API as a host application uses it.
+#include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include <iostream>
+
+#include "gc/heap.h"
+#include "nuri/nuri.h"
+
+namespace nuri {
+namespace {
+
+Program compileOk(const std::string& source, const std::string& name = "app.nuri") {
+  Result<Program> p = compileSource(source, name);
+  EXPECT_TRUE(p) << (p ? "" : p.error().render());
+  return p ? *p : Program();
+}
+
+// An isolate whose println output is collected in `out`.
+struct Guest {
+  std::string out;
+  std::unique_ptr<Isolate> isolate;
+
+  explicit Guest(IsolateConfig config = {}) {
+    config.output = [this](std::string_view text) { out.append(text); };
+    Runtime runtime; // cheap: the collector is initialised once per process
+    isolate = runtime.newIsolate(config);
+  }
+};
+
+struct Outcome {
+  std::string output;
+  bool loaded = false;
+  bool ran = false;
+  int status = -1;
+  Error error;
+};
+
+// Loads `program` into a fresh isolate and runs main.
+Outcome runProgram(const Program& program, const std::vector<std::string>& args = {},
+               IsolateConfig config = {}) {
+  Guest guest(config);
+  Outcome run;
+  Status loaded = guest.isolate->load(program);
+  run.loaded = bool(loaded);
+  if (!loaded) {
+    run.error = loaded.error();
+  } else {
+    Result<int> status = guest.isolate->runMain(args);
+    run.ran = bool(status);
+    if (status)
+      run.status = *status;
+    else
+      run.error = status.error();
+  }
+  run.output = guest.out;
+  return run;
+}
+
+Outcome runSource(const std::string& source, const std::vector<std::string>& args = {},
+              IsolateConfig config = {}) {
+  return runProgram(compileOk(source), args, config);
+}
+
+// ---- Compiling ----
+
+TEST(ApiCompile, ErrorsRenderWithFileLineAndColumn) {
+  Result<Program> p = compileSource("let x = 1\nlet y: string = x\nprintln(z)\n", "src/app.nuri");
+  ASSERT_FALSE(p);
+  const Error& e = p.error();
+  EXPECT_EQ(e.kind, Error::Kind::Compile);
+  EXPECT_EQ(e.message, "2 errors");
+  EXPECT_EQ(e.diagnostics, "src/app.nuri:2:17: error: cannot assign an int to `y` of type string\n"
+                           "  let y: string = x\n"
+                           "                  ^\n"
+                           "src/app.nuri:3:9: error: unknown name `z`\n"
+                           "  println(z)\n"
+                           "          ^\n");
+  EXPECT_EQ(e.render(), e.diagnostics);
+}
+
+TEST(ApiCompile, OneError) {
+  Result<Program> p = compileSource("let x = \n", "one.nuri");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().message, "1 error");
+  EXPECT_EQ(p.error().diagnostics.rfind("one.nuri:2:1: error: expected an expression, found end "
+                                        "of line\n",
+                                        0),
+            0u)
+      << p.error().diagnostics;
+}
+
+TEST(ApiCompile, MissingFileIsAnIoError) {
+  Result<Program> p = compileFile("/nonexistent/dir/app.nuri");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().kind, Error::Kind::Io);
+  EXPECT_EQ(p.error().message, "cannot read /nonexistent/dir/app.nuri: No such file or directory");
+  EXPECT_EQ(p.error().render(),
+            "error: cannot read /nonexistent/dir/app.nuri: No such file or directory\n");
+}
+
+// A fresh directory under /tmp, removed with its files at the end of the test.
+class TempDir {
+public:
+  TempDir() {
+    char pattern[] = "/tmp/nuri_api_test_XXXXXX";
+    path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string file(const std::string& name, const std::string& text) {
+    std::string full = path + "/" + name;
+    std::ofstream(full, std::ios::binary) << text;
+    return full;
+  }
+  std::string path;
+};
+
+TEST(ApiCompile, CompileFileAndLoadBytecodeFile) {
+  TempDir dir;
+  std::string source = dir.file("hello.nuri", "fun main(): int {\n  println(\"hi\")\n"
+                                              "  let xs = [1]\n  return xs[2]\n}\n");
+  Result<Program> p = compileFile(source);
+  ASSERT_TRUE(p) << p.error().render();
+  Outcome run = runProgram(*p);
+  EXPECT_EQ(run.output, "hi\n");
+  EXPECT_EQ(run.error.errorClass, "IndexError");
+  // Traces show the file name without its folder.
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at main (hello.nuri:4)"}));
+
+  std::vector<uint8_t> bytes = p->toBytecode();
+  std::string nbc = dir.file("hello.nbc", std::string(bytes.begin(), bytes.end()));
+  Result<Program> loaded = loadBytecodeFile(nbc);
+  ASSERT_TRUE(loaded) << loaded.error().render();
+  Outcome again = runProgram(*loaded);
+  EXPECT_EQ(again.output, "hi\n");
+  EXPECT_EQ(again.error.trace, run.error.trace);
+}
+
+TEST(ApiCompile, DirectoriesAndMissingFilesAreIoErrors) {
+  TempDir dir;
+  Result<Program> p = compileFile(dir.path);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().kind, Error::Kind::Io);
+  EXPECT_EQ(p.error().message, "cannot read " + dir.path + ": it is a directory");
+  p = loadBytecodeFile(dir.path + "/missing.nbc");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().kind, Error::Kind::Io);
+  EXPECT_EQ(p.error().message,
+            "cannot read " + dir.path + "/missing.nbc: No such file or directory");
+  std::string garbage = dir.file("garbage.nbc", "NURIBC but not really");
+  p = loadBytecodeFile(garbage);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().kind, Error::Kind::Load);
+  EXPECT_EQ(p.error().message, garbage + ": not a Nuri bytecode file (bad magic number)");
+}
+
+TEST(ApiCompile, DisassemblyNamesFunctions) {
+  Program p = compileOk("fun square(n: int): int { return n * n }\nprintln(square(3))\n");
+  std::string listing = p.disassemble();
+  EXPECT_NE(listing.find("function square"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("MUL_INT"), std::string::npos) << listing;
+}
+
+// ---- Running ----
+
+TEST(ApiRun, OutputCallbackCapturesPrintAndPrintln) {
+  Outcome run = runSource("print(\"a\")\nprint(1)\nprintln()\nprintln(2.5)\nprintln([1, 2])\n"
+                      "println(\"é😀\")\n");
+  ASSERT_TRUE(run.loaded) << run.error.render();
+  EXPECT_EQ(run.output, "a1\n2.5\n[1, 2]\né😀\n");
+  EXPECT_EQ(run.status, 0);
+}
+
+TEST(ApiRun, MainWithArgumentsAndIntResult) {
+  Program p = compileOk("println(\"init\")\n"
+                        "fun main(args: string[]): int {\n"
+                        "  println(args.length)\n"
+                        "  for (a in args) { println(a) }\n"
+                        "  return args.length + 40\n"
+                        "}\n");
+  Outcome run = runProgram(p, {"one", "twö", ""});
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.output, "init\n3\none\ntwö\n\n");
+  EXPECT_EQ(run.status, 43);
+  // No arguments.
+  run = runProgram(p, {});
+  EXPECT_EQ(run.output, "init\n0\n");
+  EXPECT_EQ(run.status, 40);
+}
+
+TEST(ApiRun, StatusIsTheLowByteLikeAProcessExitStatus) {
+  Outcome run = runSource("fun main(): int { return 300 }\n");
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.status, 300 & 0xFF);
+}
+
+TEST(ApiRun, ProgramWithoutMainRunsItsTopLevel) {
+  Outcome run = runSource("var total = 0\nfor (i in 1..=10) { total += i }\nprintln(total)\n");
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.output, "55\n");
+  EXPECT_EQ(run.status, 0);
+}
+
+TEST(ApiRun, SystemExitFromMain) {
+  Outcome run = runSource("fun main(): int {\n"
+                      "  println(\"before\")\n"
+                      "  helper()\n"
+                      "  println(\"not reached\")\n"
+                      "  return 1\n"
+                      "}\n"
+                      "fun helper() { System.exit(7) }\n");
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.output, "before\n");
+  EXPECT_EQ(run.status, 7);
+}
+
+TEST(ApiRun, SystemExitDuringLoadSkipsMain) {
+  Outcome run = runSource("println(\"loading\")\nSystem.exit(3)\nprintln(\"no\")\n"
+                      "fun main() { println(\"main never runs\") }\n");
+  ASSERT_TRUE(run.loaded) << run.error.render();
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.output, "loading\n");
+  EXPECT_EQ(run.status, 3);
+}
+
+TEST(ApiRun, RuntimeErrorIsAValueWithClassMessageAndTrace) {
+  Outcome run = runSource("fun get(xs: int[], i: int): int {\n"
+                      "  return xs[i]\n"
+                      "}\n"
+                      "fun main() {\n"
+                      "  println(\"start\")\n"
+                      "  println(get([1, 2, 3], 5))\n"
+                      "}\n");
+  ASSERT_TRUE(run.loaded);
+  ASSERT_FALSE(run.ran);
+  EXPECT_EQ(run.output, "start\n");
+  EXPECT_EQ(run.error.kind, Error::Kind::Runtime);
+  EXPECT_EQ(run.error.errorClass, "IndexError");
+  EXPECT_EQ(run.error.message, "index 5 out of bounds for length 3");
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at get (app.nuri:2)", "at main (app.nuri:6)"}));
+  EXPECT_EQ(run.error.render(), "error: IndexError: index 5 out of bounds for length 3\n"
+                                "  at get (app.nuri:2)\n"
+                                "  at main (app.nuri:6)\n");
+}
+
+TEST(ApiRun, RuntimeErrorDuringLoad) {
+  Program p = compileOk("let zero = 0\nprintln(\"loading\")\nlet r = 10 / zero\n", "dir/init.nuri");
+  Outcome run = runProgram(p);
+  ASSERT_FALSE(run.loaded);
+  EXPECT_EQ(run.output, "loading\n");
+  EXPECT_EQ(run.error.kind, Error::Kind::Runtime);
+  EXPECT_EQ(run.error.errorClass, "ArithmeticError");
+  EXPECT_EQ(run.error.message, "division by zero");
+  // Traces name the file without its folder.
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at <module> (init.nuri:3)"}));
+}
+
+TEST(ApiRun, NullErrorInAMethod) {
+  Outcome run = runSource("class Node {\n"
+                      "  var next: Node\n"
+                      "  var value: int = 1\n"
+                      "  fun nextValue(): int { return next.value }\n"
+                      "}\n"
+                      "println(Node().nextValue())\n");
+  ASSERT_FALSE(run.loaded);
+  EXPECT_EQ(run.error.errorClass, "NullError");
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at Node.nextValue (app.nuri:4)",
+                                                        "at <module> (app.nuri:6)"}));
+}
+
+// ---- Bytecode ----
+
+TEST(ApiBytecode, LoadedBytecodeRunsIdentically) {
+  const char* source = "class Counter {\n"
+                       "  var n: int = 0\n"
+                       "  fun bump(): int { n += 1; return n }\n"
+                       "}\n"
+                       "let c = Counter()\n"
+                       "fun main(args: string[]): int {\n"
+                       "  var s = StringBuilder()\n"
+                       "  for (i in 0..5) { s.append(c.bump()).append(\",\") }\n"
+                       "  println(s.toString() + args.length)\n"
+                       "  println(0.1 + 0.2)\n"
+                       "  println(\"x\".repeat(3).upper())\n"
+                       "  return c.n * 2\n"
+                       "}\n";
+  Program compiled = compileOk(source);
+  std::vector<uint8_t> bytes = compiled.toBytecode();
+  Result<Program> loaded = loadBytecode(bytes, "app.nbc");
+  ASSERT_TRUE(loaded) << loaded.error().render();
+  EXPECT_EQ(loaded->toBytecode(), bytes);
+
+  Outcome fromSource = runProgram(compiled, {"a", "b"});
+  Outcome fromBytecode = runProgram(*loaded, {"a", "b"});
+  ASSERT_TRUE(fromSource.ran) << fromSource.error.render();
+  ASSERT_TRUE(fromBytecode.ran) << fromBytecode.error.render();
+  EXPECT_EQ(fromSource.output, "1,2,3,4,5,2\n0.30000000000000004\nXXX\n");
+  EXPECT_EQ(fromBytecode.output, fromSource.output);
+  EXPECT_EQ(fromSource.status, 10);
+  EXPECT_EQ(fromBytecode.status, fromSource.status);
+}
+
+TEST(ApiBytecode, RuntimeErrorFromBytecodeHasTheSameTrace) {
+  Program compiled = compileOk("fun f(a: int): int { return 10 % a }\nprintln(f(0))\n", "m.nuri");
+  Result<Program> loaded = loadBytecode(compiled.toBytecode());
+  ASSERT_TRUE(loaded) << loaded.error().render();
+  Outcome a = runProgram(compiled);
+  Outcome b = runProgram(*loaded);
+  EXPECT_EQ(a.error.errorClass, "ArithmeticError");
+  EXPECT_EQ(a.error.trace, (std::vector<std::string>{"at f (m.nuri:1)", "at <module> (m.nuri:2)"}));
+  EXPECT_EQ(b.error.errorClass, a.error.errorClass);
+  EXPECT_EQ(b.error.message, a.error.message);
+  EXPECT_EQ(b.error.trace, a.error.trace);
+}
+
+TEST(ApiBytecode, GarbageIsALoadError) {
+  Result<Program> p = loadBytecode({'N', 'U', 'R', 'I'}, "x.nbc");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().kind, Error::Kind::Load);
+  EXPECT_EQ(p.error().render(), "error: x.nbc: not a Nuri bytecode file (bad magic number)\n");
+}
+
+// ---- Limits ----
+
+TEST(ApiLimits, FuelLimitRaisesLimitError) {
+  IsolateConfig config;
+  config.fuel = 10000;
+  Outcome run = runSource("fun main() {\n  var i = 0\n  while (true) { i += 1 }\n}\n", {}, config);
+  ASSERT_TRUE(run.loaded) << run.error.render();
+  ASSERT_FALSE(run.ran);
+  EXPECT_EQ(run.error.kind, Error::Kind::Runtime);
+  EXPECT_EQ(run.error.errorClass, "LimitError");
+  EXPECT_EQ(run.error.message, "fuel exhausted: the program ran 10000 instructions (--fuel)");
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at main (app.nuri:3)"}));
+}
+
+TEST(ApiLimits, TimeoutRaisesLimitError) {
+  IsolateConfig config;
+  config.timeoutSeconds = 0.2;
+  Outcome run = runSource("fun main() {\n  var i = 0\n  while (true) { i += 1 }\n}\n", {}, config);
+  ASSERT_TRUE(run.loaded) << run.error.render();
+  ASSERT_FALSE(run.ran);
+  EXPECT_EQ(run.error.errorClass, "LimitError");
+  EXPECT_EQ(run.error.message, "timeout: the program ran longer than 0.2 s (--timeout)");
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at main (app.nuri:3)"}));
+}
+
+TEST(ApiLimits, FuelIsEnoughForAShortProgram) {
+  IsolateConfig config;
+  config.fuel = 10000;
+  Outcome run = runSource("var s = 0\nfor (i in 0..100) { s += i }\nprintln(s)\n", {}, config);
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.output, "4950\n");
+}
+
+TEST(ApiLimits, FuelCountsCallsToo) {
+  IsolateConfig config;
+  config.fuel = 5000;
+  Outcome run = runSource("fun f(n: int): int { return n < 2 ? n : f(n - 1) + f(n - 2) }\n"
+                      "println(f(30))\n",
+                      {}, config);
+  ASSERT_FALSE(run.loaded);
+  EXPECT_EQ(run.error.errorClass, "LimitError");
+  EXPECT_EQ(run.error.message, "fuel exhausted: the program ran 5000 instructions (--fuel)");
+}
+
+TEST(ApiLimits, StackLimitRaisesStackOverflowError) {
+  IsolateConfig config;
+  config.stackLimitFrames = 100;
+  Outcome run = runSource("fun down(n: int): int { return down(n + 1) + 1 }\n"
+                      "fun main() { println(down(0)) }\n",
+                      {}, config);
+  ASSERT_TRUE(run.loaded) << run.error.render();
+  ASSERT_FALSE(run.ran);
+  EXPECT_EQ(run.error.errorClass, "StackOverflowError");
+  EXPECT_EQ(run.error.message, "call depth exceeded the limit of 100 frames");
+  ASSERT_FALSE(run.error.trace.empty());
+  EXPECT_EQ(run.error.trace.front(), "at down (app.nuri:1)");
+  EXPECT_EQ(run.error.trace.back(), "at main (app.nuri:2)");
+}
+
+TEST(ApiLimits, RecursionThroughNativeCodeIsAStackOverflowError) {
+  // println calls toString, which interpolates `this`, which calls toString ...: each level
+  // re-enters the interpreter from native code, so it is bounded separately.
+  Outcome run = runSource("class A {\n"
+                          "  fun toString(): string { return \"A(${this})\" }\n"
+                          "}\n"
+                          "println(A())\n");
+  ASSERT_FALSE(run.loaded);
+  EXPECT_EQ(run.error.errorClass, "StackOverflowError");
+  EXPECT_EQ(run.error.message, "too many nested calls from native code (limit 1000)");
+  ASSERT_GE(run.error.trace.size(), 3u);
+  EXPECT_EQ(run.error.trace.front(), "at A.toString (app.nuri:2)");
+  EXPECT_EQ(run.error.trace.back(), "at <module> (app.nuri:4)");
+  EXPECT_LT(run.error.trace.size(), 100u) << "the trace of a deep stack is shortened";
+  bool elided = false;
+  for (const std::string& line : run.error.trace)
+    elided |= line.rfind("... ", 0) == 0 && line.find(" more frames ...") != std::string::npos;
+  EXPECT_TRUE(elided);
+}
+
+TEST(ApiLimits, DeepButFiniteRecursionWithinTheLimit) {
+  IsolateConfig config;
+  config.stackLimitFrames = 1000;
+  Outcome run = runSource("fun depth(n: int): int { return n == 0 ? 0 : 1 + depth(n - 1) }\n"
+                      "println(depth(990))\n",
+                      {}, config);
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.output, "990\n");
+}
+
+TEST(ApiLimits, HeapLimitRaisesLimitError) {
+  IsolateConfig config;
+  config.heapLimitBytes = 4 << 20;
+  Outcome run = runSource("fun main() {\n"
+                      "  var keep = new int[100000][]\n"
+                      "  for (i in 0..100000) { keep[i] = new int[1000] }\n"
+                      "  println(\"done\")\n"
+                      "}\n",
+                      {}, config);
+  ASSERT_TRUE(run.loaded) << run.error.render();
+  ASSERT_FALSE(run.ran);
+  EXPECT_EQ(run.output, "");
+  EXPECT_EQ(run.error.errorClass, "LimitError");
+  EXPECT_EQ(run.error.message, "heap limit of 4M exceeded (--heap-limit)");
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at main (app.nuri:3)"}));
+}
+
+TEST(ApiLimits, OneAllocationLargerThanTheHeapLimit) {
+  IsolateConfig config;
+  config.heapLimitBytes = 1 << 20;
+  Outcome run = runSource("let big = new float[1000000]\n", {}, config);
+  ASSERT_FALSE(run.loaded);
+  EXPECT_EQ(run.error.errorClass, "LimitError");
+  EXPECT_EQ(run.error.message.rfind("heap limit of 1M exceeded", 0), 0u) << run.error.message;
+}
+
+// The heap limit bounds what a guest can make the host allocate, also inside natives: a
+// huge `repeat` must fail before the native builds the text. In a child process, whose peak
+// memory is measured.
+[[noreturn]] void hugeRepeatAndExit() {
+  IsolateConfig config;
+  config.heapLimitBytes = 16 << 20;
+  Outcome run = runSource("let s = \"x\".repeat(600000000)\nprintln(s.length)\n", {}, config);
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  long peakMb = usage.ru_maxrss / 1024;
+  std::cerr << run.error.errorClass << ": " << run.error.message << "\n"
+            << "peak memory within 200 MB: " << (peakMb < 200 ? "yes" : "no") << " (" << peakMb
+            << " MB)\n";
+  std::exit(0);
+}
+
+TEST(ApiLimits, HeapLimitAlsoBoundsNativeTemporaries) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(hugeRepeatAndExit(), ::testing::ExitedWithCode(0),
+              "LimitError: heap limit of 16M exceeded.*\npeak memory within 200 MB: yes");
+}
+
+TEST(ApiLimits, GarbageDoesNotCountAgainstTheHeapLimit) {
+  IsolateConfig config;
+  config.heapLimitBytes = 8 << 20;
+  Outcome run = runSource("var total = 0\n"
+                      "for (i in 0..2000) { let tmp = new int[1000]; total += tmp.length }\n"
+                      "println(total)\n",
+                      {}, config);
+  ASSERT_TRUE(run.ran) << run.error.render();
+  EXPECT_EQ(run.output, "2000000\n");
+}
+
+// ---- Isolates ----
+
+TEST(ApiIsolates, TwoIsolatesHaveSeparateGlobals) {
+  Program p = compileOk("var counter = 0\n"
+                        "fun main(args: string[]): int {\n"
+                        "  counter += args.length\n"
+                        "  println(counter)\n"
+                        "  return counter\n"
+                        "}\n");
+  Guest a, b;
+  ASSERT_TRUE(a.isolate->load(p));
+  ASSERT_TRUE(b.isolate->load(p));
+  Result<int> r1 = a.isolate->runMain({"x", "y", "z"});
+  Result<int> r2 = b.isolate->runMain({"x"});
+  Result<int> r3 = a.isolate->runMain({"x"});
+  ASSERT_TRUE(r1 && r2 && r3);
+  EXPECT_EQ(*r1, 3);
+  EXPECT_EQ(*r2, 1);
+  EXPECT_EQ(*r3, 4);
+  EXPECT_EQ(a.out, "3\n4\n");
+  EXPECT_EQ(b.out, "1\n");
+}
+
+// Two guests running at the same time on two threads give the results they give alone. In a
+// child process: see GuestOnAnEmbedderThreadCanCollect for what a collection on a thread does.
+[[noreturn]] void twoThreadsAndExit() {
+  Program p = compileOk("fun main(args: string[]): int {\n"
+                        "  var s = 0\n"
+                        "  for (i in 0..200000) { s = (s + i * args.length) % 1000003 }\n"
+                        "  let parts = new string[100]\n"
+                        "  for (i in 0..100) { parts[i] = \"p\" + i }\n"
+                        "  println(parts.join(\"\").length)\n"
+                        "  return s % 256\n"
+                        "}\n");
+  Outcome expected1 = runProgram(p, {"a"});
+  Outcome expected2 = runProgram(p, {"a", "b"});
+  Outcome got1, got2;
+  std::thread t1([&] { got1 = runProgram(p, {"a"}); });
+  std::thread t2([&] { got2 = runProgram(p, {"a", "b"}); });
+  t1.join();
+  t2.join();
+  bool same = expected1.ran && expected2.ran && got1.output == expected1.output &&
+              got1.status == expected1.status && got2.output == expected2.output &&
+              got2.status == expected2.status;
+  std::cerr << "output=" << got1.output << "same=" << same << "\n";
+  std::exit(0);
+}
+
+TEST(ApiIsolates, IsolatesOnTwoThreads) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(twoThreadsAndExit(), ::testing::ExitedWithCode(0), "output=290\nsame=1\n");
+}
+
+// An embedder runs a guest on its own thread (DESIGN.md: each isolate on its own thread) and the
+// guest needs collections there. Run in a child process: the collector aborts the process when
+// it is asked to collect from a thread it does not know.
+[[noreturn]] void collectOnAnotherThreadAndExit() {
+  Program p = compileOk("var total = 0\n"
+                        "for (i in 0..3000) { let tmp = new int[1000]; total += tmp.length }\n"
+                        "println(total)\n");
+  IsolateConfig config;
+  config.heapLimitBytes = 4 << 20; // makes the isolate collect to measure what is live
+  Outcome got;
+  std::thread worker([&] { got = runProgram(p, {}, config); });
+  worker.join();
+  std::cerr << "output=" << got.output << (got.ran ? "" : got.error.render());
+  std::exit(0);
+}
+
+TEST(ApiIsolates, GuestOnAnEmbedderThreadCanCollect) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(collectOnAnotherThreadAndExit(), ::testing::ExitedWithCode(0), "output=3000000\n");
+}
+
+TEST(ApiIsolates, LoadTwiceIsAUsageError) {
+  Program p = compileOk("println(\"once\")\n");
+  Guest guest;
+  ASSERT_TRUE(guest.isolate->load(p));
+  Status again = guest.isolate->load(p);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, Error::Kind::Usage);
+  EXPECT_EQ(again.error().message, "an isolate can load only one program");
+  EXPECT_EQ(again.error().render(), "error: an isolate can load only one program\n");
+  EXPECT_EQ(guest.out, "once\n"); // the second load ran nothing
+}
+
+TEST(ApiIsolates, RunBeforeLoadAndEmptyProgramAreUsageErrors) {
+  Guest guest;
+  Result<int> r = guest.isolate->runMain({});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Error::Kind::Usage);
+  EXPECT_EQ(r.error().message, "load a program before running it");
+  Status s = guest.isolate->load(Program());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().kind, Error::Kind::Usage);
+  EXPECT_EQ(s.error().message, "empty program");
+}
+
+TEST(ApiIsolates, StatsCountInstructionsAndAllocations) {
+  Program p = compileOk("var s = \"\"\nfor (i in 0..10) { s = s + i }\nprintln(s)\n");
+  Guest guest;
+  ASSERT_TRUE(guest.isolate->load(p));
+  Stats stats = guest.isolate->stats();
+  EXPECT_GT(stats.instructions, 30u);
+  EXPECT_GE(stats.allocations, 10u);
+  EXPECT_GT(stats.allocatedBytes, 0u);
+  EXPECT_GE(stats.seconds, 0.0);
+  EXPECT_EQ(guest.out, "0123456789\n");
+}
+
+// With the collector running at every allocation, a program prints exactly what it prints
+// normally: no object the VM still needs is reachable only from memory the collector ignores.
+TEST(ApiGcStress, ProgramsRunIdenticallyWhenCollectingAtEveryAllocation) {
+  Program p = compileOk(
+      "class Node {\n"
+      "  var label: string\n"
+      "  var next: Node\n"
+      "  init(label: string, next: Node) { this.label = label; this.next = next }\n"
+      "  fun toString(): string { return next == null ? label : label + \"->\" + next }\n"
+      "}\n"
+      "fun main(args: string[]): int {\n"
+      "  var list: Node = null\n"
+      "  for (i in 0..20) { let made = Node(\"n\" + i * 3, list); list = made }\n"
+      "  println(list)\n"
+      "  let words = \"the quick brown fox jumps over the lazy dog\".split(\" \")\n"
+      "  let sb = StringBuilder()\n"
+      "  for (w in words) { sb.append(w.upper()).append(w.length).append(\",\") }\n"
+      "  println(sb.toString())\n"
+      "  let grid = new string[4][5]\n"
+      "  for (r in 0..4) { for (c in 0..5) { grid[r][c] = \"${r}:${c}\" } }\n"
+      "  var joined = \"\"\n"
+      "  for (row in grid) { joined = joined + row.join(\"|\") + \";\" }\n"
+      "  println(joined)\n"
+      "  println([1.5, 2.25, 1e300 * 10.0].copy())\n"
+      "  println(\"Straße\".upper() + \" \" + \"ÀÉÎ\".lower() + \" \" + args[0].repeat(3))\n"
+      "  return words.length\n"
+      "}\n");
+  Outcome normal = runProgram(p, {"ab"});
+  ASSERT_TRUE(normal.ran) << normal.error.render();
+  bool saved = gc::stressMode();
+  gc::setStressMode(true);
+  Outcome stressed = runProgram(p, {"ab"});
+  gc::setStressMode(saved);
+  ASSERT_TRUE(stressed.ran) << stressed.error.render();
+  EXPECT_EQ(stressed.output, normal.output);
+  EXPECT_EQ(stressed.status, 9);
+  EXPECT_EQ(normal.output.substr(0, 20), "n57->n54->n51->n48->");
+}
+
+TEST(ApiVersion, MatchesTheProject) { EXPECT_STREQ(version(), NURI_VERSION); }
+
+} // namespace
+} // namespace nuri
