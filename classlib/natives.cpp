@@ -264,9 +264,16 @@ bool native_system_clock(IsolateState&, Slot*, Slot* out) {
 
 bool native_system_exit(IsolateState& I, Slot* args, Slot*) {
   I.exitStatus = int(args[0].i & 0xFF);
-  I.raise(ErrorClass::Error, "exit");
+  I.raiseUncatchable(ErrorClass::Error, "exit"); // no handler or finally runs
   I.pending->exit = true;
   return false;
+}
+
+bool native_typeName(IsolateState& I, Slot* args, Slot* out) {
+  void* object = args[0].p;
+  StringObject* s = I.newString(object ? static_cast<ObjectHeader*>(object)->type->name : "null");
+  out->p = s;
+  return s != nullptr;
 }
 
 // ---- Arrays ----

@@ -41,6 +41,7 @@ public:
       declareClassMembers(m_.classes[i]);
     for (size_t i = 0; i < m_.classes.size(); i++)
       checkInterfacesImplemented(m_.classes[i]);
+    checkImportedNames();
     checkTopLevel();
     // Bodies; instantiating a generic class or function adds more, checked in turn.
     size_t classesDone = 0, functionsDone = 0;
@@ -190,8 +191,8 @@ private:
 
   static bool isBuiltinName(const std::string& name) {
     return name == "print" || name == "println" || name == "StringBuilder" || name == "hashOf" ||
-           name == "compareOf" || isBuiltinNamespace(name) || name == "string" || name == "int" ||
-           name == "float" || name == "bool" || name == "void";
+           name == "typeName" || name == "compareOf" || isBuiltinNamespace(name) ||
+           name == "string" || name == "int" || name == "float" || name == "bool" || name == "void";
   }
 
   // Records the top-level names in source order, reporting duplicates against the first.
@@ -370,6 +371,22 @@ private:
     m_.classes = ordered;
     for (size_t i = 0; i < m_.classes.size(); i++)
       m_.classes[i]->index = uint32_t(i);
+  }
+
+  // `import m.{x}`: x must be a top-level name of m.
+  void checkImportedNames() {
+    for (auto& unit : m_.units) {
+      for (size_t i = 0; i < unit->imports.size(); i++) {
+        const SourceUnit* target = unit->imports[i];
+        if (!target) continue;
+        for (const auto& [name, pos] : unit->ast.imports[i].names) {
+          if (!namespaces_[target].topNames.count(name)) {
+            enterUnit(unit.get());
+            error(pos, "module " + quoted(target->name) + " has no top-level name " + quoted(name));
+          }
+        }
+      }
+    }
   }
 
   // ---- Generics: instantiation ----
@@ -770,6 +787,10 @@ private:
         continue;
       }
       if (f.isStatic) {
+        if (cls->typeEnv) {
+          error(f.pos, "a generic class cannot have static fields; use a top-level variable");
+          continue;
+        }
         declareStaticField(cls, f);
         continue;
       }
@@ -802,6 +823,10 @@ private:
         cls->methodTemplates[m->name] = m.get();
         continue;
       }
+      if (m->isStatic && cls->typeEnv) {
+        error(m->pos, "a generic class cannot have static methods; use a top-level function");
+        continue;
+      }
       if (m->isStatic) {
         FunSymbol* fn = makeFunction(*m, nullptr);
         unitOf_[fn] = unit_;
@@ -822,6 +847,9 @@ private:
         error(m->pos, "`toString` must be declared as `fun toString(): string`");
       }
       auto inherited = cls->methodsByName.find(m->name);
+      if (inherited != cls->methodsByName.end() && inherited->second->isPrivate && !m->isOverride) {
+        inherited = cls->methodsByName.end(); // a parent's private method is not inherited
+      }
       if (inherited != cls->methodsByName.end()) {
         FunSymbol* base = inherited->second;
         std::string where = quoted(base->owner->name + "." + m->name);
@@ -1625,6 +1653,11 @@ private:
     }
     if (cls_ && fn_) {
       if (auto it = cls_->fieldsByName.find(e.text); it != cls_->fieldsByName.end()) {
+        if (it->second->isPrivate && !canSeePrivate(it->second->owner)) {
+          error(e.pos, "field " + quoted(e.text) + " of class " + quoted(it->second->owner->name) +
+                           " is private");
+          return set(e, types_.error());
+        }
         if (!thisVariable()) {
           error(e.pos, "field " + quoted(e.text) +
                            " belongs to an object and cannot be used in "
@@ -2142,7 +2175,7 @@ private:
         FieldSymbol* f = it->second;
         if (f->isPrivate && !canSeePrivate(f->owner)) {
           error(e.pos,
-                "field " + quoted(e.text) + " of class " + quoted(cls->name) + " is private");
+                "field " + quoted(e.text) + " of class " + quoted(f->owner->name) + " is private");
         }
         e.field = f;
         e.ref = RefKind::Field;
@@ -2388,6 +2421,18 @@ private:
       return set(e, e.cls->type);
     }
     if (name == "hashOf" || name == "compareOf") return checkHashOrCompare(e, name == "hashOf");
+    if (name == "typeName") {
+      for (auto& arg : e.args)
+        checkExpr(arg);
+      if (e.args.size() != 1 ||
+          !(e.args[0]->type->isReference() || e.args[0]->type->tag == TypeTag::Error)) {
+        error(e.pos, "`typeName` takes one object, array or string");
+        return set(e, types_.error());
+      }
+      e.call = CallKind::Native;
+      e.native = findNative("typeName");
+      return set(e, types_.string());
+    }
     int index = -1;
     if (const NativeInfo* n = findNativeMember("", name, NativeKind::FUNCTION, &index)) {
       e.call = CallKind::Native;
@@ -2604,8 +2649,8 @@ private:
       }
       FunSymbol* method = it->second;
       if (method->isPrivate && !canSeePrivate(method->owner)) {
-        error(member.pos,
-              "method " + quoted(name) + " of class " + quoted(cls->name) + " is private");
+        error(member.pos, "method " + quoted(name) + " of class " + quoted(method->owner->name) +
+                              " is private");
       }
       e.call = cls->isInterface ? CallKind::InterfaceMethod : CallKind::Method;
       e.fun = method;

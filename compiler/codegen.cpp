@@ -1230,6 +1230,19 @@ private:
         fb_.emit(Op::ADD_INT_IMM, {r, a, uint32_t(int32_t(k))});
         return r;
       }
+      // x * k, x / k, x % k with a constant k: an immediate operand.
+      if (left->tag == TypeTag::Int && e.b->kind == ExprKind::IntLit &&
+          (e.op == Tok::Star || e.op == Tok::Slash || e.op == Tok::Percent) &&
+          e.b->intValue >= INT32_MIN && e.b->intValue <= INT32_MAX) {
+        uint32_t a = value(*e.a);
+        uint32_t r = target(e, dst);
+        fb_.setLine(e.pos.line);
+        Op op = e.op == Tok::Star    ? Op::MUL_INT_IMM
+                : e.op == Tok::Slash ? Op::DIV_INT_IMM
+                                     : Op::MOD_INT_IMM;
+        fb_.emit(op, {r, a, uint32_t(int32_t(e.b->intValue))});
+        return r;
+      }
       uint32_t a = value(*e.a);
       uint32_t b = value(*e.b);
       uint32_t r = target(e, dst);

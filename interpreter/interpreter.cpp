@@ -293,6 +293,30 @@ dispatch:
     R[A].i = int64_t(uint64_t(R[B].i) + uint64_t(int64_t(int32_t(C))));
     NEXT(4);
   }
+  CASE(MUL_INT_IMM) {
+    R[A].i = int64_t(uint64_t(R[B].i) * uint64_t(int64_t(int32_t(C))));
+    NEXT(4);
+  }
+  CASE(DIV_INT_IMM) {
+    int64_t y = int32_t(C);
+    if (UNLIKELY(y == 0 || y == -1)) {
+      if (y == 0) THROW(ErrorClass::ArithmeticError, "division by zero");
+      R[A].i = int64_t(0 - uint64_t(R[B].i));
+    } else {
+      R[A].i = R[B].i / y;
+    }
+    NEXT(4);
+  }
+  CASE(MOD_INT_IMM) {
+    int64_t y = int32_t(C);
+    if (UNLIKELY(y == 0 || y == -1)) {
+      if (y == 0) THROW(ErrorClass::ArithmeticError, "division by zero");
+      R[A].i = 0;
+    } else {
+      R[A].i = R[B].i % y;
+    }
+    NEXT(4);
+  }
   CASE(NEG_INT) {
     R[A].i = int64_t(0 - uint64_t(R[B].i));
     NEXT(3);
