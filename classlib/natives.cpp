@@ -347,6 +347,13 @@ bool native_hash_float(IsolateState&, Slot* args, Slot* out) {
   out->i = mix(bits);
   return true;
 }
+bool native_hash_string(IsolateState& I, Slot* args, Slot* out) {
+  if (!args[0].p) { // a null key hashes like any null reference
+    out->i = 0;
+    return true;
+  }
+  return native_string_hash(I, args, out);
+}
 bool native_hash_bool(IsolateState&, Slot* args, Slot* out) {
   out->i = args[0].i ? 1231 : 1237;
   return true;
@@ -360,7 +367,12 @@ bool native_compare_int(IsolateState&, Slot* args, Slot* out) {
   return true;
 }
 bool native_compare_float(IsolateState&, Slot* args, Slot* out) {
-  out->i = args[0].f < args[1].f ? -1 : args[0].f > args[1].f ? 1 : 0;
+  double a = args[0].f, b = args[1].f;
+  if (std::isnan(a) || std::isnan(b)) { // NaN orders after every number, as in float[].sort()
+    out->i = std::isnan(a) - std::isnan(b);
+    return true;
+  }
+  out->i = a < b ? -1 : a > b ? 1 : 0;
   return true;
 }
 bool native_compare_bool(IsolateState&, Slot* args, Slot* out) {
@@ -370,6 +382,10 @@ bool native_compare_bool(IsolateState&, Slot* args, Slot* out) {
 bool native_compare_string(IsolateState& I, Slot* args, Slot* out) {
   auto* a = static_cast<StringObject*>(args[0].p);
   auto* b = static_cast<StringObject*>(args[1].p);
+  if (!a || !b) { // null orders first, as in string[].sort()
+    out->i = int64_t(a != nullptr) - int64_t(b != nullptr);
+    return true;
+  }
   int c = a->view().compare(b->view()); // UTF-8 byte order is code-point order
   out->i = c < 0 ? -1 : c > 0 ? 1 : 0;
   return true;

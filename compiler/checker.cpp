@@ -655,6 +655,20 @@ private:
     return t;
   }
 
+  // Whether a literal default value can be stored in a parameter of type `t`.
+  static bool defaultFits(const Expr& d, const Type* t) {
+    if (t->tag == TypeTag::Error) return true;
+    const Expr& v = d.kind == ExprKind::Unary ? *d.a : d;
+    switch (v.kind) {
+    case ExprKind::IntLit: return t->tag == TypeTag::Int || t->tag == TypeTag::Float;
+    case ExprKind::FloatLit: return t->tag == TypeTag::Float;
+    case ExprKind::StringLit: return t->tag == TypeTag::String;
+    case ExprKind::BoolLit: return t->tag == TypeTag::Bool;
+    case ExprKind::NullLit: return t->isReference();
+    default: return true; // reported as not a literal
+    }
+  }
+
   FunSymbol* makeFunction(FunDecl& decl, ClassSymbol* owner) {
     auto* fn = types_.make<FunSymbol>();
     fn->name = decl.name;
@@ -685,9 +699,13 @@ private:
       }
       fn->defaults.push_back(p.defaultValue.get());
       auto* v = types_.make<VarSymbol>();
+      v->type = resolveType(p.type);
+      if (p.defaultValue && !defaultFits(*p.defaultValue, v->type)) {
+        error(p.defaultValue->pos,
+              "the default value of " + quoted(p.name) + " must be " + withArticle(v->type));
+      }
       v->name = p.name;
       v->pos = p.pos;
-      v->type = resolveType(p.type);
       if (!seen.emplace(p.name, p.pos).second) {
         error(p.pos, "parameter " + quoted(p.name) + " is declared twice");
       }
@@ -785,6 +803,9 @@ private:
         error(f.pos,
               "class " + quoted(cls->name) + " already has a member named " + quoted(f.name));
         continue;
+      }
+      if (f.isPrivateSet && (f.isStatic || f.isLet || f.isPrivate)) {
+        error(f.pos, "`private(set)` applies to a public `var` field of objects");
       }
       if (f.isStatic) {
         if (cls->typeEnv) {
@@ -1894,6 +1915,7 @@ private:
     case ExprKind::FloatLit:
     case ExprKind::BoolLit: return true;
     case ExprKind::Member: return e.a && isSimple(*e.a);
+    case ExprKind::Unary: return e.op == Tok::Minus && e.a && isSimple(*e.a);
     default: return false;
     }
   }
@@ -2317,7 +2339,7 @@ private:
     case TypeTag::Int: link = isHash ? "hash_int" : "compare_int"; break;
     case TypeTag::Float: link = isHash ? "hash_float" : "compare_float"; break;
     case TypeTag::Bool: link = isHash ? "hash_bool" : "compare_bool"; break;
-    case TypeTag::String: link = isHash ? "string_hash" : "compare_string"; break;
+    case TypeTag::String: link = isHash ? "hash_string" : "compare_string"; break;
     default: link = isHash ? "hash_ref" : "compare_none"; break;
     }
     e.call = CallKind::Native;

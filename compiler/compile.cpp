@@ -125,11 +125,10 @@ private:
       }
     }
     if (path.empty()) {
-      std::string looked;
-      for (const std::string& c : candidates)
-        looked += (looked.empty() ? "" : ", ") + c;
-      diagnostics_.error(decl.pos, "cannot find module `" + dotted + "` (looked for " + looked +
-                                       "; add folders with --path)");
+      diagnostics_.error(decl.pos, "cannot find module `" + dotted + "`: there is no " + relative +
+                                       " next to this file" +
+                                       (searchPath_.empty() ? "" : " or in the --path folders") +
+                                       " (add folders with --path)");
       return nullptr;
     }
     for (size_t i = 0; i < inProgress_.size(); i++) {

@@ -408,7 +408,7 @@ TEST(Codegen, LineTableMapsInstructionsToSourceLines) {
   EXPECT_EQ(lines[0].second, 2u);
   bool sawMul = false, sawAdd = false, sawReturn = false;
   for (auto& [op, line] : lines) {
-    if (op == "MUL_INT") {
+    if (op == "MUL_INT" || op == "MUL_INT_IMM") {
       EXPECT_EQ(line, 2u);
       sawMul = true;
     }
