@@ -54,12 +54,13 @@ Compiles FILE.nuri and every module it imports to one self-contained bytecode fi
 up next to the importing file, then in each --path folder.
 )";
 
-const char* const kCheckHelp = R"(Usage: nuri check FILE.nuri
+const char* const kCheckHelp = R"(Usage: nuri check [--path=DIR] FILE.nuri
 
-Type-checks FILE.nuri and reports every error; prints nothing when the file is correct.
+Type-checks FILE.nuri and the modules it imports, and reports every error; prints nothing
+when the program is correct. --path adds a folder to look for imported modules in.
 )";
 
-const char* const kDisasmHelp = R"(Usage: nuri disasm FILE.nuri|FILE.nbc
+const char* const kDisasmHelp = R"(Usage: nuri disasm [--path=DIR] FILE.nuri|FILE.nbc
 
 Prints the bytecode: globals, classes, and each function with its register types and
 one instruction a line (offset, source line, opcode, operands).
