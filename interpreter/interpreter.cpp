@@ -196,6 +196,16 @@ bool run(IsolateState& I, Slot* result) {
     DISPATCH();                                                                                    \
   } while (0)
 
+// An instruction whose result is a new string (null when allocation failed).
+#define STRING_RESULT(expr, length)                                                               \
+  do {                                                                                            \
+    SAVE_STATE();                                                                                 \
+    StringObject* result_ = (expr);                                                               \
+    if (!result_) goto exception;                                                                 \
+    R[A].p = result_;                                                                             \
+    NEXT(length);                                                                                 \
+  } while (0)
+
 #define A pc[1]
 #define B pc[2]
 #define C pc[3]
@@ -399,35 +409,13 @@ dispatch:
     NEXT(4);
   }
 
-  CASE(CONCAT) {
-    SAVE_STATE();
-    StringObject* s =
-        concatStrings(I, static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p));
-    if (!s) goto exception;
-    R[A].p = s;
-    NEXT(4);
-  }
-  CASE(TO_STR_INT) {
-    SAVE_STATE();
-    StringObject* s = I.newString(formatInt(R[B].i));
-    if (!s) goto exception;
-    R[A].p = s;
-    NEXT(3);
-  }
-  CASE(TO_STR_FLOAT) {
-    SAVE_STATE();
-    StringObject* s = I.newString(formatFloat(R[B].f));
-    if (!s) goto exception;
-    R[A].p = s;
-    NEXT(3);
-  }
-  CASE(TO_STR_BOOL) {
-    SAVE_STATE();
-    StringObject* s = I.newString(R[B].i ? "true" : "false");
-    if (!s) goto exception;
-    R[A].p = s;
-    NEXT(3);
-  }
+  CASE(CONCAT)
+  STRING_RESULT(
+      concatStrings(I, static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p)),
+      4);
+  CASE(TO_STR_INT) STRING_RESULT(I.newString(formatInt(R[B].i)), 3);
+  CASE(TO_STR_FLOAT) STRING_RESULT(I.newString(formatFloat(R[B].f)), 3);
+  CASE(TO_STR_BOOL) STRING_RESULT(I.newString(R[B].i ? "true" : "false"), 3);
   CASE(TO_STR_REF) {
     SAVE_STATE();
     StringObject* s = toStringObject(I, R[B].p);
