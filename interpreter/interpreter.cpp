@@ -197,13 +197,13 @@ bool run(IsolateState& I, Slot* result) {
   } while (0)
 
 // An instruction whose result is a new string (null when allocation failed).
-#define STRING_RESULT(expr, length)                                                               \
-  do {                                                                                            \
-    SAVE_STATE();                                                                                 \
-    StringObject* result_ = (expr);                                                               \
-    if (!result_) goto exception;                                                                 \
-    R[A].p = result_;                                                                             \
-    NEXT(length);                                                                                 \
+#define STRING_RESULT(expr, length)                                                                \
+  do {                                                                                             \
+    SAVE_STATE();                                                                                  \
+    StringObject* result_ = (expr);                                                                \
+    if (!result_) goto exception;                                                                  \
+    R[A].p = result_;                                                                              \
+    NEXT(length);                                                                                  \
   } while (0)
 
 #define A pc[1]
@@ -411,8 +411,7 @@ dispatch:
 
   CASE(CONCAT)
   STRING_RESULT(
-      concatStrings(I, static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p)),
-      4);
+      concatStrings(I, static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p)), 4);
   CASE(TO_STR_INT) STRING_RESULT(I.newString(formatInt(R[B].i)), 3);
   CASE(TO_STR_FLOAT) STRING_RESULT(I.newString(formatFloat(R[B].f)), 3);
   CASE(TO_STR_BOOL) STRING_RESULT(I.newString(R[B].i ? "true" : "false"), 3);
