@@ -470,6 +470,7 @@ private:
     opName_ = info.name;
     const uint32_t* operands = code + 1;
     for (size_t i = 0; i < 4; i++) {
+      if (info.operands[i] == OperandKind::NONE) break; // past the instruction's last operand
       // A call's destination is checked against the callee's result (void calls ignore it).
       if (i == 0 && (info.flags & F_CALL) && op != Opcode::TO_STR_REF) continue;
       if (info.operands[i] == OperandKind::ARGS) {
