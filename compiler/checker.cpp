@@ -867,6 +867,19 @@ private:
           (!method->params.empty() || method->returnType != types_.string())) {
         error(m->pos, "`toString` must be declared as `fun toString(): string`");
       }
+      // The methods the language calls by name must have the shape it calls them with.
+      if (m->name == "equals" &&
+          (method->params.size() != 1 || method->returnType != types_.boolType())) {
+        error(m->pos, "`equals` must be declared as `fun equals(other: T): bool`");
+      }
+      if (m->name == "hash" &&
+          (!method->params.empty() || method->returnType != types_.intType())) {
+        error(m->pos, "`hash` must be declared as `fun hash(): int`");
+      }
+      if (m->name == "compareTo" &&
+          (method->params.size() != 1 || method->returnType != types_.intType())) {
+        error(m->pos, "`compareTo` must be declared as `fun compareTo(other: T): int`");
+      }
       auto inherited = cls->methodsByName.find(m->name);
       if (inherited != cls->methodsByName.end() && inherited->second->isPrivate && !m->isOverride) {
         inherited = cls->methodsByName.end(); // a parent's private method is not inherited

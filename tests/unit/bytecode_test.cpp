@@ -448,7 +448,7 @@ uint32_t addType(Module& m, TypeKind kind) {
   for (uint32_t i = 0; i < m.types.size(); i++) {
     if (m.types[i].kind == kind) return i;
   }
-  m.types.push_back({kind, kNoIndex, kNoIndex});
+  m.types.push_back({kind, kNoIndex, kNoIndex, {}});
   return uint32_t(m.types.size() - 1);
 }
 
