@@ -590,7 +590,11 @@ private:
     } else if (!syntax.args.empty() || findClassTemplate(n)) {
       const ClassDecl* templ = findClassTemplate(n);
       if (!templ) {
-        error(syntax.pos, "type " + quoted(n) + " is not generic; remove the type arguments");
+        bool known = findClass(n) || n == "int" || n == "float" || n == "bool" || n == "string" ||
+                     n == "StringBuilder" || (env_ && env_->count(n));
+        if (!known && isBrokenName(n)) return types_.error();
+        error(syntax.pos, known ? "type " + quoted(n) + " is not generic; remove the type arguments"
+                                : "unknown type " + quoted(n));
         return types_.error();
       }
       if (syntax.args.size() != templ->typeParams.size()) {
