@@ -13,4 +13,4 @@ python3 tests/cli/run_cli_tests.py --nuri build-asan/nuri
 # Two tests measure speed or memory and do not apply under the sanitizers' overhead.
 build-asan/nuri_unit_tests \
   --gtest_filter=-BytecodeFuzz.MutatedInstructionsAreRejectedOrRunSafely:ApiLimits.HeapLimitAlsoBoundsNativeTemporaries \
-  --gtest_brief=1
+  --gtest_brief=1 && echo "sanitizer build: all tests passed"
