@@ -845,6 +845,12 @@ private:
         continue;
       }
       if (!m->typeParams.empty()) { // a generic method: instantiated where it is called
+        if (m->isOverride || cls->methodsByName.count(m->name)) {
+          error(m->pos, "generic method " + quoted(m->name) +
+                            " cannot override or hide a "
+                            "method of a superclass: generic methods are not virtual");
+          continue;
+        }
         cls->methodTemplates[m->name] = m.get();
         continue;
       }
@@ -1984,11 +1990,13 @@ private:
     } else if (target.kind == ExprKind::Member) {
       checkExpr(e.a);
       if (target.ref == RefKind::Global) {
+        // `Class.name` is a static field; `module.name` a module's variable.
+        const char* kind = target.a->ref == RefKind::Class ? "static field " : "variable ";
         if (target.var->isLet) {
-          error(target.pos, "cannot assign to static field " + quoted(target.var->name) +
+          error(target.pos, std::string("cannot assign to ") + kind + quoted(target.var->name) +
                                 " because it is declared with `let`");
         }
-        what = "static field " + quoted(target.var->name);
+        what = kind + quoted(target.var->name);
       } else if (target.ref == RefKind::Field) {
         checkFieldWrite(target, target.field);
         what = "field " + quoted(target.text);
