@@ -72,15 +72,7 @@ enum class CallKind : uint8_t {
 };
 
 // Built-in operations the code generator expands inline instead of calling a native.
-enum class Intrinsic : uint8_t {
-  None,
-  IntToFloat,
-  ToString,
-  ArrayCopy,
-  ArrayLength,
-  StringLength,
-  IdentityString
-};
+enum class Intrinsic : uint8_t { None, IntToFloat, ToString, ArrayCopy, IdentityString };
 
 // What a Name or Member expression refers to.
 enum class RefKind : uint8_t {

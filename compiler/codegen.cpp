@@ -487,7 +487,6 @@ private:
   // ---- Statements ----
 
   void block(const Stmt& s) {
-    std::vector<uint32_t> before;
     for (auto& inner : s.body)
       statement(*inner);
   }

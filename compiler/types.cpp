@@ -41,10 +41,14 @@ const Type* TypeTable::functionOf(const std::vector<const Type*>& params, const 
     slot->tag = TypeTag::Function;
     slot->params = params;
     slot->result = result;
-    slot->name = "(";
-    for (size_t i = 0; i < params.size(); i++)
-      slot->name += (i ? ", " : "") + params[i]->name;
-    slot->name += ") -> " + result->name;
+    std::string name = "(";
+    for (size_t i = 0; i < params.size(); i++) {
+      if (i) name += ", ";
+      name += params[i]->name;
+    }
+    name += ") -> ";
+    name += result->name;
+    slot->name = std::move(name);
   }
   return slot.get();
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "nuri/nuri.h"
+#include "tests/fuzz/run_guest.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   static nuri::Runtime runtime; // initialises the collector on the main thread
@@ -15,13 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nuri::Result<nuri::Program> program =
       nuri::loadBytecode(std::vector<uint8_t>(data, data + size), "fuzz.nbc");
   if (!program) return 0;
-  nuri::IsolateConfig config;
-  config.fuel = 20000;
-  config.heapLimitBytes = 16 << 20;
-  config.stackLimitFrames = 100;
-  config.output = [](std::string_view) {};
-  nuri::Runtime runtime;
-  std::unique_ptr<nuri::Isolate> guest = runtime.newIsolate(config);
-  if (guest->load(*program)) (void)guest->runMain({"fuzz"});
+  runUnderLimits(*program, {"fuzz"});
   return 0;
 }
