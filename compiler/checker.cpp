@@ -383,6 +383,10 @@ private:
           if (!namespaces_[target].topNames.count(name)) {
             enterUnit(unit.get());
             error(pos, "module " + quoted(target->name) + " has no top-level name " + quoted(name));
+          } else if (namespaces_[unit.get()].topNames.count(name)) {
+            enterUnit(unit.get());
+            error(pos, quoted(name) + " is imported from module " + quoted(target->name) +
+                           " and also declared in this file; rename one of them");
           }
         }
       }
@@ -1377,7 +1381,9 @@ private:
   }
 
   // `for (x in obj)`: obj.iterator() gives an object with hasNext(): bool and next(): T.
-  bool iteratorProtocol(Stmt& s, const Type* t) {
+  // Returns the element type, the error type for a malformed iterator (reported here), or
+  // null when obj has no iterator() at all.
+  const Type* iteratorProtocol(Stmt& s, const Type* t) {
     auto method = [](const Type* owner, const char* name) -> FunSymbol* {
       if (owner->tag != TypeTag::Class) return nullptr;
       auto it = owner->cls->methodsByName.find(name);
@@ -1385,19 +1391,19 @@ private:
                                                                                   : it->second;
     };
     FunSymbol* iterator = method(t, "iterator");
-    if (!iterator) return false;
+    if (!iterator) return nullptr;
     FunSymbol* hasNext = method(iterator->returnType, "hasNext");
     FunSymbol* next = method(iterator->returnType, "next");
     if (!hasNext || !next || hasNext->returnType != types_.boolType() ||
         next->returnType->tag == TypeTag::Void) {
       error(s.expr->pos, "the iterator of " + withArticle(t) + " (" + iterator->returnType->name +
                              ") needs `fun hasNext(): bool` and `fun next(): T`");
-      return false;
+      return types_.error();
     }
     s.iteration[0] = iterator;
     s.iteration[1] = hasNext;
     s.iteration[2] = next;
-    return true;
+    return next->returnType;
   }
 
   void checkFor(Stmt& s) {
@@ -1422,9 +1428,10 @@ private:
       varType = types_.string();
       s.hiddenA = declareLocal(" string", t, s.pos, true);
       s.hiddenB = declareLocal(" index", types_.intType(), s.pos, true);
-    } else if (t->tag == TypeTag::Class && iteratorProtocol(s, t)) {
-      varType = s.iteration[2]->returnType;
-      s.hiddenA = declareLocal(" iterator", s.iteration[0]->returnType, s.pos, true);
+    } else if (const Type* element = iteratorProtocol(s, t)) {
+      varType = element;
+      if (s.iteration[0])
+        s.hiddenA = declareLocal(" iterator", s.iteration[0]->returnType, s.pos, true);
     } else if (t->tag != TypeTag::Error) {
       error(s.expr->pos, "cannot iterate over " + withArticle(t) +
                              "; `for` works on ranges (`0..n`), arrays, strings and objects with "
@@ -1680,7 +1687,15 @@ private:
   }
 
   // A Name naming a class (not shadowed by a variable): the receiver of a static access.
+  // `Point` or `geometry.Point` in a position that names a class, e.g. before a static member.
   ClassSymbol* classNamed(const Expr& e) {
+    if (e.kind == ExprKind::Member) {
+      const SourceUnit* unit = moduleReceiver(*e.a);
+      if (!unit) return nullptr;
+      auto& classes = namespaces_[unit].classes;
+      auto it = classes.find(e.text);
+      return it == classes.end() ? nullptr : it->second;
+    }
     if (e.kind != ExprKind::Name || lookupLocal(e.text) || findGlobal(e.text)) return nullptr;
     return findClass(e.text);
   }
@@ -1744,6 +1759,18 @@ private:
     }
     if (isBuiltinNamespace(e.text)) {
       error(e.pos, quoted(e.text) + " is a namespace; use one of its members, e.g. `Math.sqrt`");
+      return set(e, types_.error());
+    }
+    if (findFunctionTemplate(e.text)) {
+      error(e.pos, "generic function " + quoted(e.text) +
+                       " cannot be used as a value; wrap a call in a lambda, e.g. `{ x: int -> " +
+                       e.text + "(x) }`");
+      return set(e, types_.error());
+    }
+    if (findClassTemplate(e.text)) {
+      error(e.pos, "class " + quoted(e.text) +
+                       " cannot be used as a value; construct an object with `" + e.text +
+                       "<...>(...)`");
       return set(e, types_.error());
     }
     if (auto it = ns_->topNames.find(e.text); it != ns_->topNames.end()) {

@@ -98,7 +98,7 @@ public:
   }
 
 private:
-  const std::vector<Token>& toks_;
+  std::vector<Token> toks_; // a copy: closing type arguments may split a `>=` token in place
   Diagnostics& diags_;
   size_t p_ = 0;
   uint32_t nesting_ = 0;
@@ -278,6 +278,8 @@ private:
     } else if (at(Tok::Greater) || at(Tok::Shr) || at(Tok::Ushr)) {
       pendingGreater_ = at(Tok::Greater) ? 0 : at(Tok::Shr) ? 1 : 2;
       closingLine = advance().pos.line;
+    } else if (speculating_ == 0 && splitGreaterAssign()) {
+      closingLine = cur().pos.line;
     } else {
       fail(cur().pos, "expected `>` to close the type arguments, found " + describe(cur()));
     }
@@ -287,6 +289,19 @@ private:
       newlineToken_.pos = toks_[p_ - 1].pos;
     }
     return args;
+  }
+
+  // `List<int>= x` lexes `>=`: the `>` closes the type arguments and the rest of the token stays
+  // for the caller. Only outside speculation, which never reaches an assignment.
+  bool splitGreaterAssign() {
+    Token& t = toks_[p_];
+    switch (t.kind) {
+    case Tok::GreaterEq: t.kind = Tok::Eq; break;
+    case Tok::ShrEq: t.kind = Tok::GreaterEq; break;
+    default: return false;
+    }
+    t.pos.column++;
+    return true;
   }
 
   // `<T, U>` after the name of a generic class or function.
@@ -906,6 +921,13 @@ private:
       f->name = "<lambda>";
       f->isLambda = true;
       parameters(*f);
+      for (const Param& param : f->params) {
+        if (param.defaultValue && speculating_ == 0) {
+          diags_.error(param.defaultValue->pos,
+                       "a lambda parameter cannot have a default value: a function value is "
+                       "always called with every argument");
+        }
+      }
       if (match(Tok::Colon)) {
         f->hasReturnType = true;
         f->returnType = typeSyntax();
