@@ -278,9 +278,36 @@ bool native_typeName(IsolateState& I, Slot* args, Slot* out) {
 
 // ---- Arrays ----
 
+// string[].join: the result's size is known up front, so it is written in place.
+bool joinStrings(IsolateState& I, const ArrayObject* a, const StringObject* sep, Slot* out) {
+  constexpr std::string_view kNull = "null";
+  uint64_t bytes = 0, codePoints = 0;
+  for (int64_t i = 0; i < a->length; i++) {
+    auto* s = static_cast<const StringObject*>(a->elements[i].p);
+    bytes += (i ? sep->byteLength : 0) + (s ? s->byteLength : kNull.size());
+    codePoints += (i ? sep->codePointLength : 0) + (s ? s->codePointLength : kNull.size());
+    if (bytes >= kMaxStringBytes) return I.raise(ErrorClass::LimitError, "string too long");
+  }
+  StringObject* result = I.newStringBuffer(size_t(bytes), uint32_t(codePoints));
+  if (!result) return false;
+  char* at = result->bytes;
+  auto put = [&at](std::string_view text) {
+    std::memcpy(at, text.data(), text.size());
+    at += text.size();
+  };
+  for (int64_t i = 0; i < a->length; i++) {
+    auto* s = static_cast<const StringObject*>(a->elements[i].p);
+    if (i) put(sep->view());
+    put(s ? s->view() : kNull);
+  }
+  out->p = result;
+  return true;
+}
+
 bool native_array_join(IsolateState& I, Slot* args, Slot* out) {
   auto* a = static_cast<ArrayObject*>(args[0].p);
   auto* sep = static_cast<StringObject*>(args[1].p);
+  if (a->header.type->element->kind == TypeKind::String) return joinStrings(I, a, sep, out);
   std::string text;
   for (int64_t i = 0; i < a->length; i++) {
     if (i) text += sep->view();

@@ -131,36 +131,41 @@ bool native_string_endsWith(IsolateState&, Slot* args, Slot* out) {
 }
 
 bool native_string_split(IsolateState& I, Slot* args, Slot* out) {
-  std::string_view s = str(args[0])->view();
+  StringObject* whole = str(args[0]);
+  std::string_view s = whole->view();
   std::string_view sep = str(args[1])->view();
-  std::vector<std::string_view> parts;
-  if (sep.empty()) {
-    // An empty separator splits into code points.
-    for (size_t i = 0; i < s.size();) {
-      size_t n = codePointBytes(static_cast<unsigned char>(s[i]));
-      parts.push_back(s.substr(i, n));
-      i += n;
+  // Calls `part` for each piece in order; returns how many there are.
+  auto pieces = [&](auto&& part) -> int64_t {
+    int64_t count = 0;
+    if (sep.empty()) { // an empty separator splits into code points
+      for (size_t i = 0; i < s.size(); count++) {
+        size_t n = codePointBytes(static_cast<unsigned char>(s[i]));
+        if (!part(count, s.substr(i, n))) return -1;
+        i += n;
+      }
+      return count;
     }
-  } else {
     size_t start = 0;
     while (true) {
       size_t at = s.find(sep, start);
-      if (at == std::string_view::npos) break;
-      parts.push_back(s.substr(start, at - start));
+      if (!part(count++, s.substr(start, at == std::string_view::npos ? at : at - start)))
+        return -1;
+      if (at == std::string_view::npos) return count;
       start = at + sep.size();
     }
-    parts.push_back(s.substr(start));
-  }
-  ArrayObject* a = I.newArray(&I.stringArrayType, int64_t(parts.size()));
+  };
+  int64_t count = pieces([](int64_t, std::string_view) { return true; });
+  ArrayObject* a = I.newArray(&I.stringArrayType, count);
   if (!a) return false;
   out->p = a; // keeps the array reachable while the parts are allocated
-  Slot keep = *out;
-  for (size_t i = 0; i < parts.size(); i++) {
-    StringObject* part = I.newString(parts[i]);
-    if (!part) return false;
-    static_cast<ArrayObject*>(keep.p)->elements[i].p = part;
-  }
-  return true;
+  bool ascii = whole->isAscii();
+  return pieces([&](int64_t i, std::string_view text) {
+           StringObject* part =
+               ascii ? I.newStringWithLength(text, uint32_t(text.size())) : I.newString(text);
+           if (!part) return false;
+           static_cast<ArrayObject*>(out->p)->elements[i].p = part;
+           return true;
+         }) >= 0;
 }
 
 bool native_string_trim(IsolateState& I, Slot* args, Slot* out) {

@@ -707,7 +707,8 @@ private:
 
   void whileStatement(const Stmt& s) {
     Label body, check, exit;
-    fb_.emitJump(Op::JMP, {}, check);
+    bool forever = s.expr->kind == ExprKind::BoolLit && s.expr->boolValue;
+    if (!forever) fb_.emitJump(Op::JMP, {}, check); // `while (true)` starts in its body
     fb_.bind(body);
     loops_.push_back({&exit, &check, tries_.size()});
     scopedBlock(*s.loopBody);

@@ -793,6 +793,17 @@ private:
       enter(t.pos);
       e->a = unary();
       leave();
+      // `-5` and `-2.5` are literals, so they can be immediates and hoisted constants.
+      if (t.kind == Tok::Minus && e->a->kind == ExprKind::IntLit && e->a->intValue != INT64_MIN) {
+        e->a->intValue = -e->a->intValue;
+        e->a->pos = e->pos;
+        return std::move(e->a);
+      }
+      if (t.kind == Tok::Minus && e->a->kind == ExprKind::FloatLit) {
+        e->a->floatValue = -e->a->floatValue;
+        e->a->pos = e->pos;
+        return std::move(e->a);
+      }
       fixDepth(*e);
       return e;
     }

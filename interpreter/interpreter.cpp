@@ -630,8 +630,11 @@ dispatch:
       args[i] = R[pc[4 + i]];
     SAVE_STATE();
     const LinkedNative& native = P.natives[B];
-    if (native.takesReferences && UNLIKELY(!checkNativeArguments(I, native.id, args))) {
-      goto exception;
+    for (uint32_t mask = native.nonNullParams; mask; mask &= mask - 1) {
+      if (UNLIKELY(!args[__builtin_ctz(mask)].p)) {
+        checkNativeArguments(I, native.id, args); // raises the NullError naming the argument
+        goto exception;
+      }
     }
     Slot out{};
     if (!native.function(I, args, &out)) {

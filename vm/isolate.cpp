@@ -160,19 +160,24 @@ void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
   return p;
 }
 
-StringObject* IsolateState::newStringWithLength(std::string_view utf8, uint32_t codePoints) {
-  if (utf8.size() >= kMaxStringBytes) {
-    raise(ErrorClass::LimitError, "string too long (" + std::to_string(utf8.size()) + " bytes)");
+StringObject* IsolateState::newStringBuffer(size_t bytes, uint32_t codePoints) {
+  if (bytes >= kMaxStringBytes) {
+    raise(ErrorClass::LimitError, "string too long (" + std::to_string(bytes) + " bytes)");
     return nullptr;
   }
-  auto* s = static_cast<StringObject*>(allocate(sizeof(StringObject) + utf8.size() + 1, false));
+  auto* s = static_cast<StringObject*>(allocate(sizeof(StringObject) + bytes + 1, false));
   if (!s) return nullptr;
   s->header.type = &stringType;
-  s->byteLength = uint32_t(utf8.size());
+  s->byteLength = uint32_t(bytes);
   s->codePointLength = codePoints;
   s->hash = 0;
-  if (!utf8.empty()) std::memcpy(s->bytes, utf8.data(), utf8.size());
-  s->bytes[utf8.size()] = '\0';
+  s->bytes[bytes] = '\0';
+  return s;
+}
+
+StringObject* IsolateState::newStringWithLength(std::string_view utf8, uint32_t codePoints) {
+  StringObject* s = newStringBuffer(utf8.size(), codePoints);
+  if (s && !utf8.empty()) std::memcpy(s->bytes, utf8.data(), utf8.size());
   return s;
 }
 

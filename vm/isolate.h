@@ -23,8 +23,8 @@ using NativeFn = bool (*)(IsolateState& isolate, Slot* args, Slot* result);
 // A native function bound for one module.
 struct LinkedNative {
   NativeFn function;
-  uint32_t id;          // index in the native table (classlib/natives.h)
-  bool takesReferences; // has string/array/builder parameters to check for null
+  uint32_t id;            // index in the native table (classlib/natives.h)
+  uint32_t nonNullParams; // bit i: parameter i is a string/array/builder that must not be null
   bool hasResult;
 };
 
@@ -119,6 +119,8 @@ public:
   void* allocate(size_t bytes, bool holdsReferences);
   StringObject* newString(std::string_view utf8);
   StringObject* newStringWithLength(std::string_view utf8, uint32_t codePoints);
+  // A string of `bytes` bytes for the caller to fill (its NUL terminator is set).
+  StringObject* newStringBuffer(size_t bytes, uint32_t codePoints);
   ArrayObject* newArray(const RuntimeType* arrayType, int64_t length);
   InstanceObject* newInstance(const ClassInfo* cls);
   StringBuilderObject* newStringBuilder();

@@ -1,5 +1,7 @@
 #include "vm/linker.h"
 
+#include <cstring>
+
 #include "classlib/natives.h"
 
 namespace nuri {
@@ -142,9 +144,11 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
       return false;
     }
     const NativeInfo& info = nativeInfo(uint32_t(n));
-    bool takesReferences =
-        std::string_view(info.params).find_first_of("STA") != std::string_view::npos;
-    p.natives[i] = {info.function, uint32_t(n), takesReferences, info.result != 'V'};
+    uint32_t nonNullParams = 0;
+    for (uint32_t k = 0; info.params[k]; k++) {
+      if (std::strchr("STA", info.params[k])) nonNullParams |= 1u << k;
+    }
+    p.natives[i] = {info.function, uint32_t(n), nonNullParams, info.result != 'V'};
   }
 
   p.globals = static_cast<Slot*>(gc::allocateRoots(m.globals.size() * sizeof(Slot)));
