@@ -3,6 +3,7 @@
 
   // expect: TEXT                  the next line of standard output
   // expect error: MESSAGE         a compile error on this line (exit 65)
+  // expect error (column N): MSG   the same, reported at column N of the line
   // expect runtime error: MSG     the uncaught error raised on this line (exit 70), e.g.
                                    `IndexError: index 3 out of bounds for length 1`
   // expect exit: N                the exit status (default 0)
@@ -24,7 +25,7 @@ import sys
 import tempfile
 
 EXPECT = re.compile(r"//\s*expect:(.*)$")
-EXPECT_ERROR = re.compile(r"//\s*expect error:\s*(.*?)\s*$")
+EXPECT_ERROR = re.compile(r"//\s*expect error(?:\s*\(column (\d+)\))?:\s*(.*?)\s*$")
 EXPECT_RUNTIME = re.compile(r"//\s*expect runtime error:\s*(.*?)\s*$")
 EXPECT_EXIT = re.compile(r"//\s*expect exit:\s*(-?\d+)")
 ARGS = re.compile(r"//\s*args:(.*)$")
@@ -36,7 +37,7 @@ class Test:
     def __init__(self, path):
         self.path = path
         self.stdout = []
-        self.compile_errors = []  # (line, message)
+        self.compile_errors = []  # (line, column or None, message)
         self.runtime_error = None  # (line, message)
         self.exit = None
         self.args = []
@@ -46,7 +47,8 @@ class Test:
                 if m := EXPECT.search(line):
                     self.stdout.append(m.group(1)[1:] if m.group(1).startswith(" ") else m.group(1))
                 elif m := EXPECT_ERROR.search(line):
-                    self.compile_errors.append((number, m.group(1)))
+                    column = int(m.group(1)) if m.group(1) else None
+                    self.compile_errors.append((number, column, m.group(2)))
                 elif m := EXPECT_RUNTIME.search(line):
                     self.runtime_error = (number, m.group(1))
                 if m := EXPECT_EXIT.search(line):
@@ -74,13 +76,24 @@ def check_compile_errors(test, status, stderr):
     found = []
     for line in stderr.splitlines():
         if m := DIAGNOSTIC.match(line):
-            found.append((int(m.group(2)), m.group(4)))
+            found.append((int(m.group(2)), int(m.group(3)), m.group(4)))
+
+    def matches(expected, got):
+        line, column, message = expected
+        return (line, message) == (got[0], got[2]) and column in (None, got[1])
+
     for expected in test.compile_errors:
-        if expected not in found:
-            problems.append("missing compile error at line %d: %s" % expected)
+        if not any(matches(expected, got) for got in found):
+            where = "line %d" % expected[0]
+            if expected[1] is not None:
+                where += ", column %d" % expected[1]
+            problems.append("missing compile error at %s: %s" % (where, expected[2]))
+            near = [got for got in found if (got[0], got[2]) == (expected[0], expected[2])]
+            for got in near:
+                problems.append("  (reported at column %d)" % got[1])
     for got in found:
-        if got not in test.compile_errors:
-            problems.append("unexpected compile error at line %d: %s" % got)
+        if not any(matches(expected, got) for expected in test.compile_errors):
+            problems.append("unexpected compile error at line %d, column %d: %s" % got)
     return problems
 
 
