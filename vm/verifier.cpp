@@ -303,6 +303,15 @@ private:
       if (h.target >= f.code.size() || !starts[h.target]) {
         fail(what + ": target " + std::to_string(h.target) + " is not an instruction start");
       }
+      // Handlers jump forward, so every loop still passes a backward branch or a call, where
+      // the isolate's limits (fuel, time) are checked.
+      if (h.target < h.end) {
+        fail(what + ": target " + std::to_string(h.target) + " is not after its range " +
+             std::to_string(h.start) + ".." + std::to_string(h.end));
+      }
+      if (h.catchClass != kNoIndex && h.catchClass >= m_.classes.size()) {
+        fail(what + ": caught class index " + std::to_string(h.catchClass) + " out of range");
+      }
       uint32_t caught = h.catchClass == kNoIndex ? errorBase_ : h.catchClass;
       if (caught == kNoIndex || caught >= m_.classes.size() || !isErrorClass(caught)) {
         fail(what + ": catches something that is not an Error");
@@ -448,6 +457,13 @@ private:
     }
   }
 
+  // Whether the run-time test of CAST (vm/objects.cpp, isInstance) tells type t exactly.
+  bool checkableAtRunTime(uint32_t t) const {
+    const TypeEntry& e = m_.types[t];
+    if (e.kind == TypeKind::Function || e.kind == TypeKind::Cell) return false;
+    return e.kind != TypeKind::Array || checkableAtRunTime(e.element);
+  }
+
   uint32_t nativeParamMatches(char code, uint32_t type) {
     const TypeEntry& t = m_.types[type];
     switch (code) {
@@ -551,7 +567,13 @@ private:
     case Opcode::INSTANCE_OF:
     case Opcode::CAST:
       if (!isReferenceKind(m_.types[o[2]].kind)) failAt("tests for a type that is not a reference");
-      if (op == Opcode::CAST) expectLoad(o[0], o[2], "the cast's type");
+      if (op == Opcode::CAST) {
+        // At run time a function or cell value knows only its kind, not its exact type.
+        if (!checkableAtRunTime(o[2]) && !assignable(o[2], regType(o[1]))) {
+          failAt("cannot check for type " + typeText(o[2]) + " at run time");
+        }
+        expectLoad(o[0], o[2], "the cast's type");
+      }
       break;
     case Opcode::NEW_ARRAY_MULTI: {
       uint32_t argc = o[1];
