@@ -156,7 +156,11 @@ private:
       }
       typeIndex(f.returnType, what + " result");
       if (f.file >= std::max<size_t>(m_.files.size(), 1)) fail(what + ": file index out of range");
-      if (f.paramCount > f.registerTypes.size() || f.paramCount > nbc::kMaxParams) {
+      if (f.paramCount > nbc::kMaxParams) {
+        fail(what + ": " + std::to_string(f.paramCount) + " parameters (limit " +
+             std::to_string(nbc::kMaxParams) + ")");
+      }
+      if (f.paramCount > f.registerTypes.size()) {
         fail(what + ": " + std::to_string(f.paramCount) + " parameters but " +
              std::to_string(f.registerTypes.size()) + " registers");
       }
@@ -349,7 +353,8 @@ private:
   const char* opName_ = "";
 
   [[noreturn]] void failAt(const std::string& reason) {
-    fail("function " + fn_->name + ", pc " + std::to_string(pc_) + ": " + opName_ + " " + reason);
+    std::string where = "function " + fn_->name + ", pc " + std::to_string(pc_) + ": ";
+    fail(where + (*opName_ ? std::string(opName_) + " " : "") + reason);
   }
 
   uint32_t reg(uint32_t r) {
@@ -529,6 +534,9 @@ private:
       const FunctionEntry& f = m_.functions[o[1]];
       uint32_t cells = o[2];
       if (f.isAbstract || cells > f.paramCount) failAt("cannot make a closure of " + f.name);
+      if (f.isPrivate && f.ownerClass != fn_->ownerClass) {
+        failAt("makes a closure of private method " + f.name + " from outside its class");
+      }
       for (uint32_t i = 0; i < cells; i++) {
         if (m_.types[f.registerTypes[i]].kind != TypeKind::Cell) {
           failAt("passes a cell to parameter " + std::to_string(i) + " of " + f.name +

@@ -537,7 +537,7 @@ TEST(Verifier, InvalidOpcode) {
   Module m = compileOk(kLoopProgram);
   FunctionEntry& f = functionNamed(m, "shout");
   f.code.insert(f.code.begin(), kOpcodeCount);
-  EXPECT_EQ(verifyError(m), "function shout, pc 0:  invalid opcode " + std::to_string(kOpcodeCount));
+  EXPECT_EQ(verifyError(m), "function shout, pc 0: invalid opcode " + std::to_string(kOpcodeCount));
 }
 
 TEST(Verifier, CallWithWrongArgumentCount) {
