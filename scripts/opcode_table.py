@@ -5,25 +5,19 @@
   scripts/opcode_table.py --check  exit 1 if the table is out of date (run by ctest)
 """
 import os
-import re
 import sys
 
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-definition = os.path.join(root, "vm", "bytecode", "opcodes.def")
-document = os.path.join(root, "docs", "bytecode.md")
+from opcodes_def import ROOT, read_opcodes
+
+document = os.path.join(ROOT, "docs", "bytecode.md")
 BEGIN, END = "<!-- opcodes:begin -->", "<!-- opcodes:end -->"
 
 rows = ["| # | opcode | operands | flags | effect |", "| --- | --- | --- | --- | --- |"]
-op = re.compile(r"^OP\((\w+),\s*([^,]+),\s*(\w+),\s*(\w+),\s*(\w+),\s*(\w+)\)\s*//\s*(.*)$")
-for line in open(definition):
-    m = op.match(line.strip())
-    if not m:
-        continue
-    name, flags, *operands, effect = m.groups()
-    operands = " ".join(o for o in operands if o != "NONE") or "-"
-    flags = flags.replace("F_", "").replace("|", " ").lower() if flags != "0" else "-"
-    rows.append("| %d | `%s` | %s | %s | %s |" % (len(rows) - 2, name, operands, flags,
-                                                 effect.replace("|", "\\|")))
+for op in read_opcodes():
+    operands = " ".join(op.operands) or "-"
+    flags = " ".join(f.lower() for f in op.flags) or "-"
+    rows.append("| %d | `%s` | %s | %s | %s |" % (op.number, op.name, operands, flags,
+                                                 op.effect.replace("|", "\\|")))
 table = "\n".join(rows)
 
 text = open(document).read()
