@@ -199,21 +199,26 @@ private:
 
   void checkClasses() {
     layouts_.resize(m_.classes.size());
+    // Interfaces first: a class may come before the interfaces it implements, and its methods
+    // are compared with theirs.
     for (size_t i = 0; i < m_.classes.size(); i++) {
       const ClassEntry& c = m_.classes[i];
-      std::string what = c.isInterface ? "interface " + c.name : "class " + c.name;
-      if (c.isInterface) {
-        if (c.superclass != kNoIndex || !c.fields.empty() || !c.interfaces.empty() ||
-            c.initializer != kNoIndex) {
-          fail(what + ": an interface has only abstract methods");
-        }
-        for (uint32_t fn : c.methods) {
-          const FunctionEntry& f = function(fn, what);
-          if (!f.isAbstract || f.ownerClass != i)
-            fail(what + ": method " + f.name + " is foreign or has code");
-        }
-        continue;
+      if (!c.isInterface) continue;
+      std::string what = "interface " + c.name;
+      if (c.superclass != kNoIndex || !c.fields.empty() || !c.interfaces.empty() ||
+          c.initializer != kNoIndex) {
+        fail(what + ": an interface has only abstract methods");
       }
+      for (uint32_t fn : c.methods) {
+        const FunctionEntry& f = function(fn, what);
+        if (!f.isAbstract || f.ownerClass != i)
+          fail(what + ": method " + f.name + " is foreign or has code");
+      }
+    }
+    for (size_t i = 0; i < m_.classes.size(); i++) {
+      const ClassEntry& c = m_.classes[i];
+      if (c.isInterface) continue;
+      std::string what = "class " + c.name;
       const ClassEntry* parent = nullptr;
       if (c.superclass != kNoIndex) {
         // A superclass comes first, which rules out inheritance cycles.

@@ -662,6 +662,25 @@ TEST(VerifierHostile, InitializerWithAnOutOfRangeReturnType) {
   expectRejectedInChild(m, "rejected: hostile.nbc: .*type index 2147483647 out of range");
 }
 
+// A class may come before the interfaces it implements; their method tables are checked before
+// the class's are compared with them.
+TEST(VerifierHostile, InterfaceAfterItsClassWithAnOutOfRangeMethod) {
+  Module m = compileOk("class C implements I {\n  fun f(): int { return 1 }\n}\n"
+                       "interface I {\n  fun f(): int\n}\n"
+                       "fun main() {\n  let i: I = C()\n  println(i.f())\n}\n");
+  ClassEntry* c = nullptr;
+  ClassEntry* i = nullptr;
+  for (ClassEntry& k : m.classes) {
+    if (k.name == "C") c = &k;
+    if (k.name == "I") i = &k;
+  }
+  ASSERT_TRUE(c && i);
+  ASSERT_LT(c, i); // the case being tested: the class is checked first
+  ASSERT_EQ(verifyError(m), "<verified>");
+  i->methods.at(0) = 0x7FFFFFFF;
+  expectRejectedInChild(m, "rejected: hostile.nbc: interface I: function index out of range");
+}
+
 } // namespace
 } // namespace nuri
 
