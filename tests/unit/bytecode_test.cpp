@@ -398,6 +398,19 @@ TEST_F(BytecodeLoader, BadStringsAndKinds) {
             "types section: unknown type kind 99");
 }
 
+TEST_F(BytecodeLoader, NamesWithControlCharacters) {
+  // Names appear in error messages and stack traces, which are one line each.
+  EXPECT_EQ(readError(withSectionBody(nbc::Section::Meta, {3, 'a', '\n', 'b', 0, 1, 0})),
+            "meta section: source file name contains a control character");
+  Module m = compileOk(kLoopProgram);
+  m.classes.at(0).name = std::string("Err\0or", 6);
+  EXPECT_EQ(readError(writeBytecode(m)), "classes section: class name contains a control character");
+  m = compileOk(kLoopProgram);
+  m.functions.at(0).name += "\x7F";
+  EXPECT_EQ(readError(writeBytecode(m)),
+            "functions section: function name contains a control character");
+}
+
 // ---- Loader and verifier through the public API ----
 
 TEST_F(BytecodeLoader, LoadBytecodeVerifies) {

@@ -81,6 +81,15 @@ public:
     if (!isValidUtf8(s)) fail(where_ + ": " + what + " is not valid UTF-8");
     return s;
   }
+  // A name (of a file, global, class, field, function, local or native): a string without
+  // control characters, since names appear in error messages and stack traces.
+  std::string name(const char* what) {
+    std::string s = str(what);
+    for (unsigned char c : s) {
+      if (c < 0x20 || c == 0x7F) fail(where_ + ": " + what + " contains a control character");
+    }
+    return s;
+  }
   // A count of items that each take at least `minBytes` bytes: never more than the data left,
   // so a tiny file cannot make the reader allocate much.
   uint32_t count(const char* what, size_t minBytes = 1) {
@@ -143,10 +152,10 @@ Module decode(const uint8_t* data, size_t size) {
   };
 
   Decoder meta = open(nbc::Section::Meta);
-  m.sourceFile = meta.str("source file name");
+  m.sourceFile = meta.name("source file name");
   m.files.resize(meta.count("file name"));
   for (std::string& f : m.files)
-    f = meta.str("file name");
+    f = meta.name("file name");
   m.initFunction = meta.optionalIndex();
   m.mainFunction = meta.optionalIndex();
   meta.expectEnd();
@@ -184,7 +193,7 @@ Module decode(const uint8_t* data, size_t size) {
   Decoder globals = open(nbc::Section::Globals);
   m.globals.resize(globals.count("global", 2));
   for (GlobalEntry& g : m.globals) {
-    g.name = globals.str("global name");
+    g.name = globals.name("global name");
     g.type = globals.varint();
   }
   globals.expectEnd();
@@ -192,14 +201,14 @@ Module decode(const uint8_t* data, size_t size) {
   Decoder classes = open(nbc::Section::Classes);
   m.classes.resize(classes.count("class", 4));
   for (ClassEntry& c : m.classes) {
-    c.name = classes.str("class name");
+    c.name = classes.name("class name");
     uint8_t classFlags = classes.u8();
     if (classFlags > 1) fail("classes section: bad flags in class " + c.name);
     c.isInterface = classFlags & 1;
     c.superclass = classes.optionalIndex();
     c.fields.resize(classes.count("field", 3));
     for (FieldEntry& f : c.fields) {
-      f.name = classes.str("field name");
+      f.name = classes.name("field name");
       f.type = classes.varint();
       uint8_t flags = classes.u8();
       if (flags > 7) fail("classes section: bad field flags in class " + c.name);
@@ -224,7 +233,7 @@ Module decode(const uint8_t* data, size_t size) {
   Decoder functions = open(nbc::Section::Functions);
   m.functions.resize(functions.count("function", 8));
   for (FunctionEntry& f : m.functions) {
-    f.name = functions.str("function name");
+    f.name = functions.name("function name");
     f.ownerClass = functions.optionalIndex();
     f.file = functions.varint();
     uint8_t flags = functions.u8();
@@ -258,7 +267,7 @@ Module decode(const uint8_t* data, size_t size) {
     }
     f.locals.resize(functions.count("local name", 2));
     for (LocalName& l : f.locals) {
-      l.name = functions.str("local name");
+      l.name = functions.name("local name");
       l.reg = functions.varint();
     }
     f.handlers.resize(functions.count("handler", 5));
@@ -275,7 +284,7 @@ Module decode(const uint8_t* data, size_t size) {
   Decoder natives = open(nbc::Section::Natives);
   m.natives.resize(natives.count("native"));
   for (std::string& n : m.natives)
-    n = natives.str("native name");
+    n = natives.name("native name");
   natives.expectEnd();
   file.expectEnd();
   return m;
