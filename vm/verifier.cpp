@@ -25,6 +25,7 @@ public:
       valueType(m_.globals[i].type, "global " + m_.globals[i].name);
     }
     checkFunctionHeaders();
+    checkLayoutSizes();
     checkClasses();
     findErrorBase();
     for (size_t i = 0; i < m_.natives.size(); i++) {
@@ -58,7 +59,12 @@ private:
     if (m_.types[t].kind == TypeKind::Void) fail(what + ": has type void");
   }
 
+  // Types are compared and named recursively, so each is kept small: no deep recursion, and no
+  // exponential work on types like ((T, T) -> T, (T, T) -> T) -> ... that repeat a component.
+  static constexpr uint32_t kMaxTypeParts = 1024;
+
   void checkTypes() {
+    std::vector<uint32_t> parts(m_.types.size(), 1); // the types in each type's tree
     for (size_t i = 0; i < m_.types.size(); i++) {
       const TypeEntry& t = m_.types[i];
       if (t.kind == TypeKind::Array) {
@@ -85,6 +91,34 @@ private:
                ": component types must be defined before it and "
                "not be void");
         }
+      }
+      if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell || t.kind == TypeKind::Function) {
+        uint64_t total = 1 + uint64_t(parts[t.element]);
+        for (uint32_t p : t.params)
+          total += parts[p];
+        if (total > kMaxTypeParts) {
+          fail("type " + std::to_string(i) + ": more than " + std::to_string(kMaxTypeParts) +
+               " types nested in it");
+        }
+        parts[i] = uint32_t(total);
+      }
+    }
+  }
+
+  // Each class's field layout repeats its superclass's, here and in the linker, so the total is
+  // bounded: a small file cannot make the loader build huge layouts.
+  static constexpr uint64_t kMaxLayoutFields = 1u << 22;
+
+  void checkLayoutSizes() {
+    std::vector<uint64_t> size(m_.classes.size());
+    uint64_t total = 0;
+    for (size_t i = 0; i < m_.classes.size(); i++) {
+      const ClassEntry& c = m_.classes[i];
+      size[i] = (c.superclass < i ? size[c.superclass] : 0) + c.fields.size();
+      total += size[i];
+      if (total > kMaxLayoutFields) {
+        fail("classes: more than " + std::to_string(kMaxLayoutFields) +
+             " fields in all, counting inherited ones");
       }
     }
   }

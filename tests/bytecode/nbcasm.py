@@ -17,6 +17,7 @@ in short:
     GET_FIELD r1 r0 .x                  labels (`loop:`), instructions and `.word N ...`
     RETURN r1
   native println
+  repeat N LINE                         the line N times
   section NAME raw|append|length|id ... escape hatches for the file's structure
 """
 import math
@@ -311,8 +312,12 @@ class Assembler:
     # -- parsing --
 
     def parse(self, text):
-        block = None
+        lines = []  # (line number, text), with `repeat N LINE` expanded
         for number, line in enumerate(text.splitlines(), 1):
+            m = re.match(r"(\s*)repeat\s+(\d+)\s+(.*)$", line)
+            lines += [(number, m.group(1) + m.group(3))] * int(m.group(2)) if m else [(number, line)]
+        block = None
+        for number, line in lines:
             try:
                 toks = Tokens(lex(line))
                 if not toks.more():
