@@ -62,9 +62,13 @@ private:
   // Types are compared and named recursively, so each is kept small: no deep recursion, and no
   // exponential work on types like ((T, T) -> T, (T, T) -> T) -> ... that repeat a component.
   static constexpr uint32_t kMaxTypeParts = 1024;
+  // The linker names every type (for messages), and a name repeats its class names: bound them.
+  static constexpr uint64_t kMaxTypeNameBytes = 64u << 20;
 
   void checkTypes() {
-    std::vector<uint32_t> parts(m_.types.size(), 1); // the types in each type's tree
+    std::vector<uint32_t> parts(m_.types.size(), 1);  // the types in each type's tree
+    std::vector<uint64_t> nameBytes(m_.types.size()); // at least the length of each type's name
+    uint64_t allNames = 0;
     for (size_t i = 0; i < m_.types.size(); i++) {
       const TypeEntry& t = m_.types[i];
       if (t.kind == TypeKind::Array) {
@@ -101,6 +105,16 @@ private:
                " types nested in it");
         }
         parts[i] = uint32_t(total);
+      }
+      nameBytes[i] = t.kind == TypeKind::Class ? m_.classes[t.classIndex].name.size() : 13;
+      if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell || t.kind == TypeKind::Function)
+        nameBytes[i] = nameBytes[t.element] + 6;
+      for (uint32_t p : t.params)
+        nameBytes[i] += nameBytes[p] + 2;
+      allNames += nameBytes[i];
+      if (allNames > kMaxTypeNameBytes) {
+        fail("the names of the types are longer than " + std::to_string(kMaxTypeNameBytes) +
+             " bytes in all");
       }
     }
   }

@@ -84,7 +84,7 @@ class Tok:
         self.kind, self.text, self.value = kind, text, value
 
     def __repr__(self):
-        return self.text
+        return self.text if len(self.text) < 40 else self.text[:36] + "..."
 
 
 def lex(line):
@@ -100,7 +100,12 @@ def lex(line):
         if kind in ("space", "comment"):
             continue
         if kind == "string":
-            tokens.append(Tok("string", text, unescape(text[1:-1])))
+            value = unescape(text[1:-1])
+            repeat = re.compile(r"\s*\*\s*(\d+)").match(line, pos)  # "ab" * 3 is "ababab"
+            if repeat:
+                value *= int(repeat.group(1))
+                pos = repeat.end()
+            tokens.append(Tok("string", text, value))
         elif kind == "number":
             tokens.append(Tok("number", text))
         elif kind == "arrow":
@@ -148,7 +153,7 @@ class Tokens:
         if tok.kind == "string":
             return tok.value.decode("utf-8", "surrogateescape")
         if tok.kind not in ("name", "number"):
-            raise AsmError("expected a name, found `%s`" % tok.text)
+            raise AsmError("expected a name, found `%r`" % tok)
         return tok.text
 
     def integer(self):
@@ -184,7 +189,7 @@ def parse_type(toks):
     elif tok.kind == "name":
         t = ("named", tok.text)
     else:
-        raise AsmError("expected a type, found `%s`" % tok.text)
+        raise AsmError("expected a type, found `%r`" % tok)
     while toks.peek("[") and toks.i + 1 < len(toks.t) and toks.t[toks.i + 1].text == "]":
         toks.i += 2
         t = ("array", t)
