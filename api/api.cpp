@@ -199,12 +199,18 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
   if (!runGuest(I, main, argv, main->paramCount, &result)) {
     if (I.pending && I.pending->exit) {
       I.pending.reset();
+      I.exited = true;
       return I.exitStatus;
     }
     return I.takeError();
   }
   if (main->returnType->kind == TypeKind::Int) return int(result.i & 0xFF);
   return 0;
+}
+
+std::optional<int> Isolate::exitStatus() const {
+  if (!state_->exited) return std::nullopt;
+  return state_->exitStatus;
 }
 
 Stats Isolate::stats() const {

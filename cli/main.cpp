@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "cli/repl.h"
 #include "nuri/nuri.h"
 
 using namespace nuri;
@@ -22,6 +23,7 @@ Usage:
   nuri check FILE.nuri                               type-check only
   nuri disasm FILE.nuri|FILE.nbc                     print a readable bytecode listing
   nuri verify FILE.nbc                               check a bytecode file; prints `ok`
+  nuri repl [OPTIONS]                                interactive prompt
 
 Options:
   --help       show help (also `nuri COMMAND --help`)
@@ -70,6 +72,19 @@ const char* const kVerifyHelp = R"(Usage: nuri verify FILE.nbc
 
 Loads and verifies a bytecode file without running it. Prints `ok`, or the first
 problem found (exit status 65).
+)";
+
+const char* const kReplHelp = R"(Usage: nuri repl [OPTIONS]
+
+An interactive prompt: type declarations and statements, and see the value of each
+expression. Entries build up one program, so later ones use what earlier ones declared
+(each entry runs that program again with the earlier output held back). On a terminal,
+lines can be edited (arrows, Home/End, Ctrl-A/E/K/U/W) and Up/Down walk the history, kept in
+~/.nuri_history. Type :help at the prompt for its commands; :quit or Ctrl-D leaves.
+Input that is not a terminal is read line by line without prompts.
+
+Options: the limits of `nuri run` (--heap-limit, --fuel, --timeout, --stack-limit) apply
+to each entry; --path=DIR adds a folder to look for imported modules in.
 )";
 
 bool endsWith(const std::string& s, const std::string& suffix) {
@@ -182,6 +197,18 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
   return status;
 }
 
+int commandRepl(const std::vector<std::string>& args, size_t i) {
+  RunOptions options;
+  if (i < args.size() && isHelp(args[i])) {
+    std::cout << kReplHelp;
+    return kExitOk;
+  }
+  std::string error = parseRunOptions(args, i, options);
+  if (!error.empty()) return usage(error, kReplHelp);
+  if (i < args.size()) return usage("`repl` takes no file; use `nuri run FILE`", kReplHelp);
+  return runRepl(options);
+}
+
 int commandBuild(std::vector<std::string> args, size_t i) {
   std::string input, output;
   std::vector<std::string> searchPath;
@@ -286,7 +313,7 @@ int main(int argc, char** argv) {
   if (first == "check") return commandSingleFile("check", args, 1, kCheckHelp);
   if (first == "disasm") return commandSingleFile("disasm", args, 1, kDisasmHelp);
   if (first == "verify") return commandSingleFile("verify", args, 1, kVerifyHelp);
-  if (first == "repl") return usage("`repl` is not available yet");
+  if (first == "repl") return commandRepl(args, 1);
   if (!first.empty() && first[0] == '-') {
     // `nuri --fuel=10 app.nuri` is `nuri run --fuel=10 app.nuri`.
     return commandRun(args, 0);

@@ -574,4 +574,29 @@ std::vector<Token> tokenize(const SourceFile& file, Diagnostics& diagnostics) {
   return Lexer(file, diagnostics).run();
 }
 
+bool isIncompleteSource(std::string_view text) {
+  SourceFile file("<input>", std::string(text));
+  Diagnostics diagnostics(file);
+  std::vector<Token> tokens = tokenize(file, diagnostics);
+  for (const Diagnostic& d : diagnostics.list()) {
+    if (d.message == "unterminated block comment") return true;
+  }
+  int depth = 0;
+  const Token* last = nullptr;
+  for (const Token& t : tokens) {
+    switch (t.kind) {
+    case Tok::LParen:
+    case Tok::LBracket:
+    case Tok::LBrace: depth++; break;
+    case Tok::RParen:
+    case Tok::RBracket:
+    case Tok::RBrace: depth--; break;
+    default: break;
+    }
+    if (t.kind != Tok::Newline && t.kind != Tok::Eof) last = &t;
+  }
+  if (depth > 0) return true;
+  return last && last->kind != Tok::Semicolon && !endsStatement(last->kind);
+}
+
 } // namespace nuri

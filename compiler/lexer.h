@@ -3,6 +3,7 @@
 // (and `this`), and never inside ( ) or [ ].
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "compiler/diagnostics.h"
@@ -11,5 +12,9 @@
 namespace nuri {
 
 std::vector<Token> tokenize(const SourceFile& file, Diagnostics& diagnostics);
+
+// Whether `text` stops in the middle of something: an open bracket or block comment, or an
+// operator or keyword that a statement cannot end with. An interactive prompt reads more lines.
+bool isIncompleteSource(std::string_view text);
 
 } // namespace nuri

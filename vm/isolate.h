@@ -91,7 +91,7 @@ public:
     roots_[0] = nullptr;
   }
   int exitStatus = 0;
-  bool exited = false; // System.exit ran during load
+  bool exited = false; // System.exit ran
 
   // Limits and statistics.
   uint64_t instructions = 0; // retired instructions (flushed by the interpreter)

@@ -89,6 +89,9 @@ Result<Program> compileSource(std::string_view source, std::string fileName,
 // be read).
 Result<Program> compileFile(const std::string& path,
                             const std::vector<std::string>& searchPath = {});
+// Whether `source` stops in the middle of something (an open bracket or block comment, or an
+// operator that cannot end a statement): an interactive prompt should read another line.
+bool isIncompleteSource(std::string_view source);
 // Decodes and checks a .nbc image. `name` is used in error messages.
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name = "<bytecode>");
 // Reads a .nbc file.
@@ -127,6 +130,8 @@ public:
   Result<int> runMain(const std::vector<std::string>& args);
 
   Stats stats() const;
+  // The status given to System.exit, once the guest has called it (during load or runMain).
+  std::optional<int> exitStatus() const;
 
 private:
   friend class Runtime;

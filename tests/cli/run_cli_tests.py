@@ -27,15 +27,17 @@ def main():
     nbc = open(os.path.join(work, "hello.nbc"), "rb").read()
     hello_nbc = os.path.join(work, "hello.nbc")
 
-    cases = []  # (name, argv, expected status, [(stream, substring)])
+    cases = []  # (name, argv, expected status, [(stream, text)], standard input)
 
-    def case(name, argv, status, *expect):
-        cases.append((name, argv, status, list(expect)))
+    # An expectation ("out", TEXT) asks for TEXT somewhere in standard output; ("out=", TEXT)
+    # for exactly TEXT; "err" and "err=" likewise for standard error.
+    def case(name, argv, status, *expect, stdin=None):
+        cases.append((name, argv, status, list(expect), stdin))
 
     case("no arguments prints usage", [], 64, ("err", "Usage:"))
     case("--help", ["--help"], 0, ("out", "nuri run [OPTIONS]"))
     case("--version", ["--version"], 0, ("out", "nuri 0.1.0"))
-    for cmd in ["run", "build", "check", "disasm", "verify"]:
+    for cmd in ["run", "build", "check", "disasm", "verify", "repl"]:
         case(cmd + " --help", [cmd, "--help"], 0, ("out", "Usage: nuri " + cmd))
     case("unknown command", ["frobnicate"], 64, ("err", "unknown command `frobnicate`"))
     case("unknown run option", ["run", "--turbo", hello], 64, ("err", "unknown option `--turbo`"))
@@ -56,7 +58,7 @@ def main():
     case("a directory is not a program", ["run", work], 66, ("err", "it is a directory"))
     if os.path.exists("/dev/full"):
         cases.append(("output to a full disk is an IOError", ["run", hello], 70,
-                      [("err", "IOError: cannot write to standard output")]))
+                      [("err", "IOError: cannot write to standard output")], None))
     case("a heap limit too small for the constants", ["run", "--heap-limit=100", hello], 70,
          ("err", "LimitError: heap limit of 100 bytes exceeded"))
 
@@ -103,15 +105,43 @@ def main():
          write("huge.nuri", "let a = new int[100000000]\n")], 70, ("err", "LimitError: heap limit of 16M exceeded"))
     case("stack limit", ["run", "--stack-limit=100", deep], 70, ("err", "limit of 100 frames"))
 
+    # The interactive prompt, fed from a pipe (no prompts are shown then).
+    session = ("var x = 5\nx * 2\nfun sq(n: int): int {\n    return n * n\n}\nsq(x)\n"
+               "println(\"hi\")\nlet l = List<int>()\nl.add(3)\nl\n\"a\" +\n  \"b\"\n"
+               "x = x + 1\nx\n")
+    case("repl: values of expressions, declarations persist", ["repl"], 0,
+         ("out=", "10\n25\nhi\n[3]\nab\n6\n"), ("err=", ""), stdin=session)
+    case("repl: errors name the entry's own lines and the session goes on", ["repl"], 0,
+         ("out=", "1\n2\n"),
+         ("err", "input:1:9: error: unknown name `nope`"),
+         ("err", "input:1:1: error: `a` is already declared as a variable at input#1:1"),
+         ("err", "error: ValueError: bad\n  at <module> (input:1)"),
+         stdin='let a = 1\nlet b = nope\nlet a = 2\nthrow ValueError("bad")\na\na + 1\n')
+    case("repl: a runtime error in a function names the entry that declared it", ["repl"], 0,
+         ("err", "at f (input#1:2)"),
+         stdin="fun f(): int {\n    return 1 / 0\n}\nf()\n")
+    case("repl: System.exit ends the session with its status", ["repl"], 4,
+         ("out=", "before\n"), stdin='println("before")\nSystem.exit(4)\nprintln("after")\n')
+    case("repl: earlier output is not repeated", ["repl"], 0,
+         ("out=", "one\ntwo\nthree\n"), stdin='println("one")\nprintln("two")\nprintln("three")\n')
+    case("repl: commands", ["repl"], 0, ("out", "#1  let a = 1\n"), ("out", ":reset"),
+         ("err", "unknown command `:frob`"), ("err", "unknown name `a`"),
+         stdin="let a = 1\n:show\n:help\n:frob\n:reset\na\n:quit\nprintln(1)\n")
+    case("repl: limits apply to each entry", ["repl", "--fuel=10000"], 0,
+         ("err", "LimitError: fuel exhausted"), ("out=", "3\n"),
+         stdin="var i = 0\nwhile (true) { i += 1 }\n1 + 2\n")
+    case("repl: takes no file", ["repl", hello], 64, ("err", "`repl` takes no file"))
+
     passed = failed = 0
-    for name, argv, status, expect in cases:
+    for name, argv, status, expect, stdin in cases:
         try:
             if name.startswith("output to a full disk"):
                 with open("/dev/full", "w") as full:
                     p = subprocess.run([nuri] + argv, stdout=full, stderr=subprocess.PIPE, timeout=60)
                 p.stdout = b""
             else:
-                p = subprocess.run([nuri] + argv, capture_output=True, timeout=60)
+                p = subprocess.run([nuri] + argv, capture_output=True, timeout=60,
+                                   input=stdin.encode() if stdin is not None else None)
             out, err, rc = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode
         except subprocess.TimeoutExpired:
             out, err, rc = "", "timed out", None
@@ -119,15 +149,87 @@ def main():
         if rc != status:
             problems.append("exit status %s, expected %s" % (rc, status))
         for stream, text in expect:
-            if text not in (out if stream == "out" else err):
+            got = out if stream.startswith("out") else err
+            if stream.endswith("=") and got != text:
+                problems.append("std%s is not exactly %r" % (stream[:-1], text))
+            elif not stream.endswith("=") and text not in got:
                 problems.append("std%s lacks %r" % (stream, text))
         if problems:
             failed += 1
             print("FAIL %s: %s\n  stdout: %s\n  stderr: %s" % (name, "; ".join(problems), out[:300], err[:300]))
         else:
             passed += 1
+    problems = repl_on_a_terminal(nuri, work)
+    if problems:
+        failed += 1
+        print("FAIL repl on a terminal: " + "; ".join(problems))
+    else:
+        passed += 1
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
+
+
+def repl_on_a_terminal(nuri, work):
+    """Types at `nuri repl` through a pseudo-terminal: editing keys, multi-line input, history."""
+    import pty
+    import select
+    import time
+
+    home = os.path.join(work, "home")
+    os.makedirs(home, exist_ok=True)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"HOME": home, "TERM": "xterm"})
+        os.execv(nuri, [nuri, "repl"])
+
+    def read_until(marker, seconds=10):
+        out = b""
+        end = time.time() + seconds
+        while marker not in out and time.time() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+        return out.decode("utf-8", "replace")
+
+    problems = []
+    banner = read_until(b"nuri> ")
+    if "Type :help" not in banner:
+        problems.append("no banner: %r" % banner)
+    steps = [
+        # "1 + 2", Left, Backspace (deletes the space), "3": 1 +32
+        (b"1 + 2\x1b[D\x7f3\r", "33"),
+        # UTF-8 text; Home and Ctrl-K clear what was typed before; Ctrl-E goes to the end
+        (b"garbage\x01\x0blet s = \"h\xc3\xa9llo\"\x05\r", None),
+        (b"s.length\r", "5"),
+        # Up twice recalls `let s = ...`: an error, since s exists
+        (b"\x1b[A\x1b[A\r", "already declared"),
+        # a block over three lines
+        (b"if (s.length > 2) {\r", "..."),
+        (b"println(\"in\")\r", "..."),
+        (b"}\r", "in"),
+        # Ctrl-C abandons a line
+        (b"println(\"no\")\x03", None),
+        (b"7 * 6\r", "42"),
+    ]
+    for keys, expected in steps:
+        os.write(fd, keys)
+        # A new prompt follows the end of the line (a redrawn one only "\r").
+        out = read_until(b"\n\rnuri> " if expected != "..." else b"\n\r  ... ")
+        if expected and expected not in out:
+            problems.append("after %r: %r lacks %r" % (keys, out[-200:], expected))
+        if b"\x03" in keys and "no\r\n" in out:
+            problems.append("Ctrl-C did not abandon the line")
+    os.write(fd, b"\x04")  # Ctrl-D on an empty line leaves
+    read_until(b"never", 2)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        problems.append("exit status %s" % os.waitstatus_to_exitcode(status))
+    history = open(os.path.join(home, ".nuri_history"), encoding="utf-8").read()
+    if 'let s = "héllo"\n' not in history or "7 * 6\n" not in history:
+        problems.append("history file: %r" % history)
+    return problems
 
 
 if __name__ == "__main__":

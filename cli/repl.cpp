@@ -1,0 +1,174 @@
+#include "cli/repl.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <regex>
+
+#include "cli/line_editor.h"
+
+namespace nuri::cli {
+
+namespace {
+
+constexpr const char* kSessionFile = "<repl>";
+
+const char* const kReplHelp =
+    R"(Type Nuri declarations and statements; an expression's value is printed.
+An entry continues on the next line while a bracket is open or a line ends in an operator.
+Everything entered stays defined: later entries can use earlier variables, functions and
+classes. Errors name lines as input:LINE (the entry just typed) or input#N:LINE (entry N).
+
+Commands:
+  :help          this text
+  :show          the entries of the session, numbered
+  :reset         forget every entry
+  :quit          leave (also Ctrl-D)
+)";
+
+size_t countLines(const std::string& text) {
+  size_t n = 1;
+  for (char c : text)
+    n += c == '\n';
+  return n;
+}
+
+bool isBlank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+} // namespace
+
+void ReplSession::reset() {
+  entries_.clear();
+  typed_.clear();
+  shownOutput_ = 0;
+}
+
+std::string ReplSession::programWith(const std::string& entry) const {
+  std::string program;
+  for (const std::string& e : entries_)
+    program += e + "\n";
+  return program + entry + "\n";
+}
+
+// Session line numbers in messages (`<repl>:12`, `at line 12`) become lines of the entry they
+// belong to.
+std::string ReplSession::relabel(const std::string& text) const {
+  static const std::regex where("(<repl>:|at line )(\\d+)");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), where);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    out.append(text, last, size_t(it->position()) - last);
+    size_t line = std::stoul((*it)[2].str());
+    size_t entry = 0;
+    while (entry < entries_.size() && line > countLines(entries_[entry])) {
+      line -= countLines(entries_[entry]);
+      entry++;
+    }
+    bool location = (*it)[1].str() == "<repl>:";
+    if (!location) out += "at ";
+    if (entry < entries_.size()) {
+      out += "input#" + std::to_string(entry + 1) + ":";
+    } else {
+      out += location ? "input:" : "line ";
+    }
+    out += std::to_string(line);
+    last = size_t(it->position() + it->length());
+  }
+  out.append(text, last);
+  return out;
+}
+
+ReplSession::Outcome ReplSession::run(const std::string& entry) {
+  Outcome outcome;
+  Result<Program> program = compileSource(programWith(entry), kSessionFile, options_.searchPath);
+  if (!program) {
+    outcome.errors = relabel(program.error().render());
+    return outcome;
+  }
+  outcome.compiled = true;
+  // The earlier entries print what they printed before; only what comes after is new.
+  IsolateConfig config = options_.config;
+  size_t shown = shownOutput_;
+  config.output = [&outcome, shown](std::string_view text) {
+    size_t start = outcome.outputBytes;
+    outcome.outputBytes += text.size();
+    if (outcome.outputBytes <= shown) return;
+    std::cout << text.substr(start < shown ? shown - start : 0);
+    std::cout.flush();
+  };
+  std::unique_ptr<Isolate> isolate = runtime_.newIsolate(config);
+  Status loaded = isolate->load(*program);
+  if (!loaded) outcome.errors = relabel(loaded.error().render());
+  outcome.exitStatus = isolate->exitStatus();
+  return outcome;
+}
+
+std::optional<int> ReplSession::evaluate(const std::string& entry) {
+  if (isBlank(entry)) return std::nullopt;
+  // An expression is shown by printing it; anything else (declarations, statements, calls of
+  // functions without a result) does not compile that way and runs as it is.
+  std::string shown = "println(" + entry + "\n)";
+  Outcome outcome = run(shown);
+  std::string accepted = shown;
+  if (!outcome.compiled) {
+    outcome = run(entry);
+    accepted = entry;
+  }
+  if (!outcome.errors.empty()) {
+    std::cout.flush();
+    std::cerr << outcome.errors;
+    return outcome.exitStatus;
+  }
+  entries_.push_back(accepted);
+  typed_.push_back(entry);
+  shownOutput_ = outcome.outputBytes;
+  return outcome.exitStatus;
+}
+
+int runRepl(const RunOptions& options) {
+  Runtime runtime;
+  ReplSession session(runtime, options);
+  LineReader reader;
+  std::string historyPath;
+  if (const char* home = std::getenv("HOME"); home && reader.interactive()) {
+    historyPath = std::string(home) + "/.nuri_history";
+    reader.loadHistory(historyPath);
+  }
+  if (reader.interactive()) {
+    std::cout << "Nuri " << version() << ". Type :help for help, :quit or Ctrl-D to leave.\n";
+  }
+  int status = kExitOk;
+  while (true) {
+    std::optional<std::string> line = reader.readLine("nuri> ");
+    if (!line) break;
+    std::string entry = *line;
+    reader.addHistory(*line);
+    while (isIncompleteSource(entry)) {
+      std::optional<std::string> more = reader.readLine("  ... ");
+      if (!more || reader.interrupted()) break;
+      reader.addHistory(*more);
+      entry += "\n" + *more;
+    }
+    if (reader.interrupted()) continue;
+    if (entry == ":quit" || entry == ":q" || entry == ":exit") break;
+    if (entry == ":help") {
+      std::cout << kReplHelp;
+    } else if (entry == ":reset") {
+      session.reset();
+    } else if (entry == ":show") {
+      for (size_t i = 0; i < session.typed().size(); i++)
+        std::cout << "#" << i + 1 << "  " << session.typed()[i] << "\n";
+    } else if (!entry.empty() && entry[0] == ':') {
+      std::cerr << "unknown command `" << entry << "`; type :help for the commands\n";
+    } else if (std::optional<int> exit = session.evaluate(entry)) {
+      status = *exit;
+      break;
+    }
+  }
+  if (!historyPath.empty()) reader.saveHistory(historyPath);
+  return status;
+}
+
+} // namespace nuri::cli
