@@ -18,6 +18,17 @@ bool result(Slot* out, StringObject* s) {
   return s != nullptr;
 }
 
+// Where `needle` first occurs in `text` at or after byte `from` (npos if nowhere). glibc's
+// memmem takes time linear in the lengths; std::string_view::find can take their product (a
+// long needle of "aaa...ab" in a long "aaa...a"), and a native is not interrupted by the
+// isolate's time limit.
+size_t findText(std::string_view text, std::string_view needle, size_t from = 0) {
+  if (from > text.size()) return std::string_view::npos;
+  if (needle.empty()) return from;
+  const void* at = memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
+  return at ? size_t(static_cast<const char*>(at) - text.data()) : std::string_view::npos;
+}
+
 // `text` as it appears in an error message: quoted, escaped, and shortened when long.
 std::string quoteForMessage(std::string_view text) {
   std::string out = "\"";
@@ -110,13 +121,13 @@ bool native_string_substring(IsolateState& I, Slot* args, Slot* out) {
 
 bool native_string_indexOf(IsolateState&, Slot* args, Slot* out) {
   std::string_view s = str(args[0])->view();
-  size_t at = s.find(str(args[1])->view());
+  size_t at = findText(s, str(args[1])->view());
   out->i = at == std::string_view::npos ? int64_t(-1) : int64_t(countCodePoints(s.substr(0, at)));
   return true;
 }
 
 bool native_string_contains(IsolateState&, Slot* args, Slot* out) {
-  out->i = str(args[0])->view().find(str(args[1])->view()) != std::string_view::npos;
+  out->i = findText(str(args[0])->view(), str(args[1])->view()) != std::string_view::npos;
   return true;
 }
 
@@ -147,7 +158,7 @@ bool native_string_split(IsolateState& I, Slot* args, Slot* out) {
     }
     size_t start = 0;
     while (true) {
-      size_t at = s.find(sep, start);
+      size_t at = findText(s, sep, start);
       if (!part(count++, s.substr(start, at == std::string_view::npos ? at : at - start)))
         return -1;
       if (at == std::string_view::npos) return count;
@@ -223,7 +234,7 @@ bool native_string_replace(IsolateState& I, Slot* args, Slot* out) {
   } else {
     size_t start = 0;
     while (true) {
-      size_t at = s.find(from, start);
+      size_t at = findText(s, from, start);
       if (at == std::string_view::npos) break;
       text += s.substr(start, at - start);
       text += to;
