@@ -350,13 +350,54 @@ uint32_t otherTypedRegister(Rng& r, const nuri::FunctionEntry& f, uint32_t reg) 
   return uint32_t(r.below(count));
 }
 
-uint32_t mutateRegister(Rng& r, const nuri::FunctionEntry& f, uint32_t v) {
+// Another type of the same kind as `t` (another class, array or function type), which passes
+// the checks of an operand's kind and so reaches the checks of exact types; else any type.
+uint32_t lookAlikeType(Rng& r, const Module& m, uint32_t t) {
+  uint32_t count = uint32_t(m.types.size());
+  if (count == 0) return 0;
+  if (t < count) {
+    std::vector<uint32_t> same;
+    for (uint32_t i = 0; i < count; i++)
+      if (i != t && m.types[i].kind == m.types[t].kind) same.push_back(i);
+    if (!same.empty()) return same[r.below(same.size())];
+  }
+  return uint32_t(r.below(count));
+}
+
+// A register whose type has the same kind as r's but is another type (an object register of
+// another class, an array of other elements), if there is one.
+uint32_t lookAlikeRegister(Rng& r, const Module& m, const nuri::FunctionEntry& f, uint32_t reg) {
   uint32_t count = uint32_t(f.registerTypes.size());
-  switch (r.below(6)) {
+  if (reg >= count) return uint32_t(r.below(count + 1));
+  uint32_t t = f.registerTypes[reg];
+  std::vector<uint32_t> same;
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t u = f.registerTypes[i];
+    if (u != t && t < m.types.size() && u < m.types.size() && m.types[u].kind == m.types[t].kind)
+      same.push_back(i);
+  }
+  return same.empty() ? otherTypedRegister(r, f, reg) : same[r.below(same.size())];
+}
+
+// A function with as many parameters as `fn` (so that a call's argument count still matches).
+uint32_t lookAlikeFunction(Rng& r, const Module& m, uint32_t fn) {
+  uint32_t count = uint32_t(m.functions.size());
+  if (fn >= count) return uint32_t(r.below(count + 1));
+  std::vector<uint32_t> same;
+  for (uint32_t i = 0; i < count; i++)
+    if (i != fn && m.functions[i].paramCount == m.functions[fn].paramCount) same.push_back(i);
+  return same.empty() ? uint32_t(r.below(count)) : same[r.below(same.size())];
+}
+
+uint32_t mutateRegister(Rng& r, const Module& m, const nuri::FunctionEntry& f, uint32_t v) {
+  uint32_t count = uint32_t(f.registerTypes.size());
+  switch (r.below(8)) {
   case 0:
   case 1: return otherTypedRegister(r, f, v);
-  case 2: return count;
-  case 3: return r.chance(50) ? count - 1 : 65535;
+  case 2:
+  case 3: return lookAlikeRegister(r, m, f, v);
+  case 4: return count;
+  case 5: return r.chance(50) ? count - 1 : 65535;
   default: return nearbyIndex(r, v, count);
   }
 }
@@ -402,7 +443,11 @@ void mutateOperand(Rng& r, const Module& m, nuri::FunctionEntry& f, const Instru
   uint32_t& w = code[slot];
   using K = nuri::OperandKind;
   if (isRegisterKind(kind)) {
-    w = mutateRegister(r, f, w);
+    w = mutateRegister(r, m, f, w);
+  } else if (kind == K::TY && r.chance(50)) {
+    w = lookAlikeType(r, m, w);
+  } else if (kind == K::FN && r.chance(50)) {
+    w = lookAlikeFunction(r, m, w);
   } else if (kind == K::IMM) {
     static const uint32_t kImm[] = {0, 1, 0xFFFFFFFFu, 0x7FFFFFFFu, 0x80000000u, 63, 64};
     w = r.chance(50) ? kImm[r.below(7)] : nearbyIndex(r, w, 0);
@@ -434,7 +479,7 @@ void mutateCode(Rng& r, Module& m, Kind kind) {
     uint32_t& count = f->code[at];
     if (r.chance(40) && count > 0) { // one of the argument registers
       uint32_t& a = f->code[at + 1 + r.below(count)];
-      a = mutateRegister(r, *f, a);
+      a = mutateRegister(r, m, *f, a);
     } else if (r.chance(50)) { // fewer or more arguments, the code after shifting accordingly
       if (r.chance(50) && count > 0) {
         count--;
@@ -532,12 +577,15 @@ void mutateHeader(Rng& r, Module& m) {
   case 0:
     f.paramCount = r.chance(30) ? (r.chance(50) ? 255 : 256) : nearbyIndex(r, f.paramCount, regs);
     break;
-  case 1: f.returnType = nearbyIndex(r, f.returnType, m.types.size()); break;
+  case 1:
+    f.returnType = r.chance(50) ? lookAlikeType(r, m, f.returnType)
+                                : nearbyIndex(r, f.returnType, m.types.size());
+    break;
   case 2:
   case 3:
     if (regs) {
       uint32_t& t = f.registerTypes[r.below(regs)];
-      t = nearbyIndex(r, t, m.types.size());
+      t = r.chance(50) ? lookAlikeType(r, m, t) : nearbyIndex(r, t, m.types.size());
     }
     break;
   case 4:
@@ -611,7 +659,7 @@ void mutateHandler(Rng& r, Module& m) {
   case 3:
     h.catchClass = r.chance(30) ? nuri::kNoIndex : nearbyIndex(r, h.catchClass, m.classes.size());
     break;
-  case 4: h.reg = mutateRegister(r, *f, h.reg); break;
+  case 4: h.reg = mutateRegister(r, m, *f, h.reg); break;
   case 5: f->handlers.erase(f->handlers.begin() + r.below(f->handlers.size())); break;
   default:
     if (f->handlers.size() > 1) {
@@ -687,7 +735,13 @@ void mutateTableIndex(Rng& r, Module& m) {
   }
   if (slots.empty()) return;
   auto [slot, size] = slots[r.below(slots.size())];
-  *slot = r.chance(10) ? nuri::kNoIndex : nearbyIndex(r, *slot, size);
+  if (r.chance(40) && size == m.types.size()) {
+    *slot = lookAlikeType(r, m, *slot);
+  } else if (r.chance(40) && size == m.functions.size()) {
+    *slot = lookAlikeFunction(r, m, *slot);
+  } else {
+    *slot = r.chance(10) ? nuri::kNoIndex : nearbyIndex(r, *slot, size);
+  }
 }
 
 template <typename T> void reshape(Rng& r, std::vector<T>& v) {
