@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (plus ASan and UBSan) and fuzzes the bytecode loader
 # and verifier, then the compiler's front end, for SECONDS each (default 60). Seed corpora come
-# from the samples and the language tests. For a long run: scripts/fuzz.sh 3600
+# from the samples and the language tests; the corpora grow in build-fuzz/corpus between runs.
+#   scripts/fuzz.sh 3600              an hour each
+#   scripts/fuzz.sh 3600 loader       only the loader and verifier (or: compiler)
+# Inputs that crash, hang or exhaust memory are saved in build-fuzz/corpus/findings/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+targets=${2:-loader compiler}
 export ASAN_OPTIONS=detect_leaks=0
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DNURI_FUZZ=ON -DNURI_BUILD_TESTS=OFF >/dev/null
@@ -15,13 +19,23 @@ mkdir -p "$work/source" "$work/bytecode" "$work/findings"
 find samples tests/lang -name '*.nuri' -not -path '*/lib/*' | while read -r f; do
   cp "$f" "$work/source/$(echo "$f" | tr '/' '_')"
 done
-for f in samples/*.nuri tests/lang/classes/*.nuri tests/lang/exceptions/*.nuri; do
-  build-fuzz/nuri build "$f" -o "$work/bytecode/$(basename "$f" .nuri).nbc" 2>/dev/null || true
+for f in samples/*.nuri tests/lang/*/*.nuri; do
+  out="$work/bytecode/$(echo "$f" | tr '/' '_').nbc"
+  [ -e "$out" ] || build-fuzz/nuri build "$f" -o "$out" >/dev/null 2>&1 || true
 done
 
-echo "fuzzing the loader and verifier for ${seconds}s"
-build-fuzz/fuzz_loader -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$work/findings/" "$work/bytecode" 2>&1 | tail -4
-echo "fuzzing the compiler for ${seconds}s"
-build-fuzz/fuzz_compiler -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$work/findings/" "$work/source" 2>&1 | tail -4
+for target in $targets; do
+  case $target in
+  loader)
+    echo "fuzzing the loader and verifier for ${seconds}s"
+    build-fuzz/fuzz_loader -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/findings/" \
+      "$work/bytecode" 2>&1 | grep -E '^(stat::|#[0-9]+ +DONE|Done|==|SUMMARY)|runtime error|Test unit written' ;;
+  compiler)
+    echo "fuzzing the compiler for ${seconds}s"
+    build-fuzz/fuzz_compiler -max_total_time="$seconds" -max_len=16384 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/findings/" \
+      "$work/source" 2>&1 | grep -E '^(stat::|#[0-9]+ +DONE|Done|==|SUMMARY)|runtime error|Test unit written' ;;
+  *) echo "unknown fuzz target $target (loader or compiler)" >&2; exit 64 ;;
+  esac
+done

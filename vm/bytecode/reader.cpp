@@ -258,10 +258,13 @@ Module decode(const uint8_t* data, size_t size) {
     int64_t pc = 0, line = 0;
     for (LineEntry& l : f.lines) {
       pc += functions.varint();
-      line += functions.svarint();
-      if (pc > int64_t(f.code.size()) || line < 0 || line > 0xFFFFFFFF) {
-        fail("function " + f.name + ": bad line table");
+      int64_t delta = functions.svarint();
+      // Compared before adding, so a huge delta cannot overflow the sum.
+      if (pc > int64_t(f.code.size())) fail("function " + f.name + ": bad line table");
+      if (delta < -line || delta > 0xFFFFFFFF - line) {
+        fail("function " + f.name + ": a line number in the line table is out of range");
       }
+      line += delta;
       l.pc = uint32_t(pc);
       l.line = uint32_t(line);
     }
