@@ -13,6 +13,17 @@ namespace {
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+// The size in bytes of a string, array or StringBuilder (what a native may scan or copy).
+uint64_t objectBytes(const void* object) {
+  switch (static_cast<const ObjectHeader*>(object)->type->kind) {
+  case TypeKind::String: return static_cast<const StringObject*>(object)->byteLength;
+  case TypeKind::Array:
+    return uint64_t(static_cast<const ArrayObject*>(object)->length) * sizeof(Slot);
+  case TypeKind::StringBuilder: return static_cast<const StringBuilderObject*>(object)->length;
+  default: return 0;
+  }
+}
+
 // Integer division for y other than 0 and -1. A 64-bit divide takes several times as long as a
 // 32-bit one on common x86 cores, and most operands fit in 32 bits.
 inline bool fitsInt32(int64_t v) { return int64_t(int32_t(v)) == v; }
@@ -170,6 +181,12 @@ bool run(IsolateState& I, Slot* result) {
     I.raise(cls, msg);                                                                             \
     goto exception;                                                                                \
   } while (0)
+// After an instruction that may have handled many bytes (see IsolateState::work): the limits
+// are checked at the next call or backward branch.
+#define AFTER_WORK()                                                                               \
+  do {                                                                                             \
+    if (UNLIKELY(I.work >= IsolateState::kWorkBetweenChecks)) checkpoint = count;                  \
+  } while (0)
 #define CHECK_LIMITS()                                                                             \
   do {                                                                                             \
     if (UNLIKELY(count >= checkpoint)) {                                                           \
@@ -213,6 +230,7 @@ bool run(IsolateState& I, Slot* result) {
     StringObject* result_ = (expr);                                                                \
     if (!result_) goto exception;                                                                  \
     R[A].p = result_;                                                                              \
+    AFTER_WORK();                                                                                  \
     NEXT(length);                                                                                  \
   } while (0)
 
@@ -377,23 +395,33 @@ dispatch:
     NEXT(3);
   }
   CASE(EQ_STR) {
-    R[A].i = stringsEqual(static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p));
+    auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
+    R[A].i = stringsEqual(x, y);
+    if (x) I.chargeWork(x->byteLength);
+    AFTER_WORK();
     NEXT(4);
   }
   CASE(NE_STR) {
-    R[A].i = !stringsEqual(static_cast<StringObject*>(R[B].p), static_cast<StringObject*>(R[C].p));
+    auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
+    R[A].i = !stringsEqual(x, y);
+    if (x) I.chargeWork(x->byteLength);
+    AFTER_WORK();
     NEXT(4);
   }
   CASE(LT_STR) {
     auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
     if (UNLIKELY(!x || !y)) THROW(ErrorClass::NullError, "cannot compare null strings");
     R[A].i = compareStrings(x, y) < 0;
+    I.chargeWork(x->byteLength);
+    AFTER_WORK();
     NEXT(4);
   }
   CASE(LE_STR) {
     auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
     if (UNLIKELY(!x || !y)) THROW(ErrorClass::NullError, "cannot compare null strings");
     R[A].i = compareStrings(x, y) <= 0;
+    I.chargeWork(x->byteLength);
+    AFTER_WORK();
     NEXT(4);
   }
 
@@ -431,6 +459,7 @@ dispatch:
     RESTORE_COUNT();
     if (!s) goto exception;
     R[A].p = s;
+    AFTER_WORK();
     NEXT(3);
   }
 
@@ -464,6 +493,7 @@ dispatch:
     ArrayObject* a = I.newArray(fn->registerTypes[A], R[B].i);
     if (!a) goto exception;
     R[A].p = a;
+    AFTER_WORK();
     NEXT(3);
   }
   CASE(NEW_ARRAY_MULTI) {
@@ -477,6 +507,7 @@ dispatch:
     ArrayObject* a = newMultiArray(I, fn->registerTypes[A], R, pc + 3, dims);
     if (!a) goto exception;
     R[A].p = a;
+    AFTER_WORK();
     NEXT(3 + dims);
   }
   CASE(ARRAY_GET) {
@@ -558,6 +589,7 @@ dispatch:
     if (!copy) goto exception;
     std::memcpy(static_cast<void*>(copy->elements), a->elements, size_t(a->length) * sizeof(Slot));
     R[A].p = copy;
+    AFTER_WORK();
     NEXT(3);
   }
 
@@ -653,6 +685,11 @@ dispatch:
     }
     RESTORE_COUNT();
     if (native.hasResult) R[A] = out;
+    // A native's time grows with its string, array and StringBuilder arguments (scans, searches,
+    // copies, sorts): charge their sizes.
+    for (uint32_t mask = native.nonNullParams; mask; mask &= mask - 1)
+      I.chargeWork(objectBytes(args[__builtin_ctz(mask)].p));
+    AFTER_WORK();
     NEXT(4 + argc);
   }
   CASE(RETURN) {

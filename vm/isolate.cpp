@@ -89,6 +89,7 @@ void IsolateState::throwObject(InstanceObject* error) {
 }
 
 void IsolateState::resetCheckpoint(uint64_t executed) {
+  work = 0;
   uint64_t next = UINT64_MAX;
   if (config.fuel) next = config.fuel;
   if (hasDeadline) next = std::min(next, executed + kCheckInterval);
@@ -128,6 +129,7 @@ bool IsolateState::reserve(uint64_t bytes) {
 }
 
 void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
+  work += bytes; // filled or copied by the caller
   uint64_t limit = config.heapLimitBytes;
   if (limit) {
     if (bytes > limit) {

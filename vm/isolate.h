@@ -111,6 +111,14 @@ public:
   bool checkLimits(uint64_t executed);
   void resetCheckpoint(uint64_t executed);
 
+  // Bytes handled since the limits were last checked by operations whose time grows with their
+  // operands (allocations, copies, string scans and comparisons). Time is checked every
+  // kCheckInterval instructions, which is too rarely when each of them handles megabytes: past
+  // kWorkBetweenChecks the interpreter checks the limits at the next call or backward branch.
+  uint64_t work = 0;
+  static constexpr uint64_t kWorkBetweenChecks = 16u << 20;
+  void chargeWork(uint64_t bytes) { work += bytes; }
+
   // Checks that a native may build `bytes` of temporary data (text it will then copy into the
   // heap) without going past the heap limit. Raises LimitError and returns false if not.
   bool reserve(uint64_t bytes);
