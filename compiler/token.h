@@ -8,6 +8,7 @@
 
 namespace nuri {
 
+// clang-format off (one entry a line; the formatter would pack them)
 #define NURI_KEYWORDS(X)                                                                           \
   X(Fun, "fun")                                                                                    \
   X(Class, "class")                                                                                \
@@ -19,11 +20,28 @@ namespace nuri {
   X(Let, "let")                                                                                    \
   X(If, "if")                                                                                      \
   X(Else, "else")                                                                                  \
-  X(While, "while") X(For, "for") X(In, "in") X(Break, "break") X(Continue, "continue")            \
-      X(Return, "return") X(True, "true") X(False, "false") X(Null, "null") X(New, "new")          \
-          X(This, "this") X(Super, "super") X(Is, "is") X(As, "as") X(Throw, "throw")              \
-              X(Try, "try") X(Catch, "catch") X(Finally, "finally") X(Import, "import")            \
-                  X(Private, "private") X(Override, "override") X(Static, "static")
+  X(While, "while")                                                                                \
+  X(For, "for")                                                                                    \
+  X(In, "in")                                                                                      \
+  X(Break, "break")                                                                                \
+  X(Continue, "continue")                                                                          \
+  X(Return, "return")                                                                              \
+  X(True, "true")                                                                                  \
+  X(False, "false")                                                                                \
+  X(Null, "null")                                                                                  \
+  X(New, "new")                                                                                    \
+  X(This, "this")                                                                                  \
+  X(Super, "super")                                                                                \
+  X(Is, "is")                                                                                      \
+  X(As, "as")                                                                                      \
+  X(Throw, "throw")                                                                                \
+  X(Try, "try")                                                                                    \
+  X(Catch, "catch")                                                                                \
+  X(Finally, "finally")                                                                            \
+  X(Import, "import")                                                                              \
+  X(Private, "private")                                                                            \
+  X(Override, "override")                                                                          \
+  X(Static, "static")
 
 #define NURI_PUNCTUATION(X)                                                                        \
   X(LParen, "(")                                                                                   \
@@ -36,13 +54,43 @@ namespace nuri {
   X(Dot, ".")                                                                                      \
   X(Colon, ":")                                                                                    \
   X(Semicolon, ";")                                                                                \
-  X(Question, "?") X(Arrow, "->") X(DotDot, "..") X(DotDotEq, "..=") X(Plus, "+") X(Minus, "-")    \
-      X(Star, "*") X(Slash, "/") X(Percent, "%") X(Bang, "!") X(Tilde, "~") X(Amp, "&")            \
-          X(Pipe, "|") X(Caret, "^") X(AmpAmp, "&&") X(PipePipe, "||") X(Shl, "<<") X(Shr, ">>")   \
-              X(Ushr, ">>>") X(Less, "<") X(LessEq, "<=") X(Greater, ">") X(GreaterEq, ">=")       \
-                  X(EqEq, "==") X(BangEq, "!=") X(Eq, "=") X(PlusEq, "+=") X(MinusEq, "-=")        \
-                      X(StarEq, "*=") X(SlashEq, "/=") X(PercentEq, "%=") X(AmpEq, "&=")           \
-                          X(PipeEq, "|=") X(CaretEq, "^=") X(ShlEq, "<<=") X(ShrEq, ">>=")
+  X(Question, "?")                                                                                 \
+  X(Arrow, "->")                                                                                   \
+  X(DotDot, "..")                                                                                  \
+  X(DotDotEq, "..=")                                                                               \
+  X(Plus, "+")                                                                                     \
+  X(Minus, "-")                                                                                    \
+  X(Star, "*")                                                                                     \
+  X(Slash, "/")                                                                                    \
+  X(Percent, "%")                                                                                  \
+  X(Bang, "!")                                                                                     \
+  X(Tilde, "~")                                                                                    \
+  X(Amp, "&")                                                                                      \
+  X(Pipe, "|")                                                                                     \
+  X(Caret, "^")                                                                                    \
+  X(AmpAmp, "&&")                                                                                  \
+  X(PipePipe, "||")                                                                                \
+  X(Shl, "<<")                                                                                     \
+  X(Shr, ">>")                                                                                     \
+  X(Ushr, ">>>")                                                                                   \
+  X(Less, "<")                                                                                     \
+  X(LessEq, "<=")                                                                                  \
+  X(Greater, ">")                                                                                  \
+  X(GreaterEq, ">=")                                                                               \
+  X(EqEq, "==")                                                                                    \
+  X(BangEq, "!=")                                                                                  \
+  X(Eq, "=")                                                                                       \
+  X(PlusEq, "+=")                                                                                  \
+  X(MinusEq, "-=")                                                                                 \
+  X(StarEq, "*=")                                                                                  \
+  X(SlashEq, "/=")                                                                                 \
+  X(PercentEq, "%=")                                                                               \
+  X(AmpEq, "&=")                                                                                   \
+  X(PipeEq, "|=")                                                                                  \
+  X(CaretEq, "^=")                                                                                 \
+  X(ShlEq, "<<=")                                                                                  \
+  X(ShrEq, ">>=")
+// clang-format on
 
 enum class Tok : uint8_t {
   Eof,

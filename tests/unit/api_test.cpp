@@ -48,7 +48,7 @@ struct Outcome {
 
 // Loads `program` into a fresh isolate and runs main.
 Outcome runProgram(const Program& program, const std::vector<std::string>& args = {},
-               IsolateConfig config = {}) {
+                   IsolateConfig config = {}) {
   Guest guest(config);
   Outcome run;
   Status loaded = guest.isolate->load(program);
@@ -68,7 +68,7 @@ Outcome runProgram(const Program& program, const std::vector<std::string>& args 
 }
 
 Outcome runSource(const std::string& source, const std::vector<std::string>& args = {},
-              IsolateConfig config = {}) {
+                  IsolateConfig config = {}) {
   return runProgram(compileOk(source), args, config);
 }
 
@@ -175,7 +175,7 @@ TEST(ApiCompile, DisassemblyNamesFunctions) {
 
 TEST(ApiRun, OutputCallbackCapturesPrintAndPrintln) {
   Outcome run = runSource("print(\"a\")\nprint(1)\nprintln()\nprintln(2.5)\nprintln([1, 2])\n"
-                      "println(\"é😀\")\n");
+                          "println(\"é😀\")\n");
   ASSERT_TRUE(run.loaded) << run.error.render();
   EXPECT_EQ(run.output, "a1\n2.5\n[1, 2]\né😀\n");
   EXPECT_EQ(run.status, 0);
@@ -213,12 +213,12 @@ TEST(ApiRun, ProgramWithoutMainRunsItsTopLevel) {
 
 TEST(ApiRun, SystemExitFromMain) {
   Outcome run = runSource("fun main(): int {\n"
-                      "  println(\"before\")\n"
-                      "  helper()\n"
-                      "  println(\"not reached\")\n"
-                      "  return 1\n"
-                      "}\n"
-                      "fun helper() { System.exit(7) }\n");
+                          "  println(\"before\")\n"
+                          "  helper()\n"
+                          "  println(\"not reached\")\n"
+                          "  return 1\n"
+                          "}\n"
+                          "fun helper() { System.exit(7) }\n");
   ASSERT_TRUE(run.ran) << run.error.render();
   EXPECT_EQ(run.output, "before\n");
   EXPECT_EQ(run.status, 7);
@@ -226,7 +226,7 @@ TEST(ApiRun, SystemExitFromMain) {
 
 TEST(ApiRun, SystemExitDuringLoadSkipsMain) {
   Outcome run = runSource("println(\"loading\")\nSystem.exit(3)\nprintln(\"no\")\n"
-                      "fun main() { println(\"main never runs\") }\n");
+                          "fun main() { println(\"main never runs\") }\n");
   ASSERT_TRUE(run.loaded) << run.error.render();
   ASSERT_TRUE(run.ran) << run.error.render();
   EXPECT_EQ(run.output, "loading\n");
@@ -235,19 +235,20 @@ TEST(ApiRun, SystemExitDuringLoadSkipsMain) {
 
 TEST(ApiRun, RuntimeErrorIsAValueWithClassMessageAndTrace) {
   Outcome run = runSource("fun get(xs: int[], i: int): int {\n"
-                      "  return xs[i]\n"
-                      "}\n"
-                      "fun main() {\n"
-                      "  println(\"start\")\n"
-                      "  println(get([1, 2, 3], 5))\n"
-                      "}\n");
+                          "  return xs[i]\n"
+                          "}\n"
+                          "fun main() {\n"
+                          "  println(\"start\")\n"
+                          "  println(get([1, 2, 3], 5))\n"
+                          "}\n");
   ASSERT_TRUE(run.loaded);
   ASSERT_FALSE(run.ran);
   EXPECT_EQ(run.output, "start\n");
   EXPECT_EQ(run.error.kind, Error::Kind::Runtime);
   EXPECT_EQ(run.error.errorClass, "IndexError");
   EXPECT_EQ(run.error.message, "index 5 out of bounds for length 3");
-  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at get (app.nuri:2)", "at main (app.nuri:6)"}));
+  EXPECT_EQ(run.error.trace,
+            (std::vector<std::string>{"at get (app.nuri:2)", "at main (app.nuri:6)"}));
   EXPECT_EQ(run.error.render(), "error: IndexError: index 5 out of bounds for length 3\n"
                                 "  at get (app.nuri:2)\n"
                                 "  at main (app.nuri:6)\n");
@@ -267,15 +268,15 @@ TEST(ApiRun, RuntimeErrorDuringLoad) {
 
 TEST(ApiRun, NullErrorInAMethod) {
   Outcome run = runSource("class Node {\n"
-                      "  var next: Node\n"
-                      "  var value: int = 1\n"
-                      "  fun nextValue(): int { return next.value }\n"
-                      "}\n"
-                      "println(Node().nextValue())\n");
+                          "  var next: Node\n"
+                          "  var value: int = 1\n"
+                          "  fun nextValue(): int { return next.value }\n"
+                          "}\n"
+                          "println(Node().nextValue())\n");
   ASSERT_FALSE(run.loaded);
   EXPECT_EQ(run.error.errorClass, "NullError");
   EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at Node.nextValue (app.nuri:4)",
-                                                        "at <module> (app.nuri:6)"}));
+                                                       "at <module> (app.nuri:6)"}));
 }
 
 // ---- Bytecode ----
@@ -367,8 +368,8 @@ TEST(ApiLimits, FuelCountsCallsToo) {
   IsolateConfig config;
   config.fuel = 5000;
   Outcome run = runSource("fun f(n: int): int { return n < 2 ? n : f(n - 1) + f(n - 2) }\n"
-                      "println(f(30))\n",
-                      {}, config);
+                          "println(f(30))\n",
+                          {}, config);
   ASSERT_FALSE(run.loaded);
   EXPECT_EQ(run.error.errorClass, "LimitError");
   EXPECT_EQ(run.error.message, "fuel exhausted: the program ran 5000 instructions (--fuel)");
@@ -378,8 +379,8 @@ TEST(ApiLimits, StackLimitRaisesStackOverflowError) {
   IsolateConfig config;
   config.stackLimitFrames = 100;
   Outcome run = runSource("fun down(n: int): int { return down(n + 1) + 1 }\n"
-                      "fun main() { println(down(0)) }\n",
-                      {}, config);
+                          "fun main() { println(down(0)) }\n",
+                          {}, config);
   ASSERT_TRUE(run.loaded) << run.error.render();
   ASSERT_FALSE(run.ran);
   EXPECT_EQ(run.error.errorClass, "StackOverflowError");
@@ -413,8 +414,8 @@ TEST(ApiLimits, DeepButFiniteRecursionWithinTheLimit) {
   IsolateConfig config;
   config.stackLimitFrames = 1000;
   Outcome run = runSource("fun depth(n: int): int { return n == 0 ? 0 : 1 + depth(n - 1) }\n"
-                      "println(depth(990))\n",
-                      {}, config);
+                          "println(depth(990))\n",
+                          {}, config);
   ASSERT_TRUE(run.ran) << run.error.render();
   EXPECT_EQ(run.output, "990\n");
 }
@@ -423,11 +424,11 @@ TEST(ApiLimits, HeapLimitRaisesLimitError) {
   IsolateConfig config;
   config.heapLimitBytes = 4 << 20;
   Outcome run = runSource("fun main() {\n"
-                      "  var keep = new int[100000][]\n"
-                      "  for (i in 0..100000) { keep[i] = new int[1000] }\n"
-                      "  println(\"done\")\n"
-                      "}\n",
-                      {}, config);
+                          "  var keep = new int[100000][]\n"
+                          "  for (i in 0..100000) { keep[i] = new int[1000] }\n"
+                          "  println(\"done\")\n"
+                          "}\n",
+                          {}, config);
   ASSERT_TRUE(run.loaded) << run.error.render();
   ASSERT_FALSE(run.ran);
   EXPECT_EQ(run.output, "");
@@ -471,9 +472,9 @@ TEST(ApiLimits, GarbageDoesNotCountAgainstTheHeapLimit) {
   IsolateConfig config;
   config.heapLimitBytes = 8 << 20;
   Outcome run = runSource("var total = 0\n"
-                      "for (i in 0..2000) { let tmp = new int[1000]; total += tmp.length }\n"
-                      "println(total)\n",
-                      {}, config);
+                          "for (i in 0..2000) { let tmp = new int[1000]; total += tmp.length }\n"
+                          "println(total)\n",
+                          {}, config);
   ASSERT_TRUE(run.ran) << run.error.render();
   EXPECT_EQ(run.output, "2000000\n");
 }

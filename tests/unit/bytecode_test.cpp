@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <cstring>
 #include <iostream>
+#include <string>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <string>
 #include <vector>
 
 #include "compiler/compile.h"
@@ -282,9 +282,8 @@ TEST_F(BytecodeLoader, WrongVersion) {
                                   std::to_string(nbc::kVersionMinor) + reads);
   bytes = valid;
   bytes[10] = uint8_t(nbc::kVersionMinor + 1); // a newer minor version
-  EXPECT_EQ(readError(bytes), "unsupported bytecode version " +
-                                  std::to_string(nbc::kVersionMajor) + "." +
-                                  std::to_string(nbc::kVersionMinor + 1) + reads);
+  EXPECT_EQ(readError(bytes), "unsupported bytecode version " + std::to_string(nbc::kVersionMajor) +
+                                  "." + std::to_string(nbc::kVersionMinor + 1) + reads);
   bytes = valid;
   bytes[9] = 0x01; // major 256 + kVersionMajor
   EXPECT_EQ(readError(bytes), "unsupported bytecode version " +
@@ -317,8 +316,7 @@ TEST_F(BytecodeLoader, TruncationMessagesNameWhereTheDataEnded) {
   uint32_t length;
   std::memcpy(&length, &valid[natives + 4], 4);
   EXPECT_EQ(readError(std::vector<uint8_t>(valid.begin(), valid.end() - 1)),
-            "natives section: length " + std::to_string(length) +
-                " runs past the end of the file");
+            "natives section: length " + std::to_string(length) + " runs past the end of the file");
 }
 
 TEST_F(BytecodeLoader, FileLargerThanTheLimit) {
@@ -356,8 +354,7 @@ TEST_F(BytecodeLoader, SectionLengthPastTheEnd) {
     size_t at = sectionOffset(bytes, id);
     bytes[at + 4] = bytes[at + 5] = bytes[at + 6] = bytes[at + 7] = 0xFF;
     std::string name = id == nbc::Section::Meta ? "meta" : "functions";
-    EXPECT_EQ(readError(bytes),
-              name + " section: length 4294967295 runs past the end of the file");
+    EXPECT_EQ(readError(bytes), name + " section: length 4294967295 runs past the end of the file");
   }
   // One byte too long.
   std::vector<uint8_t> bytes = valid;
@@ -366,8 +363,8 @@ TEST_F(BytecodeLoader, SectionLengthPastTheEnd) {
   std::memcpy(&length, &bytes[at + 4], 4);
   length++;
   std::memcpy(&bytes[at + 4], &length, 4);
-  EXPECT_EQ(readError(bytes), "natives section: length " + std::to_string(length) +
-                                  " runs past the end of the file");
+  EXPECT_EQ(readError(bytes),
+            "natives section: length " + std::to_string(length) + " runs past the end of the file");
 }
 
 TEST_F(BytecodeLoader, SectionsOutOfOrder) {
@@ -404,7 +401,8 @@ TEST_F(BytecodeLoader, NamesWithControlCharacters) {
             "meta section: source file name contains a control character");
   Module m = compileOk(kLoopProgram);
   m.classes.at(0).name = std::string("Err\0or", 6);
-  EXPECT_EQ(readError(writeBytecode(m)), "classes section: class name contains a control character");
+  EXPECT_EQ(readError(writeBytecode(m)),
+            "classes section: class name contains a control character");
   m = compileOk(kLoopProgram);
   m.functions.at(0).name += "\x7F";
   EXPECT_EQ(readError(writeBytecode(m)),
@@ -521,8 +519,8 @@ TEST(Verifier, JumpOutsideTheFunction) {
   EXPECT_EQ(verifyError(m), "function count, pc " + std::to_string(jmp) + ": JMP jumps to " +
                                 std::to_string(size) + ", outside the function");
   f.code[jmp + 1] = uint32_t(-int32_t(jmp) - 1); // one before the first word
-  EXPECT_EQ(verifyError(m),
-            "function count, pc " + std::to_string(jmp) + ": JMP jumps to -1, outside the function");
+  EXPECT_EQ(verifyError(m), "function count, pc " + std::to_string(jmp) +
+                                ": JMP jumps to -1, outside the function");
   f.code[jmp + 1] = 0x80000000u; // the most negative offset
   EXPECT_EQ(verifyError(m), "function count, pc " + std::to_string(jmp) + ": JMP jumps to " +
                                 std::to_string(int64_t(jmp) - 2147483648LL) +
@@ -737,8 +735,8 @@ namespace {
     std::unique_ptr<Isolate> isolate = runtime.newIsolate(config);
     if (isolate->load(*p)) (void)isolate->runMain({"a"});
   }
-  std::cerr << "accepted=" << accepted << " rejected=" << rejected
-            << " badMessages=" << badMessages << "\n";
+  std::cerr << "accepted=" << accepted << " rejected=" << rejected << " badMessages=" << badMessages
+            << "\n";
   std::exit(0);
 }
 
@@ -767,7 +765,7 @@ TEST(BytecodeFuzz, MutatedFilesAreRejectedOrRunSafely) {
       if (f.code.empty()) continue;
       uint32_t& word = f.code[next() % f.code.size()];
       switch (next() % 4) {
-      case 0: word = uint32_t(next() % 8); break;           // a small register or index
+      case 0: word = uint32_t(next() % 8); break;            // a small register or index
       case 1: word = uint32_t(next() % kOpcodeCount); break; // another opcode
       case 2: word += uint32_t(next() % 5) - 2; break;       // off by a little
       default: word = uint32_t(next()); break;
@@ -789,8 +787,8 @@ TEST(BytecodeFuzz, MutatedFilesAreRejectedOrRunSafely) {
     std::unique_ptr<Isolate> isolate = runtime.newIsolate(config);
     if (isolate->load(Program(m))) (void)isolate->runMain({"a"});
   }
-  std::cerr << "accepted=" << accepted << " rejected=" << rejected
-            << " badMessages=" << badMessages << "\n";
+  std::cerr << "accepted=" << accepted << " rejected=" << rejected << " badMessages=" << badMessages
+            << "\n";
   std::exit(0);
 }
 
@@ -826,8 +824,9 @@ TEST(VerifierLimits, BranchToItselfStillConsumesFuel) {
   uint32_t jmp = firstPc(f, Opcode::JMP);
   f.code[jmp + 1] = 0; // JMP +0: the verifier accepts it (the target is an instruction)
   ASSERT_EQ(verifyError(m), "<verified>");
-  EXPECT_EXIT(runSelfLoopAndExit(m), ::testing::ExitedWithCode(0),
-              "error: LimitError: fuel exhausted: the program ran 100000 instructions \\(--fuel\\)");
+  EXPECT_EXIT(
+      runSelfLoopAndExit(m), ::testing::ExitedWithCode(0),
+      "error: LimitError: fuel exhausted: the program ran 100000 instructions \\(--fuel\\)");
 }
 
 } // namespace

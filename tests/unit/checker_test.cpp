@@ -150,25 +150,30 @@ TEST(CheckerTypes, CallsMembersAndNatives) {
 // ---- Inserted conversions ----
 
 TEST(CheckerConversions, IntWidensInArithmeticWithAFloat) {
-  EXPECT_EQ(count(opcodesOf("fun f(i: int, y: float): float { return i + y }", "f"), "INT_TO_FLOAT"), 1);
-  EXPECT_EQ(count(opcodesOf("fun f(i: int, y: float): float { return i + y }", "f"), "ADD_FLOAT"), 1);
-  EXPECT_EQ(count(opcodesOf("fun f(i: int, y: float): bool { return y < i }", "f"), "INT_TO_FLOAT"), 1);
-  EXPECT_EQ(count(opcodesOf("fun f(i: int, j: int): int { return i + j }", "f"), "INT_TO_FLOAT"), 0);
+  EXPECT_EQ(
+      count(opcodesOf("fun f(i: int, y: float): float { return i + y }", "f"), "INT_TO_FLOAT"), 1);
+  EXPECT_EQ(count(opcodesOf("fun f(i: int, y: float): float { return i + y }", "f"), "ADD_FLOAT"),
+            1);
+  EXPECT_EQ(count(opcodesOf("fun f(i: int, y: float): bool { return y < i }", "f"), "INT_TO_FLOAT"),
+            1);
+  EXPECT_EQ(count(opcodesOf("fun f(i: int, j: int): int { return i + j }", "f"), "INT_TO_FLOAT"),
+            0);
 }
 
 TEST(CheckerConversions, IntWidensOnAssignmentArgumentsAndReturn) {
   EXPECT_EQ(typeOf("let n = 3\nlet x: float = n"), "float");
-  EXPECT_EQ(count(opcodesOf("fun f(n: int) { let x: float = n; println(x) }", "f"), "INT_TO_FLOAT"), 1);
+  EXPECT_EQ(count(opcodesOf("fun f(n: int) { let x: float = n; println(x) }", "f"), "INT_TO_FLOAT"),
+            1);
   EXPECT_EQ(count(opcodesOf("fun f(n: int): float { return n }", "f"), "INT_TO_FLOAT"), 1);
   EXPECT_EQ(count(opcodesOf("fun g(a: float, b: int) {}\nfun f(n: int) { g(n, n) }", "f"),
                   "INT_TO_FLOAT"),
             1);
-  EXPECT_EQ(count(opcodesOf("fun f(n: int, c: bool): float { return c ? n : 0.5 }", "f"),
-                  "INT_TO_FLOAT"),
-            1);
-  EXPECT_EQ(count(opcodesOf("fun f(n: int) { var y = 1.5; y += n; println(y) }", "f"),
-                  "INT_TO_FLOAT"),
-            1);
+  EXPECT_EQ(
+      count(opcodesOf("fun f(n: int, c: bool): float { return c ? n : 0.5 }", "f"), "INT_TO_FLOAT"),
+      1);
+  EXPECT_EQ(
+      count(opcodesOf("fun f(n: int) { var y = 1.5; y += n; println(y) }", "f"), "INT_TO_FLOAT"),
+      1);
 }
 
 TEST(CheckerConversions, StringConcatenationConvertsTheOtherSide) {
@@ -195,7 +200,8 @@ TEST(CheckerConversions, NoWideningFromFloatToInt) {
 TEST(CheckerErrors, Names) {
   EXPECT_EQ(errorOf("println(y)"), "1:9: unknown name `y`");
   EXPECT_EQ(errorOf("foo()"), "1:1: unknown function `foo`");
-  EXPECT_EQ(errorOf("let s: String = \"x\""), "1:8: unknown type `String` (did you mean `string`?)");
+  EXPECT_EQ(errorOf("let s: String = \"x\""),
+            "1:8: unknown type `String` (did you mean `string`?)");
   EXPECT_EQ(errorOf("var n: Int = 1"), "1:8: unknown type `Int` (did you mean `int`?)");
   EXPECT_EQ(errorOf("let x: Widget = null"), "1:8: unknown type `Widget`");
   EXPECT_EQ(errorOf("let x = Math"),
@@ -203,8 +209,10 @@ TEST(CheckerErrors, Names) {
 }
 
 TEST(CheckerErrors, Declarations) {
-  EXPECT_EQ(errorOf("let a = 1\nlet a = 2"), "2:1: `a` is already declared as a variable at line 1");
-  EXPECT_EQ(errorOf("fun f() {}\nfun f() {}"), "2:1: `f` is already declared as a function at line 1");
+  EXPECT_EQ(errorOf("let a = 1\nlet a = 2"),
+            "2:1: `a` is already declared as a variable at line 1");
+  EXPECT_EQ(errorOf("fun f() {}\nfun f() {}"),
+            "2:1: `f` is already declared as a function at line 1");
   EXPECT_EQ(errorOf("fun f() {\n  let a = 1\n  let a = 2\n}"),
             "3:3: `a` is already declared in this scope (at line 2)");
   EXPECT_EQ(errorOf("let x = null"),
@@ -295,7 +303,8 @@ TEST(CheckerErrors, ControlFlow) {
 }
 
 TEST(CheckerErrors, ReturnAnalysisAcceptsCompletePaths) {
-  EXPECT_TRUE(errorsOf("fun f(c: bool): int {\n  if (c) { return 1 } else { return 2 }\n}").empty());
+  EXPECT_TRUE(
+      errorsOf("fun f(c: bool): int {\n  if (c) { return 1 } else { return 2 }\n}").empty());
   EXPECT_TRUE(errorsOf("fun f(): int {\n  while (true) { }\n}").empty());
   EXPECT_TRUE(
       errorsOf("fun f(c: bool): int {\n  if (c) { return 1 } else if (!c) { return 2 } else { "
@@ -343,8 +352,11 @@ TEST(CheckerErrors, LongLinesAreShownAroundTheCaret) {
   std::string line = "let s = \"" + std::string(280, 'x') + "\" + y";
   CompileOutput out = compileModule(line + "\n", "long.nuri");
   EXPECT_EQ(out.diagnostics, "long.nuri:1:294: error: unknown name `y`\n"
-                             "  " + std::string(76, 'x') + "\" + y\n"
-                             "  " + std::string(80, ' ') + "^\n");
+                             "  " +
+                                 std::string(76, 'x') +
+                                 "\" + y\n"
+                                 "  " +
+                                 std::string(80, ' ') + "^\n");
 }
 
 TEST(CheckerErrors, RenderedWithFileLineColumnAndCaret) {

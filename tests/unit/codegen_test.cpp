@@ -353,14 +353,15 @@ TEST(CodegenBehaviour, WhileLoopsAndShortCircuits) {
 // ---- Returns ----
 
 TEST(Codegen, EveryFunctionEndsWithAReturn) {
-  auto m = compileOk("fun a() {}\n"
-                     "fun b(): int { return 1 }\n"
-                     "fun c(x: bool): int { if (x) { return 1 } else { return 2 } }\n"
-                     "fun d(): int { while (true) { } }\n"
-                     "fun e(n: int) { for (i in 0..n) { if (i > 3) { return } } }\n"
-                     "fun f(x: bool): string { if (x) { return \"y\" }\n return null }\n"
-                     "class K { var v: int\n fun get(): int { return v }\n fun set(n: int) { v = n } }\n"
-                     "while (false) {}\n");
+  auto m =
+      compileOk("fun a() {}\n"
+                "fun b(): int { return 1 }\n"
+                "fun c(x: bool): int { if (x) { return 1 } else { return 2 } }\n"
+                "fun d(): int { while (true) { } }\n"
+                "fun e(n: int) { for (i in 0..n) { if (i > 3) { return } } }\n"
+                "fun f(x: bool): string { if (x) { return \"y\" }\n return null }\n"
+                "class K { var v: int\n fun get(): int { return v }\n fun set(n: int) { v = n } }\n"
+                "while (false) {}\n");
   ASSERT_FALSE(m->functions.empty());
   for (const FunctionEntry& f : m->functions) {
     if (f.isAbstract) continue; // an interface method has a signature and no code
@@ -384,13 +385,13 @@ TEST(Codegen, EveryFunctionEndsWithAReturn) {
 // ---- Debug information ----
 
 TEST(Codegen, LineTableMapsInstructionsToSourceLines) {
-  auto m = compileOk("fun f(a: int): int {\n"  // 1
-                     "  var b = a * 3\n"       // 2
-                     "\n"                      // 3
-                     "  b = b + a\n"           // 4
-                     "  return b\n"            // 5
-                     "}\n"                     // 6
-                     "println(f(2))\n");       // 7
+  auto m = compileOk("fun f(a: int): int {\n" // 1
+                     "  var b = a * 3\n"      // 2
+                     "\n"                     // 3
+                     "  b = b + a\n"          // 4
+                     "  return b\n"           // 5
+                     "}\n"                    // 6
+                     "println(f(2))\n");      // 7
   for (const FunctionEntry& fn : m->functions) {
     if (fn.isAbstract) continue;
     ASSERT_FALSE(fn.lines.empty()) << fn.name;

@@ -43,8 +43,8 @@ __attribute__((noinline)) void churn(bool atomic, size_t bytes, int count) {
 
 TEST_F(GcTest, AllocateIsZeroFilledEvenWhenMemoryIsReused) {
   gc::setStressMode(false);
-  for (size_t bytes : {size_t(8), size_t(24), kObjectBytes, size_t(200), size_t(4096),
-                       size_t(100000)}) {
+  for (size_t bytes :
+       {size_t(8), size_t(24), kObjectBytes, size_t(200), size_t(4096), size_t(100000)}) {
     churn(false, bytes, 200);
     gc::collect();
     for (int i = 0; i < 200; i++) {
@@ -58,8 +58,8 @@ TEST_F(GcTest, AllocateIsZeroFilledEvenWhenMemoryIsReused) {
 
 TEST_F(GcTest, AllocateAtomicIsZeroFilledEvenWhenMemoryIsReused) {
   gc::setStressMode(false);
-  for (size_t bytes : {size_t(8), size_t(24), kObjectBytes, size_t(200), size_t(4096),
-                       size_t(100000)}) {
+  for (size_t bytes :
+       {size_t(8), size_t(24), kObjectBytes, size_t(200), size_t(4096), size_t(100000)}) {
     churn(true, bytes, 200);
     gc::collect();
     for (int i = 0; i < 200; i++) {
@@ -154,8 +154,8 @@ TEST_F(GcTest, ObjectsReachableOnlyFromARootRangeSurvive) {
   table = RootTable{};
   uint64_t liveAfter = liveAfterCollecting();
   EXPECT_LE(liveAfter + total * 9 / 10, liveMoved)
-      << "live bytes: before " << liveBefore << ", rooted " << liveRooted << ", moved "
-      << liveMoved << ", unrooted " << liveAfter;
+      << "live bytes: before " << liveBefore << ", rooted " << liveRooted << ", moved " << liveMoved
+      << ", unrooted " << liveAfter;
 }
 
 TEST_F(GcTest, AllocateRootsKeepsReferencedObjectsAlive) {

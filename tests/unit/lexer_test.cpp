@@ -37,7 +37,10 @@ std::string show(const std::vector<Token>& tokens) {
     if (!out.empty()) out += ' ';
     switch (t.kind) {
     case Tok::Identifier: out += t.text; break;
-    case Tok::Int: out += "#" + std::to_string(t.intValue); break;
+    case Tok::Int:
+      out += '#';
+      out += std::to_string(t.intValue);
+      break;
     case Tok::Float: {
       char buf[64];
       std::snprintf(buf, sizeof buf, "#%g", t.floatValue);
@@ -92,8 +95,7 @@ TEST(Lexer, LongestMatchForOperators) {
   EXPECT_EQ(showSource("a >>> b >>= c >> d >= e > f"), "a >>> b >>= c >> d >= e > f NL EOF");
   EXPECT_EQ(showSource("a <<= b << c <= d < e"), "a <<= b << c <= d < e NL EOF");
   EXPECT_EQ(showSource("a..b ..= c -> d -= e - f"), "a .. b ..= c -> d -= e - f NL EOF");
-  EXPECT_EQ(showSource("a && b & c &= d || e | f |= g"),
-            "a && b & c &= d || e | f |= g NL EOF");
+  EXPECT_EQ(showSource("a && b & c &= d || e | f |= g"), "a && b & c &= d || e | f |= g NL EOF");
   EXPECT_EQ(showSource("a == b = c != d ! e"), "a == b = c != d ! e NL EOF");
   EXPECT_EQ(showSource("a += b *= c /= d %= e ^= f ~ g ? h ; i"),
             "a += b *= c /= d %= e ^= f ~ g ? h ; i NL EOF");
@@ -104,8 +106,8 @@ TEST(Lexer, PositionsAreLineAndCodePointColumn) {
   ASSERT_EQ(show(l.tokens), "let x = #1 NL \"é😀\" + y NL EOF");
   EXPECT_EQ(l.tokens[0].pos.line, 1u);
   EXPECT_EQ(l.tokens[0].pos.column, 1u);
-  EXPECT_EQ(l.tokens[3].pos.column, 9u);  // 1
-  EXPECT_EQ(l.tokens[5].pos.line, 2u);    // the string
+  EXPECT_EQ(l.tokens[3].pos.column, 9u); // 1
+  EXPECT_EQ(l.tokens[5].pos.line, 2u);   // the string
   EXPECT_EQ(l.tokens[5].pos.column, 3u);
   EXPECT_EQ(l.tokens[6].pos.column, 8u);  // `+`: the string is 4 code points wide
   EXPECT_EQ(l.tokens[7].pos.column, 10u); // y
@@ -174,14 +176,13 @@ TEST(LexerNewlines, CarriageReturnLineEndings) {
   EXPECT_EQ(showSource("a\r\nb\r\n"), "a NL b NL EOF");
 }
 
-TEST(LexerNewlines, SemicolonsAreTokens) {
-  EXPECT_EQ(showSource("a; b;"), "a ; b ; NL EOF");
-}
+TEST(LexerNewlines, SemicolonsAreTokens) { EXPECT_EQ(showSource("a; b;"), "a ; b ; NL EOF"); }
 
 // ---- Integer literals ----
 
 TEST(LexerNumbers, IntegerForms) {
-  Lexed l = lex("123 0xFF 0xff 0b1010 1_000_000 0 0x7FFF_FFFF_FFFF_FFFF 9223372036854775807 0B11 0X1f");
+  Lexed l =
+      lex("123 0xFF 0xff 0b1010 1_000_000 0 0x7FFF_FFFF_FFFF_FFFF 9223372036854775807 0B11 0X1f");
   EXPECT_TRUE(l.errors.empty());
   EXPECT_EQ(show(l.tokens), "#123 #255 #255 #10 #1000000 #0 #9223372036854775807 "
                             "#9223372036854775807 #3 #31 NL EOF");
@@ -189,15 +190,17 @@ TEST(LexerNumbers, IntegerForms) {
 
 TEST(LexerNumbers, IntegerOutOfRange) {
   Lexed l = lex("99999999999999999999\n0x8000000000000000\n0x1_0000_0000_0000_0000\n"
-                "0b1" + std::string(64, '0'));
-  EXPECT_EQ(l.errors,
-            (std::vector<std::string>{
-                "1:1: integer literal `99999999999999999999` is out of range for int (64-bit signed)",
-                "2:1: integer literal `0x8000000000000000` is out of range for int (64-bit signed)",
-                "3:1: integer literal `0x1_0000_0000_0000_0000` is out of range for int (64-bit "
-                "signed)",
-                "4:1: integer literal `0b1" + std::string(64, '0') +
-                    "` is out of range for int (64-bit signed)"}));
+                "0b1" +
+                std::string(64, '0'));
+  EXPECT_EQ(
+      l.errors,
+      (std::vector<std::string>{
+          "1:1: integer literal `99999999999999999999` is out of range for int (64-bit signed)",
+          "2:1: integer literal `0x8000000000000000` is out of range for int (64-bit signed)",
+          "3:1: integer literal `0x1_0000_0000_0000_0000` is out of range for int (64-bit "
+          "signed)",
+          "4:1: integer literal `0b1" + std::string(64, '0') +
+              "` is out of range for int (64-bit signed)"}));
 }
 
 TEST(LexerNumbers, TwoToTheSixtyThreeIsLeftForUnaryMinus) {
@@ -253,8 +256,7 @@ TEST(LexerNumbers, FloatNeedsDigitsBeforeTheDot) {
 
 TEST(LexerNumbers, FloatOutOfRange) {
   Lexed l = lex("1e400 1.5e308 1e-400");
-  EXPECT_EQ(l.errors,
-            (std::vector<std::string>{"1:1: float literal `1e400` is out of range"}));
+  EXPECT_EQ(l.errors, (std::vector<std::string>{"1:1: float literal `1e400` is out of range"}));
   EXPECT_EQ(l.tokens[1].floatValue, 1.5e308);
   EXPECT_EQ(l.tokens[2].floatValue, 0.0); // underflow to zero is not an error
 }
@@ -281,7 +283,8 @@ TEST(LexerStrings, RawUnicodeIsKept) {
 }
 
 TEST(LexerStrings, BadEscapes) {
-  Lexed l = lex("\"\\q\"\n\"\\u1234\"\n\"\\u{}\"\n\"\\u{1234567}\"\n\"\\u{D800}\"\n\"\\u{110000}\"");
+  Lexed l =
+      lex("\"\\q\"\n\"\\u1234\"\n\"\\u{}\"\n\"\\u{1234567}\"\n\"\\u{D800}\"\n\"\\u{110000}\"");
   EXPECT_EQ(l.errors,
             (std::vector<std::string>{
                 "1:2: unknown escape sequence `\\q` (valid: \\n \\t \\r \\0 \\\\ \\\" \\$ "
@@ -300,8 +303,7 @@ TEST(LexerStrings, Unterminated) {
   Lexed l = lex("let s = \"abc\nlet t = 1");
   EXPECT_EQ(l.errors, (std::vector<std::string>{"1:9: unterminated string literal"}));
   EXPECT_EQ(show(l.tokens), "let s = \"abc\" NL let t = #1 NL EOF");
-  EXPECT_EQ(lex("\"abc").errors,
-            (std::vector<std::string>{"1:1: unterminated string literal"}));
+  EXPECT_EQ(lex("\"abc").errors, (std::vector<std::string>{"1:1: unterminated string literal"}));
 }
 
 TEST(LexerStrings, Interpolation) {

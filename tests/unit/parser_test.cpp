@@ -66,8 +66,8 @@ std::string sexpr(const Expr* e) {
   case ExprKind::Binary:
   case ExprKind::Logical:
   case ExprKind::Assign:
-    return std::string("(") + tokenText(e->op) + " " + sexpr(e->a.get()) + " " +
-           sexpr(e->b.get()) + ")";
+    return std::string("(") + tokenText(e->op) + " " + sexpr(e->a.get()) + " " + sexpr(e->b.get()) +
+           ")";
   case ExprKind::Conditional:
     return "(? " + sexpr(e->a.get()) + " " + sexpr(e->b.get()) + " " + sexpr(e->c.get()) + ")";
   case ExprKind::Call: {
@@ -138,8 +138,7 @@ std::string stmtText(const Stmt* s) {
     }
     return out;
   }
-  case StmtKind::While:
-    return "while " + sexpr(s->expr.get()) + " " + blockText(s->loopBody.get());
+  case StmtKind::While: return "while " + sexpr(s->expr.get()) + " " + blockText(s->loopBody.get());
   case StmtKind::For: {
     std::string out = "for " + s->name + " in " + sexpr(s->expr.get());
     if (s->rangeEnd) out += (s->inclusive ? "..=" : "..") + sexpr(s->rangeEnd.get());
@@ -425,8 +424,8 @@ TEST(ParserErrors, UnclosedBlock) {
 // ---- Nesting limit ----
 
 TEST(ParserNesting, JustUnderTheLimitIsAccepted) {
-  std::string deep = "let x = " + std::string(kMaxNesting - 1, '(') + "1" +
-                     std::string(kMaxNesting - 1, ')');
+  std::string deep =
+      "let x = " + std::string(kMaxNesting - 1, '(') + "1" + std::string(kMaxNesting - 1, ')');
   Parsed p = parseSource(deep);
   EXPECT_TRUE(p.errors.empty()) << p.errors[0];
   EXPECT_EQ(p.module.items.size(), 1u);
