@@ -51,10 +51,13 @@ std::string ReplSession::programWith(const std::string& entry) const {
   return program + entry + "\n";
 }
 
-// Session line numbers in messages (`<repl>:12`, `at line 12`) become lines of the entry they
-// belong to.
-std::string ReplSession::relabel(const std::string& text) const {
-  static const std::regex where("(<repl>:|at line )(\\d+)");
+// Session line numbers in an error (`<repl>:12`, and in compile errors `at line 12`) become
+// lines of the entry they belong to. A runtime error's message is the program's own text.
+std::string ReplSession::relabel(const Error& error) const {
+  static const std::regex compileWhere("(<repl>:|at line )(\\d+)");
+  static const std::regex runtimeWhere("(<repl>:)(\\d+)");
+  const std::regex& where = error.kind == Error::Kind::Compile ? compileWhere : runtimeWhere;
+  std::string text = error.render();
   std::string out;
   auto begin = std::sregex_iterator(text.begin(), text.end(), where);
   size_t last = 0;
@@ -84,7 +87,7 @@ ReplSession::Outcome ReplSession::run(const std::string& entry) {
   Outcome outcome;
   Result<Program> program = compileSource(programWith(entry), kSessionFile, options_.searchPath);
   if (!program) {
-    outcome.errors = relabel(program.error().render());
+    outcome.errors = relabel(program.error());
     return outcome;
   }
   outcome.compiled = true;
@@ -100,7 +103,7 @@ ReplSession::Outcome ReplSession::run(const std::string& entry) {
   };
   std::unique_ptr<Isolate> isolate = runtime_.newIsolate(config);
   Status loaded = isolate->load(*program);
-  if (!loaded) outcome.errors = relabel(loaded.error().render());
+  if (!loaded) outcome.errors = relabel(loaded.error());
   outcome.exitStatus = isolate->exitStatus();
   return outcome;
 }

@@ -36,7 +36,7 @@ private:
   };
   Outcome run(const std::string& entry);
   std::string programWith(const std::string& entry) const;
-  std::string relabel(const std::string& text) const;
+  std::string relabel(const Error& error) const;
 
   Runtime& runtime_;
   RunOptions options_;
