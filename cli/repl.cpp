@@ -51,17 +51,24 @@ std::string ReplSession::programWith(const std::string& entry) const {
   return program + entry + "\n";
 }
 
-// Session line numbers in an error (`<repl>:12`, and in compile errors `at line 12`) become
-// lines of the entry they belong to. A runtime error's message is the program's own text.
+// Session line numbers in an error become lines of the entry they belong to: `<repl>:12` in
+// compile errors and stack traces, and `at line 12` in compile errors. A runtime error's message
+// is the program's own text and stays as it is.
 std::string ReplSession::relabel(const Error& error) const {
   static const std::regex compileWhere("(<repl>:|at line )(\\d+)");
-  static const std::regex runtimeWhere("(<repl>:)(\\d+)");
-  const std::regex& where = error.kind == Error::Kind::Compile ? compileWhere : runtimeWhere;
-  std::string text = error.render();
+  static const std::regex traceWhere("(<repl>:)(\\d+)");
+  if (error.kind == Error::Kind::Compile) return relabel(error.render(), compileWhere);
+  Error relabelled = error;
+  for (std::string& line : relabelled.trace)
+    line = relabel(line, traceWhere);
+  return relabelled.render();
+}
+
+std::string ReplSession::relabel(const std::string& text, const std::regex& where) const {
   std::string out;
-  auto begin = std::sregex_iterator(text.begin(), text.end(), where);
   size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), where);
+       it != std::sregex_iterator(); ++it) {
     out.append(text, last, size_t(it->position()) - last);
     size_t line = std::stoul((*it)[2].str());
     size_t entry = 0;

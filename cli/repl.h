@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ private:
   Outcome run(const std::string& entry);
   std::string programWith(const std::string& entry) const;
   std::string relabel(const Error& error) const;
+  std::string relabel(const std::string& text, const std::regex& where) const;
 
   Runtime& runtime_;
   RunOptions options_;

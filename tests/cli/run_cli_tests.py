@@ -117,6 +117,9 @@ def main():
          ("err", "input:1:1: error: `a` is already declared as a variable at input#1:1"),
          ("err", "error: ValueError: bad\n  at <module> (input:1)"),
          stdin='let a = 1\nlet b = nope\nlet a = 2\nthrow ValueError("bad")\na\na + 1\n')
+    case("repl: a program's own message is not relabelled", ["repl"], 0,
+         ("err", "error: ValueError: see line 1 or <repl>:1\n  at <module> (input:1)"),
+         stdin='throw ValueError("see line 1 or <repl>:1")\n')
     case("repl: a runtime error in a function names the entry that declared it", ["repl"], 0,
          ("err", "at f (input#1:2)"),
          stdin="fun f(): int {\n    return 1 / 0\n}\nf()\n")
