@@ -319,10 +319,6 @@ bool native_array_join(IsolateState& I, Slot* args, Slot* out) {
   return s != nullptr;
 }
 
-} // namespace nuri
-
-namespace nuri {
-
 // ---- Sorting arrays ----
 
 // Sorts int[], float[] (NaN last) and string[] (code-point order, null first) in place.

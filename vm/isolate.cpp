@@ -129,7 +129,7 @@ bool IsolateState::reserve(uint64_t bytes) {
 }
 
 void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
-  work += bytes; // filled or copied by the caller
+  chargeWork(bytes); // the caller fills or copies them
   uint64_t limit = config.heapLimitBytes;
   if (limit) {
     if (bytes > limit) {
