@@ -67,7 +67,7 @@ private:
 
   void checkTypes() {
     std::vector<uint32_t> parts(m_.types.size(), 1);  // the types in each type's tree
-    std::vector<uint64_t> nameBytes(m_.types.size()); // at least the length of each type's name
+    std::vector<uint64_t> nameBytes(m_.types.size()); // a bound on each type's name length
     uint64_t allNames = 0;
     for (size_t i = 0; i < m_.types.size(); i++) {
       const TypeEntry& t = m_.types[i];
@@ -106,6 +106,8 @@ private:
         }
         parts[i] = uint32_t(total);
       }
+      // A built-in type's name is at most 13 bytes (`StringBuilder`); an array, cell or function
+      // adds at most 6 to its element's (`cell<>`, `() -> `), and a parameter its name and `, `.
       nameBytes[i] = t.kind == TypeKind::Class ? m_.classes[t.classIndex].name.size() : 13;
       if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell || t.kind == TypeKind::Function)
         nameBytes[i] = nameBytes[t.element] + 6;
