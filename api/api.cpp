@@ -158,11 +158,7 @@ Status Isolate::load(const Program& program) {
   }
   I.loaded = true;
   I.startTime = std::chrono::steady_clock::now();
-  if (I.config.timeoutSeconds > 0) {
-    I.hasDeadline = true;
-    I.deadline = I.startTime + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                   std::chrono::duration<double>(I.config.timeoutSeconds));
-  }
+  I.setDeadline(I.config.timeoutSeconds);
   I.resetCheckpoint(I.instructions);
   const FunctionInfo* init = &I.program.functions[program.module().initFunction];
   if (!runGuest(I, init, nullptr, 0, nullptr)) {

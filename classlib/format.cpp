@@ -1,5 +1,6 @@
 #include "classlib/format.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -70,5 +71,27 @@ StringObject* concatStrings(IsolateState& I, StringObject* a, StringObject* b) {
   s->bytes[s->byteLength] = '\0';
   return s;
 }
+
+bool TextBuilder::reserve(uint64_t bytes) {
+  uint64_t needed = text_.size() + bytes;
+  if (needed >= kMaxStringBytes) {
+    return isolate_.raise(ErrorClass::LimitError,
+                          "string too long (" + std::to_string(needed) + " bytes)");
+  }
+  if (needed <= reserved_) return true;
+  uint64_t grown = std::min<uint64_t>(std::max(needed, reserved_ * 2), kMaxStringBytes);
+  if (!isolate_.reserve(grown - reserved_)) return false;
+  reserved_ = grown;
+  text_.reserve(size_t(grown));
+  return true;
+}
+
+bool TextBuilder::append(std::string_view text) {
+  if (!reserve(text.size()) || !isolate_.nativeProgress(text.size())) return false;
+  text_ += text;
+  return true;
+}
+
+StringObject* TextBuilder::finish() { return isolate_.newString(text_); }
 
 } // namespace nuri

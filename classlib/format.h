@@ -14,6 +14,33 @@ std::string formatFloat(double value);
 // Concatenation; a null operand reads as "null".
 StringObject* concatStrings(IsolateState& isolate, StringObject* a, StringObject* b);
 
+// Text that a native builds before it becomes a string object. Its bytes count towards the heap
+// limit while it exists (IsolateState::reserve) and its work towards fuel and time; it stops at
+// the longest string there may be. Each call returns false with an error raised when a limit
+// is hit.
+class TextBuilder {
+public:
+  explicit TextBuilder(IsolateState& isolate) : isolate_(isolate) {}
+  ~TextBuilder() { isolate_.release(reserved_); }
+  TextBuilder(const TextBuilder&) = delete;
+  TextBuilder& operator=(const TextBuilder&) = delete;
+
+  bool append(std::string_view text);
+  bool append(char c) { return append(std::string_view(&c, 1)); }
+  // Makes room for `bytes` more in one step (when the final size is known).
+  bool reserve(uint64_t bytes);
+  size_t size() const { return text_.size(); }
+  IsolateState& isolate() const { return isolate_; }
+  std::string_view view() const { return text_; }
+  // The text as a new string (null with an error raised).
+  StringObject* finish();
+
+private:
+  IsolateState& isolate_;
+  std::string text_;
+  uint64_t reserved_ = 0; // bytes reported to the isolate
+};
+
 // Checks the reference arguments of native `id` for null, raising NullError with the member's
 // name. Returns false if one is null.
 bool checkNativeArguments(IsolateState& isolate, uint32_t id, const Slot* args);

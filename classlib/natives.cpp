@@ -4,24 +4,32 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "classlib/format.h"
-#include "interpreter/interpreter.h"
 
 namespace nuri {
 
-// Implementations live in this file and in strings.cpp.
-#define NATIVE(id, receiver, member, kind, result, params)                                         \
-  bool native_##id(IsolateState& I, Slot* args, Slot* out);
-#include "classlib/natives.def"
-#undef NATIVE
+void nativeKindViolation(const char* what) {
+  std::fprintf(stderr, "nuri: internal error: a native argument is not of its declared kind (%s)\n",
+               what);
+  std::abort();
+}
 
 namespace {
 
+// The entry point the interpreter calls: the native with its slots given their declared types.
+template <NativeId id, bool (*native)(IsolateState&, NativeArgs<id>, NativeResult<id>)>
+bool invoke(IsolateState& I, Slot* args, Slot* out) {
+  return native(I, NativeArgs<id>(args), NativeResult<id>(out));
+}
+
 const NativeInfo kNatives[] = {
 #define NATIVE(id, receiver, member, kind, result, params)                                         \
-  {#id, receiver, member, NativeKind::kind, result, params, native_##id},
+  {#id, receiver, member, NativeKind::kind, result, params, invoke<NativeId::id, native_##id>},
 #include "classlib/natives.def"
 #undef NATIVE
 };
@@ -43,7 +51,7 @@ bool checkNativeArguments(IsolateState& I, uint32_t id, const Slot* args) {
   const NativeInfo& n = kNatives[id];
   for (uint32_t i = 0; n.params[i]; i++) {
     char code = n.params[i];
-    if ((code != 'S' && code != 'T' && code != 'A' && code != 'X') || args[i].p) continue;
+    if (!std::strchr("STAPX", code) || args[i].p) continue;
     if (code == 'X') continue; // converted to text by the caller; null prints as "null"
     if (i == 0 && n.kind == NativeKind::PROPERTY) {
       return I.raise(ErrorClass::NullError, std::string("cannot read `") + n.member + "` of null");
@@ -63,90 +71,68 @@ bool checkNativeArguments(IsolateState& I, uint32_t id, const Slot* args) {
 
 namespace {
 
-bool appendValue(IsolateState& I, std::string& out, Slot value, const RuntimeType* type);
+bool appendValue(TextBuilder& out, Slot value, const RuntimeType* type);
 
-bool appendObject(IsolateState& I, std::string& out, void* object) {
-  if (!object) {
-    out += "null";
-    return true;
-  }
+// Appends the text of an object whose text needs no Nuri code. Objects whose class has a
+// `toString` never come here: TO_STR_REF calls the method as an ordinary Nuri call, and the
+// verifier lets only arrays without objects in them reach the natives that make text.
+bool appendObject(TextBuilder& out, IsolateState& I, void* object) {
+  if (!object) return out.append("null");
   const RuntimeType* type = static_cast<ObjectHeader*>(object)->type;
   switch (type->kind) {
-  case TypeKind::String: out += static_cast<StringObject*>(object)->view(); return true;
+  case TypeKind::String: return out.append(static_cast<StringObject*>(object)->view());
   case TypeKind::StringBuilder: {
     auto* b = static_cast<StringBuilderObject*>(object);
-    out.append(b->buffer ? b->buffer : "", b->length);
-    return true;
+    return out.append(std::string_view(b->buffer ? b->buffer : "", b->length));
   }
   case TypeKind::Array: {
     auto* a = static_cast<ArrayObject*>(object);
-    out += '[';
+    if (!out.append('[')) return false;
     for (int64_t i = 0; i < a->length; i++) {
-      if (i) out += ", ";
-      if (!appendValue(I, out, a->elements[i], type->element)) return false;
-      if (out.size() >= kMaxStringBytes) {
-        return I.raise(ErrorClass::LimitError, "string too long");
-      }
+      if (i && !out.append(", ")) return false;
+      if (!appendValue(out, a->elements[i], type->element)) return false;
     }
-    out += ']';
-    return true;
+    return out.append(']');
   }
-  case TypeKind::Class: {
-    const ClassInfo* cls = type->cls;
-    if (!cls->toStringMethod) {
-      out += "<" + cls->name + ">";
-      return true;
+  case TypeKind::Class:
+    if (type->cls->toStringMethod) {
+      return I.raise(ErrorClass::Error,
+                     "internal error: the text of " + type->name + " needs its toString method");
     }
-    Slot self;
-    self.p = object;
-    Slot result{};
-    if (!callFunction(I, cls->toStringMethod, &self, 1, &result)) return false;
-    auto* s = static_cast<StringObject*>(result.p);
-    if (s)
-      out += s->view();
-    else
-      out += "null";
-    return true;
-  }
-  case TypeKind::Function: out += "<function>"; return true;
-  default: out += "?"; return true;
+    return out.append("<" + type->cls->name + ">");
+  case TypeKind::Function: return out.append("<function>");
+  default: return out.append("?");
   }
 }
 
-bool appendValue(IsolateState& I, std::string& out, Slot value, const RuntimeType* type) {
+bool appendValue(TextBuilder& out, Slot value, const RuntimeType* type) {
   switch (type->kind) {
-  case TypeKind::Int: out += formatInt(value.i); return true;
-  case TypeKind::Float: out += formatFloat(value.f); return true;
-  case TypeKind::Bool: out += value.i ? "true" : "false"; return true;
-  default: return appendObject(I, out, value.p);
+  case TypeKind::Int: return out.append(formatInt(value.i));
+  case TypeKind::Float: return out.append(formatFloat(value.f));
+  case TypeKind::Bool: return out.append(value.i ? "true" : "false");
+  default: return appendObject(out, out.isolate(), value.p);
   }
 }
 
 } // namespace
 
-StringObject* toStringValue(IsolateState& I, Slot value, const RuntimeType* type) {
-  std::string text;
-  if (!appendValue(I, text, value, type)) return nullptr;
-  return I.newString(text);
-}
-
 StringObject* toStringObject(IsolateState& I, void* object) {
   if (object && kindOf(object) == TypeKind::String) return static_cast<StringObject*>(object);
-  std::string text;
-  if (!appendObject(I, text, object)) return nullptr;
-  return I.newString(text);
+  TextBuilder text(I);
+  if (!appendObject(text, I, object)) return nullptr;
+  return text.finish();
 }
 
 // ---- Output ----
 
-bool native_print(IsolateState& I, Slot* args, Slot*) {
-  auto* s = static_cast<StringObject*>(args[0].p);
+NATIVE_FUNCTION(print) {
+  StringObject* s = args.get<0>();
   I.write(s ? s->view() : "null");
   return true;
 }
 
-bool native_println(IsolateState& I, Slot* args, Slot*) {
-  auto* s = static_cast<StringObject*>(args[0].p);
+NATIVE_FUNCTION(println) {
+  StringObject* s = args.get<0>();
   I.write(s ? s->view() : "null");
   I.write("\n");
   return true;
@@ -154,65 +140,42 @@ bool native_println(IsolateState& I, Slot* args, Slot*) {
 
 // ---- Numbers ----
 
-bool native_int_abs(IsolateState&, Slot* args, Slot* out) {
-  int64_t v = args[0].i;
-  out->i = v < 0 ? int64_t(0 - uint64_t(v)) : v;
-  return true;
+NATIVE_FUNCTION(int_abs) {
+  int64_t v = args.get<0>();
+  return out.set(v < 0 ? int64_t(0 - uint64_t(v)) : v);
 }
 
-bool native_float_toInt(IsolateState& I, Slot* args, Slot* out) {
-  double v = args[0].f;
+NATIVE_FUNCTION(float_toInt) {
+  double v = args.get<0>();
   if (std::isnan(v) || v >= 9223372036854775808.0 || v < -9223372036854775808.0) {
     return I.raise(ErrorClass::ValueError, "cannot convert " + formatFloat(v) + " to int");
   }
-  out->i = int64_t(v);
-  return true;
+  return out.set(int64_t(v));
 }
 
-bool native_float_toFixed(IsolateState& I, Slot* args, Slot* out) {
-  int64_t digits = args[1].i;
+NATIVE_FUNCTION(float_toFixed) {
+  double value = args.get<0>();
+  int64_t digits = args.get<1>();
   if (digits < 0 || digits > 100) {
     return I.raise(ErrorClass::ValueError,
                    "toFixed needs 0 to 100 digits, got " + std::to_string(digits));
   }
-  if (!std::isfinite(args[0].f)) { // C would print "-nan"
-    StringObject* s = I.newString(formatFloat(args[0].f));
-    out->p = s;
-    return s != nullptr;
-  }
+  if (!std::isfinite(value)) return out.set(I.newString(formatFloat(value))); // C: "-nan"
   char text[512]; // the largest double has 309 integer digits, plus 100 decimals
-  int n = std::snprintf(text, sizeof text, "%.*f", int(digits), args[0].f);
-  StringObject* s = I.newString(std::string_view(text, size_t(n)));
-  out->p = s;
-  return s != nullptr;
+  int n = std::snprintf(text, sizeof text, "%.*f", int(digits), value);
+  return out.set(I.newString(std::string_view(text, size_t(n))));
 }
 
-bool native_float_floor(IsolateState&, Slot* args, Slot* out) {
-  out->f = std::floor(args[0].f);
-  return true;
+NATIVE_FUNCTION(float_floor) { return out.set(std::floor(args.get<0>())); }
+NATIVE_FUNCTION(float_ceil) { return out.set(std::ceil(args.get<0>())); }
+NATIVE_FUNCTION(float_round) {
+  return out.set(std::round(args.get<0>())); // half away from zero
 }
-bool native_float_ceil(IsolateState&, Slot* args, Slot* out) {
-  out->f = std::ceil(args[0].f);
-  return true;
-}
-bool native_float_round(IsolateState&, Slot* args, Slot* out) {
-  out->f = std::round(args[0].f); // half away from zero
-  return true;
-}
-bool native_float_isNaN(IsolateState&, Slot* args, Slot* out) {
-  out->i = std::isnan(args[0].f);
-  return true;
-}
-bool native_float_abs(IsolateState&, Slot* args, Slot* out) {
-  out->f = std::fabs(args[0].f);
-  return true;
-}
+NATIVE_FUNCTION(float_isNaN) { return out.set(std::isnan(args.get<0>())); }
+NATIVE_FUNCTION(float_abs) { return out.set(std::fabs(args.get<0>())); }
 
 #define MATH_1(id, fn)                                                                             \
-  bool native_##id(IsolateState&, Slot* args, Slot* out) {                                         \
-    out->f = fn(args[0].f);                                                                        \
-    return true;                                                                                   \
-  }
+  NATIVE_FUNCTION(id) { return out.set(fn(args.get<0>())); }
 MATH_1(math_sqrt, std::sqrt)
 MATH_1(math_sin, std::sin)
 MATH_1(math_cos, std::cos)
@@ -225,61 +188,47 @@ MATH_1(math_ceil, std::ceil)
 MATH_1(math_abs, std::fabs)
 #undef MATH_1
 
-bool native_math_atan2(IsolateState&, Slot* args, Slot* out) {
-  out->f = std::atan2(args[0].f, args[1].f);
-  return true;
+NATIVE_FUNCTION(math_atan2) { return out.set(std::atan2(args.get<0>(), args.get<1>())); }
+NATIVE_FUNCTION(math_pow) { return out.set(std::pow(args.get<0>(), args.get<1>())); }
+NATIVE_FUNCTION(math_min_int) { return out.set(std::min(args.get<0>(), args.get<1>())); }
+NATIVE_FUNCTION(math_max_int) { return out.set(std::max(args.get<0>(), args.get<1>())); }
+NATIVE_FUNCTION(math_min) {
+  double a = args.get<0>(), b = args.get<1>();
+  return out.set((std::isnan(a) || std::isnan(b))
+                     ? NAN
+                     : (a == b ? (std::signbit(a) ? a : b) : std::min(a, b)));
 }
-bool native_math_pow(IsolateState&, Slot* args, Slot* out) {
-  out->f = std::pow(args[0].f, args[1].f);
-  return true;
-}
-bool native_math_min_int(IsolateState&, Slot* args, Slot* out) {
-  out->i = std::min(args[0].i, args[1].i);
-  return true;
-}
-bool native_math_max_int(IsolateState&, Slot* args, Slot* out) {
-  out->i = std::max(args[0].i, args[1].i);
-  return true;
-}
-bool native_math_min(IsolateState&, Slot* args, Slot* out) {
-  double a = args[0].f, b = args[1].f;
-  out->f = (std::isnan(a) || std::isnan(b)) ? NAN
-                                            : (a == b ? (std::signbit(a) ? a : b) : std::min(a, b));
-  return true;
-}
-bool native_math_max(IsolateState&, Slot* args, Slot* out) {
-  double a = args[0].f, b = args[1].f;
-  out->f = (std::isnan(a) || std::isnan(b)) ? NAN
-                                            : (a == b ? (std::signbit(a) ? b : a) : std::max(a, b));
-  return true;
+NATIVE_FUNCTION(math_max) {
+  double a = args.get<0>(), b = args.get<1>();
+  return out.set((std::isnan(a) || std::isnan(b))
+                     ? NAN
+                     : (a == b ? (std::signbit(a) ? b : a) : std::max(a, b)));
 }
 
 // ---- System ----
 
-bool native_system_clock(IsolateState&, Slot*, Slot* out) {
+NATIVE_FUNCTION(system_clock) {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
-  out->f = std::chrono::duration<double>(now).count();
-  return true;
+  return out.set(std::chrono::duration<double>(now).count());
 }
 
-bool native_system_exit(IsolateState& I, Slot* args, Slot*) {
-  I.exitStatus = int(args[0].i & 0xFF);
+NATIVE_FUNCTION(system_exit) {
+  I.exitStatus = int(args.get<0>() & 0xFF);
   I.raiseUncatchable(ErrorClass::Error, "exit"); // no handler or finally runs
   I.pending->exit = true;
   return false;
 }
 
-bool native_typeName(IsolateState& I, Slot* args, Slot* out) {
-  void* object = args[0].p;
-  StringObject* s = I.newString(object ? static_cast<ObjectHeader*>(object)->type->name : "null");
-  out->p = s;
-  return s != nullptr;
+NATIVE_FUNCTION(typeName) {
+  const ObjectHeader* object = args.get<0>();
+  return out.set(I.newString(object ? object->type->name : "null"));
 }
 
 // ---- Arrays ----
 
 // string[].join: the result's size is known up front, so it is written in place.
-bool joinStrings(IsolateState& I, const ArrayObject* a, const StringObject* sep, Slot* out) {
+bool joinStrings(IsolateState& I, const ArrayObject* a, const StringObject* sep,
+                 StringObject** result) {
   constexpr std::string_view kNull = "null";
   uint64_t bytes = 0, codePoints = 0;
   for (int64_t i = 0; i < a->length; i++) {
@@ -287,59 +236,104 @@ bool joinStrings(IsolateState& I, const ArrayObject* a, const StringObject* sep,
     bytes += (i ? sep->byteLength : 0) + (s ? s->byteLength : kNull.size());
     codePoints += (i ? sep->codePointLength : 0) + (s ? s->codePointLength : kNull.size());
     if (bytes >= kMaxStringBytes) return I.raise(ErrorClass::LimitError, "string too long");
+    if (!I.nativeProgress(sizeof(Slot))) return false;
   }
-  StringObject* result = I.newStringBuffer(size_t(bytes), uint32_t(codePoints));
-  if (!result) return false;
-  char* at = result->bytes;
-  auto put = [&at](std::string_view text) {
-    std::memcpy(at, text.data(), text.size());
-    at += text.size();
-  };
+  StringObject* text = I.newStringBuffer(size_t(bytes), uint32_t(codePoints));
+  if (!text) return false;
+  char* at = text->bytes;
   for (int64_t i = 0; i < a->length; i++) {
     auto* s = static_cast<const StringObject*>(a->elements[i].p);
-    if (i) put(sep->view());
-    put(s ? s->view() : kNull);
+    std::string_view part = s ? s->view() : kNull;
+    if (i) {
+      std::memcpy(at, sep->bytes, sep->byteLength);
+      at += sep->byteLength;
+    }
+    std::memcpy(at, part.data(), part.size());
+    at += part.size();
+    if (!I.nativeProgress(sep->byteLength + part.size())) return false;
   }
-  out->p = result;
+  *result = text;
   return true;
 }
 
-bool native_array_join(IsolateState& I, Slot* args, Slot* out) {
-  auto* a = static_cast<ArrayObject*>(args[0].p);
-  auto* sep = static_cast<StringObject*>(args[1].p);
-  if (a->header.type->element->kind == TypeKind::String) return joinStrings(I, a, sep, out);
-  std::string text;
-  for (int64_t i = 0; i < a->length; i++) {
-    if (i) text += sep->view();
-    if (!appendValue(I, text, a->elements[i], a->header.type->element)) return false;
-    if (text.size() >= kMaxStringBytes) return I.raise(ErrorClass::LimitError, "string too long");
+NATIVE_FUNCTION(array_join) {
+  ArrayObject* a = args.get<0>();
+  StringObject* sep = args.get<1>();
+  const RuntimeType* element = a->header.type->element;
+  StringObject* text = nullptr;
+  if (element->kind == TypeKind::String) {
+    if (!joinStrings(I, a, sep, &text)) return false;
+    return out.set(text);
   }
-  StringObject* s = I.newString(text);
-  out->p = s;
-  return s != nullptr;
+  TextBuilder builder(I);
+  for (int64_t i = 0; i < a->length; i++) {
+    if (i && !builder.append(sep->view())) return false;
+    if (!appendValue(builder, a->elements[i], element)) return false;
+  }
+  return out.set(builder.finish());
 }
 
 // ---- Sorting arrays ----
 
+namespace {
+
+// Sorts [begin, end) with `less`, charging the isolate for each comparison; `cost` gives the
+// bytes a comparison reads. The elements are sorted in a copy that replaces them only when the
+// sort completes, so a sort stopped by a limit leaves the array as it was.
+template <typename Less, typename Cost>
+bool sortSlots(IsolateState& I, Slot* begin, Slot* end, bool stable, Less less, Cost cost) {
+  size_t n = size_t(end - begin);
+  if (!I.reserve(n * sizeof(Slot) * (stable ? 2 : 1))) return false; // stable: a buffer too
+  std::vector<Slot> copy(begin, end);
+  struct Stopped {};
+  auto counted = [&](Slot x, Slot y) {
+    if (!I.nativeProgress(sizeof(Slot) + cost(x, y))) throw Stopped{};
+    return less(x, y);
+  };
+  bool sorted = true;
+  try {
+    if (stable)
+      std::stable_sort(copy.begin(), copy.end(), counted);
+    else
+      std::sort(copy.begin(), copy.end(), counted);
+  } catch (const Stopped&) {
+    sorted = false; // the limit's error is pending
+  }
+  I.release(n * sizeof(Slot) * (stable ? 2 : 1));
+  if (sorted) std::copy(copy.begin(), copy.end(), begin);
+  return sorted;
+}
+
+} // namespace
+
 // Sorts int[], float[] (NaN last) and string[] (code-point order, null first) in place.
-bool native_array_sort(IsolateState& I, Slot* args, Slot*) {
-  auto* a = static_cast<ArrayObject*>(args[0].p);
+NATIVE_FUNCTION(array_sort) {
+  ArrayObject* a = args.get<0>();
   Slot* begin = a->elements;
   Slot* end = a->elements + a->length;
+  auto noCost = [](Slot, Slot) { return uint64_t(0); };
   switch (a->header.type->element->kind) {
-  case TypeKind::Int: std::sort(begin, end, [](Slot x, Slot y) { return x.i < y.i; }); return true;
+  case TypeKind::Int:
+    return sortSlots(
+        I, begin, end, false, [](Slot x, Slot y) { return x.i < y.i; }, noCost);
   case TypeKind::Float:
-    std::sort(begin, end,
-              [](Slot x, Slot y) { return std::isnan(y.f) ? !std::isnan(x.f) : x.f < y.f; });
-    return true;
+    return sortSlots(
+        I, begin, end, false,
+        [](Slot x, Slot y) { return std::isnan(y.f) ? !std::isnan(x.f) : x.f < y.f; }, noCost);
   case TypeKind::String:
-    std::stable_sort(begin, end, [](Slot x, Slot y) {
-      auto* s = static_cast<StringObject*>(x.p);
-      auto* t = static_cast<StringObject*>(y.p);
-      if (!s || !t) return !s && t;
-      return s->view() < t->view();
-    });
-    return true;
+    return sortSlots(
+        I, begin, end, true,
+        [](Slot x, Slot y) {
+          auto* s = static_cast<StringObject*>(x.p);
+          auto* t = static_cast<StringObject*>(y.p);
+          if (!s || !t) return !s && t;
+          return s->view() < t->view();
+        },
+        [](Slot x, Slot y) {
+          auto* s = static_cast<StringObject*>(x.p);
+          auto* t = static_cast<StringObject*>(y.p);
+          return s && t ? uint64_t(std::min(s->byteLength, t->byteLength)) : 0;
+        });
   default:
     return I.raise(ErrorClass::ValueError,
                    "sort() works on int[], float[] and string[]; this is " + a->header.type->name);
@@ -359,63 +353,44 @@ int64_t mix(uint64_t x) { // a 64-bit finaliser: nearby keys spread over the tab
 }
 } // namespace
 
-bool native_hash_int(IsolateState&, Slot* args, Slot* out) {
-  out->i = mix(uint64_t(args[0].i));
-  return true;
-}
-bool native_hash_float(IsolateState&, Slot* args, Slot* out) {
-  double d = args[0].f == 0 ? 0.0 : args[0].f; // 0.0 and -0.0 are equal, so hash alike
+NATIVE_FUNCTION(hash_int) { return out.set(mix(uint64_t(args.get<0>()))); }
+NATIVE_FUNCTION(hash_float) {
+  double d = args.get<0>() == 0 ? 0.0 : args.get<0>(); // 0.0 and -0.0 are equal, so hash alike
   uint64_t bits;
   std::memcpy(&bits, &d, 8);
-  out->i = mix(bits);
-  return true;
+  return out.set(mix(bits));
 }
-bool native_hash_string(IsolateState& I, Slot* args, Slot* out) {
-  if (!args[0].p) { // a null key hashes like any null reference
-    out->i = 0;
-    return true;
-  }
-  return native_string_hash(I, args, out);
+NATIVE_FUNCTION(hash_string) {
+  StringObject* s = args.get<0>();
+  return out.set(s ? stringHash(s) : 0); // a null key hashes like any null reference
 }
-bool native_hash_bool(IsolateState&, Slot* args, Slot* out) {
-  out->i = args[0].i ? 1231 : 1237;
-  return true;
+NATIVE_FUNCTION(hash_bool) { return out.set(args.get<0>() ? 1231 : 1237); }
+NATIVE_FUNCTION(hash_ref) {
+  return out.set(mix(uint64_t(reinterpret_cast<uintptr_t>(args.get<0>())))); // objects do not move
 }
-bool native_hash_ref(IsolateState&, Slot* args, Slot* out) {
-  out->i = mix(uint64_t(reinterpret_cast<uintptr_t>(args[0].p))); // objects do not move
-  return true;
+NATIVE_FUNCTION(compare_int) {
+  int64_t a = args.get<0>(), b = args.get<1>();
+  return out.set(a < b ? -1 : a > b ? 1 : 0);
 }
-bool native_compare_int(IsolateState&, Slot* args, Slot* out) {
-  out->i = args[0].i < args[1].i ? -1 : args[0].i > args[1].i ? 1 : 0;
-  return true;
-}
-bool native_compare_float(IsolateState&, Slot* args, Slot* out) {
-  double a = args[0].f, b = args[1].f;
+NATIVE_FUNCTION(compare_float) {
+  double a = args.get<0>(), b = args.get<1>();
   if (std::isnan(a) || std::isnan(b)) { // NaN orders after every number, as in float[].sort()
-    out->i = std::isnan(a) - std::isnan(b);
-    return true;
+    return out.set(int64_t(std::isnan(a)) - int64_t(std::isnan(b)));
   }
-  out->i = a < b ? -1 : a > b ? 1 : 0;
-  return true;
+  return out.set(a < b ? -1 : a > b ? 1 : 0);
 }
-bool native_compare_bool(IsolateState&, Slot* args, Slot* out) {
-  out->i = int64_t(args[0].i != 0) - int64_t(args[1].i != 0);
-  return true;
-}
-bool native_compare_string(IsolateState& I, Slot* args, Slot* out) {
-  auto* a = static_cast<StringObject*>(args[0].p);
-  auto* b = static_cast<StringObject*>(args[1].p);
-  if (!a || !b) { // null orders first, as in string[].sort()
-    out->i = int64_t(a != nullptr) - int64_t(b != nullptr);
-    return true;
-  }
+NATIVE_FUNCTION(compare_bool) { return out.set(int64_t(args.get<0>()) - int64_t(args.get<1>())); }
+NATIVE_FUNCTION(compare_string) {
+  StringObject* a = args.get<0>();
+  StringObject* b = args.get<1>();
+  if (!a || !b) return out.set(int64_t(a != nullptr) - int64_t(b != nullptr)); // null first
+  I.chargeWork(std::min(a->byteLength, b->byteLength));
   int c = a->view().compare(b->view()); // UTF-8 byte order is code-point order
-  out->i = c < 0 ? -1 : c > 0 ? 1 : 0;
-  return true;
+  return out.set(c < 0 ? -1 : c > 0 ? 1 : 0);
 }
-bool native_compare_none(IsolateState& I, Slot* args, Slot*) {
-  void* object = args[0].p ? args[0].p : args[1].p;
-  std::string name = object ? static_cast<ObjectHeader*>(object)->type->name : "null";
+NATIVE_FUNCTION(compare_none) {
+  const ObjectHeader* object = args.get<0>() ? args.get<0>() : args.get<1>();
+  std::string name = object ? object->type->name : "null";
   return I.raise(ErrorClass::ValueError,
                  "values of type " + name +
                      " have no natural order; "

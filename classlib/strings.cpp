@@ -11,13 +11,6 @@
 namespace nuri {
 namespace {
 
-StringObject* str(const Slot& s) { return static_cast<StringObject*>(s.p); }
-
-bool result(Slot* out, StringObject* s) {
-  out->p = s;
-  return s != nullptr;
-}
-
 // Where `needle` first occurs in `text` at or after byte `from` (npos if nowhere). glibc's
 // memmem takes time linear in the lengths; std::string_view::find can take their product (a
 // long needle of "aaa...ab" in a long "aaa...a"), and a native is not interrupted by the
@@ -86,72 +79,65 @@ uint32_t decodeAt(const char* p, size_t* length) {
 
 } // namespace
 
-bool native_string_length(IsolateState&, Slot* args, Slot* out) {
-  out->i = str(args[0])->codePointLength;
-  return true;
-}
+NATIVE_FUNCTION(string_length) { return out.set(args.get<0>()->codePointLength); }
 
-bool native_string_charAt(IsolateState& I, Slot* args, Slot* out) {
-  StringObject* s = str(args[0]);
-  int64_t i = args[1].i;
+NATIVE_FUNCTION(string_charAt) {
+  StringObject* s = args.get<0>();
+  int64_t i = args.get<1>();
   if (i < 0 || i >= s->codePointLength) return indexError(I, i, s->codePointLength);
   size_t at = byteOffset(s, i);
   size_t n = codePointBytes(static_cast<unsigned char>(s->bytes[at]));
-  return result(out, I.newStringWithLength(std::string_view(s->bytes + at, n), 1));
+  return out.set(I.newStringWithLength(std::string_view(s->bytes + at, n), 1));
 }
 
-bool native_string_codePointAt(IsolateState& I, Slot* args, Slot* out) {
-  StringObject* s = str(args[0]);
-  int64_t i = args[1].i;
+NATIVE_FUNCTION(string_codePointAt) {
+  StringObject* s = args.get<0>();
+  int64_t i = args.get<1>();
   if (i < 0 || i >= s->codePointLength) return indexError(I, i, s->codePointLength);
-  out->i = decodeAt(s->bytes + byteOffset(s, i), nullptr);
-  return true;
+  return out.set(decodeAt(s->bytes + byteOffset(s, i), nullptr));
 }
 
-bool native_string_substring(IsolateState& I, Slot* args, Slot* out) {
-  StringObject* s = str(args[0]);
-  int64_t start = args[1].i, end = args[2].i, length = s->codePointLength;
+NATIVE_FUNCTION(string_substring) {
+  StringObject* s = args.get<0>();
+  int64_t start = args.get<1>(), end = args.get<2>(), length = s->codePointLength;
   if (start < 0 || start > length) return indexError(I, start, length);
   if (end < start || end > length) return indexError(I, end, length);
   size_t from = byteOffset(s, start);
   size_t to = byteOffset(s, end);
-  return result(out, I.newStringWithLength(std::string_view(s->bytes + from, to - from),
-                                           uint32_t(end - start)));
+  return out.set(
+      I.newStringWithLength(std::string_view(s->bytes + from, to - from), uint32_t(end - start)));
 }
 
-bool native_string_indexOf(IsolateState&, Slot* args, Slot* out) {
-  std::string_view s = str(args[0])->view();
-  size_t at = findText(s, str(args[1])->view());
-  out->i = at == std::string_view::npos ? int64_t(-1) : int64_t(countCodePoints(s.substr(0, at)));
-  return true;
+NATIVE_FUNCTION(string_indexOf) {
+  std::string_view s = args.get<0>()->view();
+  size_t at = findText(s, args.get<1>()->view());
+  return out.set(at == std::string_view::npos ? int64_t(-1)
+                                              : int64_t(countCodePoints(s.substr(0, at))));
 }
 
-bool native_string_contains(IsolateState&, Slot* args, Slot* out) {
-  out->i = findText(str(args[0])->view(), str(args[1])->view()) != std::string_view::npos;
-  return true;
+NATIVE_FUNCTION(string_contains) {
+  return out.set(findText(args.get<0>()->view(), args.get<1>()->view()) != std::string_view::npos);
 }
 
-bool native_string_startsWith(IsolateState&, Slot* args, Slot* out) {
-  out->i = str(args[0])->view().starts_with(str(args[1])->view());
-  return true;
+NATIVE_FUNCTION(string_startsWith) {
+  return out.set(args.get<0>()->view().starts_with(args.get<1>()->view()));
 }
 
-bool native_string_endsWith(IsolateState&, Slot* args, Slot* out) {
-  out->i = str(args[0])->view().ends_with(str(args[1])->view());
-  return true;
+NATIVE_FUNCTION(string_endsWith) {
+  return out.set(args.get<0>()->view().ends_with(args.get<1>()->view()));
 }
 
-bool native_string_split(IsolateState& I, Slot* args, Slot* out) {
-  StringObject* whole = str(args[0]);
+NATIVE_FUNCTION(string_split) {
+  StringObject* whole = args.get<0>();
   std::string_view s = whole->view();
-  std::string_view sep = str(args[1])->view();
+  std::string_view sep = args.get<1>()->view();
   // Calls `part` for each piece in order; returns how many there are.
   auto pieces = [&](auto&& part) -> int64_t {
     int64_t count = 0;
     if (sep.empty()) { // an empty separator splits into code points
       for (size_t i = 0; i < s.size(); count++) {
         size_t n = codePointBytes(static_cast<unsigned char>(s[i]));
-        if (!part(count, s.substr(i, n))) return -1;
+        if (!part(count, s.substr(i, n)) || !I.nativeProgress(n + sizeof(Slot))) return -1;
         i += n;
       }
       return count;
@@ -159,28 +145,30 @@ bool native_string_split(IsolateState& I, Slot* args, Slot* out) {
     size_t start = 0;
     while (true) {
       size_t at = findText(s, sep, start);
-      if (!part(count++, s.substr(start, at == std::string_view::npos ? at : at - start)))
+      std::string_view piece = s.substr(start, at == std::string_view::npos ? at : at - start);
+      if (!part(count++, piece) || !I.nativeProgress(piece.size() + sep.size() + sizeof(Slot)))
         return -1;
       if (at == std::string_view::npos) return count;
       start = at + sep.size();
     }
   };
   int64_t count = pieces([](int64_t, std::string_view) { return true; });
+  if (count < 0) return false;
   ArrayObject* a = I.newArray(&I.stringArrayType, count);
   if (!a) return false;
-  out->p = a; // keeps the array reachable while the parts are allocated
   bool ascii = whole->isAscii();
-  return pieces([&](int64_t i, std::string_view text) {
-           StringObject* part =
-               ascii ? I.newStringWithLength(text, uint32_t(text.size())) : I.newString(text);
-           if (!part) return false;
-           static_cast<ArrayObject*>(out->p)->elements[i].p = part;
-           return true;
-         }) >= 0;
+  bool made = pieces([&](int64_t i, std::string_view text) {
+                StringObject* part =
+                    ascii ? I.newStringWithLength(text, uint32_t(text.size())) : I.newString(text);
+                if (!part) return false;
+                a->elements[i].p = part; // `a` stays reachable from this frame
+                return true;
+              }) >= 0;
+  return made && out.set(a);
 }
 
-bool native_string_trim(IsolateState& I, Slot* args, Slot* out) {
-  StringObject* s = str(args[0]);
+NATIVE_FUNCTION(string_trim) {
+  StringObject* s = args.get<0>();
   std::string_view v = s->view();
   size_t start = 0, end = v.size();
   while (start < end) {
@@ -196,78 +184,120 @@ bool native_string_trim(IsolateState& I, Slot* args, Slot* out) {
     if (!unicode::isWhitespace(decodeAt(v.data() + lead, nullptr))) break;
     end = lead;
   }
-  if (start == 0 && end == v.size()) return result(out, s);
-  return result(out, I.newString(v.substr(start, end - start)));
+  if (start == 0 && end == v.size()) return out.set(s);
+  return out.set(I.newString(v.substr(start, end - start)));
 }
 
-bool native_string_upper(IsolateState& I, Slot* args, Slot* out) {
+namespace {
+
+// Upper- or lower-cases `s` with ICU, whose output and working copy count as temporaries.
+bool mapCase(IsolateState& I, StringObject* s, bool upper, StringObject** result) {
+  // ICU works in UTF-16 (2 bytes a unit) and a code point maps to at most 3.
+  uint64_t temporary = uint64_t(s->byteLength) * 8;
+  if (!I.reserve(temporary)) return false;
   std::string text;
-  if (!unicode::toUpper(str(args[0])->view(), text)) {
-    return I.raise(ErrorClass::ValueError, "case mapping failed");
-  }
-  return result(out, I.newString(text));
+  bool ok = upper ? unicode::toUpper(s->view(), text) : unicode::toLower(s->view(), text);
+  I.release(temporary);
+  if (!ok) return I.raise(ErrorClass::ValueError, "case mapping failed");
+  if (!I.nativeProgress(s->byteLength + text.size())) return false;
+  *result = I.newString(text);
+  return *result != nullptr;
 }
 
-bool native_string_lower(IsolateState& I, Slot* args, Slot* out) {
-  std::string text;
-  if (!unicode::toLower(str(args[0])->view(), text)) {
-    return I.raise(ErrorClass::ValueError, "case mapping failed");
-  }
-  return result(out, I.newString(text));
+} // namespace
+
+NATIVE_FUNCTION(string_upper) {
+  StringObject* result = nullptr;
+  return mapCase(I, args.get<0>(), true, &result) && out.set(result);
 }
 
-bool native_string_replace(IsolateState& I, Slot* args, Slot* out) {
-  std::string_view s = str(args[0])->view();
-  std::string_view from = str(args[1])->view();
-  std::string_view to = str(args[2])->view();
-  std::string text;
-  if (from.empty()) {
-    // Inserts `to` around every code point, as Java and Kotlin do.
-    text += to;
-    for (size_t i = 0; i < s.size();) {
-      size_t n = codePointBytes(static_cast<unsigned char>(s[i]));
-      text += s.substr(i, n);
-      text += to;
-      i += n;
-      if (text.size() >= kMaxStringBytes) break;
+NATIVE_FUNCTION(string_lower) {
+  StringObject* result = nullptr;
+  return mapCase(I, args.get<0>(), false, &result) && out.set(result);
+}
+
+NATIVE_FUNCTION(string_replace) {
+  StringObject* whole = args.get<0>();
+  StringObject* from = args.get<1>();
+  StringObject* to = args.get<2>();
+  std::string_view s = whole->view();
+  // Calls `piece` with each part of the result in order (stopping when it returns false): the
+  // text between matches and `to` for each match. An empty `from` matches around every code
+  // point, as in Java and Kotlin.
+  auto pieces = [&](auto&& piece) {
+    if (from->byteLength == 0) {
+      if (!piece(to->view())) return false;
+      for (size_t i = 0; i < s.size();) {
+        size_t n = codePointBytes(static_cast<unsigned char>(s[i]));
+        if (!piece(s.substr(i, n)) || !piece(to->view())) return false;
+        i += n;
+      }
+      return true;
     }
-  } else {
     size_t start = 0;
     while (true) {
-      size_t at = findText(s, from, start);
+      size_t at = findText(s, from->view(), start);
       if (at == std::string_view::npos) break;
-      text += s.substr(start, at - start);
-      text += to;
-      start = at + from.size();
-      if (text.size() >= kMaxStringBytes) break;
+      if (!piece(s.substr(start, at - start)) || !piece(to->view())) return false;
+      start = at + from->byteLength;
     }
-    text += s.substr(start);
+    return piece(s.substr(start));
+  };
+  // First the size, so the result is written in place without a temporary copy.
+  uint64_t bytes = 0;
+  bool fits = pieces([&](std::string_view part) {
+    bytes += part.size();
+    return bytes < kMaxStringBytes && I.nativeProgress(part.size() + 1);
+  });
+  if (!fits) {
+    if (I.pending) return false;
+    return I.raise(ErrorClass::LimitError,
+                   "string too long (replace would make more than 2147483647 bytes)");
   }
-  return result(out, I.newString(text));
+  StringObject* result = I.newStringBuffer(size_t(bytes), 0);
+  if (!result) return false;
+  char* at = result->bytes;
+  if (!pieces([&](std::string_view part) {
+        std::memcpy(at, part.data(), part.size());
+        at += part.size();
+        return I.nativeProgress(part.size() + 1);
+      })) {
+    return false;
+  }
+  result->codePointLength = countCodePoints(result->view());
+  return out.set(result);
 }
 
-bool native_string_repeat(IsolateState& I, Slot* args, Slot* out) {
-  StringObject* s = str(args[0]);
-  int64_t n = args[1].i;
-  if (n < 0)
+NATIVE_FUNCTION(string_repeat) {
+  StringObject* s = args.get<0>();
+  int64_t n = args.get<1>();
+  if (n < 0) {
     return I.raise(ErrorClass::ValueError,
                    "repeat count must not be negative, got " + std::to_string(n));
-  if (n > 0 && uint64_t(s->byteLength) * uint64_t(n) >= kMaxStringBytes) {
-    return I.raise(ErrorClass::LimitError,
-                   "string too long (repeat would make " +
-                       std::to_string(uint64_t(s->byteLength) * uint64_t(n)) + " bytes)");
   }
-  if (!I.reserve(uint64_t(s->byteLength) * uint64_t(n))) return false;
-  std::string text;
-  text.reserve(size_t(s->byteLength) * size_t(n));
-  for (int64_t i = 0; i < n; i++)
-    text += s->view();
-  return result(out,
-                I.newStringWithLength(text, uint32_t(uint64_t(s->codePointLength) * uint64_t(n))));
+  uint64_t bytes = 0;
+  if (__builtin_mul_overflow(uint64_t(s->byteLength), uint64_t(n), &bytes) ||
+      bytes >= kMaxStringBytes) {
+    return I.raise(ErrorClass::LimitError, "string too long (" + std::to_string(s->byteLength) +
+                                               " bytes repeated " + std::to_string(n) + " times)");
+  }
+  // Fits in 32 bits: bytes < 2^31 and a code point takes at least one byte.
+  uint32_t codePoints = uint32_t(uint64_t(s->codePointLength) * uint64_t(n));
+  StringObject* result = I.newStringBuffer(size_t(bytes), codePoints);
+  if (!result) return false;
+  // Doubling copies: the text written so far is the source of the next copy.
+  if (bytes) std::memcpy(result->bytes, s->bytes, s->byteLength);
+  for (uint64_t done = s->byteLength; done < bytes;) {
+    uint64_t chunk = std::min(done, bytes - done);
+    std::memcpy(result->bytes + done, result->bytes, size_t(chunk));
+    done += chunk;
+    if (!I.nativeProgress(chunk)) return false;
+  }
+  return out.set(result);
 }
 
-bool native_string_toInt(IsolateState& I, Slot* args, Slot* out) {
-  std::string_view s = str(args[0])->view();
+NATIVE_FUNCTION(string_toInt) {
+  std::string_view s = args.get<0>()->view();
   size_t i = 0;
   bool negative = false;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
@@ -286,12 +316,11 @@ bool native_string_toInt(IsolateState& I, Slot* args, Slot* out) {
   if (!ok) {
     return I.raise(ErrorClass::ValueError, "cannot convert " + quoteForMessage(s) + " to int");
   }
-  out->i = negative ? int64_t(0 - value) : int64_t(value);
-  return true;
+  return out.set(negative ? int64_t(0 - value) : int64_t(value));
 }
 
-bool native_string_toFloat(IsolateState& I, Slot* args, Slot* out) {
-  std::string s(str(args[0])->view());
+NATIVE_FUNCTION(string_toFloat) {
+  std::string s(args.get<0>()->view());
   bool plain = !s.empty();
   for (char c : s) {
     if (!std::strchr("0123456789+-.eE", c)) plain = false;
@@ -307,12 +336,10 @@ bool native_string_toFloat(IsolateState& I, Slot* args, Slot* out) {
   if (!(plain || special) || end != s.c_str() + s.size() || s.empty()) {
     return I.raise(ErrorClass::ValueError, "cannot convert " + quoteForMessage(s) + " to float");
   }
-  out->f = v;
-  return true;
+  return out.set(v);
 }
 
-bool native_string_hash(IsolateState&, Slot* args, Slot* out) {
-  StringObject* s = str(args[0]);
+uint64_t stringHash(StringObject* s) {
   if (s->hash == 0) {
     uint64_t h = 1469598103934665603ull; // FNV-1a
     for (uint32_t i = 0; i < s->byteLength; i++) {
@@ -321,39 +348,33 @@ bool native_string_hash(IsolateState&, Slot* args, Slot* out) {
     }
     s->hash = h ? h : 1;
   }
-  out->i = int64_t(s->hash);
-  return true;
+  return s->hash;
 }
 
-bool native_string_fromCodePoint(IsolateState& I, Slot* args, Slot* out) {
-  int64_t cp = args[0].i;
+NATIVE_FUNCTION(string_hash) { return out.set(int64_t(stringHash(args.get<0>()))); }
+
+NATIVE_FUNCTION(string_fromCodePoint) {
+  int64_t cp = args.get<0>();
   if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
     return I.raise(ErrorClass::ValueError, "invalid code point " + std::to_string(cp));
   }
   std::string text;
   appendUtf8(text, uint32_t(cp));
-  return result(out, I.newStringWithLength(text, 1));
+  return out.set(I.newStringWithLength(text, 1));
 }
 
 // ---- StringBuilder ----
 
-bool native_sb_new(IsolateState& I, Slot*, Slot* out) {
-  StringBuilderObject* b = I.newStringBuilder();
-  out->p = b;
-  return b != nullptr;
-}
+NATIVE_FUNCTION(sb_new) { return out.set(I.newStringBuilder()); }
 
-bool native_sb_append(IsolateState& I, Slot* args, Slot* out) {
-  auto* b = static_cast<StringBuilderObject*>(args[0].p);
-  StringObject* s = str(args[1]);
+NATIVE_FUNCTION(sb_append) {
+  auto* b = args.get<0>();
+  StringObject* s = args.get<1>();
   std::string_view text = s ? s->view() : "null";
   uint64_t needed = b->length + text.size() + 1;
-  if (!I.reserve(needed)) return false;
   if (needed >= kMaxStringBytes) return I.raise(ErrorClass::LimitError, "StringBuilder too long");
   if (needed > b->capacity) {
     uint64_t capacity = std::max<uint64_t>(needed, b->capacity * 2 + 16);
-    Slot keep = args[0]; // the builder stays reachable from the caller's registers
-    (void)keep;
     auto* buffer = static_cast<char*>(I.allocate(capacity, false));
     if (!buffer) return false;
     if (b->length) std::memcpy(buffer, b->buffer, b->length);
@@ -364,19 +385,15 @@ bool native_sb_append(IsolateState& I, Slot* args, Slot* out) {
   b->length += text.size();
   b->buffer[b->length] = '\0';
   b->codePoints += s ? s->codePointLength : 4;
-  out->p = b;
-  return true;
+  return out.set(b);
 }
 
-bool native_sb_length(IsolateState&, Slot* args, Slot* out) {
-  out->i = int64_t(static_cast<StringBuilderObject*>(args[0].p)->codePoints);
-  return true;
-}
+NATIVE_FUNCTION(sb_length) { return out.set(int64_t(args.get<0>()->codePoints)); }
 
-bool native_sb_toString(IsolateState& I, Slot* args, Slot* out) {
-  auto* b = static_cast<StringBuilderObject*>(args[0].p);
-  return result(out, I.newStringWithLength(std::string_view(b->buffer ? b->buffer : "", b->length),
-                                           uint32_t(b->codePoints)));
+NATIVE_FUNCTION(sb_toString) {
+  auto* b = args.get<0>();
+  return out.set(I.newStringWithLength(std::string_view(b->buffer ? b->buffer : "", b->length),
+                                       uint32_t(b->codePoints)));
 }
 
 } // namespace nuri

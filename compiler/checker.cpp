@@ -121,12 +121,14 @@ private:
         if (auto it = names.find(name); it != names.end()) return it->second;
       }
     }
-    if (prelude_ && unit_ != prelude_) {
+    if (prelude_ && unit_ != prelude_ && !isPreludeOwnName(name)) {
       auto& names = namespaces_[prelude_].*member;
       if (auto it = names.find(name); it != names.end()) return it->second;
     }
     return nullptr;
   }
+  // Prelude names starting with `__` are for the compiler's use, invisible to programs.
+  static bool isPreludeOwnName(const std::string& name) { return name.starts_with("__"); }
   ClassSymbol* findClass(const std::string& name) {
     if (size_t dot = name.find('.'); dot != std::string::npos) {
       const SourceUnit* unit = moduleNamed(name.substr(0, dot));
@@ -227,7 +229,8 @@ private:
         error(pos, quoted(name) + " is a built-in name and cannot be redeclared");
         continue;
       }
-      if (prelude_ && unit_ != prelude_ && namespaces_[prelude_].topNames.count(name)) {
+      if (prelude_ && unit_ != prelude_ && !isPreludeOwnName(name) &&
+          namespaces_[prelude_].topNames.count(name)) {
         error(pos, quoted(name) + " is a built-in class and cannot be redeclared");
         continue;
       }
@@ -1487,7 +1490,37 @@ private:
       error(e->pos, noValue(*e));
       return;
     }
+    if (textNeedsMethods(t)) {
+      std::vector<ExprPtr> args;
+      args.push_back(std::move(e));
+      e = preludeArrayCall("__arrayToString", std::move(args));
+      return;
+    }
     wrap(e, ExprKind::ToString, types_.string());
+  }
+
+  // Whether the text of a value of type `t` is made by Nuri code in the prelude: an array with
+  // objects in it, at any depth, whose `toString` methods must run as ordinary calls (no native
+  // calls Nuri code). An object's own text is TO_STR_REF's business.
+  static bool textNeedsMethods(const Type* t) {
+    if (t->tag != TypeTag::Array) return false;
+    while (t->tag == TypeTag::Array)
+      t = t->element;
+    return t->tag == TypeTag::Class;
+  }
+
+  // A checked call of the prelude's generic function `name` for the element type of args[0]
+  // (an array), with `args` as its arguments.
+  ExprPtr preludeArrayCall(const char* name, std::vector<ExprPtr> args) {
+    const FunDecl* templ = namespaces_[prelude_].functionTemplates.at(name);
+    auto call = std::make_unique<Expr>(ExprKind::Call, args[0]->pos);
+    call->call = CallKind::Function;
+    call->fun = instantiateFunction(templ, {args[0]->type->element});
+    call->type = call->fun->returnType;
+    for (auto& arg : args)
+      call->depth = std::max(call->depth, arg->depth + 1);
+    call->args = std::move(args);
+    return call;
   }
 
   // ---- Expressions ----
@@ -2529,6 +2562,7 @@ private:
     case 'F': return types_.floatType();
     case 'B': return types_.boolType();
     case 'S':
+    case 's':
     case 'X': return types_.string();
     case 'T': return types_.stringBuilder();
     default: return types_.error();
@@ -2732,6 +2766,18 @@ private:
       return set(e, method->returnType);
     }
     // Built-in receivers.
+    if ((name == "toString" || name == "join") && textNeedsMethods(t)) {
+      bool join = name == "join";
+      checkArguments(e,
+                     join ? std::vector<const Type*>{types_.string()} : std::vector<const Type*>{},
+                     "method " + quoted(name), 1);
+      if (e.args.size() != (join ? 2u : 1u)) return set(e, types_.error());
+      ExprPtr call = preludeArrayCall(join ? "__arrayJoin" : "__arrayToString", std::move(e.args));
+      e.call = CallKind::Function;
+      e.fun = call->fun;
+      e.args = std::move(call->args);
+      return set(e, types_.string());
+    }
     if (name == "toString" && t->tag != TypeTag::Null && t->tag != TypeTag::StringBuilder) {
       checkArguments(e, {}, "method `toString`", 1);
       e.call = CallKind::Intrinsic;

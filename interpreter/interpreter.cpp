@@ -77,6 +77,7 @@ void captureTrace(IsolateState& I) {
       k = n - kTraceTail;
     }
     const CallFrame& f = I.frames[n - 1 - k];
+    if (f.function->name.starts_with("__")) continue; // the prelude's own helpers
     uint32_t pc = uint32_t(f.pc - f.function->code);
     uint32_t fileIndex = module.functions[f.function->index].file;
     std::string file =
@@ -133,27 +134,18 @@ bool run(IsolateState& I, Slot* result);
 
 bool callFunction(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_t argc,
                   Slot* result) {
-  if (I.nativeDepth >= kMaxNativeDepth) {
-    return I.raise(ErrorClass::StackOverflowError,
-                   "too many nested calls from native code (limit " +
-                       std::to_string(kMaxNativeDepth) + ")");
-  }
   Slot* base = I.stackTop;
-  if (!base || base + fn->registerCount > I.stackEnd ||
-      I.frames.size() >= I.config.stackLimitFrames) {
-    return I.raise(ErrorClass::StackOverflowError, "call depth exceeded the limit of " +
-                                                       std::to_string(I.config.stackLimitFrames) +
-                                                       " frames");
+  if (!base) return I.raiseStackOverflow();
+  if (base + fn->registerCount > I.stackSoftEnd || I.frames.size() >= I.frameSoftLimit) {
+    if (!I.extendStack(base + fn->registerCount)) return false;
   }
   for (uint32_t i = 0; i < argc; i++)
     base[i] = args[i];
   std::memset(static_cast<void*>(base + argc), 0, (fn->registerCount - argc) * sizeof(Slot));
-  I.frames.push_back({fn, fn->code, base, 0, true});
+  I.frames.push_back({fn, fn->code, base, 0, 0, true});
   I.stackTop = base + fn->registerCount;
-  I.nativeDepth++;
   Slot ret{};
   bool ok = run(I, &ret);
-  I.nativeDepth--;
   if (ok && result) *result = ret;
   return ok;
 }
@@ -167,8 +159,8 @@ bool run(IsolateState& I, Slot* result) {
   const uint32_t* pc = frame->pc;
   Slot* R = frame->registers;
   uint64_t count = I.instructions;
-  const uint32_t frameLimit = I.config.stackLimitFrames;
-  uint64_t checkpoint = I.checkpoint; // changes only in checkLimits
+  uint32_t frameLimit = I.frameSoftLimit; // changes only in extendStack
+  uint64_t checkpoint = I.checkpoint;     // changes only in checkLimits
 
 #define SAVE_STATE()                                                                               \
   do {                                                                                             \
@@ -176,6 +168,13 @@ bool run(IsolateState& I, Slot* result) {
     I.instructions = count;                                                                        \
   } while (0)
 #define RESTORE_COUNT() (count = I.instructions)
+// After an operation that may have spent fuel for its work (IsolateState::nativeProgress).
+#define AFTER_LONG_OPERATION()                                                                     \
+  do {                                                                                             \
+    RESTORE_COUNT();                                                                               \
+    checkpoint = I.checkpoint;                                                                     \
+    AFTER_WORK();                                                                                  \
+  } while (0)
 #define THROW(cls, msg)                                                                            \
   do {                                                                                             \
     I.raise(cls, msg);                                                                             \
@@ -453,15 +452,6 @@ dispatch:
   CASE(TO_STR_INT) STRING_RESULT(I.newString(formatInt(R[B].i)), 3);
   CASE(TO_STR_FLOAT) STRING_RESULT(I.newString(formatFloat(R[B].f)), 3);
   CASE(TO_STR_BOOL) STRING_RESULT(I.newString(R[B].i ? "true" : "false"), 3);
-  CASE(TO_STR_REF) {
-    SAVE_STATE();
-    StringObject* s = toStringObject(I, R[B].p);
-    RESTORE_COUNT();
-    if (!s) goto exception;
-    R[A].p = s;
-    AFTER_WORK();
-    NEXT(3);
-  }
 
   CASE(NEW_OBJECT) {
     SAVE_STATE();
@@ -596,6 +586,30 @@ dispatch:
   {
     const FunctionInfo* callee;
     Slot* newR;
+    uint32_t callLength;
+    CASE(TO_STR_REF) {
+      // An object's `toString` runs as an ordinary call; other values become text here.
+      void* object = R[B].p;
+      if (object && kindOf(object) == TypeKind::Class) {
+        callee = static_cast<ObjectHeader*>(object)->type->cls->toStringMethod;
+        if (callee) {
+          newR = R + fn->registerCount;
+          callLength = 3;
+          if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd ||
+                       I.frames.size() >= frameLimit)) {
+            goto extendStack;
+          }
+          newR[0].p = object;
+          goto enter;
+        }
+      }
+      SAVE_STATE();
+      StringObject* s = toStringObject(I, object);
+      AFTER_LONG_OPERATION();
+      if (!s) goto exception;
+      R[A].p = s;
+      NEXT(3);
+    }
     CASE(CALL)
     callee = &P.functions[B];
     goto call;
@@ -621,23 +635,30 @@ dispatch:
   call : {
     uint32_t argc = C;
     newR = R + fn->registerCount;
-    if (UNLIKELY(newR + callee->registerCount > I.stackEnd || I.frames.size() >= frameLimit)) {
-      THROW(ErrorClass::StackOverflowError,
-            "call depth exceeded the limit of " + std::to_string(frameLimit) + " frames");
+    callLength = 4 + argc;
+    if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd || I.frames.size() >= frameLimit)) {
+      goto extendStack;
     }
     const uint32_t* args = pc + 4;
     for (uint32_t i = 0; i < argc; i++)
       newR[i] = R[args[i]];
     goto enter;
   }
+  extendStack:
+    // Past the soft limits of the stack: a stack overflow, the heap limit, or room to go on.
+    SAVE_STATE();
+    if (!I.extendStack(newR + callee->registerCount)) goto exception;
+    frameLimit = I.frameSoftLimit;
+    DISPATCH(); // runs the call again
     CASE(CALL_CLOSURE) {
       auto* closure = static_cast<ClosureObject*>(R[B].p);
       if (UNLIKELY(!closure)) THROW(ErrorClass::NullError, "cannot call a null function");
       callee = closure->function;
       newR = R + fn->registerCount;
-      if (UNLIKELY(newR + callee->registerCount > I.stackEnd || I.frames.size() >= frameLimit)) {
-        THROW(ErrorClass::StackOverflowError,
-              "call depth exceeded the limit of " + std::to_string(frameLimit) + " frames");
+      callLength = 4 + C;
+      if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd ||
+                   I.frames.size() >= frameLimit)) {
+        goto extendStack;
       }
       // The callee's first registers are the captured cells, then the arguments.
       uint32_t cells = uint32_t(closure->cellCount);
@@ -654,7 +675,7 @@ dispatch:
       newR[callee->localReferences[i]].p = nullptr;
     }
     frame->pc = pc;
-    I.frames.push_back({callee, callee->code, newR, A, false});
+    I.frames.push_back({callee, callee->code, newR, A, uint16_t(callLength), false});
     frame = &I.frames.back();
     fn = callee;
     R = newR;
@@ -683,19 +704,22 @@ dispatch:
       RESTORE_COUNT();
       goto exception;
     }
-    RESTORE_COUNT();
     if (native.hasResult) R[A] = out;
     // A native's time grows with its string, array and StringBuilder arguments (scans, searches,
     // copies, sorts): charge their sizes.
     for (uint32_t mask = native.nonNullParams; mask; mask &= mask - 1)
       I.chargeWork(objectBytes(args[__builtin_ctz(mask)].p));
-    AFTER_WORK();
+    AFTER_LONG_OPERATION();
     NEXT(4 + argc);
   }
   CASE(RETURN) {
     Slot value = R[A];
     bool entry = frame->entry;
     uint32_t dst = frame->resultRegister;
+    uint32_t resume = frame->resumeLength;
+    // A `toString` called by TO_STR_REF (3 words; calls have 4 or more) that returned null
+    // gives the text "null".
+    if (UNLIKELY(resume == 3) && !value.p) value.p = I.nullText();
     I.frames.pop_back();
     I.stackTop = R;
     if (entry) {
@@ -708,7 +732,7 @@ dispatch:
     R = frame->registers;
     pc = frame->pc;
     R[dst] = value;
-    NEXT(4 + C);
+    NEXT(resume);
   }
   CASE(THROW) {
     auto* error = static_cast<InstanceObject*>(R[A].p);
@@ -718,6 +742,7 @@ dispatch:
   }
   CASE(RETURN_VOID) {
     bool entry = frame->entry;
+    uint32_t resume = frame->resumeLength;
     I.frames.pop_back();
     I.stackTop = R;
     if (entry) {
@@ -728,7 +753,7 @@ dispatch:
     fn = frame->function;
     R = frame->registers;
     pc = frame->pc;
-    NEXT(4 + C);
+    NEXT(resume);
   }
 
 #if !NURI_COMPUTED_GOTO

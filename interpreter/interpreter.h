@@ -11,7 +11,4 @@ namespace nuri {
 bool callFunction(IsolateState& isolate, const FunctionInfo* function, const Slot* args,
                   uint32_t argc, Slot* result);
 
-// Most nested interpreter activations (natives calling back into Nuri, e.g. toString).
-constexpr uint32_t kMaxNativeDepth = 1000;
-
 } // namespace nuri

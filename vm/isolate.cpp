@@ -35,9 +35,16 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   stackRoots.begin = reinterpret_cast<void* const*>(&stackBase);
   stackRoots.end = reinterpret_cast<void* const*>(&stackTop);
   gc::addRootRange(&stackRoots);
-  roots_ = static_cast<void**>(gc::allocateRoots(sizeof(void*)));
+  roots_ = static_cast<void**>(gc::allocateRoots(kRootCount * sizeof(void*)));
   frames.reserve(size_t(cfg.stackLimitFrames) + 1);
   heapCheckBudget = cfg.heapLimitBytes ? cfg.heapLimitBytes / 4 : 0;
+  stackSoftEnd = stackEnd;
+  frameSoftLimit = cfg.stackLimitFrames;
+  if (cfg.heapLimitBytes && stackBase) { // the stack grows in steps under a heap limit
+    uint64_t room = cfg.heapLimitBytes / 16;
+    stackSoftEnd = stackBase + std::min<uint64_t>(room / sizeof(Slot), stackEnd - stackBase);
+    frameSoftLimit = uint32_t(std::min<uint64_t>(room / sizeof(CallFrame), cfg.stackLimitFrames));
+  }
   collectionsAtStart = gc::heapStats().collections;
 }
 
@@ -50,6 +57,37 @@ IsolateState::~IsolateState() {
   gc::freeRoots(roots_);
 }
 
+namespace {
+
+std::string formatBytes(uint64_t bytes) {
+  if (bytes % (1u << 30) == 0) return std::to_string(bytes >> 30) + "G";
+  if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + "M";
+  if (bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + "K";
+  return std::to_string(bytes) + " bytes";
+}
+
+// An error object of class `cls` with `message`, made outside the heap limit's accounting.
+InstanceObject* makeErrorObject(IsolateState& I, const ClassInfo* cls, std::string_view message) {
+  auto* object = static_cast<InstanceObject*>(
+      gc::allocate(sizeof(InstanceObject) + cls->fields.size() * sizeof(Slot)));
+  auto* text =
+      static_cast<StringObject*>(gc::allocateAtomic(sizeof(StringObject) + message.size() + 1));
+  if (!object || !text) return nullptr;
+  text->header.type = &I.stringType;
+  text->byteLength = uint32_t(message.size());
+  text->codePointLength = countCodePoints(message);
+  std::memcpy(text->bytes, message.data(), message.size());
+  object->header.type = cls->type;
+  object->fields[0].p = text;
+  return object;
+}
+
+} // namespace
+
+std::string IsolateState::heapLimitMessage() const {
+  return "heap limit of " + formatBytes(config.heapLimitBytes) + " exceeded (--heap-limit)";
+}
+
 bool IsolateState::raise(ErrorClass cls, std::string message) {
   if (pending) return false; // the first error wins
   pending = PendingError{};
@@ -58,22 +96,67 @@ bool IsolateState::raise(ErrorClass cls, std::string message) {
   pending->message = message;
   const ClassInfo* errorClass = program.errorClasses[int(cls)];
   if (!errorClass) return false;
-  // Error objects are made even over the heap limit: the limit's own LimitError needs one.
-  auto* object = static_cast<InstanceObject*>(
-      gc::allocate(sizeof(InstanceObject) + errorClass->fields.size() * sizeof(Slot)));
-  auto* text =
-      static_cast<StringObject*>(gc::allocateAtomic(sizeof(StringObject) + message.size() + 1));
-  if (!object || !text) return false;
-  text->header.type = &stringType;
-  text->byteLength = uint32_t(message.size());
-  text->codePointLength = countCodePoints(message);
-  std::memcpy(text->bytes, message.data(), message.size());
-  object->header.type = errorClass->type;
-  object->fields[0].p = text;
+  // An error object counts towards the heap limit like any other. One that does not fit is
+  // replaced by the LimitError made in advance, so that even a storm of errors kept alive, or
+  // the heap limit's own error, cannot take the heap past its limit.
+  uint64_t bytes = sizeof(InstanceObject) + errorClass->fields.size() * sizeof(Slot) +
+                   sizeof(StringObject) + message.size() + 1;
+  InstanceObject* object = nullptr;
+  if (heapHasRoom(bytes)) object = makeErrorObject(*this, errorClass, message);
+  if (!object) {
+    object = static_cast<InstanceObject*>(roots_[1]);
+    if (!object) return false;
+    object->fields[1].p = nullptr; // the trace of this raise, not an earlier one
+    pending->cls = ErrorClass::LimitError;
+    pending->className = errorClassName(ErrorClass::LimitError);
+    pending->message = heapLimitMessage();
+  }
   roots_[0] = object;
   return false;
 }
 
+bool IsolateState::makeReservedObjects() {
+  if (const ClassInfo* limitError = program.errorClasses[int(ErrorClass::LimitError)]) {
+    roots_[1] = makeErrorObject(*this, limitError, heapLimitMessage());
+    if (!roots_[1]) return raise(ErrorClass::LimitError, "out of memory");
+  }
+  StringObject* null = newString("null");
+  if (!null) return false;
+  roots_[2] = null;
+  return true;
+}
+
+bool IsolateState::raiseStackOverflow() {
+  return raise(ErrorClass::StackOverflowError, "call depth exceeded the limit of " +
+                                                   std::to_string(config.stackLimitFrames) +
+                                                   " frames");
+}
+
+uint64_t IsolateState::stackBytes() const {
+  return uint64_t(stackTop - stackBase) * sizeof(Slot) + frames.size() * sizeof(CallFrame);
+}
+
+bool IsolateState::extendStack(const Slot* end) {
+  if (!stackBase || end > stackEnd || frames.size() >= config.stackLimitFrames) {
+    return raiseStackOverflow();
+  }
+  // Under a heap limit: measure, then let the stack grow by half of the room that is left.
+  uint64_t limit = config.heapLimitBytes;
+  uint64_t needed =
+      uint64_t(end - stackBase) * sizeof(Slot) + (frames.size() + 1) * sizeof(CallFrame);
+  gc::collect();
+  uint64_t used = gc::heapStats().liveBytes + temporaryBytes + needed;
+  if (used > limit) {
+    return raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
+                                             " exceeded (the VM stack needs " +
+                                             std::to_string(needed) + " bytes; --heap-limit)");
+  }
+  uint64_t room = std::max<uint64_t>((limit - used) / 4, 4096);
+  stackSoftEnd = std::min(stackEnd, const_cast<Slot*>(end) + room / sizeof(Slot));
+  frameSoftLimit = uint32_t(
+      std::min<uint64_t>(config.stackLimitFrames, frames.size() + 1 + room / sizeof(CallFrame)));
+  return true;
+}
 bool IsolateState::raiseUncatchable(ErrorClass cls, std::string message) {
   raise(cls, std::move(message));
   pending->uncatchable = true;
@@ -88,16 +171,26 @@ void IsolateState::throwObject(InstanceObject* error) {
   roots_[0] = error;
 }
 
+void IsolateState::setDeadline(double seconds) {
+  hasDeadline = false;
+  // Past about a century a deadline is none: the clock's range ends at 292 years.
+  if (!(seconds > 0) || !(seconds < 3.2e9)) return;
+  hasDeadline = true;
+  deadline = std::chrono::steady_clock::now() +
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                 std::chrono::duration<double>(seconds));
+}
+
 void IsolateState::resetCheckpoint(uint64_t executed) {
   work = 0;
   uint64_t next = UINT64_MAX;
-  if (config.fuel) next = config.fuel;
+  if (config.fuel) next = config.fuel > nativeFuel ? config.fuel - nativeFuel : 0;
   if (hasDeadline) next = std::min(next, executed + kCheckInterval);
   checkpoint = next;
 }
 
 bool IsolateState::checkLimits(uint64_t executed) {
-  if (config.fuel && executed >= config.fuel) {
+  if (config.fuel && executed + nativeFuel >= config.fuel) {
     return raiseUncatchable(ErrorClass::LimitError, "fuel exhausted: the program ran " +
                                                         std::to_string(config.fuel) +
                                                         " instructions (--fuel)");
@@ -113,45 +206,46 @@ bool IsolateState::checkLimits(uint64_t executed) {
   return true;
 }
 
-static std::string formatBytes(uint64_t bytes) {
-  if (bytes % (1u << 30) == 0) return std::to_string(bytes >> 30) + "G";
-  if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + "M";
-  if (bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + "K";
-  return std::to_string(bytes) + " bytes";
+bool IsolateState::spendNativeFuel() {
+  nativeFuel += nativeUnits / kUnitsPerInstruction;
+  nativeUnits %= kUnitsPerInstruction;
+  return checkLimits(instructions);
+}
+
+bool IsolateState::heapHasRoom(uint64_t bytes) {
+  uint64_t limit = config.heapLimitBytes;
+  if (!limit) return true;
+  if (bytes > limit) return false;
+  bytesSinceHeapCheck += bytes;
+  if (bytesSinceHeapCheck < heapCheckBudget) return true;
+  // Measure what is really live before deciding.
+  gc::collect();
+  uint64_t used = gc::heapStats().liveBytes + temporaryBytes + stackBytes();
+  if (used > limit || bytes > limit - used) return false;
+  heapCheckBudget = std::max<uint64_t>((limit - used) / 2, 64 * 1024);
+  bytesSinceHeapCheck = 0;
+  return true;
+}
+
+bool IsolateState::chargeHeap(uint64_t bytes) {
+  if (heapHasRoom(bytes)) return true;
+  if (bytes > config.heapLimitBytes) {
+    return raise(ErrorClass::LimitError, "heap limit of " + formatBytes(config.heapLimitBytes) +
+                                             " exceeded (an allocation of " +
+                                             std::to_string(bytes) + " bytes; --heap-limit)");
+  }
+  return raise(ErrorClass::LimitError, heapLimitMessage());
 }
 
 bool IsolateState::reserve(uint64_t bytes) {
-  uint64_t limit = config.heapLimitBytes;
-  if (!limit || bytes <= limit) return true;
-  return raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
-                                           " exceeded (building " + std::to_string(bytes) +
-                                           " bytes; --heap-limit)");
+  if (!chargeHeap(bytes)) return false;
+  temporaryBytes += bytes;
+  return true;
 }
 
 void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
   chargeWork(bytes); // the caller fills or copies them
-  uint64_t limit = config.heapLimitBytes;
-  if (limit) {
-    if (bytes > limit) {
-      raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
-                                        " exceeded (an allocation of " + std::to_string(bytes) +
-                                        " bytes; --heap-limit)");
-      return nullptr;
-    }
-    bytesSinceHeapCheck += bytes;
-    if (bytesSinceHeapCheck >= heapCheckBudget) {
-      // Measure what is really live before deciding.
-      gc::collect();
-      uint64_t live = gc::heapStats().liveBytes;
-      if (live + bytes > limit) {
-        raise(ErrorClass::LimitError,
-              "heap limit of " + formatBytes(limit) + " exceeded (--heap-limit)");
-        return nullptr;
-      }
-      heapCheckBudget = std::max<uint64_t>((limit - live) / 2, 64 * 1024);
-      bytesSinceHeapCheck = 0;
-    }
-  }
+  if (!chargeHeap(bytes)) return nullptr;
   void* p = holdsReferences ? gc::allocate(bytes) : gc::allocateAtomic(bytes);
   if (!p) {
     raise(ErrorClass::LimitError, "out of memory (allocating " + std::to_string(bytes) + " bytes)");

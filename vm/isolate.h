@@ -51,7 +51,9 @@ struct CallFrame {
   const uint32_t* pc; // the instruction being executed (saved when calling out)
   Slot* registers;
   uint32_t resultRegister; // in the caller's frame
-  bool entry;              // the first frame of one interpreter activation
+  // Words from the calling instruction to the one after it: where the caller resumes.
+  uint16_t resumeLength;
+  bool entry; // the first frame of one interpreter activation
 };
 
 class IsolateState {
@@ -74,13 +76,24 @@ public:
   Slot* stackTop = nullptr; // end of the innermost frame's registers; scanned up to here
   gc::RootRange stackRoots{};
   std::vector<CallFrame> frames;
-  uint32_t nativeDepth = 0; // nested interpreter activations started by natives
+  // How far calls may go before extendStack() is asked: the stack's end and the frame limit, or
+  // less under a heap limit (the stack counts towards it, and grows only after a check).
+  Slot* stackSoftEnd = nullptr;
+  uint32_t frameSoftLimit = 0;
+  // Called when a call needs the stack up to `end` and a frame more than `frames` holds: raises
+  // StackOverflowError past the stack limit, LimitError past the heap limit, or moves the soft
+  // limits on. Returns false with the error raised.
+  bool extendStack(const Slot* end);
+  // Bytes of the VM stack in use (registers and frame records).
+  uint64_t stackBytes() const;
 
   // Errors.
   std::optional<PendingError> pending;
   // Raises a VM error: creates its error object when the program has error classes. Always
   // returns false, for `return raise(...)`.
   bool raise(ErrorClass cls, std::string message);
+  // Raises StackOverflowError for a call past the frame limit or the end of the VM stack.
+  bool raiseStackOverflow();
   // Raises an error that no handler may catch (fuel or time ran out).
   bool raiseUncatchable(ErrorClass cls, std::string message);
   // Throws an error object (`throw e`).
@@ -103,13 +116,33 @@ public:
   uint64_t allocatedBytes = 0;
   uint64_t bytesSinceHeapCheck = 0;
   uint64_t heapCheckBudget = 0;
+  uint64_t temporaryBytes = 0; // held by natives outside the collected heap (see reserve)
   uint64_t collectionsAtStart = 0;
   double runSeconds = 0;
+
+  // Sets the wall-clock deadline `seconds` from now (none for 0, or for a time so far away that
+  // it cannot be represented).
+  void setDeadline(double seconds);
 
   // Called when `instructions` reaches `checkpoint`: checks fuel and time, sets the next
   // checkpoint. Returns false (with an error raised) when a limit is hit.
   bool checkLimits(uint64_t executed);
   void resetCheckpoint(uint64_t executed);
+
+  // Work done inside one long operation (a native, building nested arrays, text of an array),
+  // in units: a byte read or written, or an element compared. Such operations call
+  // nativeProgress as they go; every kUnitsBetweenChecks units it spends fuel (one instruction
+  // per kUnitsPerInstruction units) and checks fuel and time. Returns false with LimitError
+  // raised when a limit has passed: the operation must stop and fail.
+  uint64_t nativeUnits = 0; // since fuel was last spent for them
+  uint64_t nativeFuel = 0;  // instructions' worth of fuel spent by long operations
+  static constexpr uint64_t kUnitsPerInstruction = 256;
+  static constexpr uint64_t kUnitsBetweenChecks = 1u << 20;
+  bool nativeProgress(uint64_t units) {
+    nativeUnits += units;
+    return nativeUnits < kUnitsBetweenChecks || spendNativeFuel();
+  }
+  bool spendNativeFuel();
 
   // Bytes handled since the limits were last checked by operations whose time grows with their
   // operands (allocations, copies, string scans and comparisons). Time is checked every
@@ -119,9 +152,18 @@ public:
   static constexpr uint64_t kWorkBetweenChecks = 16u << 20;
   void chargeWork(uint64_t bytes) { work += bytes; }
 
-  // Checks that a native may build `bytes` of temporary data (text it will then copy into the
-  // heap) without going past the heap limit. Raises LimitError and returns false if not.
+  // Counts `bytes` of temporary data a native holds outside the collected heap (text it builds
+  // before copying it into a string, a copy it sorts) towards the heap limit until release().
+  // Raises LimitError and returns false if they do not fit.
   bool reserve(uint64_t bytes);
+  void release(uint64_t bytes) { temporaryBytes -= bytes; }
+  // Checks that `bytes` more may exist beside the live heap, the temporaries and the VM stack,
+  // measuring the live heap when enough has been allocated since the last measurement.
+  bool chargeHeap(uint64_t bytes);
+  // The same without raising an error.
+  bool heapHasRoom(uint64_t bytes);
+  // "heap limit of 64M exceeded (--heap-limit)"
+  std::string heapLimitMessage() const;
 
   // Allocation; each returns null with an error raised when a limit is hit.
   void* allocate(size_t bytes, bool holdsReferences);
@@ -136,8 +178,14 @@ public:
   ClosureObject* newClosure(const RuntimeType* functionType, const FunctionInfo* function,
                             uint32_t cellCount);
 
-  // Collected memory the isolate keeps alive: [0] the pending error object.
+  // Collected memory the isolate keeps alive: [0] the pending error object, [1] the LimitError
+  // raised when no other error object fits in the heap limit, [2] the string "null" (the text
+  // of a `toString` that returned null).
   void** roots_ = nullptr;
+  static constexpr size_t kRootCount = 3;
+  StringObject* nullText() const { return static_cast<StringObject*>(roots_[2]); }
+  // Makes the objects above once the program's error classes are linked.
+  bool makeReservedObjects();
 
   // Output of print/println, buffered.
   void write(std::string_view text);

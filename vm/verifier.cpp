@@ -524,6 +524,16 @@ private:
     return e.kind != TypeKind::Array || checkableAtRunTime(e.element);
   }
 
+  // Whether the text of type t may need a `toString` method: an array with objects in it, at any
+  // depth. Natives never call Nuri code, so such text is made by prelude code, and TO_STR_REF
+  // and the natives that make text refuse these types.
+  bool textNeedsMethods(uint32_t type) const {
+    if (m_.types[type].kind != TypeKind::Array) return false;
+    while (m_.types[type].kind == TypeKind::Array)
+      type = m_.types[type].element;
+    return m_.types[type].kind == TypeKind::Class;
+  }
+
   uint32_t nativeParamMatches(char code, uint32_t type) {
     const TypeEntry& t = m_.types[type];
     switch (code) {
@@ -531,9 +541,11 @@ private:
     case 'F': return t.kind == TypeKind::Float;
     case 'B': return t.kind == TypeKind::Bool;
     case 'S':
+    case 's':
     case 'X': return t.kind == TypeKind::String;
     case 'T': return t.kind == TypeKind::StringBuilder;
     case 'A': return t.kind == TypeKind::Array;
+    case 'P': return t.kind == TypeKind::Array && !textNeedsMethods(type);
     case 'R': return isReferenceKind(t.kind);
     case 'L': return t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
     default: return false;
@@ -693,6 +705,12 @@ private:
       }
       break;
     }
+    case Opcode::TO_STR_REF:
+      if (textNeedsMethods(regType(o[1]))) {
+        failAt("converts r" + std::to_string(o[1]) + " of type " + typeText(regType(o[1])) +
+               " to text, which needs the elements' toString methods");
+      }
+      break;
     case Opcode::RETURN:
       if (m_.types[fn_->returnType].kind == TypeKind::Void)
         failAt("returns a value from a void "
