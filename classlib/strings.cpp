@@ -1,4 +1,5 @@
 // String and StringBuilder natives. Strings are UTF-8; indices count code points.
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -285,11 +286,13 @@ NATIVE_FUNCTION(string_repeat) {
   uint32_t codePoints = uint32_t(uint64_t(s->codePointLength) * uint64_t(n));
   StringObject* result = I.newStringBuffer(size_t(bytes), codePoints);
   if (!result) return false;
-  // Doubling copies: the text written so far is the source of the next copy.
+  // The text written so far is the source of the next copy (byte i is s[i % length]), in steps
+  // of at most 1 MB so that the limits are checked as it goes.
   if (bytes) std::memcpy(result->bytes, s->bytes, s->byteLength);
   for (uint64_t done = s->byteLength; done < bytes;) {
-    uint64_t chunk = std::min(done, bytes - done);
-    std::memcpy(result->bytes + done, result->bytes, size_t(chunk));
+    uint64_t from = done % s->byteLength;
+    uint64_t chunk = std::min({uint64_t(1) << 20, bytes - done, done - from});
+    std::memcpy(result->bytes + done, result->bytes + from, size_t(chunk));
     done += chunk;
     if (!I.nativeProgress(chunk)) return false;
   }

@@ -14,8 +14,16 @@ void initialize();
 // heap cannot grow.
 void* allocate(size_t bytes);
 
+// The same, not zero-filled: the caller clears or fills it, in steps if it likes (clearing a
+// large block is slow). Until then the collector may find stale words in it, which at worst
+// keep garbage alive.
+void* allocateUncleared(size_t bytes);
+
 // Memory that holds no references (string bytes, numeric arrays): never scanned. Zero-filled.
 void* allocateAtomic(size_t bytes);
+// The same, not zero-filled: for memory the caller fills before anything reads it (clearing a
+// large block is slow, and the caller may do it in steps).
+void* allocateAtomicUncleared(size_t bytes);
 
 // Memory that is never collected but is scanned: root tables (globals, constants). Freed only
 // by freeRoots.

@@ -24,6 +24,9 @@ std::vector<const RootRange*>& ranges() {
   return list;
 }
 GC_push_other_roots_proc gPreviousPusher = nullptr;
+// Objects scanned like ordinary ones (the whole object, conservatively) that the collector does
+// not clear when it hands them out.
+unsigned gUnclearedKind = 0;
 
 // The collector's warnings (e.g. "Repeated allocation of very large block") are about its own
 // tuning, not the guest's behaviour: keep them off the guest's standard error.
@@ -55,6 +58,7 @@ void initialize() {
   gPreviousPusher = GC_get_push_other_roots();
   GC_set_push_other_roots(pushRootRanges);
   GC_allow_register_threads();
+  gUnclearedKind = GC_new_kind(GC_new_free_list(), GC_DS_LENGTH, 1, 0);
 #endif
 }
 
@@ -73,14 +77,27 @@ void* allocate(size_t bytes) {
 #endif
 }
 
-void* allocateAtomic(size_t bytes) {
+void* allocateUncleared(size_t bytes) {
   maybeStress();
 #if NURI_USE_BOEHM
-  void* p = GC_MALLOC_ATOMIC(bytes);
+  return GC_generic_malloc(bytes, int(gUnclearedKind));
+#else
+  return std::malloc(bytes ? bytes : 1);
+#endif
+}
+
+void* allocateAtomic(size_t bytes) {
+  void* p = allocateAtomicUncleared(bytes);
   if (p) std::memset(p, 0, bytes);
   return p;
+}
+
+void* allocateAtomicUncleared(size_t bytes) {
+  maybeStress();
+#if NURI_USE_BOEHM
+  return GC_MALLOC_ATOMIC(bytes);
 #else
-  return std::calloc(1, bytes);
+  return std::malloc(bytes ? bytes : 1);
 #endif
 }
 

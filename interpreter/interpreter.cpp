@@ -1,5 +1,6 @@
 #include "interpreter/interpreter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -122,10 +123,24 @@ ArrayObject* newMultiArray(IsolateState& I, const RuntimeType* type, const Slot*
   if (!a || count == 1) return a;
   for (int64_t i = 0; i < length; i++) {
     ArrayObject* inner = newMultiArray(I, type->element, R, dims + 1, count - 1);
-    if (!inner) return nullptr;
+    if (!inner || !I.nativeProgress(sizeof(ArrayObject) + sizeof(Slot))) return nullptr;
     a->elements[i].p = inner;
   }
   return a;
+}
+
+// A shallow copy of `a`, made in steps of 1 MB so that limits can stop a huge one.
+ArrayObject* copyArray(IsolateState& I, const ArrayObject* a) {
+  ArrayObject* copy = I.newArray(a->header.type, a->length);
+  if (!copy) return nullptr;
+  constexpr int64_t kStep = (1 << 20) / sizeof(Slot);
+  for (int64_t done = 0; done < a->length; done += kStep) {
+    int64_t n = std::min(kStep, a->length - done);
+    std::memcpy(static_cast<void*>(copy->elements + done), a->elements + done,
+                size_t(n) * sizeof(Slot));
+    if (!I.nativeProgress(uint64_t(n) * sizeof(Slot))) return nullptr;
+  }
+  return copy;
 }
 
 bool run(IsolateState& I, Slot* result);
@@ -481,9 +496,9 @@ dispatch:
   CASE(NEW_ARRAY) {
     SAVE_STATE();
     ArrayObject* a = I.newArray(fn->registerTypes[A], R[B].i);
+    AFTER_LONG_OPERATION();
     if (!a) goto exception;
     R[A].p = a;
-    AFTER_WORK();
     NEXT(3);
   }
   CASE(NEW_ARRAY_MULTI) {
@@ -495,9 +510,9 @@ dispatch:
       }
     }
     ArrayObject* a = newMultiArray(I, fn->registerTypes[A], R, pc + 3, dims);
+    AFTER_LONG_OPERATION();
     if (!a) goto exception;
     R[A].p = a;
-    AFTER_WORK();
     NEXT(3 + dims);
   }
   CASE(ARRAY_GET) {
@@ -575,11 +590,10 @@ dispatch:
     auto* a = static_cast<ArrayObject*>(R[B].p);
     if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot call method `copy` on null");
     SAVE_STATE();
-    ArrayObject* copy = I.newArray(a->header.type, a->length);
+    ArrayObject* copy = copyArray(I, a);
+    AFTER_LONG_OPERATION();
     if (!copy) goto exception;
-    std::memcpy(static_cast<void*>(copy->elements), a->elements, size_t(a->length) * sizeof(Slot));
     R[A].p = copy;
-    AFTER_WORK();
     NEXT(3);
   }
 

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -243,17 +244,34 @@ bool IsolateState::reserve(uint64_t bytes) {
   return true;
 }
 
-void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
-  chargeWork(bytes); // the caller fills or copies them
-  if (!chargeHeap(bytes)) return nullptr;
-  void* p = holdsReferences ? gc::allocate(bytes) : gc::allocateAtomic(bytes);
+namespace {
+enum class Memory { References, Atomic, ReferencesUncleared, AtomicUncleared };
+} // namespace
+
+static void* allocateMemory(IsolateState& I, size_t bytes, Memory kind) {
+  I.chargeWork(bytes); // the caller fills or copies them
+  if (!I.chargeHeap(bytes)) return nullptr;
+  void* p = kind == Memory::References            ? gc::allocate(bytes)
+            : kind == Memory::Atomic              ? gc::allocateAtomic(bytes)
+            : kind == Memory::ReferencesUncleared ? gc::allocateUncleared(bytes)
+                                                  : gc::allocateAtomicUncleared(bytes);
   if (!p) {
-    raise(ErrorClass::LimitError, "out of memory (allocating " + std::to_string(bytes) + " bytes)");
+    I.raise(ErrorClass::LimitError,
+            "out of memory (allocating " + std::to_string(bytes) + " bytes)");
     return nullptr;
   }
-  allocations++;
-  allocatedBytes += bytes;
+  I.allocations++;
+  I.allocatedBytes += bytes;
   return p;
+}
+
+void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
+  return allocateMemory(*this, bytes, holdsReferences ? Memory::References : Memory::Atomic);
+}
+
+void* IsolateState::allocateUncleared(size_t bytes, bool holdsReferences) {
+  return allocateMemory(*this, bytes,
+                        holdsReferences ? Memory::ReferencesUncleared : Memory::AtomicUncleared);
 }
 
 StringObject* IsolateState::newStringBuffer(size_t bytes, uint32_t codePoints) {
@@ -261,7 +279,7 @@ StringObject* IsolateState::newStringBuffer(size_t bytes, uint32_t codePoints) {
     raise(ErrorClass::LimitError, "string too long (" + std::to_string(bytes) + " bytes)");
     return nullptr;
   }
-  auto* s = static_cast<StringObject*>(allocate(sizeof(StringObject) + bytes + 1, false));
+  auto* s = static_cast<StringObject*>(allocateUncleared(sizeof(StringObject) + bytes + 1, false));
   if (!s) return nullptr;
   s->header.type = &stringType;
   s->byteLength = uint32_t(bytes);
@@ -291,8 +309,22 @@ ArrayObject* IsolateState::newArray(const RuntimeType* arrayType, int64_t length
     return nullptr;
   }
   size_t bytes = sizeof(ArrayObject) + size_t(length) * sizeof(Slot);
-  auto* a = static_cast<ArrayObject*>(allocate(bytes, arrayType->holdsReferences));
-  if (!a) return nullptr;
+  constexpr size_t kStep = 1u << 20;
+  ArrayObject* a;
+  if (bytes < kStep) {
+    a = static_cast<ArrayObject*>(allocate(bytes, arrayType->holdsReferences));
+    if (!a) return nullptr;
+  } else {
+    // Cleared here in steps, so that a limit can stop the clearing of a huge array (touching
+    // fresh memory takes about a second per gigabyte).
+    a = static_cast<ArrayObject*>(allocateUncleared(bytes, arrayType->holdsReferences));
+    if (!a) return nullptr;
+    for (size_t done = 0; done < bytes; done += kStep) {
+      size_t n = std::min(kStep, bytes - done);
+      std::memset(reinterpret_cast<char*>(a) + done, 0, n);
+      if (!nativeProgress(n)) return nullptr;
+    }
+  }
   a->header.type = arrayType;
   a->length = length;
   return a;

@@ -167,6 +167,8 @@ public:
 
   // Allocation; each returns null with an error raised when a limit is hit.
   void* allocate(size_t bytes, bool holdsReferences);
+  // Memory that the caller fills completely before it is read.
+  void* allocateUncleared(size_t bytes, bool holdsReferences);
   StringObject* newString(std::string_view utf8);
   StringObject* newStringWithLength(std::string_view utf8, uint32_t codePoints);
   // A string of `bytes` bytes for the caller to fill (its NUL terminator is set).

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -408,6 +409,18 @@ TEST(ApiLimits, RecursionThroughToStringIsAStackOverflowError) {
   for (const std::string& line : run.error.trace)
     elided |= line.rfind("... ", 0) == 0 && line.find(" more frames ...") != std::string::npos;
   EXPECT_TRUE(elided);
+}
+
+TEST(ApiLimits, TimeoutsBeyondTheClocksRangeMeanNoDeadline) {
+  // 1e10 s is past the steady clock's range in nanoseconds: the deadline must not overflow
+  // into the past.
+  for (double seconds : {1e10, 1e300, std::numeric_limits<double>::infinity()}) {
+    IsolateConfig config;
+    config.timeoutSeconds = seconds;
+    Outcome run = runSource("var n = 0\nfor (i in 0..100000) { n += i }\nprintln(n)\n", {}, config);
+    EXPECT_TRUE(run.loaded) << seconds << ": " << run.error.message;
+    EXPECT_EQ(run.output, "4999950000\n") << seconds;
+  }
 }
 
 TEST(ApiLimits, DeepButFiniteRecursionWithinTheLimit) {
