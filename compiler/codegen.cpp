@@ -1090,8 +1090,11 @@ private:
   uint32_t name(const Expr& e, int64_t dst) {
     switch (e.ref) {
     case RefKind::Local: {
-      uint32_t reg = regs_.at(e.var);
-      if (e.var->captured && !(e.var == thisVar_ && !inLambda_)) {
+      // In its method `this` stays in register 0 (where self() finds it); when lambdas capture
+      // it, they alone read it from its cell.
+      bool methodThis = e.var == thisVar_ && !inLambda_;
+      uint32_t reg = methodThis ? 0 : regs_.at(e.var);
+      if (e.var->captured && !methodThis) {
         uint32_t r = target(e, dst);
         fb_.emit(Op::CELL_GET, {r, reg});
         return r;

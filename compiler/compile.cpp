@@ -13,6 +13,7 @@
 #include "compiler/lexer.h"
 #include "compiler/parser.h"
 #include "vm/assert.h"
+#include "vm/verifier.h"
 
 namespace nuri {
 
@@ -178,6 +179,22 @@ CompileOutput compileModule(std::string_view source, const std::string& fileName
     return out;
   }
   out.module = std::make_shared<Module>(generateCode(checked, fileName));
+  // What the compiler writes must pass the verifier that every loader runs: a failure here is
+  // a bug in the compiler, reported at the source line of the instruction.
+  std::string error;
+  VerifyLocation where;
+  if (!verifyModule(*out.module, error, &where)) {
+    SourcePos pos{1, 0, 0};
+    if (where.function != kNoIndex) {
+      const FunctionEntry& f = out.module->functions[where.function];
+      pos = {out.module->lineAt(where.function, where.pc), 0, f.file};
+    }
+    diagnostics.error(pos, "internal compiler error: the compiled code fails verification (" +
+                               error + "); please report this with the program");
+    out.module.reset();
+    out.diagnostics = diagnostics.render();
+    out.errorCount = diagnostics.count();
+  }
   return out;
 }
 

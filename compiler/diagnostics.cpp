@@ -79,6 +79,11 @@ std::string Diagnostics::render() const {
   std::string out;
   for (const Diagnostic& d : sorted) {
     const SourceFile& file = *files_[d.pos.file < files_.size() ? d.pos.file : 0];
+    if (d.pos.column == 0) { // a whole line (the compiler's own errors know no column)
+      out += file.name() + ":" + std::to_string(d.pos.line) + ": error: " + d.message + "\n";
+      out += "  " + sanitize(file.lineText(d.pos.line).substr(0, kShownWidth)) + "\n";
+      continue;
+    }
     out += file.name() + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
            ": error: " + d.message + "\n";
     std::string_view line = file.lineText(d.pos.line);

@@ -19,6 +19,10 @@ class Verifier {
 public:
   explicit Verifier(const Module& m) : m_(m) {}
 
+  // The function and offset being checked (for VerifyLocation).
+  uint32_t functionIndex() const { return fn_ ? uint32_t(fn_ - m_.functions.data()) : kNoIndex; }
+  uint32_t pc() const { return pc_; }
+
   void run() {
     checkTypes();
     for (size_t i = 0; i < m_.globals.size(); i++) {
@@ -777,12 +781,14 @@ private:
 
 } // namespace
 
-bool verifyModule(const Module& module, std::string& error) {
+bool verifyModule(const Module& module, std::string& error, VerifyLocation* where) {
+  Verifier verifier(module);
   try {
-    Verifier(module).run();
+    verifier.run();
     return true;
   } catch (const VerifyFailure& failure) {
     error = failure.message;
+    if (where) *where = {verifier.functionIndex(), verifier.pc()};
     return false;
   }
 }

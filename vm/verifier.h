@@ -10,8 +10,15 @@
 
 namespace nuri {
 
+// Where verification failed: in function `function` at instruction offset `pc`, or
+// `function == kNoIndex` for a problem outside any function's code.
+struct VerifyLocation {
+  uint32_t function = kNoIndex;
+  uint32_t pc = 0;
+};
+
 // Returns true if the module is valid; otherwise sets `error` to a message naming the
-// function, the instruction offset and the reason.
-bool verifyModule(const Module& module, std::string& error);
+// function, the instruction offset and the reason, and `where` (if given) to its place.
+bool verifyModule(const Module& module, std::string& error, VerifyLocation* where = nullptr);
 
 } // namespace nuri

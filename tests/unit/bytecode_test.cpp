@@ -474,6 +474,20 @@ TEST(Verifier, CompiledProgramsVerify) {
   EXPECT_EQ(verifyError(compileOk(kLoopProgram)), "<verified>");
 }
 
+TEST(Verifier, ReportsWhereItFailed) {
+  // The compiler turns a failure of its own output into an error at the instruction's line.
+  Module m = compileOk("fun add(a: int, b: int): int {\n  return a + b\n}\n");
+  FunctionEntry& f = functionNamed(m, "add");
+  uint32_t pc = firstPc(f, Opcode::ADD_INT);
+  f.registerTypes[1] = addType(m, TypeKind::Float);
+  std::string error;
+  VerifyLocation where;
+  ASSERT_FALSE(verifyModule(m, error, &where));
+  EXPECT_EQ(m.functions[where.function].name, "add");
+  EXPECT_EQ(where.pc, pc);
+  EXPECT_EQ(m.lineAt(where.function, where.pc), 2u);
+}
+
 TEST(Verifier, RegisterTypeMismatch) {
   Module m = compileOk("fun add(a: int, b: int): int { return a + b }\n");
   FunctionEntry& f = functionNamed(m, "add");

@@ -387,5 +387,13 @@ TEST(LexerEncoding, OverlongAndSurrogateEncodingsAreInvalid) {
                                       "source must be UTF-8 text"}));
 }
 
+TEST(Diagnostics, AnErrorWithoutAColumnShowsItsWholeLine) {
+  SourceFile file("app.nuri", "let a = 1\n  println(a)\n");
+  Diagnostics diagnostics(file);
+  diagnostics.error({2, 0, 0}, "internal compiler error: something");
+  EXPECT_EQ(diagnostics.render(),
+            "app.nuri:2: error: internal compiler error: something\n    println(a)\n");
+}
+
 } // namespace
 } // namespace nuri
