@@ -93,16 +93,15 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     fi.localReferenceCount = uint32_t(p.localReferences[i].size());
   }
 
-  // Classes come after their superclass (verified), so a parent's layout is complete first.
+  // Classes come after their superclass (verified).
+  std::vector<std::vector<LayoutSlot>> layouts = classLayouts(m);
   for (size_t i = 0; i < m.classes.size(); i++) {
     const ClassEntry& c = m.classes[i];
     ClassInfo* cls = p.classes[i].get();
     cls->isInterface = c.isInterface;
-    if (c.superclass != kNoIndex) {
-      cls->superclass = p.classes[c.superclass].get();
-      cls->fields = cls->superclass->fields;
-    }
-    for (const FieldEntry& f : c.fields) {
+    if (c.superclass != kNoIndex) cls->superclass = p.classes[c.superclass].get();
+    for (const LayoutSlot& slot : layouts[i]) {
+      const FieldEntry& f = *slot.field;
       cls->fields.push_back({f.name, p.types[f.type].get(), f.isPrivate, f.isLet});
     }
     for (uint32_t fn : c.methods) {

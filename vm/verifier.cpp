@@ -126,9 +126,7 @@ private:
   }
 
   // Each class's field layout repeats its superclass's, here and in the linker, so the total is
-  // bounded: a small file cannot make the loader build huge layouts.
-  static constexpr uint64_t kMaxLayoutFields = 1u << 22;
-
+  // bounded (kMaxLayoutFields): a small file cannot make the loader build huge layouts.
   void checkLayoutSizes() {
     std::vector<uint64_t> size(m_.classes.size());
     uint64_t total = 0;
@@ -194,12 +192,7 @@ private:
                               : isAncestorOrSelf(t.classIndex, f.classIndex);
   }
 
-  // One entry of a class's full field layout: the field and the class that declares it.
-  struct LayoutField {
-    const FieldEntry* field;
-    uint32_t owner;
-  };
-  std::vector<std::vector<LayoutField>> layouts_;
+  std::vector<std::vector<LayoutSlot>> layouts_; // classLayouts(), once the sizes are checked
 
   // Checks what the code of every function relies on: owner, parameters, register types.
   void checkFunctionHeaders() {
@@ -252,7 +245,7 @@ private:
   }
 
   void checkClasses() {
-    layouts_.resize(m_.classes.size());
+    layouts_ = classLayouts(m_);
     // Interfaces first: a class may come before the interfaces it implements, and its methods
     // are compared with theirs.
     for (size_t i = 0; i < m_.classes.size(); i++) {
@@ -279,12 +272,9 @@ private:
         if (c.superclass >= i) fail(what + ": its superclass must be defined before it");
         parent = &m_.classes[c.superclass];
         if (parent->isInterface) fail(what + ": extends interface " + parent->name);
-        layouts_[i] = layouts_[c.superclass];
       }
-      for (const FieldEntry& f : c.fields) {
+      for (const FieldEntry& f : c.fields)
         valueType(f.type, what + ", field " + f.name);
-        layouts_[i].push_back({&f, uint32_t(i)});
-      }
       if (parent && c.methods.size() < parent->methods.size()) {
         fail(what + ": its vtable is shorter than its superclass's");
       }
@@ -480,7 +470,7 @@ private:
       uint32_t cls = m_.types[reg(operands[index - 1])].classIndex;
       const auto& layout = layouts_[cls];
       bound(v, layout.size(), "field of class " + m_.classes[cls].name);
-      const LayoutField& f = layout[v];
+      const LayoutSlot& f = layout[v];
       if (f.field->isPrivate && fn_->ownerClass != f.owner) {
         failAt("accesses private field " + m_.classes[f.owner].name + "." + f.field->name +
                " from outside its class");
@@ -591,7 +581,7 @@ private:
       break;
     }
     case Opcode::SET_FIELD: {
-      const LayoutField& slot = layouts_[m_.types[regType(o[0])].classIndex][o[1]];
+      const LayoutSlot& slot = layouts_[m_.types[regType(o[0])].classIndex][o[1]];
       const FieldEntry& f = *slot.field;
       if (f.isPrivateSet && fn_->ownerClass != slot.owner) {
         failAt("writes field " + f.name + ", which only its class may change");
@@ -791,41 +781,6 @@ bool verifyModule(const Module& module, std::string& error, VerifyLocation* wher
     if (where) *where = {verifier.functionIndex(), verifier.pc()};
     return false;
   }
-}
-
-uint32_t Module::lineAt(uint32_t function, uint32_t pc) const {
-  const auto& lines = functions[function].lines;
-  uint32_t line = 0;
-  for (const LineEntry& l : lines) {
-    if (l.pc > pc) break;
-    line = l.line;
-  }
-  return line;
-}
-
-std::string typeName(const Module& m, uint32_t type) {
-  if (type >= m.types.size()) return "<bad type>";
-  const TypeEntry& t = m.types[type];
-  switch (t.kind) {
-  case TypeKind::Void: return "void";
-  case TypeKind::Int: return "int";
-  case TypeKind::Float: return "float";
-  case TypeKind::Bool: return "bool";
-  case TypeKind::String: return "string";
-  case TypeKind::StringBuilder: return "StringBuilder";
-  case TypeKind::Array: return t.element < type ? typeName(m, t.element) + "[]" : "<bad array>";
-  case TypeKind::Class:
-    return t.classIndex < m.classes.size() ? m.classes[t.classIndex].name : "<bad class>";
-  case TypeKind::Cell:
-    return t.element < type ? "cell<" + typeName(m, t.element) + ">" : "<bad cell>";
-  case TypeKind::Function: {
-    std::string text = "(";
-    for (size_t i = 0; i < t.params.size(); i++)
-      text += (i ? ", " : "") + (t.params[i] < type ? typeName(m, t.params[i]) : "?");
-    return text + ") -> " + (t.element < type ? typeName(m, t.element) : "?");
-  }
-  }
-  return "?";
 }
 
 } // namespace nuri

@@ -469,6 +469,36 @@ std::string verifyError(const Module& m) {
   return error;
 }
 
+TEST(ClassLayouts, InheritedFieldsComeFirst) {
+  Module m = compileOk("class P { var a: int = 1\n var b: int = 2 }\n"
+                       "class Q extends P { var c: int = 3 }\nprintln(Q().c)\n");
+  for (size_t i = 0; i < m.classes.size(); i++) {
+    if (m.classes[i].name != "Q") continue;
+    std::vector<std::vector<LayoutSlot>> layouts = classLayouts(m);
+    std::vector<std::string> names;
+    for (const LayoutSlot& slot : layouts[i])
+      names.push_back(slot.field->name + "@" + m.classes[slot.owner].name);
+    EXPECT_EQ(names, (std::vector<std::string>{"a@P", "b@P", "c@Q"}));
+  }
+}
+
+TEST(ClassLayouts, HostileTablesGiveNoHugeLayouts) {
+  Module m;
+  // A chain of classes, each repeating the layout of the one before: quadratic in total.
+  for (uint32_t i = 0; i < 4000; i++) {
+    ClassEntry c;
+    c.name = std::to_string(i); // (GCC 12 misreads "C" + ... as an overlapping copy)
+    c.superclass = i ? i - 1 : kNoIndex;
+    c.fields.resize(1000);
+    m.classes.push_back(std::move(c));
+  }
+  EXPECT_TRUE(classLayouts(m).empty());
+  m.classes.resize(2);
+  m.classes[0].superclass = 1; // a superclass after its class is ignored
+  EXPECT_EQ(classLayouts(m)[0].size(), 1000u);
+  EXPECT_EQ(classLayouts(m)[1].size(), 2000u);
+}
+
 TEST(Verifier, CompiledProgramsVerify) {
   EXPECT_EQ(verifyError(compileOk(kRichProgram)), "<verified>");
   EXPECT_EQ(verifyError(compileOk(kLoopProgram)), "<verified>");

@@ -30,7 +30,7 @@ std::string quote(const std::string& s) {
 
 class Disassembler {
 public:
-  explicit Disassembler(const Module& m) : m_(m) {}
+  explicit Disassembler(const Module& m) : m_(m), layouts_(classLayouts(m)) {}
 
   std::string run() {
     line("module " + m_.sourceFile);
@@ -57,6 +57,7 @@ public:
 
 private:
   const Module& m_;
+  const std::vector<std::vector<LayoutSlot>> layouts_;
   std::string out_;
 
   void line(const std::string& text) { out_ += text + "\n"; }
@@ -138,9 +139,9 @@ private:
         if (lastObjectReg < f.registerTypes.size()) {
           uint32_t t = f.registerTypes[lastObjectReg];
           if (t < m_.types.size() && m_.types[t].kind == TypeKind::Class &&
-              m_.types[t].classIndex < m_.classes.size() &&
-              v < m_.classes[m_.types[t].classIndex].fields.size()) {
-            operand = "." + m_.classes[m_.types[t].classIndex].fields[v].name;
+              m_.types[t].classIndex < layouts_.size() &&
+              v < layouts_[m_.types[t].classIndex].size()) {
+            operand = "." + layouts_[m_.types[t].classIndex][v].field->name;
           }
         }
         break;

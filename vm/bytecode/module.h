@@ -126,4 +126,16 @@ struct Module {
 // The readable name of a type entry (`int`, `string[]`, `Vec`).
 std::string typeName(const Module& module, uint32_t type);
 
+// One field of a class's layout and the class that declares it.
+struct LayoutSlot {
+  const FieldEntry* field;
+  uint32_t owner;
+};
+// The field layout of every class, by class index: its superclass's layout, then its own fields
+// (what FLD operands index). A superclass that does not come before its class is ignored (the
+// verifier rejects such modules). Empty when the layouts would hold more than kMaxLayoutFields
+// fields in all (each repeats its superclass's, so a small file could ask for huge ones).
+constexpr uint64_t kMaxLayoutFields = 1u << 22;
+std::vector<std::vector<LayoutSlot>> classLayouts(const Module& module);
+
 } // namespace nuri
