@@ -96,6 +96,7 @@ public:
 
   // Instructions run once on entry, before the body (constants hoisted out of loops).
   void emitPrologue(Op op, std::initializer_list<uint32_t> operands) {
+    checkOperandCount(op, operands.size());
     prologue_.push_back(uint32_t(op));
     for (uint32_t v : operands)
       prologue_.push_back(v);
@@ -122,7 +123,15 @@ public:
 
 private:
   // Appends an instruction, recording its source line when the line changes.
+  // Every instruction is emitted with the operands opcodes.def gives it (an ARGS operand is its
+  // count here; emitCall appends the registers).
+  static void checkOperandCount(Op op, size_t count) {
+    NURI_ASSERT(count == opcodeInfo(op).fixedOperandCount,
+                "an instruction emitted with the wrong number of operands");
+  }
+
   size_t emitVector(Op op, const std::vector<uint32_t>& ops) {
+    checkOperandCount(op, ops.size());
     size_t at = out_.code.size();
     if (out_.lines.empty() || out_.lines.back().line != line_) {
       if (!out_.lines.empty() && out_.lines.back().pc == at)

@@ -716,7 +716,74 @@ private:
         failAt("returns nothing from a function that returns " + typeText(fn_->returnType));
       }
       break;
-    default: break;
+    // Every operand of these is a register of a fixed kind, a constant, an immediate or a
+    // branch, which checkOperand has checked. No `default`: a new opcode must be added here or
+    // above (the compiler warns about a missing case).
+    case Opcode::NOP:
+    case Opcode::LOAD_INT:
+    case Opcode::LOAD_KINT:
+    case Opcode::LOAD_KFLOAT:
+    case Opcode::LOAD_KSTR:
+    case Opcode::LOAD_BOOL:
+    case Opcode::LOAD_NULL:
+    case Opcode::ADD_INT:
+    case Opcode::SUB_INT:
+    case Opcode::MUL_INT:
+    case Opcode::DIV_INT:
+    case Opcode::MOD_INT:
+    case Opcode::AND_INT:
+    case Opcode::OR_INT:
+    case Opcode::XOR_INT:
+    case Opcode::SHL_INT:
+    case Opcode::SHR_INT:
+    case Opcode::USHR_INT:
+    case Opcode::ADD_INT_IMM:
+    case Opcode::MUL_INT_IMM:
+    case Opcode::DIV_INT_IMM:
+    case Opcode::MOD_INT_IMM:
+    case Opcode::NEG_INT:
+    case Opcode::NOT_INT:
+    case Opcode::ADD_FLOAT:
+    case Opcode::SUB_FLOAT:
+    case Opcode::MUL_FLOAT:
+    case Opcode::DIV_FLOAT:
+    case Opcode::MOD_FLOAT:
+    case Opcode::NEG_FLOAT:
+    case Opcode::INT_TO_FLOAT:
+    case Opcode::EQ_INT:
+    case Opcode::NE_INT:
+    case Opcode::LT_INT:
+    case Opcode::LE_INT:
+    case Opcode::EQ_FLOAT:
+    case Opcode::NE_FLOAT:
+    case Opcode::LT_FLOAT:
+    case Opcode::LE_FLOAT:
+    case Opcode::EQ_BOOL:
+    case Opcode::NE_BOOL:
+    case Opcode::NOT_BOOL:
+    case Opcode::EQ_REF:
+    case Opcode::NE_REF:
+    case Opcode::EQ_STR:
+    case Opcode::NE_STR:
+    case Opcode::LT_STR:
+    case Opcode::LE_STR:
+    case Opcode::JMP:
+    case Opcode::JMP_IF:
+    case Opcode::JMP_IF_NOT:
+    case Opcode::JLT_INT:
+    case Opcode::JLE_INT:
+    case Opcode::JGE_INT:
+    case Opcode::JGT_INT:
+    case Opcode::JEQ_INT:
+    case Opcode::JNE_INT:
+    case Opcode::LOOP_INT:
+    case Opcode::CONCAT:
+    case Opcode::TO_STR_INT:
+    case Opcode::TO_STR_FLOAT:
+    case Opcode::TO_STR_BOOL:
+    case Opcode::NEW_ARRAY:
+    case Opcode::ARRAY_LEN:
+    case Opcode::NEW_CELL: break;
     }
     (void)length;
   }
