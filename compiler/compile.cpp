@@ -57,13 +57,15 @@ public:
     out_.units.push_back(std::move(unit));
   }
 
-  void loadProgram(std::string_view source, const std::string& fileName) {
+  // Returns the index of the program's file in the diagnostics.
+  uint32_t loadProgram(std::string_view source, const std::string& fileName) {
     auto unit = parseUnit(fileName, std::string(source), "");
     SourceUnit* raw = unit.get();
     inProgress_.push_back(fileName);
     resolveImports(*raw);
     inProgress_.pop_back();
     out_.units.push_back(std::move(unit));
+    return raw->file;
   }
 
 private:
@@ -155,13 +157,14 @@ private:
 } // namespace
 
 CompileOutput compileModule(std::string_view source, const std::string& fileName,
-                            const std::vector<std::string>& searchPath) {
+                            const std::vector<std::string>& searchPath, const LineLabels& labels) {
   SourceFile rootPlaceholder(fileName, "");
   Diagnostics diagnostics(rootPlaceholder);
   CompileOutput out;
   CheckedModule checked;
   ModuleLoader loader(diagnostics, checked, searchPath);
-  loader.loadProgram(source, fileName); // the program is file 1, its imports follow
+  // The program is file 1, its imports follow.
+  diagnostics.labelLines(loader.loadProgram(source, fileName), labels);
   // The prelude goes first among the units but is parsed last, so diagnostics number the
   // program's own file before it.
   loader.loadPrelude();
