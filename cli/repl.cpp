@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "cli/line_editor.h"
+#include "support/read_file.h"
 
 namespace nuri::cli {
 
@@ -140,27 +141,33 @@ std::optional<int> ReplSession::evaluate(const std::string& entry) {
 int runRepl(const RunOptions& options) {
   Runtime runtime;
   ReplSession session(runtime, options);
-  LineReader reader;
+  // No entry can be longer than a source file, so neither can a line.
+  LineReader reader(maxSourceBytes());
   std::string historyPath;
   if (const char* home = std::getenv("HOME"); home && reader.interactive()) {
     historyPath = std::string(home) + "/.nuri_history";
-    reader.loadHistory(historyPath);
+    if (std::string problem = reader.loadHistory(historyPath); !problem.empty()) {
+      std::cerr << "nuri: " << problem << "\n";
+    }
   }
   if (reader.interactive()) {
     std::cout << "Nuri " << version() << ". Type :help for help, :quit or Ctrl-D to leave.\n";
   }
   int status = kExitOk;
+  bool entryTooLarge = false;
   while (true) {
     std::optional<std::string> line = reader.readLine("nuri> ");
     if (!line) break;
     std::string entry = *line;
     reader.addHistory(*line);
-    while (isIncompleteSource(entry)) {
+    while (isIncompleteSource(entry) && entry.size() <= maxSourceBytes()) {
       std::optional<std::string> more = reader.readLine("  ... ");
       if (!more || reader.interrupted()) break;
       reader.addHistory(*more);
       entry += "\n" + *more;
     }
+    entryTooLarge = entry.size() > maxSourceBytes();
+    if (reader.tooLong() || entryTooLarge) break;
     if (reader.interrupted()) continue;
     if (entry == ":quit" || entry == ":q" || entry == ":exit") break;
     if (entry == ":help") {
@@ -176,6 +183,13 @@ int runRepl(const RunOptions& options) {
       status = *exit;
       break;
     }
+  }
+  if (reader.tooLong() || entryTooLarge) {
+    // What follows cannot be told apart from the rest of that entry: the session ends.
+    std::cout.flush();
+    std::cerr << "error: the entry is larger than the " << describeLimit(maxSourceBytes())
+              << " limit for source files\n";
+    status = kExitDataError;
   }
   if (!historyPath.empty()) reader.saveHistory(historyPath);
   return status;

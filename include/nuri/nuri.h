@@ -81,12 +81,16 @@ private:
   std::shared_ptr<const Module> module_;
 };
 
+// The largest source text the compiler accepts (16 MB), for a program and for each module it
+// imports; compileFile stops reading a longer file at this size.
+uint32_t maxSourceBytes();
+
 // Compiles Nuri source text. `fileName` is used in diagnostics and stack traces, and its
 // folder is where `import`s are looked up first, then each folder of `searchPath`.
 Result<Program> compileSource(std::string_view source, std::string fileName,
                               const std::vector<std::string>& searchPath = {});
 // Reads and compiles a .nuri file and the modules it imports (Error::Kind::Io if it cannot
-// be read).
+// be read, Error::Kind::Compile if it is larger than maxSourceBytes()).
 Result<Program> compileFile(const std::string& path,
                             const std::vector<std::string>& searchPath = {});
 // Whether `source` stops in the middle of something (an open bracket or block comment, or an
@@ -94,7 +98,8 @@ Result<Program> compileFile(const std::string& path,
 bool isIncompleteSource(std::string_view source);
 // Decodes and checks a .nbc image. `name` is used in error messages.
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name = "<bytecode>");
-// Reads a .nbc file.
+// Reads a .nbc file (Error::Kind::Io if it cannot be read, Error::Kind::Load if it is larger than
+// the 256 MB limit for bytecode; reading stops there).
 Result<Program> loadBytecodeFile(const std::string& path);
 
 // Runtime statistics of an isolate.

@@ -3,6 +3,7 @@
 bytecode files, limits and statistics. Prints `N passed, N failed`."""
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,60 @@ def main():
          ("err", "error: StackOverflowError: call depth exceeded the limit of 10000 frames"),
          ("err", "more frames"))
 
+    # Inputs are read up to a limit and no further: a source or module over 16 MB, a bytecode
+    # file over 256 MB. Pipes, FIFOs and devices may never end; regular files over the limit are
+    # made sparse so that the tests stay fast.
+    def sized(name, size, head=b""):
+        path = write(name, head)
+        os.truncate(path, size)
+        return path
+
+    source_cap, bytecode_cap = 16 << 20, 256 << 20
+    def too_large(path, what="source files", cap="16 MB"):
+        return "error: %s: file is larger than the %s limit for %s\n" % (path, cap, what)
+
+    zero_source = os.path.join(work, "zero.nuri")
+    os.symlink("/dev/zero", zero_source)
+    case("a source linked to /dev/zero", ["run", zero_source], 65, ("err=", too_large(zero_source)))
+    zero_nbc = os.path.join(work, "zero.nbc")
+    os.symlink("/dev/zero", zero_nbc)
+    case("bytecode linked to /dev/zero", ["run", zero_nbc], 65,
+         ("err=", too_large(zero_nbc, "bytecode", "256 MB")))
+    case("verify of bytecode linked to /dev/zero", ["verify", zero_nbc], 65,
+         ("out=", "%s: file is larger than the 256 MB limit for bytecode\n" % zero_nbc))
+    # One comment as long as the limit allows: the largest source that is accepted.
+    at_cap = write("at_cap.nuri", "//" + "x" * (source_cap - 3) + "\n")
+    case("a source of exactly 16 MB is read", ["run", at_cap], 0, ("err=", ""))
+    over_cap = write("over_cap.nuri", "//" + "x" * (source_cap - 2) + "\n")
+    case("a source of 16 MB and one byte is not", ["check", over_cap], 65,
+         ("err=", too_large(over_cap)))
+    sparse = sized("sparse.nuri", source_cap + 1)
+    case("a sparse source just over the limit", ["run", sparse], 65, ("err=", too_large(sparse)))
+    sparse_nbc = sized("sparse.nbc", bytecode_cap + 1, nbc)
+    case("a sparse bytecode file just over the limit", ["run", sparse_nbc], 65,
+         ("err=", too_large(sparse_nbc, "bytecode", "256 MB")))
+    exact_nbc = sized("exact.nbc", bytecode_cap, nbc)
+    case("a bytecode file of exactly 256 MB is read", ["verify", exact_nbc], 65,
+         ("out=", "%s: header: %d unexpected trailing bytes\n" % (exact_nbc, bytecode_cap - len(nbc))))
+    os.makedirs(os.path.join(work, "lib"))
+    big_module = sized("lib/big.nuri", source_cap + 1)
+    importer = write("import_big.nuri", "import lib.big\n")
+    case("an imported module over the limit", ["check", importer], 65,
+         ("err=", "%s:1:1: error: cannot import `lib.big`: %s: file is larger than the 16 MB limit "
+                  "for source files\n  import lib.big\n  ^\n" % (importer, big_module)))
+    case("an endless pipe as source", "yes 'println(1)' | \"$NURI\" run /dev/stdin", 65,
+         ("err=", too_large("/dev/stdin")))
+    case("a pipe of exactly 16 MB as source", "cat %s | \"$NURI\" run /dev/stdin" % at_cap, 0,
+         ("err=", ""))
+    case("a pipe of 16 MB and one byte as source", "cat %s | \"$NURI\" run /dev/stdin" % over_cap,
+         65, ("err=", too_large("/dev/stdin")))
+    fifo = os.path.join(work, "fifo.nuri")
+    os.mkfifo(fifo)
+    case("an endless FIFO as source", "yes 'println(1)' > %s & \"$NURI\" run %s" % (fifo, fifo), 65,
+         ("err=", too_large(fifo)))
+    case("repl: an endless line ends the session", "yes | tr -d '\\n' | \"$NURI\" repl", 65,
+         ("out=", ""), ("err=", "error: the entry is larger than the 16 MB limit for source files\n"))
+
     # Hostile bytecode.
     case("empty bytecode file", ["run", write("empty.nbc", b"")], 65, ("err", "bad magic number"))
     case("truncated bytecode", ["run", write("trunc.nbc", nbc[: len(nbc) // 2])], 65, ("err", "error: "))
@@ -142,6 +197,9 @@ def main():
                 with open("/dev/full", "w") as full:
                     p = subprocess.run([nuri] + argv, stdout=full, stderr=subprocess.PIPE, timeout=60)
                 p.stdout = b""
+            elif isinstance(argv, str):  # a shell pipeline using $NURI
+                p = subprocess.run(["bash", "-c", argv], capture_output=True, timeout=60,
+                                   env=dict(os.environ, NURI=nuri))
             else:
                 p = subprocess.run([nuri] + argv, capture_output=True, timeout=60,
                                    input=stdin.encode() if stdin is not None else None)
@@ -168,8 +226,44 @@ def main():
         print("FAIL repl on a terminal: " + "; ".join(problems))
     else:
         passed += 1
+    problems = history_linked_to_dev_zero(nuri, work)
+    if problems:
+        failed += 1
+        print("FAIL repl history linked to /dev/zero: " + "; ".join(problems))
+    else:
+        passed += 1
+    shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
+
+
+def history_linked_to_dev_zero(nuri, work):
+    """A history file that never ends is refused with a warning; the prompt works as usual."""
+    import pty
+    import select
+    import time
+
+    home = os.path.join(work, "zero-home")
+    os.makedirs(home)
+    os.symlink("/dev/zero", os.path.join(home, ".nuri_history"))
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"HOME": home, "TERM": "xterm"})
+        os.execv(nuri, [nuri, "repl"])
+    out, end = b"", time.time() + 20
+    while b"nuri> " not in out and time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            out += os.read(fd, 4096)
+    os.write(fd, b"\x04")
+    _, status = os.waitpid(pid, 0)
+    problems = []
+    expected = ("nuri: ignoring %s/.nuri_history: file is larger than the 1 MB limit for the "
+                "history\r\n" % home)
+    if expected.encode() not in out:
+        problems.append("no warning in %r" % out[-300:])
+    if os.waitstatus_to_exitcode(status) != 0:
+        problems.append("exit status %s" % os.waitstatus_to_exitcode(status))
+    return problems
 
 
 def repl_on_a_terminal(nuri, work):
