@@ -84,8 +84,10 @@ std::string Program::disassemble() const { return nuri::disassemble(*module_); }
 uint32_t maxSourceBytes() { return kMaxSourceBytes; }
 
 Result<Program> compileSource(std::string_view source, std::string fileName,
-                              const std::vector<std::string>& searchPath) {
-  CompileOutput out = compileModule(source, fileName, searchPath);
+                              const std::vector<std::string>& searchPath,
+                              const SourceLabels& labels) {
+  CompileOutput out =
+      compileModule(source, fileName, searchPath, LineLabels{labels.location, labels.mention});
   if (!out.module) {
     Error e = makeError(Error::Kind::Compile, std::to_string(out.errorCount) + " error" +
                                                   (out.errorCount == 1 ? "" : "s"));

@@ -85,10 +85,20 @@ private:
 // imports; compileFile stops reading a longer file at this size.
 uint32_t maxSourceBytes();
 
+// How compile errors name the lines of the text given to compileSource, for a host that
+// compiles text stitched together from pieces (an interactive prompt): `location(line)` replaces
+// `FILE:LINE` before a message (`:COLUMN` follows), `mention(line)` replaces `line N` inside one
+// ("declared at line 3"). Either may be left empty; imported modules keep their own names.
+struct SourceLabels {
+  std::function<std::string(uint32_t line)> location;
+  std::function<std::string(uint32_t line)> mention;
+};
+
 // Compiles Nuri source text. `fileName` is used in diagnostics and stack traces, and its
 // folder is where `import`s are looked up first, then each folder of `searchPath`.
 Result<Program> compileSource(std::string_view source, std::string fileName,
-                              const std::vector<std::string>& searchPath = {});
+                              const std::vector<std::string>& searchPath = {},
+                              const SourceLabels& labels = {});
 // Reads and compiles a .nuri file and the modules it imports (Error::Kind::Io if it cannot
 // be read, Error::Kind::Compile if it is larger than maxSourceBytes()).
 Result<Program> compileFile(const std::string& path,

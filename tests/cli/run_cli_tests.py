@@ -175,6 +175,29 @@ def main():
     case("repl: a program's own message is not relabelled", ["repl"], 0,
          ("err", "error: ValueError: see line 1 or <repl>:1\n  at <module> (input:1)"),
          stdin='throw ValueError("see line 1 or <repl>:1")\n')
+    # Only the places the compiler and the VM report are renamed, never the program's own text.
+    case("repl: a huge <repl>: number in an echoed line", ["repl"], 0, ("out=", ""),
+         ("err=", "input:1:46: error: expected end of statement, found `nope`\n"
+                  "  let x = \"<repl>:99999999999999999999999\" + 1 nope\n"
+                  "                                               ^\n"),
+         stdin='let x = "<repl>:99999999999999999999999" + 1 nope\n')
+    case("repl: places and `at line` inside a string stay as typed", ["repl"], 0, ("out=", "7\n"),
+         ("err=", "input:1:41: error: unknown name `nope`\n"
+                  "  let s = \"<repl>:5 at line 3 <repl>:-1\"; nope\n"
+                  "                                          ^\n"
+                  "input:1:1: error: `a` is already declared as a variable at input#1:1\n"
+                  "  let a = \"at line 1 <repl>:1\"\n"
+                  "  ^\n"),
+         stdin='let a = 7\nlet s = "<repl>:5 at line 3 <repl>:-1"; nope\n'
+               'let a = "at line 1 <repl>:1"\na\n')
+    case("repl: a mention of the entry's own line", ["repl"], 0,
+         ("err=", "input:4:1: error: expected `}` to close the block opened at line 1\n"
+                  "  \n  ^\n"),
+         stdin="if (true) {\n  println(1)\n\n")
+    case("repl: places in a thrown message stay as thrown", ["repl"], 0,
+         ("err=", "error: ValueError: (<repl>:99999999999999999999) at line 2 (<repl>:2)\n"
+                  "  at f (input#1:2)\n  at <module> (input:1)\n"),
+         stdin='fun f() {\n    throw ValueError("(<repl>:99999999999999999999) at line 2 (<repl>:2)")\n}\nf()\n')
     case("repl: a runtime error in a function names the entry that declared it", ["repl"], 0,
          ("err", "at f (input#1:2)"),
          stdin="fun f(): int {\n    return 1 / 0\n}\nf()\n")
