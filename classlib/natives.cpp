@@ -141,15 +141,12 @@ StringObject* toStringObject(IsolateState& I, void* object) {
 
 bool native_print(IsolateState& I, Slot* args, Slot*) {
   auto* s = static_cast<StringObject*>(args[0].p);
-  I.write(s ? s->view() : "null");
-  return true;
+  return I.write(s ? s->view() : "null");
 }
 
 bool native_println(IsolateState& I, Slot* args, Slot*) {
   auto* s = static_cast<StringObject*>(args[0].p);
-  I.write(s ? s->view() : "null");
-  I.write("\n");
-  return true;
+  return I.write(s ? s->view() : "null") && I.write("\n");
 }
 
 // ---- Numbers ----
@@ -263,10 +260,7 @@ bool native_system_clock(IsolateState&, Slot*, Slot* out) {
 }
 
 bool native_system_exit(IsolateState& I, Slot* args, Slot*) {
-  I.exitStatus = int(args[0].i & 0xFF);
-  I.raiseUncatchable(ErrorClass::Error, "exit"); // no handler or finally runs
-  I.pending->exit = true;
-  return false;
+  return I.exit(int(args[0].i & 0xFF));
 }
 
 bool native_typeName(IsolateState& I, Slot* args, Slot* out) {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/line_editor.h"
+#include "cli/output.h"
 #include "support/read_file.h"
 
 namespace nuri::cli {
@@ -31,6 +32,16 @@ size_t countLines(const std::string& text) {
   for (char c : text)
     n += c == '\n';
   return n;
+}
+
+// `#3  text` and a newline, as :show lists an entry.
+std::string numbered(size_t number, const std::string& text) {
+  std::string line = "#";
+  line += std::to_string(number);
+  line += "  ";
+  line += text;
+  line += "\n";
+  return line;
 }
 
 bool isBlank(const std::string& text) {
@@ -117,9 +128,8 @@ ReplSession::Outcome ReplSession::run(const std::string& entry) {
   config.output = [&outcome, shown](std::string_view text) {
     size_t start = outcome.outputBytes;
     outcome.outputBytes += text.size();
-    if (outcome.outputBytes <= shown) return;
-    std::cout << text.substr(start < shown ? shown - start : 0);
-    std::cout.flush();
+    if (outcome.outputBytes <= shown) return true;
+    return writeOutput(text.substr(start < shown ? shown - start : 0));
   };
   std::unique_ptr<Isolate> isolate = runtime_.newIsolate(config);
   Status loaded = isolate->load(*program);
@@ -163,11 +173,13 @@ int runRepl(const RunOptions& options) {
     }
   }
   if (reader.interactive()) {
-    std::cout << "Nuri " << version() << ". Type :help for help, :quit or Ctrl-D to leave.\n";
+    writeOutput("Nuri " + std::string(version()) +
+                ". Type :help for help, :quit or Ctrl-D to leave.\n");
   }
   int status = kExitOk;
   bool entryTooLarge = false;
-  while (true) {
+  // Once nobody reads the output, the session ends quietly with status 0 (see cli/output.h).
+  while (!outputClosed()) {
     std::optional<std::string> line = reader.readLine("nuri> ");
     if (!line) break;
     std::string entry = *line;
@@ -183,12 +195,12 @@ int runRepl(const RunOptions& options) {
     if (reader.interrupted()) continue;
     if (entry == ":quit" || entry == ":q" || entry == ":exit") break;
     if (entry == ":help") {
-      std::cout << kReplHelp;
+      writeOutput(kReplHelp);
     } else if (entry == ":reset") {
       session.reset();
     } else if (entry == ":show") {
-      for (size_t i = 0; i < session.typed().size(); i++)
-        std::cout << "#" << i + 1 << "  " << session.typed()[i] << "\n";
+      for (size_t i = 0; i < session.typed().size() && !outputClosed(); i++)
+        writeOutput(numbered(i + 1, session.typed()[i]));
     } else if (!entry.empty() && entry[0] == ':') {
       std::cerr << "unknown command `" << entry << "`; type :help for the commands\n";
     } else if (std::optional<int> exit = session.evaluate(entry)) {

@@ -139,6 +139,38 @@ def main():
     case("repl: an endless line ends the session", "yes | tr -d '\\n' | \"$NURI\" repl", 65,
          ("out=", ""), ("err=", "error: the entry is larger than the 16 MB limit for source files\n"))
 
+    # A closed pipe ends a command quietly with status 0, however much it would still print.
+    def piped(command):  # the status of nuri, not of head (nor of a `yes` feeding it)
+        return command + " | head -1; exit ${PIPESTATUS[%d]}" % command.count("|")
+
+    forever = write("forever.nuri", "while (true) { println(1) }\n")
+    case("run | head: an endless printer stops", piped('"$NURI" run ' + forever), 0,
+         ("out=", "1\n"), ("err=", ""))
+    subprocess.run([nuri, "build", forever, "-o", os.path.join(work, "forever.nbc")], check=True)
+    case("run | head: the same from bytecode", piped('"$NURI" run ' + os.path.join(work, "forever.nbc")),
+         0, ("out=", "1\n"), ("err=", ""))
+    uncatchable = write("uncatchable.nuri", "var i = 0\nwhile (true) {\n"
+                        "    try { println(i) } catch (e: Error) { } finally { i += 1 }\n}\n")
+    case("run | head: neither catch nor finally keeps a program printing",
+         piped('"$NURI" run ' + uncatchable), 0, ("out=", "0\n"), ("err=", ""))
+    counted = write("counted.nuri", "fun main(): int {\n    for (i in 0..1000000) { println(i) }\n"
+                    "    return 3\n}\n")
+    case("run | head: a program cut short exits 0, not with main's result",
+         piped('"$NURI" run ' + counted), 0, ("out=", "0\n"), ("err=", ""))
+    case("repl | head: an endless printer ends the session", piped('"$NURI" repl < ' + forever), 0,
+         ("out=", "1\n"), ("err=", ""))
+    case("repl | head: endless values end the session", piped("yes 1 | \"$NURI\" repl"), 0,
+         ("out=", "1\n"), ("err=", ""))
+    case("repl | head: endless :help ends the session", piped("yes :help | \"$NURI\" repl"), 0,
+         ("out=", "Type Nuri declarations and statements; an expression's value is printed.\n"),
+         ("err=", ""))
+    listing = write("listing.nuri", "".join("fun f%d(): int { return %d }\n" % (i, i) for i in range(3000)))
+    case("disasm | head: a long listing", piped('"$NURI" disasm ' + listing), 0,
+         ("out=", "module listing.nuri\n"), ("err=", ""))
+    if os.path.exists("/dev/full"):
+        case("a full disk is still an IOError", '"$NURI" run %s > /dev/full' % hello, 70,
+             ("out=", ""), ("err=", "error: IOError: cannot write to standard output: No space left on device\n"))
+
     # Hostile bytecode.
     case("empty bytecode file", ["run", write("empty.nbc", b"")], 65, ("err", "bad magic number"))
     case("truncated bytecode", ["run", write("trunc.nbc", nbc[: len(nbc) // 2])], 65, ("err", "error: "))
