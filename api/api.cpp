@@ -1,17 +1,12 @@
 // The public embedding API (include/nuri/nuri.h) on top of the compiler and the VM.
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sstream>
-
 #include "compiler/compile.h"
+#include "compiler/source.h"
 #include "gc/heap.h"
 #include "interpreter/interpreter.h"
 #include "nuri/nuri.h"
+#include "support/read_file.h"
 #include "vm/bytecode/disasm.h"
+#include "vm/bytecode/format.h"
 #include "vm/bytecode/reader.h"
 #include "vm/bytecode/writer.h"
 #include "vm/isolate.h"
@@ -45,25 +40,32 @@ Error makeError(Error::Kind kind, std::string message) {
   return e;
 }
 
-bool readFile(const std::string& path, std::string& out, std::string& error) {
-  struct stat info;
-  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
-    error = "cannot read " + path + ": it is a directory";
+// Reads an input file of at most `limit` bytes. Too large is an error of the file's contents,
+// reported like the compiler or the loader reports it, not an unreadable file.
+bool readInput(const std::string& path, uint64_t limit, Error::Kind tooLarge, const char* what,
+               std::string& out, Error& error) {
+  ReadOutcome read = readFileUpTo(path, limit, out);
+  if (read.status == ReadStatus::Ok) return true;
+  if (read.status == ReadStatus::Unreadable) {
+    error = makeError(Error::Kind::Io, "cannot read " + path + ": " + read.reason);
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
+  std::string message =
+      path + ": file is larger than the " + describeLimit(limit) + " limit for " + what;
+  error = makeError(tooLarge, message);
+  if (tooLarge == Error::Kind::Compile) {
+    error.message = "1 error";
+    error.diagnostics = "error: " + message + "\n";
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    error = "cannot read " + path + ": read error";
-    return false;
-  }
-  out = buffer.str();
-  return true;
+  return false;
+}
+
+Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::string& name) {
+  std::string error;
+  std::shared_ptr<Module> module = readBytecode(bytes, size, error);
+  if (!module) return makeError(Error::Kind::Load, name + ": " + error);
+  if (!verifyModule(*module, error)) return makeError(Error::Kind::Load, name + ": " + error);
+  return Program(module);
 }
 
 std::string baseName(const std::string& path) {
@@ -79,9 +81,13 @@ Program::Program(std::shared_ptr<const Module> module) : module_(std::move(modul
 std::vector<uint8_t> Program::toBytecode() const { return writeBytecode(*module_); }
 std::string Program::disassemble() const { return nuri::disassemble(*module_); }
 
+uint32_t maxSourceBytes() { return kMaxSourceBytes; }
+
 Result<Program> compileSource(std::string_view source, std::string fileName,
-                              const std::vector<std::string>& searchPath) {
-  CompileOutput out = compileModule(source, fileName, searchPath);
+                              const std::vector<std::string>& searchPath,
+                              const SourceLabels& labels) {
+  CompileOutput out =
+      compileModule(source, fileName, searchPath, LineLabels{labels.location, labels.mention});
   if (!out.module) {
     Error e = makeError(Error::Kind::Compile, std::to_string(out.errorCount) + " error" +
                                                   (out.errorCount == 1 ? "" : "s"));
@@ -94,23 +100,25 @@ Result<Program> compileSource(std::string_view source, std::string fileName,
 }
 
 Result<Program> compileFile(const std::string& path, const std::vector<std::string>& searchPath) {
-  std::string text, error;
-  if (!readFile(path, text, error)) return makeError(Error::Kind::Io, error);
+  std::string text;
+  Error error;
+  if (!readInput(path, kMaxSourceBytes, Error::Kind::Compile, "source files", text, error)) {
+    return error;
+  }
   return compileSource(text, path, searchPath);
 }
 
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name) {
-  std::string error;
-  std::shared_ptr<Module> module = readBytecode(bytes.data(), bytes.size(), error);
-  if (!module) return makeError(Error::Kind::Load, name + ": " + error);
-  if (!verifyModule(*module, error)) return makeError(Error::Kind::Load, name + ": " + error);
-  return Program(module);
+  return loadBytecodeBytes(bytes.data(), bytes.size(), name);
 }
 
 Result<Program> loadBytecodeFile(const std::string& path) {
-  std::string text, error;
-  if (!readFile(path, text, error)) return makeError(Error::Kind::Io, error);
-  return loadBytecode(std::vector<uint8_t>(text.begin(), text.end()), path);
+  std::string bytes;
+  Error error;
+  if (!readInput(path, nbc::kMaxFileBytes, Error::Kind::Load, "bytecode", bytes, error)) {
+    return error;
+  }
+  return loadBytecodeBytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), path);
 }
 
 // ---- Isolates ----

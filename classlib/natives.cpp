@@ -127,15 +127,12 @@ StringObject* toStringObject(IsolateState& I, void* object) {
 
 NATIVE_FUNCTION(print) {
   StringObject* s = args.get<0>();
-  I.write(s ? s->view() : "null");
-  return true;
+  return I.write(s ? s->view() : "null");
 }
 
 NATIVE_FUNCTION(println) {
   StringObject* s = args.get<0>();
-  I.write(s ? s->view() : "null");
-  I.write("\n");
-  return true;
+  return I.write(s ? s->view() : "null") && I.write("\n");
 }
 
 // ---- Numbers ----
@@ -212,12 +209,7 @@ NATIVE_FUNCTION(system_clock) {
   return out.set(std::chrono::duration<double>(now).count());
 }
 
-NATIVE_FUNCTION(system_exit) {
-  I.exitStatus = int(args.get<0>() & 0xFF);
-  I.raiseUncatchable(ErrorClass::Error, "exit"); // no handler or finally runs
-  I.pending->exit = true;
-  return false;
-}
+NATIVE_FUNCTION(system_exit) { return I.exit(int(args.get<0>() & 0xFF)); }
 
 NATIVE_FUNCTION(typeName) {
   const ObjectHeader* object = args.get<0>();

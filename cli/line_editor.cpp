@@ -3,10 +3,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+
+#include "support/read_file.h"
 
 namespace nuri::cli {
 
@@ -242,7 +245,7 @@ void writeAll(std::string_view text) {
 
 } // namespace
 
-LineReader::LineReader() {
+LineReader::LineReader(size_t maxLineBytes) : maxLineBytes_(maxLineBytes) {
   const char* term = std::getenv("TERM");
   interactive_ =
       isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
@@ -253,8 +256,22 @@ LineReader::~LineReader() = default;
 std::optional<std::string> LineReader::readLine(std::string_view prompt) {
   interrupted_ = false;
   if (interactive_) return readRaw(prompt);
+  if (tooLong_) return std::nullopt;
   std::string line;
-  if (!std::getline(std::cin, line)) return std::nullopt;
+  std::streambuf* in = std::cin.rdbuf();
+  while (true) {
+    int c = in->sbumpc();
+    if (c == EOF) {
+      if (line.empty()) return std::nullopt;
+      break;
+    }
+    if (c == '\n') break;
+    if (line.size() >= maxLineBytes_) { // stop here: the input may never end
+      tooLong_ = true;
+      return std::nullopt;
+    }
+    line += char(c);
+  }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
@@ -289,6 +306,9 @@ std::optional<std::string> LineReader::readRaw(std::string_view prompt) {
     std::optional<KeyPress> press = decoder.feed(byte);
     if (!press) continue;
     if (press->key == Key::ClearScreen) writeAll("\x1b[H\x1b[2J");
+    if (press->key == Key::Text && buffer.text().size() + press->text.size() > maxLineBytes_) {
+      continue; // a full line takes no more text
+    }
     if (!buffer.apply(*press)) {
       writeAll("\r\n");
       if (press->key == Key::EndOfInput) return std::nullopt;
@@ -308,17 +328,30 @@ void LineReader::addHistory(const std::string& line) {
   if (history_.size() > kMaxHistory) history_.erase(history_.begin());
 }
 
-void LineReader::loadHistory(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line))
-    addHistory(line);
+std::string LineReader::loadHistory(const std::string& path) {
+  std::string text;
+  ReadOutcome read = readFileUpTo(path, kMaxHistoryBytes, text);
+  if (read.status == ReadStatus::TooLarge) {
+    return "ignoring " + path + ": file is larger than the " + describeLimit(kMaxHistoryBytes) +
+           " limit for the history";
+  }
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    addHistory(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return "";
 }
 
 void LineReader::saveHistory(const std::string& path) const {
+  size_t first = history_.size(), bytes = 0;
+  while (first > 0 && bytes + history_[first - 1].size() + 1 <= kMaxHistoryBytes)
+    bytes += history_[--first].size() + 1;
   std::ofstream out(path, std::ios::trunc);
-  for (const std::string& line : history_)
-    out << line << "\n";
+  for (size_t i = first; i < history_.size(); i++)
+    out << history_[i] << "\n";
 }
 
 } // namespace nuri::cli

@@ -77,7 +77,8 @@ private:
 // otherwise lines are read as they are and no prompt is shown.
 class LineReader {
 public:
-  LineReader();
+  // Lines longer than `maxLineBytes` are not read (see tooLong()).
+  explicit LineReader(size_t maxLineBytes);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -87,18 +88,25 @@ public:
   // line and sets interrupted().
   std::optional<std::string> readLine(std::string_view prompt);
   bool interrupted() const { return interrupted_; }
+  // The input held a line longer than the limit: readLine gave nothing and read no further.
+  bool tooLong() const { return tooLong_; }
 
   void addHistory(const std::string& line);
-  // Loads and saves the history (one entry a line), e.g. ~/.nuri_history.
-  void loadHistory(const std::string& path);
+  // Loads and saves the history (one entry a line), e.g. ~/.nuri_history. The file holds at most
+  // kMaxHistoryBytes: saving keeps the newest entries that fit, and loading a larger file gives
+  // an error message and no history.
+  static constexpr size_t kMaxHistoryBytes = 1u << 20;
+  std::string loadHistory(const std::string& path);
   void saveHistory(const std::string& path) const;
 
 private:
   std::optional<std::string> readRaw(std::string_view prompt);
   void refresh(std::string_view prompt, const EditBuffer& buffer) const;
 
+  size_t maxLineBytes_;
   bool interactive_ = false;
   bool interrupted_ = false;
+  bool tooLong_ = false;
   std::vector<std::string> history_;
 };
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "cli/output.h"
 #include "cli/repl.h"
 #include "nuri/nuri.h"
 
@@ -287,13 +288,14 @@ int commandSingleFile(const std::string& command, std::vector<std::string> args,
   // disasm
   Result<Program> program = loadProgram(path, searchPath);
   if (!program) return report(program.error());
-  std::cout << program->disassemble();
+  writeOutput(program->disassemble());
   return kExitOk;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+  ignoreBrokenPipes();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::cerr << kMainHelp;

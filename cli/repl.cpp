@@ -1,10 +1,12 @@
 #include "cli/repl.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
-#include <regex>
 
 #include "cli/line_editor.h"
+#include "cli/output.h"
+#include "support/read_file.h"
 
 namespace nuri::cli {
 
@@ -32,6 +34,16 @@ size_t countLines(const std::string& text) {
   return n;
 }
 
+// `#3  text` and a newline, as :show lists an entry.
+std::string numbered(size_t number, const std::string& text) {
+  std::string line = "#";
+  line += std::to_string(number);
+  line += "  ";
+  line += text;
+  line += "\n";
+  return line;
+}
+
 bool isBlank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
@@ -51,50 +63,62 @@ std::string ReplSession::programWith(const std::string& entry) const {
   return program + entry + "\n";
 }
 
-// Session line numbers in an error become lines of the entry they belong to: `<repl>:12` in
-// compile errors and stack traces, and `at line 12` in compile errors. A runtime error's message
-// is the program's own text and stays as it is.
-std::string ReplSession::relabel(const Error& error) const {
-  static const std::regex compileWhere("(<repl>:|at line )(\\d+)");
-  static const std::regex traceWhere("(<repl>:)(\\d+)");
-  if (error.kind == Error::Kind::Compile) return relabel(error.render(), compileWhere);
-  Error relabelled = error;
-  for (std::string& line : relabelled.trace)
-    line = relabel(line, traceWhere);
-  return relabelled.render();
+std::pair<size_t, uint32_t> ReplSession::place(uint32_t line) const {
+  size_t entry = 0;
+  while (entry < entries_.size() && line > countLines(entries_[entry])) {
+    line -= uint32_t(countLines(entries_[entry]));
+    entry++;
+  }
+  return {entry, line};
 }
 
-std::string ReplSession::relabel(const std::string& text, const std::regex& where) const {
-  std::string out;
-  size_t last = 0;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), where);
-       it != std::sregex_iterator(); ++it) {
-    out.append(text, last, size_t(it->position()) - last);
-    size_t line = std::stoul((*it)[2].str());
-    size_t entry = 0;
-    while (entry < entries_.size() && line > countLines(entries_[entry])) {
-      line -= countLines(entries_[entry]);
-      entry++;
-    }
-    bool location = (*it)[1].str() == "<repl>:";
-    if (!location) out += "at ";
-    if (entry < entries_.size()) {
-      out += "input#" + std::to_string(entry + 1) + ":";
-    } else {
-      out += location ? "input:" : "line ";
-    }
-    out += std::to_string(line);
-    last = size_t(it->position() + it->length());
-  }
-  out.append(text, last);
-  return out;
+// `input:3` for a line of the entry being run, `input#2:3` for one of entry 2.
+std::string ReplSession::location(uint32_t line) const {
+  auto [entry, inEntry] = place(line);
+  if (entry == entries_.size()) return "input:" + std::to_string(inEntry);
+  return "input#" + std::to_string(entry + 1) + ":" + std::to_string(inEntry);
+}
+
+// The compiler names the session's lines through these labels, so only the places it reports
+// change; the text of the entries and of messages stays as it is.
+SourceLabels ReplSession::labels() const {
+  SourceLabels labels;
+  labels.location = [this](uint32_t line) { return location(line); };
+  labels.mention = [this](uint32_t line) {
+    auto [entry, inEntry] = place(line);
+    return entry == entries_.size() ? "line " + std::to_string(inEntry) : location(line);
+  };
+  return labels;
+}
+
+// A stack-trace line from the VM, `at NAME (<repl>:LINE)`, with the session line named as the
+// entry's. The function name is an identifier, so the place is the whole parenthesis at the
+// end; anything else (a module's file, `... N more frames ...`) stays as it is.
+std::string ReplSession::relabelTraceLine(const std::string& text) const {
+  const std::string opening = std::string(" (") + kSessionFile + ":";
+  size_t at = text.rfind(opening);
+  if (at == std::string::npos || text.back() != ')') return text;
+  const char* first = text.data() + at + opening.size();
+  const char* last = text.data() + text.size() - 1;
+  uint32_t line = 0;
+  auto [end, problem] = std::from_chars(first, last, line);
+  if (problem != std::errc() || end != last || first == last) return text;
+  return text.substr(0, at) + " (" + location(line) + ")";
+}
+
+std::string ReplSession::relabel(const Error& error) const {
+  Error relabelled = error;
+  for (std::string& line : relabelled.trace)
+    line = relabelTraceLine(line);
+  return relabelled.render();
 }
 
 ReplSession::Outcome ReplSession::run(const std::string& entry) {
   Outcome outcome;
-  Result<Program> program = compileSource(programWith(entry), kSessionFile, options_.searchPath);
+  Result<Program> program =
+      compileSource(programWith(entry), kSessionFile, options_.searchPath, labels());
   if (!program) {
-    outcome.errors = relabel(program.error());
+    outcome.errors = program.error().render();
     return outcome;
   }
   outcome.compiled = true;
@@ -104,9 +128,8 @@ ReplSession::Outcome ReplSession::run(const std::string& entry) {
   config.output = [&outcome, shown](std::string_view text) {
     size_t start = outcome.outputBytes;
     outcome.outputBytes += text.size();
-    if (outcome.outputBytes <= shown) return;
-    std::cout << text.substr(start < shown ? shown - start : 0);
-    std::cout.flush();
+    if (outcome.outputBytes <= shown) return true;
+    return writeOutput(text.substr(start < shown ? shown - start : 0));
   };
   std::unique_ptr<Isolate> isolate = runtime_.newIsolate(config);
   Status loaded = isolate->load(*program);
@@ -140,42 +163,57 @@ std::optional<int> ReplSession::evaluate(const std::string& entry) {
 int runRepl(const RunOptions& options) {
   Runtime runtime;
   ReplSession session(runtime, options);
-  LineReader reader;
+  // No entry can be longer than a source file, so neither can a line.
+  LineReader reader(maxSourceBytes());
   std::string historyPath;
   if (const char* home = std::getenv("HOME"); home && reader.interactive()) {
     historyPath = std::string(home) + "/.nuri_history";
-    reader.loadHistory(historyPath);
+    if (std::string problem = reader.loadHistory(historyPath); !problem.empty()) {
+      std::cerr << "nuri: " << problem << "\n";
+    }
   }
   if (reader.interactive()) {
-    std::cout << "Nuri " << version() << ". Type :help for help, :quit or Ctrl-D to leave.\n";
+    writeOutput("Nuri " + std::string(version()) +
+                ". Type :help for help, :quit or Ctrl-D to leave.\n");
   }
   int status = kExitOk;
-  while (true) {
+  bool entryTooLarge = false;
+  // Once nobody reads the output, the session ends quietly with status 0 (see cli/output.h).
+  while (!outputClosed()) {
     std::optional<std::string> line = reader.readLine("nuri> ");
     if (!line) break;
     std::string entry = *line;
     reader.addHistory(*line);
-    while (isIncompleteSource(entry)) {
+    while (isIncompleteSource(entry) && entry.size() <= maxSourceBytes()) {
       std::optional<std::string> more = reader.readLine("  ... ");
       if (!more || reader.interrupted()) break;
       reader.addHistory(*more);
       entry += "\n" + *more;
     }
+    entryTooLarge = entry.size() > maxSourceBytes();
+    if (reader.tooLong() || entryTooLarge) break;
     if (reader.interrupted()) continue;
     if (entry == ":quit" || entry == ":q" || entry == ":exit") break;
     if (entry == ":help") {
-      std::cout << kReplHelp;
+      writeOutput(kReplHelp);
     } else if (entry == ":reset") {
       session.reset();
     } else if (entry == ":show") {
-      for (size_t i = 0; i < session.typed().size(); i++)
-        std::cout << "#" << i + 1 << "  " << session.typed()[i] << "\n";
+      for (size_t i = 0; i < session.typed().size() && !outputClosed(); i++)
+        writeOutput(numbered(i + 1, session.typed()[i]));
     } else if (!entry.empty() && entry[0] == ':') {
       std::cerr << "unknown command `" << entry << "`; type :help for the commands\n";
     } else if (std::optional<int> exit = session.evaluate(entry)) {
       status = *exit;
       break;
     }
+  }
+  if (reader.tooLong() || entryTooLarge) {
+    // What follows cannot be told apart from the rest of that entry: the session ends.
+    std::cout.flush();
+    std::cerr << "error: the entry is larger than the " << describeLimit(maxSourceBytes())
+              << " limit for source files\n";
+    status = kExitDataError;
   }
   if (!historyPath.empty()) reader.saveHistory(historyPath);
   return status;

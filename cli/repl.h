@@ -2,9 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/options.h"
@@ -37,8 +38,13 @@ private:
   };
   Outcome run(const std::string& entry);
   std::string programWith(const std::string& entry) const;
+  // Session line -> (entry index, line in that entry); entries_.size() is the entry being run.
+  std::pair<size_t, uint32_t> place(uint32_t line) const;
+  std::string location(uint32_t line) const;
+  SourceLabels labels() const;
+  std::string relabelTraceLine(const std::string& text) const;
+  // A runtime error with the session lines of its stack trace named as the entries' lines.
   std::string relabel(const Error& error) const;
-  std::string relabel(const std::string& text, const std::regex& where) const;
 
   Runtime& runtime_;
   RunOptions options_;

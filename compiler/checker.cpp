@@ -184,8 +184,11 @@ private:
 
   // Errors inside an instance of a generic name the instance (`in Box<string>`).
   void error(SourcePos pos, std::string message) {
-    if (!instance_.empty()) message += " (in " + instance_ + ")";
-    diags_.error(pos, std::move(message));
+    error(Diagnostic{pos, std::move(message), {}, 0});
+  }
+  void error(Diagnostic diagnostic) {
+    if (!instance_.empty()) diagnostic.message += " (in " + instance_ + ")";
+    diags_.error(std::move(diagnostic));
   }
   std::string instance_; // the generic instance whose body is being checked
 
@@ -236,8 +239,8 @@ private:
       }
       auto [it, fresh] = ns_->topNames.emplace(name, TopName{pos, kind});
       if (!fresh) {
-        error(pos, quoted(name) + " is already declared as " + it->second.kind + " at line " +
-                       std::to_string(it->second.pos.line));
+        error(mentioning(pos, quoted(name) + " is already declared as " + it->second.kind + " at ",
+                         it->second.pos));
       }
     }
   }
@@ -1025,8 +1028,8 @@ private:
   VarSymbol* declareLocal(const std::string& name, const Type* type, SourcePos pos, bool isLet) {
     auto& scope = scopes_.back();
     if (auto it = scope.find(name); it != scope.end()) {
-      error(pos, quoted(name) + " is already declared in this scope (at line " +
-                     std::to_string(it->second->pos.line) + ")");
+      error(mentioning(pos, quoted(name) + " is already declared in this scope (at ",
+                       it->second->pos, ")"));
     }
     auto* v = types_.make<VarSymbol>();
     v->name = name;
@@ -1807,8 +1810,8 @@ private:
       return set(e, types_.error());
     }
     if (auto it = ns_->topNames.find(e.text); it != ns_->topNames.end()) {
-      error(e.pos, quoted(e.text) + " is used before its declaration at line " +
-                       std::to_string(it->second.pos.line));
+      error(mentioning(e.pos, quoted(e.text) + " is used before its declaration at ",
+                       it->second.pos));
       return set(e, types_.error());
     }
     if (moduleNamed(e.text)) {

@@ -1,17 +1,14 @@
 #include "compiler/compile.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "classlib/prelude.h"
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
 #include "compiler/lexer.h"
 #include "compiler/parser.h"
+#include "support/read_file.h"
 #include "vm/assert.h"
 #include "vm/verifier.h"
 
@@ -29,15 +26,9 @@ std::string baseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-bool readText(const std::string& path, std::string& out) {
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0 || S_ISDIR(info.st_mode)) return false;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  return !in.bad();
+std::string tooLargeMessage(const std::string& name) {
+  return name + ": file is larger than the " + describeLimit(kMaxSourceBytes) +
+         " limit for source files";
 }
 
 // Reads a program and, recursively, the modules it imports, in dependency order.
@@ -58,13 +49,15 @@ public:
     out_.units.push_back(std::move(unit));
   }
 
-  void loadProgram(std::string_view source, const std::string& fileName) {
+  // Returns the index of the program's file in the diagnostics.
+  uint32_t loadProgram(std::string_view source, const std::string& fileName) {
     auto unit = parseUnit(fileName, std::string(source), "");
     SourceUnit* raw = unit.get();
     inProgress_.push_back(fileName);
     resolveImports(*raw);
     inProgress_.pop_back();
     out_.units.push_back(std::move(unit));
+    return raw->file;
   }
 
 private:
@@ -120,7 +113,13 @@ private:
       candidates.push_back(dir + (dir.empty() || dir.back() == '/' ? "" : "/") + relative);
     std::string path, text;
     for (const std::string& candidate : candidates) {
-      if (readText(candidate, text)) {
+      ReadOutcome read = readFileUpTo(candidate, kMaxSourceBytes, text);
+      if (read.status == ReadStatus::TooLarge) {
+        diagnostics_.error(decl.pos,
+                           "cannot import `" + dotted + "`: " + tooLargeMessage(candidate));
+        return nullptr;
+      }
+      if (read.status == ReadStatus::Ok) {
         path = candidate;
         break;
       }
@@ -156,13 +155,19 @@ private:
 } // namespace
 
 CompileOutput compileModule(std::string_view source, const std::string& fileName,
-                            const std::vector<std::string>& searchPath) {
+                            const std::vector<std::string>& searchPath, const LineLabels& labels) {
+  CompileOutput out;
+  if (source.size() > kMaxSourceBytes) {
+    out.diagnostics = "error: " + tooLargeMessage(fileName) + "\n";
+    out.errorCount = 1;
+    return out;
+  }
   SourceFile rootPlaceholder(fileName, "");
   Diagnostics diagnostics(rootPlaceholder);
-  CompileOutput out;
   CheckedModule checked;
   ModuleLoader loader(diagnostics, checked, searchPath);
-  loader.loadProgram(source, fileName); // the program is file 1, its imports follow
+  // The program is file 1, its imports follow.
+  diagnostics.labelLines(loader.loadProgram(source, fileName), labels);
   // The prelude goes first among the units but is parsed last, so diagnostics number the
   // program's own file before it.
   loader.loadPrelude();

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/diagnostics.h"
 #include "vm/bytecode/module.h"
 
 namespace nuri {
@@ -17,8 +18,10 @@ struct CompileOutput {
 };
 
 // Compiles a program and the modules it imports. Imports are looked up next to the importing
-// file, then in each folder of `searchPath`.
+// file, then in each folder of `searchPath`. `labels` name the lines of the program's own file
+// in diagnostics.
 CompileOutput compileModule(std::string_view source, const std::string& fileName,
-                            const std::vector<std::string>& searchPath = {});
+                            const std::vector<std::string>& searchPath = {},
+                            const LineLabels& labels = {});
 
 } // namespace nuri

@@ -13,18 +13,34 @@ uint32_t Diagnostics::fileIndex(const SourceFile& file) {
   return uint32_t(files_.size() - 1);
 }
 
-void Diagnostics::error(SourcePos pos, std::string message) {
+std::string Diagnostic::text(const std::function<std::string(uint32_t line)>& name) const {
+  if (!mention) return message;
+  std::string line = name ? name(mention->line) : "line " + std::to_string(mention->line);
+  return message.substr(0, mentionAt) + line + message.substr(mentionAt);
+}
+
+Diagnostic mentioning(SourcePos pos, std::string before, SourcePos line, std::string after) {
+  size_t at = before.size();
+  return Diagnostic{pos, std::move(before) + after, line, at};
+}
+
+void Diagnostics::error(Diagnostic diagnostic) {
   if (list_.size() >= kMaxErrors) {
     truncated_ = true;
     return;
   }
   for (const Diagnostic& d : list_) {
-    if (d.pos.line == pos.line && d.pos.column == pos.column && d.pos.file == pos.file &&
-        d.message == message) {
+    if (d.pos.line == diagnostic.pos.line && d.pos.column == diagnostic.pos.column &&
+        d.pos.file == diagnostic.pos.file && d.text() == diagnostic.text()) {
       return;
     }
   }
-  list_.push_back({pos, std::move(message)});
+  list_.push_back(std::move(diagnostic));
+}
+
+void Diagnostics::labelLines(uint32_t file, LineLabels labels) {
+  labelledFile_ = file;
+  labels_ = std::move(labels);
 }
 
 namespace {
@@ -79,13 +95,17 @@ std::string Diagnostics::render() const {
   std::string out;
   for (const Diagnostic& d : sorted) {
     const SourceFile& file = *files_[d.pos.file < files_.size() ? d.pos.file : 0];
+    bool labelled = d.pos.file == labelledFile_;
+    std::string where = labelled && labels_.location
+                            ? labels_.location(d.pos.line)
+                            : file.name() + ":" + std::to_string(d.pos.line);
+    std::string message = d.text(labelled ? labels_.mention : nullptr);
     if (d.pos.column == 0) { // a whole line (the compiler's own errors know no column)
-      out += file.name() + ":" + std::to_string(d.pos.line) + ": error: " + d.message + "\n";
+      out += where + ": error: " + message + "\n";
       out += "  " + sanitize(file.lineText(d.pos.line).substr(0, kShownWidth)) + "\n";
       continue;
     }
-    out += file.name() + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
-           ": error: " + d.message + "\n";
+    out += where + ":" + std::to_string(d.pos.column) + ": error: " + message + "\n";
     std::string_view line = file.lineText(d.pos.line);
     uint32_t firstColumn = 1;
     if (d.pos.column > kShownWidth / 2) firstColumn = d.pos.column - kShownWidth / 2;

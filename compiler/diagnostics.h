@@ -2,6 +2,8 @@
 // followed by the source line and a caret.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,24 @@ namespace nuri {
 struct Diagnostic {
   SourcePos pos;
   std::string message;
+  // Another line of the same file that the message mentions ("opened at line 3"), inserted at
+  // byte `mentionAt` of `message`. Kept apart so that it is named as the file's lines are named.
+  std::optional<SourcePos> mention;
+  size_t mentionAt = 0;
+
+  // The message with its mention as `line N`, or as `name(N)` when given.
+  std::string text(const std::function<std::string(uint32_t line)>& name = {}) const;
+};
+
+// The message `before` + "line N" + `after`, with the line kept apart as a mention.
+Diagnostic mentioning(SourcePos pos, std::string before, SourcePos line, std::string after = "");
+
+// How diagnostics name the lines of one file, for a host that compiles text stitched together
+// from pieces (an interactive prompt): `location` replaces `FILE:LINE` before a message (the
+// column follows), `mention` replaces `line N` inside one. Either may be empty.
+struct LineLabels {
+  std::function<std::string(uint32_t line)> location;
+  std::function<std::string(uint32_t line)> mention;
 };
 
 // Errors of one compilation, which may span several files (a program and its imports).
@@ -20,7 +40,12 @@ public:
   explicit Diagnostics(const SourceFile& file) { files_.push_back(&file); }
   // The index positions use for `file` (added if new).
   uint32_t fileIndex(const SourceFile& file);
-  void error(SourcePos pos, std::string message);
+  void error(SourcePos pos, std::string message) {
+    error(Diagnostic{pos, std::move(message), {}, 0});
+  }
+  void error(Diagnostic diagnostic);
+  // Names the lines of file `file` with `labels` when rendering.
+  void labelLines(uint32_t file, LineLabels labels);
   bool hasErrors() const { return !list_.empty(); }
   size_t count() const { return list_.size(); }
   const std::vector<Diagnostic>& list() const { return list_; }
@@ -32,6 +57,8 @@ public:
 private:
   std::vector<const SourceFile*> files_;
   std::vector<Diagnostic> list_;
+  uint32_t labelledFile_ = UINT32_MAX;
+  LineLabels labels_;
   bool truncated_ = false;
 };
 

@@ -575,6 +575,7 @@ std::vector<Token> tokenize(const SourceFile& file, Diagnostics& diagnostics) {
 }
 
 bool isIncompleteSource(std::string_view text) {
+  if (text.size() > kMaxSourceBytes) return false; // complete enough to be rejected as too large
   SourceFile file("<input>", std::string(text));
   Diagnostics diagnostics(file);
   std::vector<Token> tokens = tokenize(file, diagnostics);

@@ -153,7 +153,10 @@ private:
   // Reports a syntax error and abandons the statement. At an invalid token the lexer has
   // already reported the real problem, so nothing more is said.
   [[noreturn]] void fail(SourcePos pos, std::string message) {
-    if (!at(Tok::Error) && speculating_ == 0) diags_.error(pos, std::move(message));
+    fail(Diagnostic{pos, std::move(message), {}, 0});
+  }
+  [[noreturn]] void fail(Diagnostic diagnostic) {
+    if (!at(Tok::Error) && speculating_ == 0) diags_.error(std::move(diagnostic));
     throw SyntaxError{};
   }
 
@@ -432,7 +435,7 @@ private:
     }
     leave();
     if (!at(Tok::RBrace))
-      fail(cur().pos, "expected `}` to close the block opened at line " + std::to_string(pos.line));
+      fail(mentioning(cur().pos, "expected `}` to close the block opened at ", pos));
     advance();
     return s;
   }
@@ -622,8 +625,8 @@ private:
     }
     if (!at(Tok::RBrace)) {
       // Keep the class (and whatever follows it) rather than dropping both.
-      diags_.error(cur().pos, "expected `}` to close class `" + c->name + "` opened at line " +
-                                  std::to_string(open.line));
+      diags_.error(
+          mentioning(cur().pos, "expected `}` to close class `" + c->name + "` opened at ", open));
       brokenName_.clear();
       return c;
     }
@@ -700,8 +703,8 @@ private:
       parameters(*f);
       f->body = block("to start the `init` body");
       if (c.init) {
-        diags_.error(f->pos, "class `" + c.name + "` already has an `init` (at line " +
-                                 std::to_string(c.init->pos.line) + "); a class has at most one");
+        diags_.error(mentioning(f->pos, "class `" + c.name + "` already has an `init` (at ",
+                                c.init->pos, "); a class has at most one"));
       } else {
         c.init = std::move(f);
       }

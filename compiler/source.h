@@ -8,6 +8,12 @@
 
 namespace nuri {
 
+// The largest source file the compiler accepts. Positions and line starts are 32-bit offsets, so
+// the bound must stay below 4 GB; it is far lower because compiling dense code takes about 200
+// bytes of memory per byte of source. 16 MB is still room for a generated table or a 10 MB
+// string literal (the largest string constant bytecode holds is 16 MB too).
+constexpr uint32_t kMaxSourceBytes = 16u << 20;
+
 struct SourcePos {
   uint32_t line = 0;   // 1-based
   uint32_t column = 0; // 1-based, in code points

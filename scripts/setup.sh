@@ -18,6 +18,6 @@ if ((${#missing[@]})); then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DNURI_WERROR="${NURI_WERROR:-OFF}" >/dev/null
 cmake --build build -j"$(nproc)"
 ./build/nuri run samples/hello.nuri

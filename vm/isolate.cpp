@@ -363,26 +363,46 @@ ClosureObject* IsolateState::newClosure(const RuntimeType* functionType,
   return c;
 }
 
-void IsolateState::write(std::string_view text) {
-  if (config.output) {
-    config.output(text);
-    return;
+bool IsolateState::write(std::string_view text) {
+  if (!outputClosed) {
+    if (config.output) {
+      outputClosed = !config.output(text);
+    } else {
+      outputBuffer.append(text);
+      if (outputBuffer.size() >= (64u << 10)) flushOutput();
+    }
   }
-  outputBuffer.append(text);
-  if (outputBuffer.size() >= (64u << 10)) flushOutput();
+  // Whatever the program would print next is lost: end it quietly, like `cat` or `grep`.
+  if (outputClosed) return exit(0);
+  return true;
 }
 
 void IsolateState::flushOutput() {
-  bool ok = true;
-  if (!outputBuffer.empty()) {
-    ok = std::fwrite(outputBuffer.data(), 1, outputBuffer.size(), stdout) == outputBuffer.size();
+  if (outputClosed) {
     outputBuffer.clear();
+    return;
   }
-  ok = std::fflush(stdout) == 0 && ok;
-  if (!ok && !outputFailed) {
+  int error = 0;
+  if (!outputBuffer.empty() &&
+      std::fwrite(outputBuffer.data(), 1, outputBuffer.size(), stdout) != outputBuffer.size()) {
+    error = errno;
+  }
+  outputBuffer.clear();
+  if (std::fflush(stdout) != 0 && !error) error = errno;
+  if (!error) return;
+  if (error == EPIPE) {
+    outputClosed = true;
+  } else if (!outputFailed) {
     outputFailed = true;
-    outputError = std::strerror(errno);
+    outputError = std::strerror(error);
   }
+}
+
+bool IsolateState::exit(int status) {
+  exitStatus = status & 0xFF;
+  raiseUncatchable(ErrorClass::Error, "exit");
+  pending->exit = true;
+  return false;
 }
 
 Error IsolateState::takeError() {

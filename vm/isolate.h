@@ -103,6 +103,9 @@ public:
     pending.reset();
     roots_[0] = nullptr;
   }
+  // Ends the program at once with `status`, as System.exit does: no handler or finally runs.
+  // Returns false, for a native to return.
+  bool exit(int status);
   int exitStatus = 0;
   bool exited = false; // System.exit ran
 
@@ -190,11 +193,13 @@ public:
   bool makeReservedObjects();
 
   // Output of print/println, buffered.
-  void write(std::string_view text);
+  // Returns false once the output is closed: the program has then been stopped (exit 0).
+  bool write(std::string_view text);
   void flushOutput();
   std::string outputBuffer;
   bool outputFailed = false; // writing standard output failed (e.g. a full disk)
   std::string outputError;
+  bool outputClosed = false; // nobody reads the output any more (a closed pipe)
 
   // Turns any pending error into an API error.
   Error takeError();

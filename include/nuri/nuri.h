@@ -12,12 +12,14 @@
 // Errors come back as values; nothing here throws a C++ exception for a guest's failure.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -81,12 +83,26 @@ private:
   std::shared_ptr<const Module> module_;
 };
 
+// The largest source text the compiler accepts (16 MB), for a program and for each module it
+// imports; compileFile stops reading a longer file at this size.
+uint32_t maxSourceBytes();
+
+// How compile errors name the lines of the text given to compileSource, for a host that
+// compiles text stitched together from pieces (an interactive prompt): `location(line)` replaces
+// `FILE:LINE` before a message (`:COLUMN` follows), `mention(line)` replaces `line N` inside one
+// ("declared at line 3"). Either may be left empty; imported modules keep their own names.
+struct SourceLabels {
+  std::function<std::string(uint32_t line)> location;
+  std::function<std::string(uint32_t line)> mention;
+};
+
 // Compiles Nuri source text. `fileName` is used in diagnostics and stack traces, and its
 // folder is where `import`s are looked up first, then each folder of `searchPath`.
 Result<Program> compileSource(std::string_view source, std::string fileName,
-                              const std::vector<std::string>& searchPath = {});
+                              const std::vector<std::string>& searchPath = {},
+                              const SourceLabels& labels = {});
 // Reads and compiles a .nuri file and the modules it imports (Error::Kind::Io if it cannot
-// be read).
+// be read, Error::Kind::Compile if it is larger than maxSourceBytes()).
 Result<Program> compileFile(const std::string& path,
                             const std::vector<std::string>& searchPath = {});
 // Whether `source` stops in the middle of something (an open bracket or block comment, or an
@@ -94,7 +110,8 @@ Result<Program> compileFile(const std::string& path,
 bool isIncompleteSource(std::string_view source);
 // Decodes and checks a .nbc image. `name` is used in error messages.
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name = "<bytecode>");
-// Reads a .nbc file.
+// Reads a .nbc file (Error::Kind::Io if it cannot be read, Error::Kind::Load if it is larger than
+// the 256 MB limit for bytecode; reading stops there).
 Result<Program> loadBytecodeFile(const std::string& path);
 
 // Runtime statistics of an isolate.
@@ -107,13 +124,43 @@ struct Stats {
   double seconds = 0;          // wall time spent running guest code
 };
 
+// Receives a guest's output: any callable taking the text. One that returns bool says with
+// false that the output is gone for good (a closed pipe); the guest then stops as if it called
+// System.exit(0), since nothing it prints can be seen any more.
+class OutputSink {
+public:
+  OutputSink() = default;
+  OutputSink(std::nullptr_t) {}
+  template <typename F,
+            typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, OutputSink> &&
+                                        std::is_invocable_v<std::decay_t<F>&, std::string_view>>>
+  OutputSink(F f) {
+    if constexpr (std::is_same_v<std::invoke_result_t<std::decay_t<F>&, std::string_view>, bool>) {
+      write_ = std::move(f);
+    } else {
+      write_ = [f = std::move(f)](std::string_view text) mutable {
+        f(text);
+        return true;
+      };
+    }
+  }
+  explicit operator bool() const { return bool(write_); }
+  // False once the output is gone.
+  bool operator()(std::string_view text) const { return write_(text); }
+
+private:
+  std::function<bool(std::string_view)> write_;
+};
+
 struct IsolateConfig {
   uint64_t heapLimitBytes = 0; // 0 = no limit; over it raises LimitError
   uint64_t fuel = 0;           // instructions; 0 = unlimited
   double timeoutSeconds = 0;   // wall time; 0 = unlimited
   uint32_t stackLimitFrames = 10000;
-  // Where the guest's print/println go. Default: standard output.
-  std::function<void(std::string_view)> output;
+  // Where the guest's print/println go. Default: standard output, where a closed pipe (EPIPE,
+  // as with `| head`) stops the guest as if it called System.exit(0); the process must ignore
+  // SIGPIPE for that, as the nuri command does, or the signal ends it first.
+  OutputSink output;
 };
 
 // One guest: its own globals, stack, limits and statistics. Use from one thread at a time.

@@ -3,6 +3,7 @@
 bytecode files, limits and statistics. Prints `N passed, N failed`."""
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,92 @@ def main():
          ("err", "error: StackOverflowError: call depth exceeded the limit of 10000 frames"),
          ("err", "more frames"))
 
+    # Inputs are read up to a limit and no further: a source or module over 16 MB, a bytecode
+    # file over 256 MB. Pipes, FIFOs and devices may never end; regular files over the limit are
+    # made sparse so that the tests stay fast.
+    def sized(name, size, head=b""):
+        path = write(name, head)
+        os.truncate(path, size)
+        return path
+
+    source_cap, bytecode_cap = 16 << 20, 256 << 20
+    def too_large(path, what="source files", cap="16 MB"):
+        return "error: %s: file is larger than the %s limit for %s\n" % (path, cap, what)
+
+    zero_source = os.path.join(work, "zero.nuri")
+    os.symlink("/dev/zero", zero_source)
+    case("a source linked to /dev/zero", ["run", zero_source], 65, ("err=", too_large(zero_source)))
+    zero_nbc = os.path.join(work, "zero.nbc")
+    os.symlink("/dev/zero", zero_nbc)
+    case("bytecode linked to /dev/zero", ["run", zero_nbc], 65,
+         ("err=", too_large(zero_nbc, "bytecode", "256 MB")))
+    case("verify of bytecode linked to /dev/zero", ["verify", zero_nbc], 65,
+         ("out=", "%s: file is larger than the 256 MB limit for bytecode\n" % zero_nbc))
+    # One comment as long as the limit allows: the largest source that is accepted.
+    at_cap = write("at_cap.nuri", "//" + "x" * (source_cap - 3) + "\n")
+    case("a source of exactly 16 MB is read", ["run", at_cap], 0, ("err=", ""))
+    over_cap = write("over_cap.nuri", "//" + "x" * (source_cap - 2) + "\n")
+    case("a source of 16 MB and one byte is not", ["check", over_cap], 65,
+         ("err=", too_large(over_cap)))
+    sparse = sized("sparse.nuri", source_cap + 1)
+    case("a sparse source just over the limit", ["run", sparse], 65, ("err=", too_large(sparse)))
+    sparse_nbc = sized("sparse.nbc", bytecode_cap + 1, nbc)
+    case("a sparse bytecode file just over the limit", ["run", sparse_nbc], 65,
+         ("err=", too_large(sparse_nbc, "bytecode", "256 MB")))
+    exact_nbc = sized("exact.nbc", bytecode_cap, nbc)
+    case("a bytecode file of exactly 256 MB is read", ["verify", exact_nbc], 65,
+         ("out=", "%s: header: %d unexpected trailing bytes\n" % (exact_nbc, bytecode_cap - len(nbc))))
+    os.makedirs(os.path.join(work, "lib"))
+    big_module = sized("lib/big.nuri", source_cap + 1)
+    importer = write("import_big.nuri", "import lib.big\n")
+    case("an imported module over the limit", ["check", importer], 65,
+         ("err=", "%s:1:1: error: cannot import `lib.big`: %s: file is larger than the 16 MB limit "
+                  "for source files\n  import lib.big\n  ^\n" % (importer, big_module)))
+    case("an endless pipe as source", "yes 'println(1)' | \"$NURI\" run /dev/stdin", 65,
+         ("err=", too_large("/dev/stdin")))
+    case("a pipe of exactly 16 MB as source", "cat %s | \"$NURI\" run /dev/stdin" % at_cap, 0,
+         ("err=", ""))
+    case("a pipe of 16 MB and one byte as source", "cat %s | \"$NURI\" run /dev/stdin" % over_cap,
+         65, ("err=", too_large("/dev/stdin")))
+    fifo = os.path.join(work, "fifo.nuri")
+    os.mkfifo(fifo)
+    case("an endless FIFO as source", "yes 'println(1)' > %s & \"$NURI\" run %s" % (fifo, fifo), 65,
+         ("err=", too_large(fifo)))
+    case("repl: an endless line ends the session", "yes | tr -d '\\n' | \"$NURI\" repl", 65,
+         ("out=", ""), ("err=", "error: the entry is larger than the 16 MB limit for source files\n"))
+
+    # A closed pipe ends a command quietly with status 0, however much it would still print.
+    def piped(command):  # the status of nuri, not of head (nor of a `yes` feeding it)
+        return command + " | head -1; exit ${PIPESTATUS[%d]}" % command.count("|")
+
+    forever = write("forever.nuri", "while (true) { println(1) }\n")
+    case("run | head: an endless printer stops", piped('"$NURI" run ' + forever), 0,
+         ("out=", "1\n"), ("err=", ""))
+    subprocess.run([nuri, "build", forever, "-o", os.path.join(work, "forever.nbc")], check=True)
+    case("run | head: the same from bytecode", piped('"$NURI" run ' + os.path.join(work, "forever.nbc")),
+         0, ("out=", "1\n"), ("err=", ""))
+    uncatchable = write("uncatchable.nuri", "var i = 0\nwhile (true) {\n"
+                        "    try { println(i) } catch (e: Error) { } finally { i += 1 }\n}\n")
+    case("run | head: neither catch nor finally keeps a program printing",
+         piped('"$NURI" run ' + uncatchable), 0, ("out=", "0\n"), ("err=", ""))
+    counted = write("counted.nuri", "fun main(): int {\n    for (i in 0..1000000) { println(i) }\n"
+                    "    return 3\n}\n")
+    case("run | head: a program cut short exits 0, not with main's result",
+         piped('"$NURI" run ' + counted), 0, ("out=", "0\n"), ("err=", ""))
+    case("repl | head: an endless printer ends the session", piped('"$NURI" repl < ' + forever), 0,
+         ("out=", "1\n"), ("err=", ""))
+    case("repl | head: endless values end the session", piped("yes 1 | \"$NURI\" repl"), 0,
+         ("out=", "1\n"), ("err=", ""))
+    case("repl | head: endless :help ends the session", piped("yes :help | \"$NURI\" repl"), 0,
+         ("out=", "Type Nuri declarations and statements; an expression's value is printed.\n"),
+         ("err=", ""))
+    listing = write("listing.nuri", "".join("fun f%d(): int { return %d }\n" % (i, i) for i in range(3000)))
+    case("disasm | head: a long listing", piped('"$NURI" disasm ' + listing), 0,
+         ("out=", "module listing.nuri\n"), ("err=", ""))
+    if os.path.exists("/dev/full"):
+        case("a full disk is still an IOError", '"$NURI" run %s > /dev/full' % hello, 70,
+             ("out=", ""), ("err=", "error: IOError: cannot write to standard output: No space left on device\n"))
+
     # Hostile bytecode.
     case("empty bytecode file", ["run", write("empty.nbc", b"")], 65, ("err", "bad magic number"))
     case("truncated bytecode", ["run", write("trunc.nbc", nbc[: len(nbc) // 2])], 65, ("err", "error: "))
@@ -120,6 +207,29 @@ def main():
     case("repl: a program's own message is not relabelled", ["repl"], 0,
          ("err", "error: ValueError: see line 1 or <repl>:1\n  at <module> (input:1)"),
          stdin='throw ValueError("see line 1 or <repl>:1")\n')
+    # Only the places the compiler and the VM report are renamed, never the program's own text.
+    case("repl: a huge <repl>: number in an echoed line", ["repl"], 0, ("out=", ""),
+         ("err=", "input:1:46: error: expected end of statement, found `nope`\n"
+                  "  let x = \"<repl>:99999999999999999999999\" + 1 nope\n"
+                  "                                               ^\n"),
+         stdin='let x = "<repl>:99999999999999999999999" + 1 nope\n')
+    case("repl: places and `at line` inside a string stay as typed", ["repl"], 0, ("out=", "7\n"),
+         ("err=", "input:1:41: error: unknown name `nope`\n"
+                  "  let s = \"<repl>:5 at line 3 <repl>:-1\"; nope\n"
+                  "                                          ^\n"
+                  "input:1:1: error: `a` is already declared as a variable at input#1:1\n"
+                  "  let a = \"at line 1 <repl>:1\"\n"
+                  "  ^\n"),
+         stdin='let a = 7\nlet s = "<repl>:5 at line 3 <repl>:-1"; nope\n'
+               'let a = "at line 1 <repl>:1"\na\n')
+    case("repl: a mention of the entry's own line", ["repl"], 0,
+         ("err=", "input:4:1: error: expected `}` to close the block opened at line 1\n"
+                  "  \n  ^\n"),
+         stdin="if (true) {\n  println(1)\n\n")
+    case("repl: places in a thrown message stay as thrown", ["repl"], 0,
+         ("err=", "error: ValueError: (<repl>:99999999999999999999) at line 2 (<repl>:2)\n"
+                  "  at f (input#1:2)\n  at <module> (input:1)\n"),
+         stdin='fun f() {\n    throw ValueError("(<repl>:99999999999999999999) at line 2 (<repl>:2)")\n}\nf()\n')
     case("repl: a runtime error in a function names the entry that declared it", ["repl"], 0,
          ("err", "at f (input#1:2)"),
          stdin="fun f(): int {\n    return 1 / 0\n}\nf()\n")
@@ -142,6 +252,9 @@ def main():
                 with open("/dev/full", "w") as full:
                     p = subprocess.run([nuri] + argv, stdout=full, stderr=subprocess.PIPE, timeout=60)
                 p.stdout = b""
+            elif isinstance(argv, str):  # a shell pipeline using $NURI
+                p = subprocess.run(["bash", "-c", argv], capture_output=True, timeout=60,
+                                   env=dict(os.environ, NURI=nuri))
             else:
                 p = subprocess.run([nuri] + argv, capture_output=True, timeout=60,
                                    input=stdin.encode() if stdin is not None else None)
@@ -168,8 +281,44 @@ def main():
         print("FAIL repl on a terminal: " + "; ".join(problems))
     else:
         passed += 1
+    problems = history_linked_to_dev_zero(nuri, work)
+    if problems:
+        failed += 1
+        print("FAIL repl history linked to /dev/zero: " + "; ".join(problems))
+    else:
+        passed += 1
+    shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
+
+
+def history_linked_to_dev_zero(nuri, work):
+    """A history file that never ends is refused with a warning; the prompt works as usual."""
+    import pty
+    import select
+    import time
+
+    home = os.path.join(work, "zero-home")
+    os.makedirs(home)
+    os.symlink("/dev/zero", os.path.join(home, ".nuri_history"))
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"HOME": home, "TERM": "xterm"})
+        os.execv(nuri, [nuri, "repl"])
+    out, end = b"", time.time() + 20
+    while b"nuri> " not in out and time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            out += os.read(fd, 4096)
+    os.write(fd, b"\x04")
+    _, status = os.waitpid(pid, 0)
+    problems = []
+    expected = ("nuri: ignoring %s/.nuri_history: file is larger than the 1 MB limit for the "
+                "history\r\n" % home)
+    if expected.encode() not in out:
+        problems.append("no warning in %r" % out[-300:])
+    if os.waitstatus_to_exitcode(status) != 0:
+        problems.append("exit status %s" % os.waitstatus_to_exitcode(status))
+    return problems
 
 
 def repl_on_a_terminal(nuri, work):

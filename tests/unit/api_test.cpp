@@ -645,3 +645,44 @@ TEST(ApiVersion, MatchesTheProject) { EXPECT_STREQ(version(), NURI_VERSION); }
 
 } // namespace
 } // namespace nuri
+
+namespace nuri {
+namespace {
+
+TEST(ApiOutput, AClosedOutputStopsTheGuestLikeExitZero) {
+  std::string out;
+  IsolateConfig config;
+  config.output = [&out](std::string_view text) {
+    out.append(text);
+    return out.size() < 6; // the reader goes away after three lines
+  };
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  // Neither catch nor finally sees the stop.
+  Status loaded = guest->load(compileOk("var i = 0\n"
+                                        "while (true) {\n"
+                                        "    try { println(i) } catch (e: Error) { }\n"
+                                        "    finally { i += 1 }\n"
+                                        "}\n"
+                                        "fun main(): int { return 3 }\n"));
+  ASSERT_TRUE(loaded) << loaded.error().render();
+  EXPECT_EQ(out, "0\n1\n2\n");
+  EXPECT_EQ(guest->exitStatus(), 0);
+  Result<int> status = guest->runMain({});
+  ASSERT_TRUE(status);
+  EXPECT_EQ(*status, 0);
+}
+
+TEST(ApiOutput, ASinkWithoutAResultKeepsTakingOutput) {
+  std::string out;
+  IsolateConfig config;
+  config.output = [&out](std::string_view text) { out.append(text); };
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  ASSERT_TRUE(guest->load(compileOk("for (i in 0..3) { println(i) }\n")));
+  EXPECT_EQ(out, "0\n1\n2\n");
+  EXPECT_EQ(guest->exitStatus(), std::nullopt);
+}
+
+} // namespace
+} // namespace nuri

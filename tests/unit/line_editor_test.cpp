@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "cli/line_editor.h"
 #include "nuri/nuri.h"
 
@@ -80,4 +83,34 @@ TEST(IncompleteSource, OpenBracketsCommentsAndOperators) {
   EXPECT_FALSE(isIncompleteSource("let x = 1;"));
   EXPECT_FALSE(isIncompleteSource(""));
   EXPECT_FALSE(isIncompleteSource("}}")); // too many closers: an error to report, not wait on
+}
+
+std::string fileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(History, SavingKeepsTheNewestEntriesThatFit) {
+  std::string path = ::testing::TempDir() + "nuri_history_fit";
+  std::string older(600000, 'a'), newer(600000, 'b');
+  LineReader reader(1000);
+  reader.addHistory(older);
+  reader.addHistory(newer);
+  reader.addHistory("1 + 2");
+  reader.saveHistory(path);
+  EXPECT_EQ(fileText(path), newer + "\n1 + 2\n");
+  LineReader again(1000);
+  EXPECT_EQ(again.loadHistory(path), "");
+  again.saveHistory(path + "2");
+  EXPECT_EQ(fileText(path + "2"), newer + "\n1 + 2\n");
+}
+
+TEST(History, AFileOverTheLimitIsIgnored) {
+  std::string path = ::testing::TempDir() + "nuri_history_large";
+  std::ofstream(path) << std::string(LineReader::kMaxHistoryBytes + 1, '\n');
+  LineReader reader(1000);
+  EXPECT_EQ(reader.loadHistory(path),
+            "ignoring " + path + ": file is larger than the 1 MB limit for the history");
+  reader.saveHistory(path); // nothing was loaded, so nothing is kept
+  EXPECT_EQ(fileText(path), "");
 }

@@ -29,7 +29,7 @@ Parsed parseSource(const std::string& text) {
   out.module = parse(tokens, diagnostics);
   for (const Diagnostic& d : diagnostics.list()) {
     out.errors.push_back(std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + ": " +
-                         d.message);
+                         d.text());
   }
   return out;
 }
