@@ -66,8 +66,10 @@ StringObject* concatStrings(IsolateState& I, StringObject* a, StringObject* b) {
   s->byteLength = uint32_t(x.size() + y.size());
   s->codePointLength = cps;
   s->hash = 0;
-  std::memcpy(s->bytes, x.data(), x.size());
-  std::memcpy(s->bytes + x.size(), y.data(), y.size());
+  if (!I.copyInSteps(s->bytes, x.data(), x.size()) ||
+      !I.copyInSteps(s->bytes + x.size(), y.data(), y.size())) {
+    return nullptr;
+  }
   s->bytes[s->byteLength] = '\0';
   return s;
 }

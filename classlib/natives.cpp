@@ -237,12 +237,12 @@ bool joinStrings(IsolateState& I, const ArrayObject* a, const StringObject* sep,
     auto* s = static_cast<const StringObject*>(a->elements[i].p);
     std::string_view part = s ? s->view() : kNull;
     if (i) {
-      std::memcpy(at, sep->bytes, sep->byteLength);
+      if (!I.copyInSteps(at, sep->bytes, sep->byteLength)) return false;
       at += sep->byteLength;
     }
-    std::memcpy(at, part.data(), part.size());
+    if (!I.copyInSteps(at, part.data(), part.size())) return false;
     at += part.size();
-    if (!I.nativeProgress(sep->byteLength + part.size())) return false;
+    if (!I.nativeProgress(sizeof(Slot))) return false;
   }
   *result = text;
   return true;

@@ -259,9 +259,9 @@ NATIVE_FUNCTION(string_replace) {
   if (!result) return false;
   char* at = result->bytes;
   if (!pieces([&](std::string_view part) {
-        std::memcpy(at, part.data(), part.size());
+        if (!I.copyInSteps(at, part.data(), part.size())) return false;
         at += part.size();
-        return I.nativeProgress(part.size() + 1);
+        return I.nativeProgress(1);
       })) {
     return false;
   }
@@ -380,11 +380,11 @@ NATIVE_FUNCTION(sb_append) {
     uint64_t capacity = std::max<uint64_t>(needed, b->capacity * 2 + 16);
     auto* buffer = static_cast<char*>(I.allocate(capacity, false));
     if (!buffer) return false;
-    if (b->length) std::memcpy(buffer, b->buffer, b->length);
+    if (!I.copyInSteps(buffer, b->buffer, b->length)) return false;
     b->buffer = buffer;
     b->capacity = capacity;
   }
-  std::memcpy(b->buffer + b->length, text.data(), text.size());
+  if (!I.copyInSteps(b->buffer + b->length, text.data(), text.size())) return false;
   b->length += text.size();
   b->buffer[b->length] = '\0';
   b->codePoints += s ? s->codePointLength : 4;

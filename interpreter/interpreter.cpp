@@ -242,9 +242,9 @@ bool run(IsolateState& I, Slot* result) {
   do {                                                                                             \
     SAVE_STATE();                                                                                  \
     StringObject* result_ = (expr);                                                                \
+    AFTER_LONG_OPERATION();                                                                        \
     if (!result_) goto exception;                                                                  \
     R[A].p = result_;                                                                              \
-    AFTER_WORK();                                                                                  \
     NEXT(length);                                                                                  \
   } while (0)
 

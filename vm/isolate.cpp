@@ -207,6 +207,16 @@ bool IsolateState::checkLimits(uint64_t executed) {
   return true;
 }
 
+bool IsolateState::copyInSteps(void* to, const void* from, size_t bytes) {
+  constexpr size_t kStep = 1u << 20;
+  for (size_t done = 0; done < bytes; done += kStep) {
+    size_t n = std::min(kStep, bytes - done);
+    std::memcpy(static_cast<char*>(to) + done, static_cast<const char*>(from) + done, n);
+    if (n == kStep && !nativeProgress(n)) return false;
+  }
+  return true;
+}
+
 bool IsolateState::spendNativeFuel() {
   nativeFuel += nativeUnits / kUnitsPerInstruction;
   nativeUnits %= kUnitsPerInstruction;
@@ -291,7 +301,7 @@ StringObject* IsolateState::newStringBuffer(size_t bytes, uint32_t codePoints) {
 
 StringObject* IsolateState::newStringWithLength(std::string_view utf8, uint32_t codePoints) {
   StringObject* s = newStringBuffer(utf8.size(), codePoints);
-  if (s && !utf8.empty()) std::memcpy(s->bytes, utf8.data(), utf8.size());
+  if (s && !copyInSteps(s->bytes, utf8.data(), utf8.size())) return nullptr;
   return s;
 }
 

@@ -146,6 +146,9 @@ public:
     return nativeUnits < kUnitsBetweenChecks || spendNativeFuel();
   }
   bool spendNativeFuel();
+  // Copies `bytes` bytes in steps of 1 MB, reporting the work (see nativeProgress): copying
+  // fresh memory takes about a second per gigabyte. Returns false when a limit stopped it.
+  bool copyInSteps(void* to, const void* from, size_t bytes);
 
   // Bytes handled since the limits were last checked by operations whose time grows with their
   // operands (allocations, copies, string scans and comparisons). Time is checked every
