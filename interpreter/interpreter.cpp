@@ -157,7 +157,7 @@ bool callFunction(IsolateState& I, const FunctionInfo* fn, const Slot* args, uin
   for (uint32_t i = 0; i < argc; i++)
     base[i] = args[i];
   std::memset(static_cast<void*>(base + argc), 0, (fn->registerCount - argc) * sizeof(Slot));
-  I.frames.push_back({fn, fn->code, base, 0, 0, true});
+  I.frames.push_back({fn, fn->code, base, 0, FrameKind::Entry});
   I.stackTop = base + fn->registerCount;
   Slot ret{};
   bool ok = run(I, &ret);
@@ -600,7 +600,7 @@ dispatch:
   {
     const FunctionInfo* callee;
     Slot* newR;
-    uint32_t callLength;
+    FrameKind kind;
     CASE(TO_STR_REF) {
       // An object's `toString` runs as an ordinary call; other values become text here.
       void* object = R[B].p;
@@ -608,7 +608,7 @@ dispatch:
         callee = static_cast<ObjectHeader*>(object)->type->cls->toStringMethod;
         if (callee) {
           newR = R + fn->registerCount;
-          callLength = 3;
+          kind = FrameKind::Text;
           if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd ||
                        I.frames.size() >= frameLimit)) {
             goto extendStack;
@@ -649,7 +649,7 @@ dispatch:
   call : {
     uint32_t argc = C;
     newR = R + fn->registerCount;
-    callLength = 4 + argc;
+    kind = FrameKind::Call;
     if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd || I.frames.size() >= frameLimit)) {
       goto extendStack;
     }
@@ -669,7 +669,7 @@ dispatch:
       if (UNLIKELY(!closure)) THROW(ErrorClass::NullError, "cannot call a null function");
       callee = closure->function;
       newR = R + fn->registerCount;
-      callLength = 4 + C;
+      kind = FrameKind::Call;
       if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd ||
                    I.frames.size() >= frameLimit)) {
         goto extendStack;
@@ -689,7 +689,7 @@ dispatch:
       newR[callee->localReferences[i]].p = nullptr;
     }
     frame->pc = pc;
-    I.frames.push_back({callee, callee->code, newR, A, uint16_t(callLength), false});
+    I.frames.push_back({callee, callee->code, newR, A, kind});
     frame = &I.frames.back();
     fn = callee;
     R = newR;
@@ -728,25 +728,30 @@ dispatch:
   }
   CASE(RETURN) {
     Slot value = R[A];
-    bool entry = frame->entry;
+    FrameKind kind = frame->kind;
     uint32_t dst = frame->resultRegister;
-    uint32_t resume = frame->resumeLength;
-    // A `toString` called by TO_STR_REF (3 words; calls have 4 or more) that returned null
-    // gives the text "null".
-    if (UNLIKELY(resume == 3) && !value.p) value.p = I.nullText();
     I.frames.pop_back();
     I.stackTop = R;
-    if (entry) {
-      I.instructions = count + 1;
-      *result = value;
-      return true;
+    if (UNLIKELY(kind != FrameKind::Call)) {
+      if (kind == FrameKind::Entry) {
+        I.instructions = count + 1;
+        *result = value;
+        return true;
+      }
+      // The end of a toString called by TO_STR_REF (3 words long): null reads as "null".
+      frame = &I.frames.back();
+      fn = frame->function;
+      R = frame->registers;
+      pc = frame->pc;
+      R[dst].p = value.p ? value.p : I.nullText();
+      NEXT(3);
     }
     frame = &I.frames.back();
     fn = frame->function;
     R = frame->registers;
     pc = frame->pc;
     R[dst] = value;
-    NEXT(resume);
+    NEXT(4 + C);
   }
   CASE(THROW) {
     auto* error = static_cast<InstanceObject*>(R[A].p);
@@ -755,8 +760,8 @@ dispatch:
     goto exception;
   }
   CASE(RETURN_VOID) {
-    bool entry = frame->entry;
-    uint32_t resume = frame->resumeLength;
+    // Never the end of a toString (which returns a string): a Call or an Entry frame.
+    bool entry = frame->entry();
     I.frames.pop_back();
     I.stackTop = R;
     if (entry) {
@@ -767,7 +772,7 @@ dispatch:
     fn = frame->function;
     R = frame->registers;
     pc = frame->pc;
-    NEXT(resume);
+    NEXT(4 + C);
   }
 
 #if !NURI_COMPUTED_GOTO
@@ -797,14 +802,14 @@ if (InstanceObject* error = I.pendingObject(); error && !I.pending->uncatchable)
       pc = f->code + handler.target;
       DISPATCH();
     }
-    if (frame->entry) break; // the native that started this activation sees the error
+    if (frame->entry()) break; // the caller of this activation sees the error
     I.frames.pop_back();
     frame = &I.frames.back();
   }
 }
 // Unwind this activation's frames.
 while (true) {
-  bool entry = I.frames.back().entry;
+  bool entry = I.frames.back().entry();
   I.stackTop = I.frames.back().registers;
   I.frames.pop_back();
   if (entry) break;

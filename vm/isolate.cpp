@@ -223,13 +223,8 @@ bool IsolateState::spendNativeFuel() {
   return checkLimits(instructions);
 }
 
-bool IsolateState::heapHasRoom(uint64_t bytes) {
+bool IsolateState::measureHeap(uint64_t bytes) {
   uint64_t limit = config.heapLimitBytes;
-  if (!limit) return true;
-  if (bytes > limit) return false;
-  bytesSinceHeapCheck += bytes;
-  if (bytesSinceHeapCheck < heapCheckBudget) return true;
-  // Measure what is really live before deciding.
   gc::collect();
   uint64_t used = gc::heapStats().liveBytes + temporaryBytes + stackBytes();
   if (used > limit || bytes > limit - used) return false;
@@ -238,8 +233,7 @@ bool IsolateState::heapHasRoom(uint64_t bytes) {
   return true;
 }
 
-bool IsolateState::chargeHeap(uint64_t bytes) {
-  if (heapHasRoom(bytes)) return true;
+bool IsolateState::raiseHeapLimit(uint64_t bytes) {
   if (bytes > config.heapLimitBytes) {
     return raise(ErrorClass::LimitError, "heap limit of " + formatBytes(config.heapLimitBytes) +
                                              " exceeded (an allocation of " +
@@ -258,7 +252,8 @@ namespace {
 enum class Memory { References, Atomic, ReferencesUncleared, AtomicUncleared };
 } // namespace
 
-static void* allocateMemory(IsolateState& I, size_t bytes, Memory kind) {
+static inline __attribute__((always_inline)) void* allocateMemory(IsolateState& I, size_t bytes,
+                                                                  Memory kind) {
   I.chargeWork(bytes); // the caller fills or copies them
   if (!I.chargeHeap(bytes)) return nullptr;
   void* p = kind == Memory::References            ? gc::allocate(bytes)

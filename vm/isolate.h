@@ -45,15 +45,21 @@ struct LinkedProgram {
   StringObject** stringConstants = nullptr;                   // GC roots
 };
 
+// How a frame was entered, which says what its return does.
+enum class FrameKind : uint8_t {
+  Call,  // by a call instruction: the caller resumes after it
+  Entry, // the first frame of one interpreter activation: its return ends the activation
+  Text,  // an object's toString called by TO_STR_REF: a null result reads as "null"
+};
+
 // One activation on the VM stack. Its registers are a window of the stack's slots.
 struct CallFrame {
   const FunctionInfo* function;
   const uint32_t* pc; // the instruction being executed (saved when calling out)
   Slot* registers;
   uint32_t resultRegister; // in the caller's frame
-  // Words from the calling instruction to the one after it: where the caller resumes.
-  uint16_t resumeLength;
-  bool entry; // the first frame of one interpreter activation
+  FrameKind kind;
+  bool entry() const { return kind == FrameKind::Entry; }
 };
 
 class IsolateState {
@@ -165,9 +171,21 @@ public:
   void release(uint64_t bytes) { temporaryBytes -= bytes; }
   // Checks that `bytes` more may exist beside the live heap, the temporaries and the VM stack,
   // measuring the live heap when enough has been allocated since the last measurement.
-  bool chargeHeap(uint64_t bytes);
+  bool chargeHeap(uint64_t bytes) {
+    return !config.heapLimitBytes || heapHasRoom(bytes) || raiseHeapLimit(bytes);
+  }
   // The same without raising an error.
-  bool heapHasRoom(uint64_t bytes);
+  bool heapHasRoom(uint64_t bytes) {
+    uint64_t limit = config.heapLimitBytes;
+    if (!limit) return true;
+    if (bytes > limit) return false;
+    bytesSinceHeapCheck += bytes;
+    return bytesSinceHeapCheck < heapCheckBudget || measureHeap(bytes);
+  }
+  // Collects and measures the live heap, the temporaries and the VM stack: whether `bytes` more
+  // fit. Sets when to measure next.
+  bool measureHeap(uint64_t bytes);
+  bool raiseHeapLimit(uint64_t bytes);
   // "heap limit of 64M exceeded (--heap-limit)"
   std::string heapLimitMessage() const;
 
