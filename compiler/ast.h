@@ -174,6 +174,13 @@ struct Stmt {
   VarSymbol* hiddenB = nullptr; // For: the index
   FunSymbol* iteration[3] = {}; // For over an object: iterator(), hasNext(), next()
   Stmt(StmtKind k, SourcePos p) : kind(k), pos(p) {}
+  // An else-if chain is freed link by link: it can be far longer than the nesting limit.
+  ~Stmt() {
+    for (StmtPtr next = std::move(elseBranch); next;)
+      next = std::move(next->elseBranch);
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
 };
 
 struct Param {

@@ -1192,8 +1192,12 @@ private:
     case StmtKind::Break: return true;
     case StmtKind::Block:
       return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return containsBreak(*c); });
-    case StmtKind::If:
-      return containsBreak(*s.thenBranch) || (s.elseBranch && containsBreak(*s.elseBranch));
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      const Stmt* arm = &s;
+      for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get())
+        if (containsBreak(*arm->thenBranch)) return true;
+      return arm && containsBreak(*arm);
+    }
     case StmtKind::Try:
       if (containsBreak(*s.thenBranch) || (s.finallyBody && containsBreak(*s.finallyBody))) {
         return true;
@@ -1216,8 +1220,12 @@ private:
                          [](auto& c) { return alwaysReturns(*c.body); });
     case StmtKind::Block:
       return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return alwaysReturns(*c); });
-    case StmtKind::If:
-      return s.elseBranch && alwaysReturns(*s.thenBranch) && alwaysReturns(*s.elseBranch);
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      const Stmt* arm = &s;
+      for (; arm->kind == StmtKind::If; arm = arm->elseBranch.get())
+        if (!arm->elseBranch || !alwaysReturns(*arm->thenBranch)) return false;
+      return alwaysReturns(*arm);
+    }
     case StmtKind::While:
       return s.expr->kind == ExprKind::BoolLit && s.expr->boolValue && !containsBreak(*s.loopBody);
     default: return false;
@@ -1276,16 +1284,15 @@ private:
       return;
     }
     case StmtKind::Block: checkBlock(s); return;
-    case StmtKind::If:
-      checkCondition(s.expr, "`if`");
-      checkBlock(*s.thenBranch);
-      if (s.elseBranch) {
-        if (s.elseBranch->kind == StmtKind::If)
-          checkStmt(*s.elseBranch);
-        else
-          checkBlock(*s.elseBranch);
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      Stmt* arm = &s;
+      for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get()) {
+        checkCondition(arm->expr, "`if`");
+        checkBlock(*arm->thenBranch);
       }
+      if (arm) checkBlock(*arm);
       return;
+    }
     case StmtKind::While:
       checkCondition(s.expr, "`while`");
       loopDepth_++;

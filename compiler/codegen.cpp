@@ -368,8 +368,12 @@ private:
         if (containsLoop(*inner)) return true;
       }
       return false;
-    case StmtKind::If:
-      return containsLoop(*s.thenBranch) || (s.elseBranch && containsLoop(*s.elseBranch));
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      const Stmt* arm = &s;
+      for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get())
+        if (containsLoop(*arm->thenBranch)) return true;
+      return arm && containsLoop(*arm);
+    }
     case StmtKind::Try:
       if (containsLoop(*s.thenBranch) || (s.finallyBody && containsLoop(*s.finallyBody))) {
         return true;
@@ -688,21 +692,22 @@ private:
     fb_.bind(end);
   }
 
+  // An else-if chain is compiled in a loop: it can be long.
   void ifStatement(const Stmt& s) {
-    Label elseLabel, end;
-    condJump(*s.expr, false, elseLabel);
-    scopedBlock(*s.thenBranch);
-    if (s.elseBranch) {
-      fb_.emitJump(Op::JMP, {}, end);
-      fb_.bind(elseLabel);
-      if (s.elseBranch->kind == StmtKind::If)
-        statement(*s.elseBranch);
-      else
-        scopedBlock(*s.elseBranch);
-      fb_.bind(end);
-    } else {
-      fb_.bind(elseLabel);
+    Label end;
+    const Stmt* arm = &s;
+    for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get()) {
+      fb_.setLine(arm->pos.line);
+      size_t mark = fb_.tempMark();
+      Label next;
+      condJump(*arm->expr, false, next);
+      scopedBlock(*arm->thenBranch);
+      if (arm->elseBranch) fb_.emitJump(Op::JMP, {}, end);
+      fb_.bind(next);
+      fb_.releaseTemps(mark);
     }
+    if (arm) scopedBlock(*arm);
+    fb_.bind(end);
   }
 
   void whileStatement(const Stmt& s) {

@@ -176,14 +176,24 @@ private:
     return advance().text;
   }
 
-  void enter(SourcePos pos) {
-    if (++nesting_ > kMaxNesting) {
-      diags_.error(pos, "code is nested too deeply (more than " + std::to_string(kMaxNesting) +
-                            " levels)");
-      throw TooDeep{};
+  // One level of nesting, for as long as it lives: every recursive path of the parser holds one,
+  // and a syntax error unwinding through it gives the level back.
+  class Nested {
+  public:
+    Nested(Parser& parser, SourcePos pos) : parser_(parser) {
+      if (++parser_.nesting_ > kMaxNesting) {
+        parser_.diags_.error(pos, "code is nested too deeply (more than " +
+                                      std::to_string(kMaxNesting) + " levels)");
+        throw TooDeep{};
+      }
     }
-  }
-  void leave() { nesting_--; }
+    ~Nested() { parser_.nesting_--; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+  private:
+    Parser& parser_;
+  };
 
   // Skips to the end of the current statement after an error.
   // Skips the rest of a broken statement: to the end of its line, over any brackets it
@@ -228,6 +238,7 @@ private:
   TypeSyntax typeSyntax() {
     TypeSyntax t;
     t.pos = cur().pos;
+    Nested nested(*this, t.pos);
     if (at(Tok::LParen)) {
       // `(A, B) -> R`, or a parenthesised type such as `(() -> int)` before `[]`.
       advance();
@@ -255,11 +266,16 @@ private:
       if (at(Tok::Less)) t.args = typeArguments();
     }
     while (pendingGreater_ == 0 && at(Tok::LBracket) && peekTok().kind == Tok::RBracket) {
+      if (t.arrayDepth == kMaxArrayDimensions) tooManyDimensions(cur().pos);
       advance();
       advance();
       t.arrayDepth++;
     }
     return t;
+  }
+
+  [[noreturn]] void tooManyDimensions(SourcePos pos) {
+    fail(pos, "an array type has at most " + std::to_string(kMaxArrayDimensions) + " dimensions");
   }
 
   // `<A, B>` after a generic name. `>>` closing two lists at once is split.
@@ -423,41 +439,47 @@ private:
       fail(pos, std::string("expected `{` ") + context + ", found " + describe(cur()));
     }
     advance();
-    enter(pos);
     auto s = std::make_unique<Stmt>(StmtKind::Block, pos);
-    skipSeparators();
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      if (StmtPtr inner = guardedStatement(false)) s->body.push_back(std::move(inner));
+    {
+      Nested nested(*this, pos);
       skipSeparators();
+      while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        if (StmtPtr inner = guardedStatement(false)) s->body.push_back(std::move(inner));
+        skipSeparators();
+      }
     }
-    leave();
     if (!at(Tok::RBrace))
       fail(cur().pos, "expected `}` to close the block opened at line " + std::to_string(pos.line));
     advance();
     return s;
   }
 
+  // An else-if chain is read in a loop: its length is not nesting. Each `else if` becomes the
+  // else branch of the `if` before it.
   StmtPtr ifStatement() {
-    SourcePos pos = advance().pos;
-    auto s = std::make_unique<Stmt>(StmtKind::If, pos);
-    expect(Tok::LParen, "after `if`");
-    s->expr = expression();
-    expect(Tok::RParen, "after the condition");
-    s->thenBranch = block("after the `if` condition");
-    size_t save = p_;
-    skipNewlines();
-    if (match(Tok::Else)) {
-      if (at(Tok::If)) {
-        enter(cur().pos);
-        s->elseBranch = ifStatement();
-        leave();
-      } else {
-        s->elseBranch = block("after `else`");
+    StmtPtr first;
+    Stmt* last = nullptr;
+    while (true) {
+      SourcePos pos = advance().pos;
+      auto s = std::make_unique<Stmt>(StmtKind::If, pos);
+      expect(Tok::LParen, "after `if`");
+      s->expr = expression();
+      expect(Tok::RParen, "after the condition");
+      s->thenBranch = block("after the `if` condition");
+      Stmt* raw = s.get();
+      (last ? last->elseBranch : first) = std::move(s);
+      last = raw;
+      size_t save = p_;
+      skipNewlines();
+      if (!match(Tok::Else)) {
+        p_ = save;
+        return first;
       }
-    } else {
-      p_ = save;
+      if (!at(Tok::If)) {
+        last->elseBranch = block("after `else`");
+        return first;
+      }
     }
-    return s;
   }
 
   ImportDecl importDecl() {
@@ -748,9 +770,10 @@ private:
         auto e = node(ExprKind::Assign, pos);
         e->op = op;
         e->a = std::move(left);
-        enter(pos);
-        e->b = binary(kAssignment); // right associative
-        leave();
+        {
+          Nested nested(*this, pos);
+          e->b = binary(kAssignment); // right associative
+        }
         fixDepth(*e);
         left = std::move(e);
         continue;
@@ -758,11 +781,12 @@ private:
       if (prec == kConditional) {
         auto e = node(ExprKind::Conditional, pos);
         e->a = std::move(left);
-        enter(pos);
-        e->b = binary(kConditional);
-        expect(Tok::Colon, "in a conditional expression `c ? a : b`");
-        e->c = binary(kConditional);
-        leave();
+        {
+          Nested nested(*this, pos);
+          e->b = binary(kConditional);
+          expect(Tok::Colon, "in a conditional expression `c ? a : b`");
+          e->c = binary(kConditional);
+        }
         fixDepth(*e);
         left = std::move(e);
         continue;
@@ -790,9 +814,10 @@ private:
       }
       auto e = node(ExprKind::Unary, t.pos);
       e->op = t.kind;
-      enter(t.pos);
-      e->a = unary();
-      leave();
+      {
+        Nested nested(*this, t.pos);
+        e->a = unary();
+      }
       // `-5` and `-2.5` are literals, so they can be immediates and hoisted constants.
       if (t.kind == Tok::Minus && e->a->kind == ExprKind::IntLit && e->a->intValue != INT64_MIN) {
         e->a->intValue = -e->a->intValue;
@@ -833,9 +858,10 @@ private:
       } else if (at(Tok::LBracket)) {
         auto ix = node(ExprKind::Index, advance().pos);
         ix->a = std::move(e);
-        enter(ix->pos);
-        ix->b = expression();
-        leave();
+        {
+          Nested nested(*this, ix->pos);
+          ix->b = expression();
+        }
         expect(Tok::RBracket, "to close the index");
         fixDepth(*ix);
         e = std::move(ix);
@@ -846,12 +872,13 @@ private:
   }
 
   void arguments(Expr& e, Tok close, const char* context) {
-    enter(e.pos);
-    while (!at(close)) {
-      e.args.push_back(expression());
-      if (!match(Tok::Comma)) break;
+    {
+      Nested nested(*this, e.pos);
+      while (!at(close)) {
+        e.args.push_back(expression());
+        if (!match(Tok::Comma)) break;
+      }
     }
-    leave();
     expect(close, context);
   }
 
@@ -911,9 +938,11 @@ private:
     }
     case Tok::LParen: {
       advance();
-      enter(pos);
-      ExprPtr inner = expression();
-      leave();
+      ExprPtr inner;
+      {
+        Nested nested(*this, pos);
+        inner = expression();
+      }
       expect(Tok::RParen, "to close the parenthesis");
       return inner;
     }
@@ -983,14 +1012,15 @@ private:
       }
       throw;
     }
-    enter(pos);
     auto body = std::make_unique<Stmt>(StmtKind::Block, pos);
-    skipSeparators();
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      if (StmtPtr inner = guardedStatement(false)) body->body.push_back(std::move(inner));
+    {
+      Nested nested(*this, pos);
       skipSeparators();
+      while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        if (StmtPtr inner = guardedStatement(false)) body->body.push_back(std::move(inner));
+        skipSeparators();
+      }
     }
-    leave();
     expect(Tok::RBrace, "to close the lambda");
     f->body = std::move(body);
     e->lambda = std::move(f);
@@ -1017,7 +1047,7 @@ private:
 
   ExprPtr interpolation() {
     auto e = node(ExprKind::Interpolation, cur().pos);
-    enter(e->pos);
+    Nested nested(*this, e->pos);
     while (at(Tok::Interpolation)) {
       const Token& part = advance();
       auto lit = node(ExprKind::StringLit, part.pos);
@@ -1034,7 +1064,6 @@ private:
     auto last = node(ExprKind::StringLit, cur().pos);
     last->text = advance().text;
     e->args.push_back(std::move(last));
-    leave();
     fixDepth(*e);
     return e;
   }
@@ -1053,6 +1082,7 @@ private:
                           e->typeSyntax.name + "(...)`");
     }
     while (at(Tok::LBracket)) {
+      if (e->args.size() + e->intValue == kMaxArrayDimensions) tooManyDimensions(cur().pos);
       advance();
       if (at(Tok::RBracket)) {
         advance();
@@ -1062,9 +1092,8 @@ private:
       if (e->intValue > 0) {
         fail(cur().pos, "array sizes must come before the empty `[]`, e.g. `new int[n][]`");
       }
-      enter(e->pos);
+      Nested nested(*this, e->pos);
       e->args.push_back(expression());
-      leave();
       expect(Tok::RBracket, "after the array size");
     }
     fixDepth(*e);

@@ -61,9 +61,9 @@ private:
 
   // Types are compared and named recursively, so each is kept small: no deep recursion, and no
   // exponential work on types like ((T, T) -> T, (T, T) -> T) -> ... that repeat a component.
-  static constexpr uint32_t kMaxTypeParts = 1024;
   // The linker names every type (for messages), and a name repeats its class names: bound them.
-  static constexpr uint64_t kMaxTypeNameBytes = 64u << 20;
+  static constexpr uint32_t kMaxTypeParts = nbc::kMaxTypeParts;
+  static constexpr uint64_t kMaxTypeNameBytes = nbc::kMaxTypeNameBytes;
 
   void checkTypes() {
     std::vector<uint32_t> parts(m_.types.size(), 1);  // the types in each type's tree
@@ -123,7 +123,7 @@ private:
 
   // Each class's field layout repeats its superclass's, here and in the linker, so the total is
   // bounded: a small file cannot make the loader build huge layouts.
-  static constexpr uint64_t kMaxLayoutFields = 1u << 22;
+  static constexpr uint64_t kMaxLayoutFields = nbc::kMaxLayoutFields;
 
   void checkLayoutSizes() {
     std::vector<uint64_t> size(m_.classes.size());

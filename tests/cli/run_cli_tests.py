@@ -69,6 +69,17 @@ def main():
     case("100,000 nested parentheses", ["run", parens], 65, ("err", "nested too deeply"))
     blocks = write("blocks.nuri", "fun f() {" + "{" * 100000 + "}" * 100000 + "}\n")
     case("100,000 nested blocks", ["run", blocks], 65, ("err", "nested too deeply"))
+    for i, (name, open_, close) in enumerate([("(", "(", ")"), ("List<", "List<", ">"), ("() ->", "() -> ", "")]):
+        typed = write("type%d.nuri" % i, "let x: " + open_ * 20000 + "int" + close * 20000 + " = null\n")
+        case("a type nested 20,000 deep with " + name, ["check", typed], 65, ("err", "nested too deeply"))
+    dims = write("dims.nuri", "let a = new int" + "[1]" * 100000 + "\n")
+    case("100,000 array dimensions", ["check", dims], 65, ("err", "at most 1023 dimensions"))
+    dims_type = write("dimstype.nuri", "let a: int" + "[]" * 100000 + " = null\n")
+    case("an array type of 100,000 dimensions", ["check", dims_type], 65, ("err", "at most 1023 dimensions"))
+    chain = write("elseif.nuri", "let x = 4321\nif (x == 0) { println(0) }\n" +
+                  "".join("else if (x == %d) { println(%d) }\n" % (i, i) for i in range(1, 5000)) +
+                  "else { println(-1) }\n")
+    case("an else-if chain of 5,000 branches is not nesting", ["run", chain], 0, ("out=", "4321\n"))
     long_line = write("long.nuri", 'let s = "' + "a" * 10_000_000 + '"\nprintln(s.length)\n')
     case("a 10 MB line", ["run", long_line], 0, ("out", "10000000"))
     long_bad = write("longbad.nuri", "let x = " + "1 + " * 10 + "@" + " " * 10_000_000 + "\n")
