@@ -295,24 +295,33 @@ private:
       enterUnit(unitOf_[cls]);
       resolveSupers(cls);
     }
-    // Break cycles (A extends B extends A), reporting each once.
-    for (ClassSymbol* cls : m_.classes) {
-      std::vector<ClassSymbol*> chain;
-      for (ClassSymbol* c = cls; c; c = c->superclass) {
-        if (std::find(chain.begin(), chain.end(), c) != chain.end()) {
-          if (c == cls) {
-            error(cls->decl->superclass.pos, "class " + quoted(cls->name) +
-                                                 " inherits from itself through " +
-                                                 quoted(cls->superclass->name));
-          }
-          cls->superclass = nullptr;
-          break;
-        }
-        chain.push_back(c);
-      }
-    }
+    breakInheritanceCycles();
     for (ClassSymbol* cls : m_.classes)
       collectInterfaces(cls);
+  }
+
+  // Breaks each cycle (A extends B extends A) at its first class in declaration order,
+  // reporting it there once. Each class is walked over once, so long chains stay linear.
+  void breakInheritanceCycles() {
+    std::unordered_map<ClassSymbol*, size_t> walk; // the walk that reached each class, from 1
+    std::unordered_map<ClassSymbol*, size_t> order;
+    for (size_t i = 0; i < m_.classes.size(); i++)
+      order[m_.classes[i]] = i;
+    for (size_t i = 0; i < m_.classes.size(); i++) {
+      ClassSymbol* c = m_.classes[i];
+      while (c && !walk.count(c)) {
+        walk[c] = i + 1;
+        c = c->superclass;
+      }
+      if (!c || walk[c] != i + 1) continue; // ends at a root or joins an earlier walk
+      ClassSymbol* first = c; // the cycle through c: find its first class, then break it there
+      for (ClassSymbol* k = c->superclass; k != c; k = k->superclass)
+        if (order[k] < order[first]) first = k;
+      error(first->decl->superclass.pos, "class " + quoted(first->name) +
+                                             " inherits from itself through " +
+                                             quoted(first->superclass->name));
+      first->superclass = nullptr;
+    }
   }
 
   void resolveSupers(ClassSymbol* cls) {
@@ -347,27 +356,41 @@ private:
     env_ = savedEnv;
   }
 
+  // Superclasses first, in a loop: inheritance chains can be long.
   void collectInterfaces(ClassSymbol* cls) {
-    if (cls->interfacesCollected) return;
-    cls->interfacesCollected = true;
-    if (cls->superclass) {
-      collectInterfaces(cls->superclass);
-      cls->allInterfaces = cls->superclass->allInterfaces;
+    for (ClassSymbol* c : pendingChain(cls, &ClassSymbol::interfacesCollected)) {
+      if (c->superclass) c->allInterfaces = c->superclass->allInterfaces;
+      for (ClassSymbol* i : c->interfaces)
+        if (!c->implements(i)) c->allInterfaces.push_back(i);
     }
-    for (ClassSymbol* i : cls->interfaces)
-      if (!cls->implements(i)) cls->allInterfaces.push_back(i);
   }
 
-  // Puts every class after its superclass (the bytecode requires it) and numbers them.
+  // `cls` and those of its superclasses whose `flag` is not set yet, root first; sets the flag
+  // of each, so that a class is processed once.
+  static std::vector<ClassSymbol*> pendingChain(ClassSymbol* cls, bool ClassSymbol::*flag) {
+    std::vector<ClassSymbol*> chain;
+    for (ClassSymbol* c = cls; c && !(c->*flag); c = c->superclass) {
+      c->*flag = true;
+      chain.push_back(c);
+    }
+    std::reverse(chain.begin(), chain.end());
+    return chain;
+  }
+
+  // Puts every class after its superclass (the bytecode requires it) and numbers them. In
+  // linear time and without recursion: inheritance chains can be long.
   void orderClasses() {
     std::vector<ClassSymbol*> ordered;
-    std::function<void(ClassSymbol*)> place = [&](ClassSymbol* c) {
-      if (std::find(ordered.begin(), ordered.end(), c) != ordered.end()) return;
-      if (c->superclass) place(c->superclass);
-      ordered.push_back(c);
-    };
-    for (ClassSymbol* cls : m_.classes)
-      place(cls);
+    std::unordered_set<ClassSymbol*> placed;
+    std::vector<ClassSymbol*> pending; // a class, then its superclasses not yet placed
+    for (ClassSymbol* cls : m_.classes) {
+      for (ClassSymbol* c = cls; c && !placed.count(c); c = c->superclass)
+        pending.push_back(c);
+      for (; !pending.empty(); pending.pop_back()) {
+        placed.insert(pending.back());
+        ordered.push_back(pending.back());
+      }
+    }
     m_.classes = ordered;
     for (size_t i = 0; i < m_.classes.size(); i++)
       m_.classes[i]->index = uint32_t(i);
@@ -784,16 +807,15 @@ private:
 
   // Declares fields, methods and init of `cls`; classes come after their superclass.
   void declareClassMembers(ClassSymbol* cls) {
-    if (cls->membersDeclared) return;
-    cls->membersDeclared = true;
-    if (cls->superclass) declareClassMembers(cls->superclass); // inherited members first
-    const SourceUnit* savedUnit = unit_;
-    const TypeEnv* savedEnv = env_;
-    enterUnit(unitOf_[cls]);
-    env_ = cls->typeEnv;
-    declareOwnMembers(cls);
-    if (savedUnit) enterUnit(savedUnit);
-    env_ = savedEnv;
+    for (ClassSymbol* c : pendingChain(cls, &ClassSymbol::membersDeclared)) {
+      const SourceUnit* savedUnit = unit_;
+      const TypeEnv* savedEnv = env_;
+      enterUnit(unitOf_[c]);
+      env_ = c->typeEnv;
+      declareOwnMembers(c); // inherited members first
+      if (savedUnit) enterUnit(savedUnit);
+      env_ = savedEnv;
+    }
   }
 
   void declareOwnMembers(ClassSymbol* cls) {

@@ -80,6 +80,9 @@ def main():
                   "".join("else if (x == %d) { println(%d) }\n" % (i, i) for i in range(1, 5000)) +
                   "else { println(-1) }\n")
     case("an else-if chain of 5,000 branches is not nesting", ["run", chain], 0, ("out=", "4321\n"))
+    classes = write("classes.nuri", "class C1 {}\n" +
+                    "".join("class C%d extends C%d {}\n" % (i, i - 1) for i in range(2, 20001)))
+    case("a chain of 20,000 subclasses compiles in linear time", ["check", classes], 0)
     long_line = write("long.nuri", 'let s = "' + "a" * 10_000_000 + '"\nprintln(s.length)\n')
     case("a 10 MB line", ["run", long_line], 0, ("out", "10000000"))
     long_bad = write("longbad.nuri", "let x = " + "1 + " * 10 + "@" + " " * 10_000_000 + "\n")
