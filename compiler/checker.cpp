@@ -10,6 +10,7 @@
 
 #include "classlib/natives.h"
 #include "compiler/ast_clone.h"
+#include "compiler/limits.h"
 
 namespace nuri {
 namespace {
@@ -23,6 +24,12 @@ std::string withArticle(const Type* t) {
 }
 
 std::string quoted(const std::string& s) { return "`" + s + "`"; }
+
+// A name to show in a message: its start, when it is too long to read.
+std::string brief(const std::string& name) {
+  constexpr size_t kShown = 160;
+  return name.size() <= kShown ? name : name.substr(0, kShown) + "...";
+}
 
 bool isBuiltinNamespace(const std::string& name) {
   return name == "Math" || name == "String" || name == "System";
@@ -182,7 +189,7 @@ private:
 
   // Errors inside an instance of a generic name the instance (`in Box<string>`).
   void error(SourcePos pos, std::string message) {
-    if (!instance_.empty()) message += " (in " + instance_ + ")";
+    if (!instance_.empty()) message += " (in " + brief(instance_) + ")";
     diags_.error(pos, std::move(message));
   }
   std::string instance_; // the generic instance whose body is being checked
@@ -435,11 +442,15 @@ private:
   }
 
   // The class `template<args>`, made (once) from a copy of the template's declaration.
-  ClassSymbol* instantiateClass(const ClassDecl* templ, const std::vector<const Type*>& args) {
+  // Null, reported at `pos`, when the instance would pass a limit.
+  ClassSymbol* instantiateClass(const ClassDecl* templ, const std::vector<const Type*>& args,
+                                SourcePos pos) {
     auto key = std::make_pair(static_cast<const void*>(templ), args);
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<ClassSymbol*>(it->second);
     }
+    std::string name = qualified(templ->name) + typeListName(args);
+    if (!admitInstance(name, args, pos, true)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
@@ -448,7 +459,7 @@ private:
     auto* cls = types_.make<ClassSymbol>();
     instances_[key] = cls;
     unitOf_[cls] = unit_;
-    cls->name = qualified(templ->name) + typeListName(args);
+    cls->name = std::move(name);
     cls->pos = decl->pos;
     cls->decl = decl;
     cls->isInterface = decl->isInterface;
@@ -468,11 +479,15 @@ private:
   }
 
   // The function `template<args>`, made (once) from a copy of the template's declaration.
-  FunSymbol* instantiateFunction(const FunDecl* templ, const std::vector<const Type*>& args) {
+  // Null, reported at `pos`, when the instance would pass a limit.
+  FunSymbol* instantiateFunction(const FunDecl* templ, const std::vector<const Type*>& args,
+                                 SourcePos pos) {
     auto key = std::make_pair(static_cast<const void*>(templ), args);
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<FunSymbol*>(it->second);
     }
+    std::string name = qualified(templ->name) + typeListName(args);
+    if (!admitInstance(name, args, pos, false)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
@@ -482,13 +497,46 @@ private:
     FunSymbol* fn = makeFunction(*decl, nullptr);
     instances_[key] = fn;
     fn->typeEnv = env_;
-    fn->traceName = qualified(templ->name) + typeListName(args);
+    fn->traceName = std::move(name);
     unitOf_[fn] = unit_;
     topFunctions_.push_back(fn);
     enterUnit(savedUnit);
     env_ = savedEnv;
     return fn;
   }
+
+  // Whether one more instance of a generic, `name`, stays within the limits; reports it at `pos`
+  // otherwise. Without them, instantiation can go on forever (`f<T>` calling `f<Box<T>>`, a
+  // field `Node<Box<T>>` in `Node<T>`) or double the size of a type at each step.
+  bool admitInstance(const std::string& name, const std::vector<const Type*>& args, SourcePos pos,
+                     bool isType) {
+    uint64_t parts = 1; // what the instance's type would measure
+    uint32_t depth = 0;
+    for (const Type* a : args) {
+      parts += a->parts;
+      depth = std::max(depth, a->genericDepth + 1);
+    }
+    std::string problem;
+    if (instanceCount_ >= kMaxGenericInstances) {
+      problem = "is one too many: a program has at most " + std::to_string(kMaxGenericInstances) +
+                " instances of generic classes, functions and methods";
+    } else if (depth > kMaxGenericDepth) {
+      problem = "nests type arguments more than " + std::to_string(kMaxGenericDepth) + " deep";
+    } else if (isType) {
+      problem = sizeProblem(parts, name.size());
+    }
+    if (problem.empty()) {
+      instanceCount_++;
+      return true;
+    }
+    // Once: the instances still to be checked would each report it again.
+    if (!instanceLimitReported_)
+      error(pos, "generic instance " + quoted(brief(name)) + " " + problem);
+    instanceLimitReported_ = true;
+    return false;
+  }
+  uint32_t instanceCount_ = 0;
+  bool instanceLimitReported_ = false;
 
   static const FunDecl* findMethodTemplate(const ClassSymbol* cls, const std::string& name) {
     for (const ClassSymbol* c = cls; c; c = c->superclass) {
@@ -499,14 +547,17 @@ private:
   }
 
   // The generic method `templ<args>` of `cls` (a direct call: such methods are not virtual).
+  // Null, reported at `pos`, when the instance would pass a limit.
   FunSymbol* instantiateMethod(ClassSymbol* cls, const FunDecl* templ,
-                               const std::vector<const Type*>& args) {
+                               const std::vector<const Type*>& args, SourcePos pos) {
     std::vector<const Type*> keyTypes = args;
     keyTypes.push_back(cls->type);
     auto key = std::make_pair(static_cast<const void*>(templ), keyTypes);
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<FunSymbol*>(it->second);
     }
+    std::string name = cls->name + "." + templ->name + typeListName(args);
+    if (!admitInstance(name, args, pos, false)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(unitOf_[cls]);
@@ -521,7 +572,7 @@ private:
     FunSymbol* fn = makeFunction(*decl, cls);
     instances_[key] = fn;
     fn->typeEnv = env_;
-    fn->traceName = cls->name + "." + templ->name + typeListName(args);
+    fn->traceName = std::move(name);
     unitOf_[fn] = unit_;
     topFunctions_.push_back(fn);
     enterUnit(savedUnit);
@@ -588,8 +639,10 @@ private:
       return args;
     }
     std::unordered_map<std::string, const Type*> bound;
+    bool brokenArgument = false; // already reported: what it would bind is not inferred either
     for (size_t i = firstArg; i < call.args.size(); i++) {
       if (!call.args[i]->type) checkExpr(call.args[i]);
+      brokenArgument = brokenArgument || call.args[i]->type->tag == TypeTag::Error;
       if (i - firstArg < params.size()) {
         unify(params[i - firstArg].type, call.args[i]->type, typeParams, bound);
       }
@@ -597,8 +650,10 @@ private:
     for (const std::string& p : typeParams) {
       auto it = bound.find(p);
       if (it == bound.end()) {
-        error(call.a->pos, "cannot infer the type argument `" + p + "` of " + what +
-                               "; write it, e.g. `" + call.a->text + "<int>(...)`");
+        if (!brokenArgument) {
+          error(call.a->pos, "cannot infer the type argument `" + p + "` of " + what +
+                                 "; write it, e.g. `" + call.a->text + "<int>(...)`");
+        }
         return {};
       }
       args.push_back(it->second);
@@ -640,7 +695,9 @@ private:
           return types_.error();
         }
       }
-      t = instantiateClass(templ, args)->type;
+      ClassSymbol* instance = instantiateClass(templ, args, syntax.pos);
+      if (!instance) return types_.error();
+      t = instance->type;
     } else if (syntax.isFunction) {
       std::vector<const Type*> params;
       for (const TypeSyntax& p : syntax.params) {
@@ -683,7 +740,24 @@ private:
     }
     for (uint32_t i = 0; i < syntax.arrayDepth; i++)
       t = types_.arrayOf(t);
-    return t;
+    return bounded(t, syntax.pos);
+  }
+
+  // `t` if its size is within the limits; otherwise the error type, reported at `pos`.
+  const Type* bounded(const Type* t, SourcePos pos) {
+    std::string problem = sizeProblem(t->parts, t->name.size());
+    if (problem.empty()) return t;
+    error(pos, "type " + quoted(brief(t->name)) + " " + problem);
+    return types_.error();
+  }
+
+  // What is wrong with the size of a type of `parts` parts and a name of `nameLength` bytes.
+  static std::string sizeProblem(uint64_t parts, size_t nameLength) {
+    if (parts > nbc::kMaxTypeParts)
+      return "has more than " + std::to_string(nbc::kMaxTypeParts) + " types in it";
+    if (nameLength > kMaxTypeNameLength)
+      return "has a name longer than " + std::to_string(kMaxTypeNameLength) + " bytes";
+    return "";
   }
 
   // Whether a literal default value can be stored in a parameter of type `t`.
@@ -1521,9 +1595,11 @@ private:
 
   // ---- Expressions ----
 
+  // Every expression's type is bounded here, so types inferred by doubling (`[a, a]`,
+  // `Pair(a, a)`) are too.
   const Type* set(Expr& e, const Type* t) {
-    e.type = t;
-    return t;
+    e.type = bounded(t, e.pos);
+    return e.type;
   }
 
   const Type* checkExpr(ExprPtr& ep) {
@@ -2372,6 +2448,13 @@ private:
     return out;
   }
 
+  // A call that cannot be made: its arguments not checked yet are, for their own errors.
+  const Type* uncheckedCall(Expr& e) {
+    for (auto& arg : e.args)
+      if (!arg->type) checkExpr(arg);
+    return set(e, types_.error());
+  }
+
   const Type* checkCall(Expr& e) {
     Expr& callee = *e.a;
     if (callee.kind == ExprKind::Name) return checkNamedCall(e);
@@ -2479,13 +2562,10 @@ private:
     }
     if (const FunDecl* templ = findFunctionTemplate(name)) {
       auto args = typeArgumentsFor(e, templ->typeParams, templ->params, "function " + quoted(name));
-      if (args.empty()) {
-        for (auto& arg : e.args)
-          if (!arg->type) checkExpr(arg);
-        return set(e, types_.error());
-      }
+      if (args.empty()) return uncheckedCall(e);
       e.call = CallKind::Function;
-      e.fun = instantiateFunction(templ, args);
+      e.fun = instantiateFunction(templ, args, e.a->pos);
+      if (!e.fun) return uncheckedCall(e);
       checkCallArguments(e, e.fun, "function " + quoted(e.fun->traceName));
       return set(e, e.fun->returnType);
     }
@@ -2493,12 +2573,9 @@ private:
       static const std::vector<Param> kNoParams;
       const std::vector<Param>& initParams = templ->init ? templ->init->params : kNoParams;
       auto args = typeArgumentsFor(e, templ->typeParams, initParams, "class " + quoted(name));
-      if (args.empty()) {
-        for (auto& arg : e.args)
-          if (!arg->type) checkExpr(arg);
-        return set(e, types_.error());
-      }
-      e.cls = instantiateClass(templ, args);
+      if (args.empty()) return uncheckedCall(e);
+      e.cls = instantiateClass(templ, args, e.a->pos);
+      if (!e.cls) return uncheckedCall(e);
       if (e.cls->isInterface) {
         error(e.pos, quoted(name) + " is an interface and cannot be constructed");
         return set(e, types_.error());
@@ -2724,7 +2801,8 @@ private:
         std::string what = "method " + quoted(name);
         auto args = typeArgumentsFor(e, templ->typeParams, templ->params, what, 1);
         if (args.empty()) return set(e, types_.error());
-        FunSymbol* method = instantiateMethod(t->cls, templ, args);
+        FunSymbol* method = instantiateMethod(t->cls, templ, args, e.a->pos);
+        if (!method) return uncheckedCall(e);
         e.call = CallKind::Direct; // generic methods are not virtual
         e.fun = method;
         checkCallArguments(e, method, what, 1);
