@@ -11,6 +11,7 @@
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
 #include "compiler/lexer.h"
+#include "compiler/limits.h"
 #include "compiler/parser.h"
 #include "vm/assert.h"
 
@@ -141,6 +142,13 @@ private:
       }
     }
     if (auto it = loaded_.find(path); it != loaded_.end()) return it->second;
+    // Imports are read recursively, so a chain of them is bounded like other nesting.
+    if (inProgress_.size() >= kMaxImportDepth) {
+      diagnostics_.error(decl.pos,
+                         "imports are nested too deeply: a chain of imports has at most " +
+                             std::to_string(kMaxImportDepth) + " modules");
+      return nullptr;
+    }
     auto unit = parseUnit(path, std::move(text), decl.path.back());
     SourceUnit* raw = unit.get();
     loaded_[path] = raw;

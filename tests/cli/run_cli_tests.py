@@ -83,6 +83,14 @@ def main():
     classes = write("classes.nuri", "class C1 {}\n" +
                     "".join("class C%d extends C%d {}\n" % (i, i - 1) for i in range(2, 20001)))
     case("a chain of 20,000 subclasses compiles in linear time", ["check", classes], 0)
+    for folder, length, status, expect in [("imports_ok", 199, 0, ("out=", "0\n")),
+                                           ("imports_deep", 6000, 65, ("err", "imports are nested too deeply"))]:
+        os.makedirs(os.path.join(work, folder))
+        for i in range(length):
+            write("%s/m%d.nuri" % (folder, i), ("import m%d\n" % (i + 1) if i + 1 < length else "") +
+                  "fun f%d(): int { return %d }\n" % (i, i))
+        main_module = write(folder + "/main.nuri", "import m0\nprintln(m0.f0())\n")
+        case("a chain of %d imports" % length, ["run", main_module], status, expect)
     long_line = write("long.nuri", 'let s = "' + "a" * 10_000_000 + '"\nprintln(s.length)\n')
     case("a 10 MB line", ["run", long_line], 0, ("out", "10000000"))
     long_bad = write("longbad.nuri", "let x = " + "1 + " * 10 + "@" + " " * 10_000_000 + "\n")
