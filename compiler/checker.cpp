@@ -522,8 +522,8 @@ private:
                 " instances of generic classes, functions and methods";
     } else if (depth > kMaxGenericDepth) {
       problem = "nests type arguments more than " + std::to_string(kMaxGenericDepth) + " deep";
-    } else if (isType) {
-      problem = sizeProblem(parts, name.size());
+    } else {
+      problem = sizeProblem(isType ? parts : 1, name.size()); // a function is not a type
     }
     if (problem.empty()) {
       instanceCount_++;

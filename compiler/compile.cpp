@@ -12,6 +12,7 @@
 #include "compiler/codegen.h"
 #include "compiler/lexer.h"
 #include "compiler/limits.h"
+#include "compiler/module_limits.h"
 #include "compiler/parser.h"
 #include "vm/assert.h"
 
@@ -185,7 +186,14 @@ CompileOutput compileModule(std::string_view source, const std::string& fileName
     out.errorCount = diagnostics.count();
     return out;
   }
-  out.module = std::make_shared<Module>(generateCode(checked, fileName));
+  auto module = std::make_shared<Module>(generateCode(checked, fileName, diagnostics));
+  if (!diagnostics.hasErrors()) checkModuleLimits(checked, *module, diagnostics);
+  if (diagnostics.hasErrors()) {
+    out.diagnostics = diagnostics.render();
+    out.errorCount = diagnostics.count();
+    return out;
+  }
+  out.module = std::move(module);
   return out;
 }
 

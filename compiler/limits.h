@@ -22,6 +22,9 @@ constexpr uint32_t kMaxGenericDepth = 100;
 constexpr uint32_t kMaxGenericInstances = 10000;
 // The length of a type's name (`Pair<Pair<int, int>, Pair<int, int>>`), in bytes.
 constexpr uint32_t kMaxTypeNameLength = 1u << 16;
+// The length of a name (an identifier), in bytes: names are stored in the bytecode, joined
+// (`Shape.area`, `Box<Shape>`).
+constexpr uint32_t kMaxNameLength = 1u << 16;
 // Modules in one chain of imports (a imports b imports c ...).
 constexpr uint32_t kMaxImportDepth = 200;
 

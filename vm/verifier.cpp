@@ -106,13 +106,7 @@ private:
         }
         parts[i] = uint32_t(total);
       }
-      // A built-in type's name is at most 13 bytes (`StringBuilder`); an array, cell or function
-      // adds at most 6 to its element's (`cell<>`, `() -> `), and a parameter its name and `, `.
-      nameBytes[i] = t.kind == TypeKind::Class ? m_.classes[t.classIndex].name.size() : 13;
-      if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell || t.kind == TypeKind::Function)
-        nameBytes[i] = nameBytes[t.element] + 6;
-      for (uint32_t p : t.params)
-        nameBytes[i] += nameBytes[p] + 2;
+      nameBytes[i] = typeNameBound(m_, uint32_t(i), nameBytes);
       allNames += nameBytes[i];
       if (allNames > kMaxTypeNameBytes) {
         fail("the names of the types are longer than " + std::to_string(kMaxTypeNameBytes) +
@@ -777,6 +771,18 @@ uint32_t Module::lineAt(uint32_t function, uint32_t pc) const {
     line = l.line;
   }
   return line;
+}
+
+uint64_t typeNameBound(const Module& m, uint32_t type, const std::vector<uint64_t>& bounds) {
+  const TypeEntry& t = m.types[type];
+  // A built-in type's name is at most 13 bytes (`StringBuilder`); an array, cell or function
+  // adds at most 6 to its element's (`cell<>`, `() -> `), and a parameter its name and `, `.
+  uint64_t bound = t.kind == TypeKind::Class ? m.classes[t.classIndex].name.size() : 13;
+  if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell || t.kind == TypeKind::Function)
+    bound = bounds[t.element] + 6;
+  for (uint32_t p : t.params)
+    bound += bounds[p] + 2;
+  return bound;
 }
 
 std::string typeName(const Module& m, uint32_t type) {

@@ -91,6 +91,33 @@ def main():
                   "fun f%d(): int { return %d }\n" % (i, i))
         main_module = write(folder + "/main.nuri", "import m0\nprintln(m0.f0())\n")
         case("a chain of %d imports" % length, ["run", main_module], status, expect)
+    # What the bytecode cannot hold is reported; what it can is compiled within its limits.
+    big = write("bigarray.nuri", "let a = [" + ", ".join(str(i) for i in range(100000)) + "]\n"
+                "println(a[99999])\n")
+    case("a 100,000-element array literal", ["run", big], 0, ("out=", "99999\n"))
+    big_nbc = os.path.join(work, "bigarray.nbc")
+    case("a 100,000-element array literal: build", ["build", big, "-o", big_nbc], 0)
+    case("a 100,000-element array literal: run the bytecode", ["run", big_nbc], 0, ("out=", "99999\n"))
+    looped = write("looped.nuri", "fun sum(): int {\n  let a = [" + ", ".join(str(i) for i in range(100000)) +
+                   "]\n  var s = 0\n  for (x in a) { s += x }\n  return s\n}\nprintln(sum())\n")
+    case("100,000 constants in a function with a loop", ["run", looped], 0, ("out=", "4999950000\n"))
+    many_locals = write("locals.nuri", "fun f() {\n" + "".join("  let a%d = %d\n" % (i, i) for i in range(70000)) + "}\n")
+    case("more than 65,535 registers", ["build", many_locals, "-o", os.path.join(work, "locals.nbc")], 65,
+         ("err", "locals.nuri:65537:3: error: `f` needs more than 65535 registers"))
+    long_string = write("longstring.nuri", 'let s = "' + "a" * ((16 << 20) + 1) + '"\n')
+    case("a string literal over 16 MB", ["check", long_string], 65,
+         ("err", "longstring.nuri:1:9: error: a string literal is longer than 16777216 bytes"))
+    long_name = write("longname.nuri", "let " + "a" * 65537 + " = 1\n")
+    case("a name over 64 KB", ["check", long_name], 65,
+         ("err", "longname.nuri:1:5: error: a name is longer than 65536 bytes"))
+    fields = write("fields.nuri", "class C1 { var f1: int }\n" +
+                   "".join("class C%d extends C%d { var f%d: int }\n" % (i, i - 1, i) for i in range(2, 3001)))
+    case("more than 4M fields in all the layouts", ["build", fields, "-o", os.path.join(work, "fields.nbc")], 65,
+         ("err", "fields.nuri:2896:1: error: the classes up to `C2896` have more than 4194304 fields"))
+    names = write("names.nuri", "class %s {}\nclass %s {}\nlet a: %s%s = null\nlet b: %s%s = null\n" %
+                  ("L" * 60000, "M" * 60000, "L" * 60000, "[]" * 1023, "M" * 60000, "[]" * 100))
+    case("type names over 64 MB in all", ["build", names, "-o", os.path.join(work, "names.nbc")], 65,
+         ("err", "names.nuri:1:1: error: the names of the program's types are longer than 67108864 bytes"))
     long_line = write("long.nuri", 'let s = "' + "a" * 10_000_000 + '"\nprintln(s.length)\n')
     case("a 10 MB line", ["run", long_line], 0, ("out", "10000000"))
     long_bad = write("longbad.nuri", "let x = " + "1 + " * 10 + "@" + " " * 10_000_000 + "\n")

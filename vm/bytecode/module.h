@@ -126,4 +126,8 @@ struct Module {
 // The readable name of a type entry (`int`, `string[]`, `Vec`).
 std::string typeName(const Module& module, uint32_t type);
 
+// A bound on the length of typeName(module, type), given `bounds` for the types it is made of
+// (which come before it): the verifier bounds their sum by nbc::kMaxTypeNameBytes.
+uint64_t typeNameBound(const Module& module, uint32_t type, const std::vector<uint64_t>& bounds);
+
 } // namespace nuri
