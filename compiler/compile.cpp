@@ -86,6 +86,12 @@ private:
     unit->file = index;
     unit->name = std::move(name);
     unit->path = path;
+    if (file.text().size() > kMaxSourceBytes) {
+      diagnostics_.error({1, 1, index}, "the file is larger than the " +
+                                            std::to_string(kMaxSourceBytes >> 20) +
+                                            " MiB limit for a source file");
+      return unit;
+    }
     unit->ast = parse(tokenize(file, diagnostics_), diagnostics_);
     return unit;
   }

@@ -9,6 +9,9 @@
 
 namespace nuri {
 
+// One source file, in bytes: it bounds the work and memory of everything after reading it,
+// together with the bounds below on what instantiating generics multiplies.
+constexpr uint64_t kMaxSourceBytes = 64u << 20;
 // Brackets, blocks, lambdas, parentheses and types nested in one another; expression trees
 // are bounded in depth the same way. The parser, the checker and the code generator recurse
 // that deep.

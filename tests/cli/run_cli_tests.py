@@ -110,6 +110,9 @@ def main():
     long_name = write("longname.nuri", "let " + "a" * 65537 + " = 1\n")
     case("a name over 64 KB", ["check", long_name], 65,
          ("err", "longname.nuri:1:5: error: a name is longer than 65536 bytes"))
+    huge = write("huge_source.nuri", "// " + "x" * (64 << 20) + "\n")
+    case("a source file over 64 MiB", ["check", huge], 65,
+         ("err", "huge_source.nuri:1:1: error: the file is larger than the 64 MiB limit for a source file"))
     fields = write("fields.nuri", "class C1 { var f1: int }\n" +
                    "".join("class C%d extends C%d { var f%d: int }\n" % (i, i - 1, i) for i in range(2, 3001)))
     case("more than 4M fields in all the layouts", ["build", fields, "-o", os.path.join(work, "fields.nbc")], 65,
