@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_set>
+#include <utility>
 
 namespace nuri {
 namespace {
@@ -102,6 +103,7 @@ private:
   Diagnostics& diags_;
   size_t p_ = 0;
   uint32_t nesting_ = 0;
+  uint32_t deepest_ = 0;   // the depth of the deepest expression since the current lambda began
   std::string brokenName_; // the name being declared by the statement being parsed
   int speculating_ = 0;    // inside a parse attempt that may be undone: report nothing
   int pendingGreater_ = 0; // `>` left over from splitting `>>` that closes type arguments
@@ -738,8 +740,10 @@ private:
 
   static uint32_t depthOf(const ExprPtr& e) { return e ? e->depth : 0; }
   ExprPtr node(ExprKind kind, SourcePos pos) { return std::make_unique<Expr>(kind, pos); }
-  void fixDepth(Expr& e) {
-    uint32_t d = std::max({depthOf(e.a), depthOf(e.b), depthOf(e.c)});
+  // Sets the depth of `e` from its operands' (and `inner`), rejecting too deep a tree: the
+  // checker and the code generator recurse over it.
+  void fixDepth(Expr& e, uint32_t inner = 0) {
+    uint32_t d = std::max({depthOf(e.a), depthOf(e.b), depthOf(e.c), inner});
     for (auto& arg : e.args)
       d = std::max(d, arg->depth);
     e.depth = d + 1;
@@ -749,7 +753,24 @@ private:
                               " levels); split it into several statements");
       throw TooDeep{};
     }
+    deepest_ = std::max(deepest_, e.depth);
   }
+
+  // A lambda is as deep as the deepest expression in its body, plus one: checking and
+  // compiling an expression recurse into the lambdas in it, so depth does not start afresh.
+  class LambdaDepth {
+  public:
+    explicit LambdaDepth(Parser& parser)
+        : parser_(parser), saved_(std::exchange(parser.deepest_, 0)) {}
+    ~LambdaDepth() { parser_.deepest_ = std::max(saved_, parser_.deepest_); }
+    LambdaDepth(const LambdaDepth&) = delete;
+    LambdaDepth& operator=(const LambdaDepth&) = delete;
+    uint32_t inner() const { return parser_.deepest_; }
+
+  private:
+    Parser& parser_;
+    uint32_t saved_;
+  };
 
   ExprPtr binary(int minPrec) {
     ExprPtr left = unary();
@@ -956,6 +977,7 @@ private:
     case Tok::Fun: {
       // `fun(a: int): int { ... }`
       auto e = node(ExprKind::Lambda, pos);
+      LambdaDepth depth(*this);
       auto f = std::make_shared<FunDecl>();
       f->pos = advance().pos;
       f->name = "<lambda>";
@@ -974,6 +996,7 @@ private:
       }
       f->body = block("to start the lambda's body");
       e->lambda = std::move(f);
+      fixDepth(*e, depth.inner());
       return e;
     }
     case Tok::LBrace: return shortLambda();
@@ -993,6 +1016,7 @@ private:
   ExprPtr shortLambda() {
     SourcePos pos = advance().pos;
     auto e = node(ExprKind::Lambda, pos);
+    LambdaDepth depth(*this);
     auto f = std::make_shared<FunDecl>();
     f->pos = pos;
     f->name = "<lambda>";
@@ -1024,6 +1048,7 @@ private:
     expect(Tok::RBrace, "to close the lambda");
     f->body = std::move(body);
     e->lambda = std::move(f);
+    fixDepth(*e, depth.inner());
     return e;
   }
 
