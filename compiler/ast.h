@@ -205,6 +205,7 @@ struct FunDecl {
   bool isLambda = false;
   bool isShortLambda = false; // `{ a: int -> expr }`
   bool valueOfLast = false;   // short lambda whose last expression is its result
+  uint32_t tokenCount = 0;    // the tokens it was read from: what an instance of it copies
   FunSymbol* symbol = nullptr;
 };
 
@@ -232,6 +233,7 @@ struct ClassDecl {
   std::vector<FieldDecl> fields;
   std::vector<std::unique_ptr<FunDecl>> methods;
   std::unique_ptr<FunDecl> init;
+  uint32_t tokenCount = 0; // the tokens it was read from: what an instance of it copies
   ClassSymbol* symbol = nullptr;
 };
 

@@ -84,6 +84,7 @@ std::unique_ptr<FunDecl> cloneFunDecl(const FunDecl& f) {
   copy->isInit = f.isInit;
   copy->isLambda = f.isLambda;
   copy->isShortLambda = f.isShortLambda;
+  copy->tokenCount = f.tokenCount;
   return copy;
 }
 
@@ -112,6 +113,7 @@ std::unique_ptr<ClassDecl> cloneClassDecl(const ClassDecl& c) {
   for (const auto& m : c.methods)
     copy->methods.push_back(cloneFunDecl(*m));
   if (c.init) copy->init = cloneFunDecl(*c.init);
+  copy->tokenCount = c.tokenCount;
   return copy;
 }
 

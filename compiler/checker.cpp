@@ -450,7 +450,7 @@ private:
       return static_cast<ClassSymbol*>(it->second);
     }
     std::string name = qualified(templ->name) + typeListName(args);
-    if (!admitInstance(name, args, pos, true)) return nullptr;
+    if (!admitInstance(name, args, pos, true, templ->tokenCount)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
@@ -487,7 +487,7 @@ private:
       return static_cast<FunSymbol*>(it->second);
     }
     std::string name = qualified(templ->name) + typeListName(args);
-    if (!admitInstance(name, args, pos, false)) return nullptr;
+    if (!admitInstance(name, args, pos, false, templ->tokenCount)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
@@ -508,8 +508,9 @@ private:
   // Whether one more instance of a generic, `name`, stays within the limits; reports it at `pos`
   // otherwise. Without them, instantiation can go on forever (`f<T>` calling `f<Box<T>>`, a
   // field `Node<Box<T>>` in `Node<T>`) or double the size of a type at each step.
+  // `cost` is the size of the template, which the instance copies.
   bool admitInstance(const std::string& name, const std::vector<const Type*>& args, SourcePos pos,
-                     bool isType) {
+                     bool isType, uint32_t cost) {
     uint64_t parts = 1; // what the instance's type would measure
     uint32_t depth = 0;
     for (const Type* a : args) {
@@ -522,11 +523,15 @@ private:
                 " instances of generic classes, functions and methods";
     } else if (depth > kMaxGenericDepth) {
       problem = "nests type arguments more than " + std::to_string(kMaxGenericDepth) + " deep";
+    } else if (instantiatedTokens_ + cost > kMaxInstantiatedTokens) {
+      problem = "is one too many: the instances of generics copy at most " +
+                std::to_string(kMaxInstantiatedTokens) + " tokens of code in all";
     } else {
       problem = sizeProblem(isType ? parts : 1, name.size()); // a function is not a type
     }
     if (problem.empty()) {
       instanceCount_++;
+      instantiatedTokens_ += cost;
       return true;
     }
     // Once: the instances still to be checked would each report it again.
@@ -536,6 +541,7 @@ private:
     return false;
   }
   uint32_t instanceCount_ = 0;
+  uint64_t instantiatedTokens_ = 0;
   bool instanceLimitReported_ = false;
 
   static const FunDecl* findMethodTemplate(const ClassSymbol* cls, const std::string& name) {
@@ -557,7 +563,7 @@ private:
       return static_cast<FunSymbol*>(it->second);
     }
     std::string name = cls->name + "." + templ->name + typeListName(args);
-    if (!admitInstance(name, args, pos, false)) return nullptr;
+    if (!admitInstance(name, args, pos, false, templ->tokenCount)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(unitOf_[cls]);

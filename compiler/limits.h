@@ -23,6 +23,9 @@ constexpr uint32_t kMaxArrayDimensions = nbc::kMaxTypeParts - 1;
 constexpr uint32_t kMaxGenericDepth = 100;
 // Instances of generic classes, functions and methods in one program.
 constexpr uint32_t kMaxGenericInstances = 10000;
+// The tokens copied by instantiating generics, in all: each instance copies its template
+// (its class, or its function or method), so this bounds the work and memory instances take.
+constexpr uint64_t kMaxInstantiatedTokens = 1000000;
 // The length of a type's name (`Pair<Pair<int, int>, Pair<int, int>>`), in bytes.
 constexpr uint32_t kMaxTypeNameLength = 1u << 16;
 // The length of a name (an identifier), in bytes: names are stored in the bytecode, joined

@@ -560,6 +560,7 @@ private:
   }
 
   std::unique_ptr<FunDecl> funDecl(bool inClass) {
+    size_t start = p_;
     auto f = std::make_unique<FunDecl>();
     f->pos = advance().pos; // `fun`
     f->name = expectIdentifier("a function name");
@@ -571,6 +572,7 @@ private:
       f->returnType = typeSyntax();
     }
     f->body = block("to start the function body");
+    f->tokenCount = uint32_t(p_ - start);
     (void)inClass;
     return f;
   }
@@ -605,6 +607,7 @@ private:
   }
 
   std::unique_ptr<ClassDecl> classDecl() {
+    size_t start = p_;
     auto c = std::make_unique<ClassDecl>();
     c->isInterface = cur().kind == Tok::Interface;
     c->pos = advance().pos;
@@ -649,10 +652,12 @@ private:
       diags_.error(cur().pos, "expected `}` to close class `" + c->name + "` opened at line " +
                                   std::to_string(open.line));
       brokenName_.clear();
+      c->tokenCount = uint32_t(p_ - start);
       return c;
     }
     advance();
     brokenName_.clear();
+    c->tokenCount = uint32_t(p_ - start);
     return c;
   }
 

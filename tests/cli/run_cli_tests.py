@@ -113,6 +113,11 @@ def main():
     huge = write("huge_source.nuri", "// " + "x" * (64 << 20) + "\n")
     case("a source file over 64 MiB", ["check", huge], 65,
          ("err", "huge_source.nuri:1:1: error: the file is larger than the 64 MiB limit for a source file"))
+    copies = write("copies.nuri", "class A<T> {}\nclass B<T> {}\nfun f<T>(x: T) {\n" +
+                   "".join("  var v%d = %d\n" % (i, i) for i in range(3000)) +
+                   "  f<A<T>>(A<T>())\n  f<B<T>>(B<T>())\n}\nf<int>(1)\n")
+    case("instances copying more than 1,000,000 tokens", ["check", copies], 65,
+         ("err", "is one too many: the instances of generics copy at most 1000000 tokens of code in all"))
     fields = write("fields.nuri", "class C1 { var f1: int }\n" +
                    "".join("class C%d extends C%d { var f%d: int }\n" % (i, i - 1, i) for i in range(2, 3001)))
     case("more than 4M fields in all the layouts", ["build", fields, "-o", os.path.join(work, "fields.nbc")], 65,
