@@ -420,12 +420,17 @@ private:
     }
     if (constantRegisters_.size() + stringRegisters_.size() < kMaxHoistedConstants) return true;
     if (e.kind == ExprKind::StringLit) return stringRegisters_.count(e.text) > 0;
+    return constantRegisters_.count(numberKey(e)) > 0;
+  }
+
+  // An int or float literal's key in constantRegisters_.
+  static std::pair<int, uint64_t> numberKey(const Expr& e) {
     uint64_t bits;
     if (e.kind == ExprKind::IntLit)
       bits = uint64_t(e.intValue);
     else
       std::memcpy(&bits, &e.floatValue, 8);
-    return constantRegisters_.count({int(e.kind), bits}) > 0;
+    return {int(e.kind), bits};
   }
 
   // A read-only register holding a constant, loaded in the prologue.
@@ -438,12 +443,7 @@ private:
       }
       return it->second;
     }
-    uint64_t bits;
-    if (e.kind == ExprKind::IntLit)
-      bits = uint64_t(e.intValue);
-    else
-      std::memcpy(&bits, &e.floatValue, 8);
-    auto [it, fresh] = constantRegisters_.emplace(std::make_pair(int(e.kind), bits), 0);
+    auto [it, fresh] = constantRegisters_.emplace(numberKey(e), 0);
     if (fresh) {
       uint32_t r = fb_.newRegister(typeOf(e.type));
       it->second = r;
