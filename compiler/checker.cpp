@@ -364,9 +364,14 @@ private:
   }
 
   // Superclasses first, in a loop: inheritance chains can be long.
+  uint64_t interfaceCopies_ = 0;
   void collectInterfaces(ClassSymbol* cls) {
     for (ClassSymbol* c : pendingChain(cls, &ClassSymbol::interfacesCollected)) {
-      if (c->superclass) c->allInterfaces = c->superclass->allInterfaces;
+      if (c->superclass) {
+        interfaceCopies_ += c->superclass->allInterfaces.size(); // each is a table entry
+        if (interfaceCopies_ > nbc::kMaxMethodTableEntries) reportMethodTables(c);
+        if (!memberTotalsReported_) c->allInterfaces = c->superclass->allInterfaces;
+      }
       for (ClassSymbol* i : c->interfaces)
         if (!c->implements(i)) c->allInterfaces.push_back(i);
     }
@@ -885,6 +890,35 @@ private:
     return text + ")" + (f->returnType->tag == TypeTag::Void ? "" : ": " + f->returnType->name);
   }
 
+  // Each class repeats its superclass's fields and methods, as the layouts and method tables of
+  // the bytecode do, so their totals are bounded as the verifier bounds them: a long chain of
+  // classes cannot take quadratic time and memory. Reported once, at the first class that
+  // passes a bound; later classes then inherit nothing.
+  void countMembers(ClassSymbol* cls) {
+    layoutFields_ += cls->fields.size();
+    tableEntries_ += cls->methods.size();
+    for (const ClassSymbol* i : cls->allInterfaces)
+      tableEntries_ += 1 + i->decl->methods.size();
+    if (layoutFields_ > nbc::kMaxLayoutFields) {
+      reportMemberTotals(cls, std::to_string(nbc::kMaxLayoutFields) +
+                                  " fields in all, counting inherited fields in each class");
+    } else if (tableEntries_ > nbc::kMaxMethodTableEntries) {
+      reportMethodTables(cls);
+    }
+  }
+  void reportMethodTables(ClassSymbol* cls) {
+    reportMemberTotals(cls, std::to_string(nbc::kMaxMethodTableEntries) +
+                                " entries in their method tables in all, counting inherited "
+                                "methods and interfaces in each class");
+  }
+  void reportMemberTotals(ClassSymbol* cls, const std::string& what) {
+    if (!memberTotalsReported_)
+      error(cls->pos, "the classes up to " + quoted(cls->name) + " have more than " + what);
+    memberTotalsReported_ = true;
+  }
+  uint64_t layoutFields_ = 0, tableEntries_ = 0;
+  bool memberTotalsReported_ = false;
+
   // Declares fields, methods and init of `cls`; classes come after their superclass.
   void declareClassMembers(ClassSymbol* cls) {
     for (ClassSymbol* c : pendingChain(cls, &ClassSymbol::membersDeclared)) {
@@ -893,6 +927,7 @@ private:
       enterUnit(unitOf_[c]);
       env_ = c->typeEnv;
       declareOwnMembers(c); // inherited members first
+      countMembers(c);
       if (savedUnit) enterUnit(savedUnit);
       env_ = savedEnv;
     }
@@ -901,7 +936,7 @@ private:
   void declareOwnMembers(ClassSymbol* cls) {
     ClassDecl& decl = *cls->decl;
     ClassSymbol* parent = cls->superclass;
-    if (parent) {
+    if (parent && !memberTotalsReported_) {
       cls->fields = parent->fields;
       cls->fieldsByName = parent->fieldsByName;
       cls->methods = parent->methods;
@@ -1066,7 +1101,8 @@ private:
   }
 
   void checkInterfacesImplemented(ClassSymbol* cls) {
-    if (cls->isInterface) return;
+    // Past the bound on members, classes inherit nothing: what they lack is not their fault.
+    if (cls->isInterface || memberTotalsReported_) return;
     for (ClassSymbol* iface : cls->allInterfaces) {
       for (FunSymbol* required : iface->methods) {
         auto it = cls->methodsByName.find(required->name);

@@ -1,5 +1,5 @@
-// The limits of the bytecode that only a whole compiled program can pass: the checker and the
-// code generator bound each type and function, this bounds what they add up to.
+// The limit of the bytecode that only the whole compiled program shows: the names of all its
+// types together, as the verifier bounds them (the checker bounds each type's name).
 #pragma once
 
 #include "compiler/checker.h"

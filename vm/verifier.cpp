@@ -115,13 +115,14 @@ private:
     }
   }
 
-  // Each class's field layout repeats its superclass's, here and in the linker, so the total is
-  // bounded: a small file cannot make the loader build huge layouts.
+  // Each class's field layout and vtable repeat its superclass's, here and in the linker, so
+  // their totals are bounded: a small file cannot make the loader build huge layouts or check
+  // huge tables.
   static constexpr uint64_t kMaxLayoutFields = nbc::kMaxLayoutFields;
 
   void checkLayoutSizes() {
     std::vector<uint64_t> size(m_.classes.size());
-    uint64_t total = 0;
+    uint64_t total = 0, entries = 0;
     for (size_t i = 0; i < m_.classes.size(); i++) {
       const ClassEntry& c = m_.classes[i];
       size[i] = (c.superclass < i ? size[c.superclass] : 0) + c.fields.size();
@@ -129,6 +130,13 @@ private:
       if (total > kMaxLayoutFields) {
         fail("classes: more than " + std::to_string(kMaxLayoutFields) +
              " fields in all, counting inherited ones");
+      }
+      entries += c.methods.size();
+      for (const InterfaceImpl& impl : c.interfaces)
+        entries += 1 + impl.functions.size();
+      if (entries > nbc::kMaxMethodTableEntries) {
+        fail("classes: more than " + std::to_string(nbc::kMaxMethodTableEntries) +
+             " entries in their method tables in all, counting inherited methods");
       }
     }
   }

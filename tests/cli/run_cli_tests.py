@@ -120,8 +120,14 @@ def main():
          ("err", "is one too many: the instances of generics copy at most 1000000 tokens of code in all"))
     fields = write("fields.nuri", "class C1 { var f1: int }\n" +
                    "".join("class C%d extends C%d { var f%d: int }\n" % (i, i - 1, i) for i in range(2, 3001)))
-    case("more than 4M fields in all the layouts", ["build", fields, "-o", os.path.join(work, "fields.nbc")], 65,
+    case("more than 4M fields in all the layouts", ["check", fields], 65,
          ("err", "fields.nuri:2896:1: error: the classes up to `C2896` have more than 4194304 fields"))
+    methods = write("methods.nuri", "class C1 { fun m1(): int { return 1 } }\n" +
+                    "".join("class C%d extends C%d { fun m%d(): int { return %d } }\n" % (i, i - 1, i, i)
+                            for i in range(2, 6001)))
+    case("more than 4M entries in all the method tables", ["check", methods], 65,
+         ("err", "methods.nuri:2896:1: error: the classes up to `C2896` have more than 4194304 entries "
+                 "in their method tables in all"))
     names = write("names.nuri", "class %s {}\nclass %s {}\nlet a: %s%s = null\nlet b: %s%s = null\n" %
                   ("L" * 60000, "M" * 60000, "L" * 60000, "[]" * 1023, "M" * 60000, "[]" * 100))
     case("type names over 64 MB in all", ["build", names, "-o", os.path.join(work, "names.nbc")], 65,

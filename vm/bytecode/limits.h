@@ -23,5 +23,8 @@ constexpr uint64_t kMaxTypeNameBytes = 64u << 20;
 // The fields of every class's full layout together, inherited fields counted again in each
 // subclass (each class's layout repeats its superclass's).
 constexpr uint64_t kMaxLayoutFields = 1u << 22;
+// The entries of every class's method tables together: its vtable (inherited methods counted
+// again in each subclass), and for each interface it implements, one and its methods.
+constexpr uint64_t kMaxMethodTableEntries = 1u << 22;
 
 } // namespace nuri::nbc
