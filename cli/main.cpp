@@ -242,6 +242,9 @@ int commandBuild(std::vector<std::string> args, size_t i) {
   Result<Program> program = compileFile(input, searchPath);
   if (!program) return report(program.error());
   std::vector<uint8_t> bytes = program->toBytecode();
+  // The compiler keeps within the loader's limits; loading the bytes makes sure of it (and
+  // catches the one limit it leaves to the loader: the size of the whole file).
+  if (Result<Program> loaded = loadBytecode(bytes, output); !loaded) return report(loaded.error());
   std::ofstream out(output, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
   out.close();

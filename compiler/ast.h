@@ -174,6 +174,13 @@ struct Stmt {
   VarSymbol* hiddenB = nullptr; // For: the index
   FunSymbol* iteration[3] = {}; // For over an object: iterator(), hasNext(), next()
   Stmt(StmtKind k, SourcePos p) : kind(k), pos(p) {}
+  // An else-if chain is freed link by link: it can be far longer than the nesting limit.
+  ~Stmt() {
+    for (StmtPtr next = std::move(elseBranch); next;)
+      next = std::move(next->elseBranch);
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
 };
 
 struct Param {
@@ -198,6 +205,7 @@ struct FunDecl {
   bool isLambda = false;
   bool isShortLambda = false; // `{ a: int -> expr }`
   bool valueOfLast = false;   // short lambda whose last expression is its result
+  uint32_t tokenCount = 0;    // the tokens it was read from: what an instance of it copies
   FunSymbol* symbol = nullptr;
 };
 
@@ -225,6 +233,7 @@ struct ClassDecl {
   std::vector<FieldDecl> fields;
   std::vector<std::unique_ptr<FunDecl>> methods;
   std::unique_ptr<FunDecl> init;
+  uint32_t tokenCount = 0; // the tokens it was read from: what an instance of it copies
   ClassSymbol* symbol = nullptr;
 };
 

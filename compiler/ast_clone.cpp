@@ -27,7 +27,10 @@ ExprPtr cloneExpr(const Expr& e) {
   return copy;
 }
 
-StmtPtr cloneStmt(const Stmt& s) {
+namespace {
+
+// A copy of `s` without its else branch (cloneStmt copies else-if chains in a loop).
+StmtPtr cloneStmtNode(const Stmt& s) {
   auto copy = std::make_unique<Stmt>(s.kind, s.pos);
   copy->expr = cloneOptional(s.expr);
   copy->rangeEnd = cloneOptional(s.rangeEnd);
@@ -39,7 +42,6 @@ StmtPtr cloneStmt(const Stmt& s) {
   for (const StmtPtr& inner : s.body)
     copy->body.push_back(cloneStmt(*inner));
   copy->thenBranch = cloneOptional(s.thenBranch);
-  copy->elseBranch = cloneOptional(s.elseBranch);
   copy->loopBody = cloneOptional(s.loopBody);
   if (s.fun) copy->fun = cloneFunDecl(*s.fun);
   if (s.cls) copy->cls = cloneClassDecl(*s.cls);
@@ -53,6 +55,18 @@ StmtPtr cloneStmt(const Stmt& s) {
   }
   copy->finallyBody = cloneOptional(s.finallyBody);
   return copy;
+}
+
+} // namespace
+
+StmtPtr cloneStmt(const Stmt& s) {
+  StmtPtr head = cloneStmtNode(s);
+  Stmt* tail = head.get();
+  for (const Stmt* from = s.elseBranch.get(); from; from = from->elseBranch.get()) {
+    tail->elseBranch = cloneStmtNode(*from);
+    tail = tail->elseBranch.get();
+  }
+  return head;
 }
 
 std::unique_ptr<FunDecl> cloneFunDecl(const FunDecl& f) {
@@ -70,6 +84,7 @@ std::unique_ptr<FunDecl> cloneFunDecl(const FunDecl& f) {
   copy->isInit = f.isInit;
   copy->isLambda = f.isLambda;
   copy->isShortLambda = f.isShortLambda;
+  copy->tokenCount = f.tokenCount;
   return copy;
 }
 
@@ -98,6 +113,7 @@ std::unique_ptr<ClassDecl> cloneClassDecl(const ClassDecl& c) {
   for (const auto& m : c.methods)
     copy->methods.push_back(cloneFunDecl(*m));
   if (c.init) copy->init = cloneFunDecl(*c.init);
+  copy->tokenCount = c.tokenCount;
   return copy;
 }
 

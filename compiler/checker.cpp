@@ -10,6 +10,7 @@
 
 #include "classlib/natives.h"
 #include "compiler/ast_clone.h"
+#include "compiler/limits.h"
 
 namespace nuri {
 namespace {
@@ -23,6 +24,12 @@ std::string withArticle(const Type* t) {
 }
 
 std::string quoted(const std::string& s) { return "`" + s + "`"; }
+
+// A name to show in a message: its start, when it is too long to read.
+std::string brief(const std::string& name) {
+  constexpr size_t kShown = 160;
+  return name.size() <= kShown ? name : name.substr(0, kShown) + "...";
+}
 
 bool isBuiltinNamespace(const std::string& name) {
   return name == "Math" || name == "String" || name == "System";
@@ -187,7 +194,7 @@ private:
     error(Diagnostic{pos, std::move(message), {}, 0});
   }
   void error(Diagnostic diagnostic) {
-    if (!instance_.empty()) diagnostic.message += " (in " + instance_ + ")";
+    if (!instance_.empty()) diagnostic.message += " (in " + brief(instance_) + ")";
     diags_.error(std::move(diagnostic));
   }
   std::string instance_; // the generic instance whose body is being checked
@@ -301,24 +308,33 @@ private:
       enterUnit(unitOf_[cls]);
       resolveSupers(cls);
     }
-    // Break cycles (A extends B extends A), reporting each once.
-    for (ClassSymbol* cls : m_.classes) {
-      std::vector<ClassSymbol*> chain;
-      for (ClassSymbol* c = cls; c; c = c->superclass) {
-        if (std::find(chain.begin(), chain.end(), c) != chain.end()) {
-          if (c == cls) {
-            error(cls->decl->superclass.pos, "class " + quoted(cls->name) +
-                                                 " inherits from itself through " +
-                                                 quoted(cls->superclass->name));
-          }
-          cls->superclass = nullptr;
-          break;
-        }
-        chain.push_back(c);
-      }
-    }
+    breakInheritanceCycles();
     for (ClassSymbol* cls : m_.classes)
       collectInterfaces(cls);
+  }
+
+  // Breaks each cycle (A extends B extends A) at its first class in declaration order,
+  // reporting it there once. Each class is walked over once, so long chains stay linear.
+  void breakInheritanceCycles() {
+    std::unordered_map<ClassSymbol*, size_t> walk; // the walk that reached each class, from 1
+    std::unordered_map<ClassSymbol*, size_t> order;
+    for (size_t i = 0; i < m_.classes.size(); i++)
+      order[m_.classes[i]] = i;
+    for (size_t i = 0; i < m_.classes.size(); i++) {
+      ClassSymbol* c = m_.classes[i];
+      while (c && !walk.count(c)) {
+        walk[c] = i + 1;
+        c = c->superclass;
+      }
+      if (!c || walk[c] != i + 1) continue; // ends at a root or joins an earlier walk
+      ClassSymbol* first = c; // the cycle through c: find its first class, then break it there
+      for (ClassSymbol* k = c->superclass; k != c; k = k->superclass)
+        if (order[k] < order[first]) first = k;
+      error(first->decl->superclass.pos, "class " + quoted(first->name) +
+                                             " inherits from itself through " +
+                                             quoted(first->superclass->name));
+      first->superclass = nullptr;
+    }
   }
 
   void resolveSupers(ClassSymbol* cls) {
@@ -353,27 +369,46 @@ private:
     env_ = savedEnv;
   }
 
+  // Superclasses first, in a loop: inheritance chains can be long.
+  uint64_t interfaceCopies_ = 0;
   void collectInterfaces(ClassSymbol* cls) {
-    if (cls->interfacesCollected) return;
-    cls->interfacesCollected = true;
-    if (cls->superclass) {
-      collectInterfaces(cls->superclass);
-      cls->allInterfaces = cls->superclass->allInterfaces;
+    for (ClassSymbol* c : pendingChain(cls, &ClassSymbol::interfacesCollected)) {
+      if (c->superclass) {
+        interfaceCopies_ += c->superclass->allInterfaces.size(); // each is a table entry
+        if (interfaceCopies_ > nbc::kMaxMethodTableEntries) reportMethodTables(c);
+        if (!memberTotalsReported_) c->allInterfaces = c->superclass->allInterfaces;
+      }
+      for (ClassSymbol* i : c->interfaces)
+        if (!c->implements(i)) c->allInterfaces.push_back(i);
     }
-    for (ClassSymbol* i : cls->interfaces)
-      if (!cls->implements(i)) cls->allInterfaces.push_back(i);
   }
 
-  // Puts every class after its superclass (the bytecode requires it) and numbers them.
+  // `cls` and those of its superclasses whose `flag` is not set yet, root first; sets the flag
+  // of each, so that a class is processed once.
+  static std::vector<ClassSymbol*> pendingChain(ClassSymbol* cls, bool ClassSymbol::*flag) {
+    std::vector<ClassSymbol*> chain;
+    for (ClassSymbol* c = cls; c && !(c->*flag); c = c->superclass) {
+      c->*flag = true;
+      chain.push_back(c);
+    }
+    std::reverse(chain.begin(), chain.end());
+    return chain;
+  }
+
+  // Puts every class after its superclass (the bytecode requires it) and numbers them. In
+  // linear time and without recursion: inheritance chains can be long.
   void orderClasses() {
     std::vector<ClassSymbol*> ordered;
-    std::function<void(ClassSymbol*)> place = [&](ClassSymbol* c) {
-      if (std::find(ordered.begin(), ordered.end(), c) != ordered.end()) return;
-      if (c->superclass) place(c->superclass);
-      ordered.push_back(c);
-    };
-    for (ClassSymbol* cls : m_.classes)
-      place(cls);
+    std::unordered_set<ClassSymbol*> placed;
+    std::vector<ClassSymbol*> pending; // a class, then its superclasses not yet placed
+    for (ClassSymbol* cls : m_.classes) {
+      for (ClassSymbol* c = cls; c && !placed.count(c); c = c->superclass)
+        pending.push_back(c);
+      for (; !pending.empty(); pending.pop_back()) {
+        placed.insert(pending.back());
+        ordered.push_back(pending.back());
+      }
+    }
     m_.classes = ordered;
     for (size_t i = 0; i < m_.classes.size(); i++)
       m_.classes[i]->index = uint32_t(i);
@@ -418,11 +453,15 @@ private:
   }
 
   // The class `template<args>`, made (once) from a copy of the template's declaration.
-  ClassSymbol* instantiateClass(const ClassDecl* templ, const std::vector<const Type*>& args) {
+  // Null, reported at `pos`, when the instance would pass a limit.
+  ClassSymbol* instantiateClass(const ClassDecl* templ, const std::vector<const Type*>& args,
+                                SourcePos pos) {
     auto key = std::make_pair(static_cast<const void*>(templ), args);
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<ClassSymbol*>(it->second);
     }
+    std::string name = qualified(templ->name) + typeListName(args);
+    if (!admitInstance(name, args, pos, true, templ->tokenCount)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
@@ -431,7 +470,7 @@ private:
     auto* cls = types_.make<ClassSymbol>();
     instances_[key] = cls;
     unitOf_[cls] = unit_;
-    cls->name = qualified(templ->name) + typeListName(args);
+    cls->name = std::move(name);
     cls->pos = decl->pos;
     cls->decl = decl;
     cls->isInterface = decl->isInterface;
@@ -451,11 +490,15 @@ private:
   }
 
   // The function `template<args>`, made (once) from a copy of the template's declaration.
-  FunSymbol* instantiateFunction(const FunDecl* templ, const std::vector<const Type*>& args) {
+  // Null, reported at `pos`, when the instance would pass a limit.
+  FunSymbol* instantiateFunction(const FunDecl* templ, const std::vector<const Type*>& args,
+                                 SourcePos pos) {
     auto key = std::make_pair(static_cast<const void*>(templ), args);
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<FunSymbol*>(it->second);
     }
+    std::string name = qualified(templ->name) + typeListName(args);
+    if (!admitInstance(name, args, pos, false, templ->tokenCount)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
@@ -465,13 +508,52 @@ private:
     FunSymbol* fn = makeFunction(*decl, nullptr);
     instances_[key] = fn;
     fn->typeEnv = env_;
-    fn->traceName = qualified(templ->name) + typeListName(args);
+    fn->traceName = std::move(name);
     unitOf_[fn] = unit_;
     topFunctions_.push_back(fn);
     enterUnit(savedUnit);
     env_ = savedEnv;
     return fn;
   }
+
+  // Whether one more instance of a generic, `name`, stays within the limits; reports it at `pos`
+  // otherwise. Without them, instantiation can go on forever (`f<T>` calling `f<Box<T>>`, a
+  // field `Node<Box<T>>` in `Node<T>`) or double the size of a type at each step.
+  // `cost` is the size of the template, which the instance copies.
+  bool admitInstance(const std::string& name, const std::vector<const Type*>& args, SourcePos pos,
+                     bool isType, uint32_t cost) {
+    uint64_t parts = 1; // what the instance's type would measure
+    uint32_t depth = 0;
+    for (const Type* a : args) {
+      parts += a->parts;
+      depth = std::max(depth, a->genericDepth + 1);
+    }
+    std::string problem;
+    if (instanceCount_ >= kMaxGenericInstances) {
+      problem = "is one too many: a program has at most " + std::to_string(kMaxGenericInstances) +
+                " instances of generic classes, functions and methods";
+    } else if (depth > kMaxGenericDepth) {
+      problem = "nests type arguments more than " + std::to_string(kMaxGenericDepth) + " deep";
+    } else if (instantiatedTokens_ + cost > kMaxInstantiatedTokens) {
+      problem = "is one too many: the instances of generics copy at most " +
+                std::to_string(kMaxInstantiatedTokens) + " tokens of code in all";
+    } else {
+      problem = sizeProblem(isType ? parts : 1, name.size()); // a function is not a type
+    }
+    if (problem.empty()) {
+      instanceCount_++;
+      instantiatedTokens_ += cost;
+      return true;
+    }
+    // Once: the instances still to be checked would each report it again.
+    if (!instanceLimitReported_)
+      error(pos, "generic instance " + quoted(brief(name)) + " " + problem);
+    instanceLimitReported_ = true;
+    return false;
+  }
+  uint32_t instanceCount_ = 0;
+  uint64_t instantiatedTokens_ = 0;
+  bool instanceLimitReported_ = false;
 
   static const FunDecl* findMethodTemplate(const ClassSymbol* cls, const std::string& name) {
     for (const ClassSymbol* c = cls; c; c = c->superclass) {
@@ -482,14 +564,17 @@ private:
   }
 
   // The generic method `templ<args>` of `cls` (a direct call: such methods are not virtual).
+  // Null, reported at `pos`, when the instance would pass a limit.
   FunSymbol* instantiateMethod(ClassSymbol* cls, const FunDecl* templ,
-                               const std::vector<const Type*>& args) {
+                               const std::vector<const Type*>& args, SourcePos pos) {
     std::vector<const Type*> keyTypes = args;
     keyTypes.push_back(cls->type);
     auto key = std::make_pair(static_cast<const void*>(templ), keyTypes);
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<FunSymbol*>(it->second);
     }
+    std::string name = cls->name + "." + templ->name + typeListName(args);
+    if (!admitInstance(name, args, pos, false, templ->tokenCount)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(unitOf_[cls]);
@@ -504,7 +589,7 @@ private:
     FunSymbol* fn = makeFunction(*decl, cls);
     instances_[key] = fn;
     fn->typeEnv = env_;
-    fn->traceName = cls->name + "." + templ->name + typeListName(args);
+    fn->traceName = std::move(name);
     unitOf_[fn] = unit_;
     topFunctions_.push_back(fn);
     enterUnit(savedUnit);
@@ -571,8 +656,10 @@ private:
       return args;
     }
     std::unordered_map<std::string, const Type*> bound;
+    bool brokenArgument = false; // already reported: what it would bind is not inferred either
     for (size_t i = firstArg; i < call.args.size(); i++) {
       if (!call.args[i]->type) checkExpr(call.args[i]);
+      brokenArgument = brokenArgument || call.args[i]->type->tag == TypeTag::Error;
       if (i - firstArg < params.size()) {
         unify(params[i - firstArg].type, call.args[i]->type, typeParams, bound);
       }
@@ -580,8 +667,10 @@ private:
     for (const std::string& p : typeParams) {
       auto it = bound.find(p);
       if (it == bound.end()) {
-        error(call.a->pos, "cannot infer the type argument `" + p + "` of " + what +
-                               "; write it, e.g. `" + call.a->text + "<int>(...)`");
+        if (!brokenArgument) {
+          error(call.a->pos, "cannot infer the type argument `" + p + "` of " + what +
+                                 "; write it, e.g. `" + call.a->text + "<int>(...)`");
+        }
         return {};
       }
       args.push_back(it->second);
@@ -623,7 +712,9 @@ private:
           return types_.error();
         }
       }
-      t = instantiateClass(templ, args)->type;
+      ClassSymbol* instance = instantiateClass(templ, args, syntax.pos);
+      if (!instance) return types_.error();
+      t = instance->type;
     } else if (syntax.isFunction) {
       std::vector<const Type*> params;
       for (const TypeSyntax& p : syntax.params) {
@@ -666,7 +757,24 @@ private:
     }
     for (uint32_t i = 0; i < syntax.arrayDepth; i++)
       t = types_.arrayOf(t);
-    return t;
+    return bounded(t, syntax.pos);
+  }
+
+  // `t` if its size is within the limits; otherwise the error type, reported at `pos`.
+  const Type* bounded(const Type* t, SourcePos pos) {
+    std::string problem = sizeProblem(t->parts, t->name.size());
+    if (problem.empty()) return t;
+    error(pos, "type " + quoted(brief(t->name)) + " " + problem);
+    return types_.error();
+  }
+
+  // What is wrong with the size of a type of `parts` parts and a name of `nameLength` bytes.
+  static std::string sizeProblem(uint64_t parts, size_t nameLength) {
+    if (parts > nbc::kMaxTypeParts)
+      return "has more than " + std::to_string(nbc::kMaxTypeParts) + " types in it";
+    if (nameLength > kMaxTypeNameLength)
+      return "has a name longer than " + std::to_string(kMaxTypeNameLength) + " bytes";
+    return "";
   }
 
   // Whether a literal default value can be stored in a parameter of type `t`.
@@ -788,24 +896,53 @@ private:
     return text + ")" + (f->returnType->tag == TypeTag::Void ? "" : ": " + f->returnType->name);
   }
 
+  // Each class repeats its superclass's fields and methods, as the layouts and method tables of
+  // the bytecode do, so their totals are bounded as the verifier bounds them: a long chain of
+  // classes cannot take quadratic time and memory. Reported once, at the first class that
+  // passes a bound; later classes then inherit nothing.
+  void countMembers(ClassSymbol* cls) {
+    layoutFields_ += cls->fields.size();
+    tableEntries_ += cls->methods.size();
+    for (const ClassSymbol* i : cls->allInterfaces)
+      tableEntries_ += 1 + i->decl->methods.size();
+    if (layoutFields_ > nbc::kMaxLayoutFields) {
+      reportMemberTotals(cls, std::to_string(nbc::kMaxLayoutFields) +
+                                  " fields in all, counting inherited fields in each class");
+    } else if (tableEntries_ > nbc::kMaxMethodTableEntries) {
+      reportMethodTables(cls);
+    }
+  }
+  void reportMethodTables(ClassSymbol* cls) {
+    reportMemberTotals(cls, std::to_string(nbc::kMaxMethodTableEntries) +
+                                " entries in their method tables in all, counting inherited "
+                                "methods and interfaces in each class");
+  }
+  void reportMemberTotals(ClassSymbol* cls, const std::string& what) {
+    if (!memberTotalsReported_)
+      error(cls->pos, "the classes up to " + quoted(cls->name) + " have more than " + what);
+    memberTotalsReported_ = true;
+  }
+  uint64_t layoutFields_ = 0, tableEntries_ = 0;
+  bool memberTotalsReported_ = false;
+
   // Declares fields, methods and init of `cls`; classes come after their superclass.
   void declareClassMembers(ClassSymbol* cls) {
-    if (cls->membersDeclared) return;
-    cls->membersDeclared = true;
-    if (cls->superclass) declareClassMembers(cls->superclass); // inherited members first
-    const SourceUnit* savedUnit = unit_;
-    const TypeEnv* savedEnv = env_;
-    enterUnit(unitOf_[cls]);
-    env_ = cls->typeEnv;
-    declareOwnMembers(cls);
-    if (savedUnit) enterUnit(savedUnit);
-    env_ = savedEnv;
+    for (ClassSymbol* c : pendingChain(cls, &ClassSymbol::membersDeclared)) {
+      const SourceUnit* savedUnit = unit_;
+      const TypeEnv* savedEnv = env_;
+      enterUnit(unitOf_[c]);
+      env_ = c->typeEnv;
+      declareOwnMembers(c); // inherited members first
+      countMembers(c);
+      if (savedUnit) enterUnit(savedUnit);
+      env_ = savedEnv;
+    }
   }
 
   void declareOwnMembers(ClassSymbol* cls) {
     ClassDecl& decl = *cls->decl;
     ClassSymbol* parent = cls->superclass;
-    if (parent) {
+    if (parent && !memberTotalsReported_) {
       cls->fields = parent->fields;
       cls->fieldsByName = parent->fieldsByName;
       cls->methods = parent->methods;
@@ -970,7 +1107,8 @@ private:
   }
 
   void checkInterfacesImplemented(ClassSymbol* cls) {
-    if (cls->isInterface) return;
+    // Past the bound on members, classes inherit nothing: what they lack is not their fault.
+    if (cls->isInterface || memberTotalsReported_) return;
     for (ClassSymbol* iface : cls->allInterfaces) {
       for (FunSymbol* required : iface->methods) {
         auto it = cls->methodsByName.find(required->name);
@@ -1198,8 +1336,12 @@ private:
     case StmtKind::Break: return true;
     case StmtKind::Block:
       return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return containsBreak(*c); });
-    case StmtKind::If:
-      return containsBreak(*s.thenBranch) || (s.elseBranch && containsBreak(*s.elseBranch));
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      const Stmt* arm = &s;
+      for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get())
+        if (containsBreak(*arm->thenBranch)) return true;
+      return arm && containsBreak(*arm);
+    }
     case StmtKind::Try:
       if (containsBreak(*s.thenBranch) || (s.finallyBody && containsBreak(*s.finallyBody))) {
         return true;
@@ -1222,8 +1364,12 @@ private:
                          [](auto& c) { return alwaysReturns(*c.body); });
     case StmtKind::Block:
       return std::any_of(s.body.begin(), s.body.end(), [](auto& c) { return alwaysReturns(*c); });
-    case StmtKind::If:
-      return s.elseBranch && alwaysReturns(*s.thenBranch) && alwaysReturns(*s.elseBranch);
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      const Stmt* arm = &s;
+      for (; arm->kind == StmtKind::If; arm = arm->elseBranch.get())
+        if (!arm->elseBranch || !alwaysReturns(*arm->thenBranch)) return false;
+      return alwaysReturns(*arm);
+    }
     case StmtKind::While:
       return s.expr->kind == ExprKind::BoolLit && s.expr->boolValue && !containsBreak(*s.loopBody);
     default: return false;
@@ -1282,16 +1428,15 @@ private:
       return;
     }
     case StmtKind::Block: checkBlock(s); return;
-    case StmtKind::If:
-      checkCondition(s.expr, "`if`");
-      checkBlock(*s.thenBranch);
-      if (s.elseBranch) {
-        if (s.elseBranch->kind == StmtKind::If)
-          checkStmt(*s.elseBranch);
-        else
-          checkBlock(*s.elseBranch);
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      Stmt* arm = &s;
+      for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get()) {
+        checkCondition(arm->expr, "`if`");
+        checkBlock(*arm->thenBranch);
       }
+      if (arm) checkBlock(*arm);
       return;
+    }
     case StmtKind::While:
       checkCondition(s.expr, "`while`");
       loopDepth_++;
@@ -1518,8 +1663,8 @@ private:
     const FunDecl* templ = namespaces_[prelude_].functionTemplates.at(name);
     auto call = std::make_unique<Expr>(ExprKind::Call, args[0]->pos);
     call->call = CallKind::Function;
-    call->fun = instantiateFunction(templ, {args[0]->type->element});
-    call->type = call->fun->returnType;
+    call->fun = instantiateFunction(templ, {args[0]->type->element}, args[0]->pos);
+    call->type = call->fun ? call->fun->returnType : types_.error(); // null: a limit was hit
     for (auto& arg : args)
       call->depth = std::max(call->depth, arg->depth + 1);
     call->args = std::move(args);
@@ -1528,9 +1673,11 @@ private:
 
   // ---- Expressions ----
 
+  // Every expression's type is bounded here, so types inferred by doubling (`[a, a]`,
+  // `Pair(a, a)`) are too.
   const Type* set(Expr& e, const Type* t) {
-    e.type = t;
-    return t;
+    e.type = bounded(t, e.pos);
+    return e.type;
   }
 
   const Type* checkExpr(ExprPtr& ep) {
@@ -2379,6 +2526,13 @@ private:
     return out;
   }
 
+  // A call that cannot be made: its arguments not checked yet are, for their own errors.
+  const Type* uncheckedCall(Expr& e) {
+    for (auto& arg : e.args)
+      if (!arg->type) checkExpr(arg);
+    return set(e, types_.error());
+  }
+
   const Type* checkCall(Expr& e) {
     Expr& callee = *e.a;
     if (callee.kind == ExprKind::Name) return checkNamedCall(e);
@@ -2486,13 +2640,10 @@ private:
     }
     if (const FunDecl* templ = findFunctionTemplate(name)) {
       auto args = typeArgumentsFor(e, templ->typeParams, templ->params, "function " + quoted(name));
-      if (args.empty()) {
-        for (auto& arg : e.args)
-          if (!arg->type) checkExpr(arg);
-        return set(e, types_.error());
-      }
+      if (args.empty()) return uncheckedCall(e);
       e.call = CallKind::Function;
-      e.fun = instantiateFunction(templ, args);
+      e.fun = instantiateFunction(templ, args, e.a->pos);
+      if (!e.fun) return uncheckedCall(e);
       checkCallArguments(e, e.fun, "function " + quoted(e.fun->traceName));
       return set(e, e.fun->returnType);
     }
@@ -2500,12 +2651,9 @@ private:
       static const std::vector<Param> kNoParams;
       const std::vector<Param>& initParams = templ->init ? templ->init->params : kNoParams;
       auto args = typeArgumentsFor(e, templ->typeParams, initParams, "class " + quoted(name));
-      if (args.empty()) {
-        for (auto& arg : e.args)
-          if (!arg->type) checkExpr(arg);
-        return set(e, types_.error());
-      }
-      e.cls = instantiateClass(templ, args);
+      if (args.empty()) return uncheckedCall(e);
+      e.cls = instantiateClass(templ, args, e.a->pos);
+      if (!e.cls) return uncheckedCall(e);
       if (e.cls->isInterface) {
         error(e.pos, quoted(name) + " is an interface and cannot be constructed");
         return set(e, types_.error());
@@ -2732,7 +2880,8 @@ private:
         std::string what = "method " + quoted(name);
         auto args = typeArgumentsFor(e, templ->typeParams, templ->params, what, 1);
         if (args.empty()) return set(e, types_.error());
-        FunSymbol* method = instantiateMethod(t->cls, templ, args);
+        FunSymbol* method = instantiateMethod(t->cls, templ, args, e.a->pos);
+        if (!method) return uncheckedCall(e);
         e.call = CallKind::Direct; // generic methods are not virtual
         e.fun = method;
         checkCallArguments(e, method, what, 1);
@@ -2779,7 +2928,7 @@ private:
       e.call = CallKind::Function;
       e.fun = call->fun;
       e.args = std::move(call->args);
-      return set(e, types_.string());
+      return set(e, call->type);
     }
     if (name == "toString" && t->tag != TypeTag::Null && t->tag != TypeTag::StringBuilder) {
       checkArguments(e, {}, "method `toString`", 1);

@@ -6,6 +6,7 @@
 
 #include "classlib/natives.h"
 #include "vm/assert.h"
+#include "vm/bytecode/limits.h"
 #include "vm/bytecode/opcodes.h"
 
 namespace nuri {
@@ -155,7 +156,8 @@ private:
 
 class ModuleBuilder {
 public:
-  ModuleBuilder(CheckedModule& checked, Module& out) : checked_(checked), out_(out) {}
+  ModuleBuilder(CheckedModule& checked, Module& out, Diagnostics& diagnostics)
+      : checked_(checked), out_(out), diagnostics_(diagnostics) {}
 
   uint32_t typeIndex(const Type* t) {
     TypeEntry entry;
@@ -228,10 +230,12 @@ public:
 
   CheckedModule& checked() { return checked_; }
   Module& out() { return out_; }
+  Diagnostics& diagnostics() { return diagnostics_; }
 
 private:
   CheckedModule& checked_;
   Module& out_;
+  Diagnostics& diagnostics_;
   static std::vector<uint32_t> typeKey(const TypeEntry& e) {
     std::vector<uint32_t> key{uint32_t(e.kind), e.element, e.classIndex};
     key.insert(key.end(), e.params.begin(), e.params.end());
@@ -286,6 +290,13 @@ public:
     for (VarSymbol* p : fn->params)
       bindParam(p);
     out.paramCount = uint32_t(out.registerTypes.size());
+    if (out.paramCount > nbc::kMaxParams) {
+      mb_.diagnostics().error(fn->pos, "`" + fn->traceName + "` has " +
+                                           std::to_string(out.paramCount) +
+                                           " parameters, counting `this` and the variables a "
+                                           "lambda captures; the limit is " +
+                                           std::to_string(nbc::kMaxParams));
+    }
     if (fn->isAbstract) return; // a signature only
     for (const FunSymbol* f = fn; f; f = f->enclosing) {
       if (!f->isLambda) {
@@ -324,6 +335,7 @@ public:
     }
     finish(fn->returnType);
     fb_.finishPrologue(fn->pos.line);
+    checkRegisters(fn->pos);
   }
 
   // The initialiser of one source unit: its static fields, then its top-level statements.
@@ -352,6 +364,7 @@ public:
       statement(*s);
     finish(types().voidType());
     fb_.finishPrologue(1);
+    checkRegisters({1, 1, unit.file});
   }
 
 private:
@@ -377,8 +390,12 @@ private:
         if (containsLoop(*inner)) return true;
       }
       return false;
-    case StmtKind::If:
-      return containsLoop(*s.thenBranch) || (s.elseBranch && containsLoop(*s.elseBranch));
+    case StmtKind::If: { // an else-if chain in a loop: it can be long
+      const Stmt* arm = &s;
+      for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get())
+        if (containsLoop(*arm->thenBranch)) return true;
+      return arm && containsLoop(*arm);
+    }
     case StmtKind::Try:
       if (containsLoop(*s.thenBranch) || (s.finallyBody && containsLoop(*s.finallyBody))) {
         return true;
@@ -388,6 +405,41 @@ private:
       return false;
     default: return false;
     }
+  }
+
+  // The bytecode bounds a function's registers. Reported once per function: at the first
+  // statement that passes the limit, or else at the function.
+  void checkRegisters(SourcePos pos) {
+    if (registersReported_ || fb_.out().registerTypes.size() <= nbc::kMaxRegisters) return;
+    registersReported_ = true;
+    mb_.diagnostics().error(pos, "`" + fb_.out().name + "` needs more than " +
+                                     std::to_string(nbc::kMaxRegisters) +
+                                     " registers for its variables and intermediate values; "
+                                     "split it into smaller functions");
+  }
+  bool registersReported_ = false;
+
+  // Constants hoisted into registers, at most: more would crowd out the registers that
+  // variables need, so further constants are loaded where they are used.
+  static constexpr size_t kMaxHoistedConstants = 1024;
+  bool hoistable(const Expr& e) const {
+    if (e.kind != ExprKind::IntLit && e.kind != ExprKind::FloatLit &&
+        e.kind != ExprKind::StringLit) {
+      return false;
+    }
+    if (constantRegisters_.size() + stringRegisters_.size() < kMaxHoistedConstants) return true;
+    if (e.kind == ExprKind::StringLit) return stringRegisters_.count(e.text) > 0;
+    return constantRegisters_.count(numberKey(e)) > 0;
+  }
+
+  // An int or float literal's key in constantRegisters_.
+  static std::pair<int, uint64_t> numberKey(const Expr& e) {
+    uint64_t bits;
+    if (e.kind == ExprKind::IntLit)
+      bits = uint64_t(e.intValue);
+    else
+      std::memcpy(&bits, &e.floatValue, 8);
+    return {int(e.kind), bits};
   }
 
   // A read-only register holding a constant, loaded in the prologue.
@@ -400,12 +452,7 @@ private:
       }
       return it->second;
     }
-    uint64_t bits;
-    if (e.kind == ExprKind::IntLit)
-      bits = uint64_t(e.intValue);
-    else
-      std::memcpy(&bits, &e.floatValue, 8);
-    auto [it, fresh] = constantRegisters_.emplace(std::make_pair(int(e.kind), bits), 0);
+    auto [it, fresh] = constantRegisters_.emplace(numberKey(e), 0);
     if (fresh) {
       uint32_t r = fb_.newRegister(typeOf(e.type));
       it->second = r;
@@ -596,6 +643,7 @@ private:
     case StmtKind::Class: break;
     }
     fb_.releaseTemps(mark);
+    checkRegisters(s.pos);
   }
 
   void zero(uint32_t r, const Type* t) {
@@ -697,21 +745,22 @@ private:
     fb_.bind(end);
   }
 
+  // An else-if chain is compiled in a loop: it can be long.
   void ifStatement(const Stmt& s) {
-    Label elseLabel, end;
-    condJump(*s.expr, false, elseLabel);
-    scopedBlock(*s.thenBranch);
-    if (s.elseBranch) {
-      fb_.emitJump(Op::JMP, {}, end);
-      fb_.bind(elseLabel);
-      if (s.elseBranch->kind == StmtKind::If)
-        statement(*s.elseBranch);
-      else
-        scopedBlock(*s.elseBranch);
-      fb_.bind(end);
-    } else {
-      fb_.bind(elseLabel);
+    Label end;
+    const Stmt* arm = &s;
+    for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get()) {
+      fb_.setLine(arm->pos.line);
+      size_t mark = fb_.tempMark();
+      Label next;
+      condJump(*arm->expr, false, next);
+      scopedBlock(*arm->thenBranch);
+      if (arm->elseBranch) fb_.emitJump(Op::JMP, {}, end);
+      fb_.bind(next);
+      fb_.releaseTemps(mark);
     }
+    if (arm) scopedBlock(*arm);
+    fb_.bind(end);
   }
 
   void whileStatement(const Stmt& s) {
@@ -919,11 +968,7 @@ private:
   // Evaluates `e`; the result is in `dst` if given, else in the returned register (which may
   // be a local's own register: do not write to it).
   uint32_t value(const Expr& e, int64_t dst = -1) {
-    if (hoistConstants_ && dst < 0 &&
-        (e.kind == ExprKind::IntLit || e.kind == ExprKind::FloatLit ||
-         e.kind == ExprKind::StringLit)) {
-      return constantRegister(e);
-    }
+    if (hoistConstants_ && dst < 0 && hoistable(e)) return constantRegister(e);
     switch (e.kind) {
     case ExprKind::IntLit: {
       uint32_t r = target(e, dst);
@@ -1006,9 +1051,11 @@ private:
       fb_.emit(Op::NEW_ARRAY, {r, len});
       uint32_t index = fb_.temp(typeOf(types().intType()));
       for (size_t i = 0; i < e.args.size(); i++) {
+        size_t mark = fb_.tempMark(); // each element's registers serve the next one too
         uint32_t v = valueAs(*e.args[i], e.type->element);
         fb_.emit(Op::LOAD_INT, {index, uint32_t(i)});
         fb_.emit(Op::ARRAY_SET, {r, index, v});
+        fb_.releaseTemps(mark);
       }
       return r;
     }
@@ -1087,9 +1134,11 @@ private:
         value(*part, r);
         first = false;
       } else {
+        size_t mark = fb_.tempMark(); // each part's registers serve the next one too
         uint32_t p = value(*part);
         fb_.setLine(e.pos.line);
         fb_.emit(Op::CONCAT, {r, r, p});
+        fb_.releaseTemps(mark);
       }
     }
     if (first) fb_.emit(Op::LOAD_KSTR, {r, mb_.stringConstant("")});
@@ -1524,10 +1573,11 @@ private:
 
 } // namespace
 
-Module generateCode(CheckedModule& checked, const std::string& sourceFile) {
+Module generateCode(CheckedModule& checked, const std::string& sourceFile,
+                    Diagnostics& diagnostics) {
   Module module;
   module.sourceFile = sourceFile;
-  ModuleBuilder mb(checked, module);
+  ModuleBuilder mb(checked, module, diagnostics);
   // Types of classes first, so class i has a stable type entry.
   for (ClassSymbol* cls : checked.classes) {
     ClassEntry entry;

@@ -2,10 +2,13 @@
 #pragma once
 
 #include "compiler/checker.h"
+#include "compiler/diagnostics.h"
 #include "vm/bytecode/module.h"
 
 namespace nuri {
 
-Module generateCode(CheckedModule& checked, const std::string& sourceFile);
+// Reports a function that passes a limit of the bytecode (vm/bytecode/limits.h).
+Module generateCode(CheckedModule& checked, const std::string& sourceFile,
+                    Diagnostics& diagnostics);
 
 } // namespace nuri

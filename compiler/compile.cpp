@@ -7,6 +7,8 @@
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
 #include "compiler/lexer.h"
+#include "compiler/limits.h"
+#include "compiler/module_limits.h"
 #include "compiler/parser.h"
 #include "support/read_file.h"
 #include "vm/assert.h"
@@ -78,6 +80,12 @@ private:
     unit->file = index;
     unit->name = std::move(name);
     unit->path = path;
+    if (file.text().size() > kMaxSourceBytes) {
+      diagnostics_.error({1, 1, index}, "the file is larger than the " +
+                                            describeLimit(kMaxSourceBytes) +
+                                            " limit for source files");
+      return unit;
+    }
     unit->ast = parse(tokenize(file, diagnostics_), diagnostics_);
     return unit;
   }
@@ -141,6 +149,13 @@ private:
       }
     }
     if (auto it = loaded_.find(path); it != loaded_.end()) return it->second;
+    // Imports are read recursively, so a chain of them is bounded like other nesting.
+    if (inProgress_.size() >= kMaxImportDepth) {
+      diagnostics_.error(decl.pos,
+                         "imports are nested too deeply: a chain of imports has at most " +
+                             std::to_string(kMaxImportDepth) + " modules");
+      return nullptr;
+    }
     auto unit = parseUnit(path, std::move(text), decl.path.back());
     SourceUnit* raw = unit.get();
     loaded_[path] = raw;
@@ -183,23 +198,29 @@ CompileOutput compileModule(std::string_view source, const std::string& fileName
     out.errorCount = diagnostics.count();
     return out;
   }
-  out.module = std::make_shared<Module>(generateCode(checked, fileName));
-  // What the compiler writes must pass the verifier that every loader runs: a failure here is
-  // a bug in the compiler, reported at the source line of the instruction.
-  std::string error;
-  VerifyLocation where;
-  if (!verifyModule(*out.module, error, &where)) {
-    SourcePos pos{1, 0, 0};
-    if (where.function != kNoIndex) {
-      const FunctionEntry& f = out.module->functions[where.function];
-      pos = {out.module->lineAt(where.function, where.pc), 0, f.file};
+  auto module = std::make_shared<Module>(generateCode(checked, fileName, diagnostics));
+  if (!diagnostics.hasErrors()) checkModuleLimits(checked, *module, diagnostics);
+  if (!diagnostics.hasErrors()) {
+    // What the compiler writes must pass the verifier that every loader runs: a failure here
+    // is a bug in the compiler, reported at the source line of the instruction.
+    std::string error;
+    VerifyLocation where;
+    if (!verifyModule(*module, error, &where)) {
+      SourcePos pos{1, 0, 0};
+      if (where.function != kNoIndex) {
+        const FunctionEntry& f = module->functions[where.function];
+        pos = {module->lineAt(where.function, where.pc), 0, f.file};
+      }
+      diagnostics.error(pos, "internal compiler error: the compiled code fails verification (" +
+                                 error + "); please report this with the program");
     }
-    diagnostics.error(pos, "internal compiler error: the compiled code fails verification (" +
-                               error + "); please report this with the program");
-    out.module.reset();
+  }
+  if (diagnostics.hasErrors()) {
     out.diagnostics = diagnostics.render();
     out.errorCount = diagnostics.count();
+    return out;
   }
+  out.module = std::move(module);
   return out;
 }
 

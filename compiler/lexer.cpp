@@ -6,6 +6,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "compiler/limits.h"
 #include "vm/objects.h"
 
 namespace nuri {
@@ -148,6 +149,13 @@ private:
   }
 
   void add(Tok kind, SourcePos at, std::string text = {}) {
+    // Names and string constants are stored in the bytecode, which bounds their length.
+    if ((kind == Tok::String || kind == Tok::Interpolation) && text.size() > nbc::kMaxStringBytes) {
+      diags_.error(at, "a string literal is longer than " + std::to_string(nbc::kMaxStringBytes) +
+                           " bytes; build longer text at run time (with StringBuilder or repeat)");
+    } else if (kind == Tok::Identifier && text.size() > kMaxNameLength) {
+      diags_.error(at, "a name is longer than " + std::to_string(kMaxNameLength) + " bytes");
+    }
     Token t;
     t.kind = kind;
     t.pos = at;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_set>
+#include <utility>
 
 namespace nuri {
 namespace {
@@ -102,6 +103,7 @@ private:
   Diagnostics& diags_;
   size_t p_ = 0;
   uint32_t nesting_ = 0;
+  uint32_t deepest_ = 0;   // the depth of the deepest expression since the current lambda began
   std::string brokenName_; // the name being declared by the statement being parsed
   int speculating_ = 0;    // inside a parse attempt that may be undone: report nothing
   int pendingGreater_ = 0; // `>` left over from splitting `>>` that closes type arguments
@@ -179,14 +181,24 @@ private:
     return advance().text;
   }
 
-  void enter(SourcePos pos) {
-    if (++nesting_ > kMaxNesting) {
-      diags_.error(pos, "code is nested too deeply (more than " + std::to_string(kMaxNesting) +
-                            " levels)");
-      throw TooDeep{};
+  // One level of nesting, for as long as it lives: every recursive path of the parser holds one,
+  // and a syntax error unwinding through it gives the level back.
+  class Nested {
+  public:
+    Nested(Parser& parser, SourcePos pos) : parser_(parser) {
+      if (++parser_.nesting_ > kMaxNesting) {
+        parser_.diags_.error(pos, "code is nested too deeply (more than " +
+                                      std::to_string(kMaxNesting) + " levels)");
+        throw TooDeep{};
+      }
     }
-  }
-  void leave() { nesting_--; }
+    ~Nested() { parser_.nesting_--; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+  private:
+    Parser& parser_;
+  };
 
   // Skips to the end of the current statement after an error.
   // Skips the rest of a broken statement: to the end of its line, over any brackets it
@@ -231,6 +243,7 @@ private:
   TypeSyntax typeSyntax() {
     TypeSyntax t;
     t.pos = cur().pos;
+    Nested nested(*this, t.pos);
     if (at(Tok::LParen)) {
       // `(A, B) -> R`, or a parenthesised type such as `(() -> int)` before `[]`.
       advance();
@@ -258,11 +271,16 @@ private:
       if (at(Tok::Less)) t.args = typeArguments();
     }
     while (pendingGreater_ == 0 && at(Tok::LBracket) && peekTok().kind == Tok::RBracket) {
+      if (t.arrayDepth == kMaxArrayDimensions) tooManyDimensions(cur().pos);
       advance();
       advance();
       t.arrayDepth++;
     }
     return t;
+  }
+
+  [[noreturn]] void tooManyDimensions(SourcePos pos) {
+    fail(pos, "an array type has at most " + std::to_string(kMaxArrayDimensions) + " dimensions");
   }
 
   // `<A, B>` after a generic name. `>>` closing two lists at once is split.
@@ -426,41 +444,47 @@ private:
       fail(pos, std::string("expected `{` ") + context + ", found " + describe(cur()));
     }
     advance();
-    enter(pos);
     auto s = std::make_unique<Stmt>(StmtKind::Block, pos);
-    skipSeparators();
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      if (StmtPtr inner = guardedStatement(false)) s->body.push_back(std::move(inner));
+    {
+      Nested nested(*this, pos);
       skipSeparators();
+      while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        if (StmtPtr inner = guardedStatement(false)) s->body.push_back(std::move(inner));
+        skipSeparators();
+      }
     }
-    leave();
     if (!at(Tok::RBrace))
       fail(mentioning(cur().pos, "expected `}` to close the block opened at ", pos));
     advance();
     return s;
   }
 
+  // An else-if chain is read in a loop: its length is not nesting. Each `else if` becomes the
+  // else branch of the `if` before it.
   StmtPtr ifStatement() {
-    SourcePos pos = advance().pos;
-    auto s = std::make_unique<Stmt>(StmtKind::If, pos);
-    expect(Tok::LParen, "after `if`");
-    s->expr = expression();
-    expect(Tok::RParen, "after the condition");
-    s->thenBranch = block("after the `if` condition");
-    size_t save = p_;
-    skipNewlines();
-    if (match(Tok::Else)) {
-      if (at(Tok::If)) {
-        enter(cur().pos);
-        s->elseBranch = ifStatement();
-        leave();
-      } else {
-        s->elseBranch = block("after `else`");
+    StmtPtr first;
+    Stmt* last = nullptr;
+    while (true) {
+      SourcePos pos = advance().pos;
+      auto s = std::make_unique<Stmt>(StmtKind::If, pos);
+      expect(Tok::LParen, "after `if`");
+      s->expr = expression();
+      expect(Tok::RParen, "after the condition");
+      s->thenBranch = block("after the `if` condition");
+      Stmt* raw = s.get();
+      (last ? last->elseBranch : first) = std::move(s);
+      last = raw;
+      size_t save = p_;
+      skipNewlines();
+      if (!match(Tok::Else)) {
+        p_ = save;
+        return first;
       }
-    } else {
-      p_ = save;
+      if (!at(Tok::If)) {
+        last->elseBranch = block("after `else`");
+        return first;
+      }
     }
-    return s;
   }
 
   ImportDecl importDecl() {
@@ -539,6 +563,7 @@ private:
   }
 
   std::unique_ptr<FunDecl> funDecl(bool inClass) {
+    size_t start = p_;
     auto f = std::make_unique<FunDecl>();
     f->pos = advance().pos; // `fun`
     f->name = expectIdentifier("a function name");
@@ -550,6 +575,7 @@ private:
       f->returnType = typeSyntax();
     }
     f->body = block("to start the function body");
+    f->tokenCount = uint32_t(p_ - start);
     (void)inClass;
     return f;
   }
@@ -584,6 +610,7 @@ private:
   }
 
   std::unique_ptr<ClassDecl> classDecl() {
+    size_t start = p_;
     auto c = std::make_unique<ClassDecl>();
     c->isInterface = cur().kind == Tok::Interface;
     c->pos = advance().pos;
@@ -628,10 +655,12 @@ private:
       diags_.error(
           mentioning(cur().pos, "expected `}` to close class `" + c->name + "` opened at ", open));
       brokenName_.clear();
+      c->tokenCount = uint32_t(p_ - start);
       return c;
     }
     advance();
     brokenName_.clear();
+    c->tokenCount = uint32_t(p_ - start);
     return c;
   }
 
@@ -719,8 +748,10 @@ private:
 
   static uint32_t depthOf(const ExprPtr& e) { return e ? e->depth : 0; }
   ExprPtr node(ExprKind kind, SourcePos pos) { return std::make_unique<Expr>(kind, pos); }
-  void fixDepth(Expr& e) {
-    uint32_t d = std::max({depthOf(e.a), depthOf(e.b), depthOf(e.c)});
+  // Sets the depth of `e` from its operands' (and `inner`), rejecting too deep a tree: the
+  // checker and the code generator recurse over it.
+  void fixDepth(Expr& e, uint32_t inner = 0) {
+    uint32_t d = std::max({depthOf(e.a), depthOf(e.b), depthOf(e.c), inner});
     for (auto& arg : e.args)
       d = std::max(d, arg->depth);
     e.depth = d + 1;
@@ -730,7 +761,24 @@ private:
                               " levels); split it into several statements");
       throw TooDeep{};
     }
+    deepest_ = std::max(deepest_, e.depth);
   }
+
+  // A lambda is as deep as the deepest expression in its body, plus one: checking and
+  // compiling an expression recurse into the lambdas in it, so depth does not start afresh.
+  class LambdaDepth {
+  public:
+    explicit LambdaDepth(Parser& parser)
+        : parser_(parser), saved_(std::exchange(parser.deepest_, 0)) {}
+    ~LambdaDepth() { parser_.deepest_ = std::max(saved_, parser_.deepest_); }
+    LambdaDepth(const LambdaDepth&) = delete;
+    LambdaDepth& operator=(const LambdaDepth&) = delete;
+    uint32_t inner() const { return parser_.deepest_; }
+
+  private:
+    Parser& parser_;
+    uint32_t saved_;
+  };
 
   ExprPtr binary(int minPrec) {
     ExprPtr left = unary();
@@ -751,9 +799,10 @@ private:
         auto e = node(ExprKind::Assign, pos);
         e->op = op;
         e->a = std::move(left);
-        enter(pos);
-        e->b = binary(kAssignment); // right associative
-        leave();
+        {
+          Nested nested(*this, pos);
+          e->b = binary(kAssignment); // right associative
+        }
         fixDepth(*e);
         left = std::move(e);
         continue;
@@ -761,11 +810,12 @@ private:
       if (prec == kConditional) {
         auto e = node(ExprKind::Conditional, pos);
         e->a = std::move(left);
-        enter(pos);
-        e->b = binary(kConditional);
-        expect(Tok::Colon, "in a conditional expression `c ? a : b`");
-        e->c = binary(kConditional);
-        leave();
+        {
+          Nested nested(*this, pos);
+          e->b = binary(kConditional);
+          expect(Tok::Colon, "in a conditional expression `c ? a : b`");
+          e->c = binary(kConditional);
+        }
         fixDepth(*e);
         left = std::move(e);
         continue;
@@ -793,9 +843,10 @@ private:
       }
       auto e = node(ExprKind::Unary, t.pos);
       e->op = t.kind;
-      enter(t.pos);
-      e->a = unary();
-      leave();
+      {
+        Nested nested(*this, t.pos);
+        e->a = unary();
+      }
       // `-5` and `-2.5` are literals, so they can be immediates and hoisted constants.
       if (t.kind == Tok::Minus && e->a->kind == ExprKind::IntLit && e->a->intValue != INT64_MIN) {
         e->a->intValue = -e->a->intValue;
@@ -836,9 +887,10 @@ private:
       } else if (at(Tok::LBracket)) {
         auto ix = node(ExprKind::Index, advance().pos);
         ix->a = std::move(e);
-        enter(ix->pos);
-        ix->b = expression();
-        leave();
+        {
+          Nested nested(*this, ix->pos);
+          ix->b = expression();
+        }
         expect(Tok::RBracket, "to close the index");
         fixDepth(*ix);
         e = std::move(ix);
@@ -849,12 +901,13 @@ private:
   }
 
   void arguments(Expr& e, Tok close, const char* context) {
-    enter(e.pos);
-    while (!at(close)) {
-      e.args.push_back(expression());
-      if (!match(Tok::Comma)) break;
+    {
+      Nested nested(*this, e.pos);
+      while (!at(close)) {
+        e.args.push_back(expression());
+        if (!match(Tok::Comma)) break;
+      }
     }
-    leave();
     expect(close, context);
   }
 
@@ -914,9 +967,11 @@ private:
     }
     case Tok::LParen: {
       advance();
-      enter(pos);
-      ExprPtr inner = expression();
-      leave();
+      ExprPtr inner;
+      {
+        Nested nested(*this, pos);
+        inner = expression();
+      }
       expect(Tok::RParen, "to close the parenthesis");
       return inner;
     }
@@ -930,6 +985,7 @@ private:
     case Tok::Fun: {
       // `fun(a: int): int { ... }`
       auto e = node(ExprKind::Lambda, pos);
+      LambdaDepth depth(*this);
       auto f = std::make_shared<FunDecl>();
       f->pos = advance().pos;
       f->name = "<lambda>";
@@ -948,6 +1004,7 @@ private:
       }
       f->body = block("to start the lambda's body");
       e->lambda = std::move(f);
+      fixDepth(*e, depth.inner());
       return e;
     }
     case Tok::LBrace: return shortLambda();
@@ -967,6 +1024,7 @@ private:
   ExprPtr shortLambda() {
     SourcePos pos = advance().pos;
     auto e = node(ExprKind::Lambda, pos);
+    LambdaDepth depth(*this);
     auto f = std::make_shared<FunDecl>();
     f->pos = pos;
     f->name = "<lambda>";
@@ -986,17 +1044,19 @@ private:
       }
       throw;
     }
-    enter(pos);
     auto body = std::make_unique<Stmt>(StmtKind::Block, pos);
-    skipSeparators();
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      if (StmtPtr inner = guardedStatement(false)) body->body.push_back(std::move(inner));
+    {
+      Nested nested(*this, pos);
       skipSeparators();
+      while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        if (StmtPtr inner = guardedStatement(false)) body->body.push_back(std::move(inner));
+        skipSeparators();
+      }
     }
-    leave();
     expect(Tok::RBrace, "to close the lambda");
     f->body = std::move(body);
     e->lambda = std::move(f);
+    fixDepth(*e, depth.inner());
     return e;
   }
 
@@ -1020,7 +1080,7 @@ private:
 
   ExprPtr interpolation() {
     auto e = node(ExprKind::Interpolation, cur().pos);
-    enter(e->pos);
+    Nested nested(*this, e->pos);
     while (at(Tok::Interpolation)) {
       const Token& part = advance();
       auto lit = node(ExprKind::StringLit, part.pos);
@@ -1037,7 +1097,6 @@ private:
     auto last = node(ExprKind::StringLit, cur().pos);
     last->text = advance().text;
     e->args.push_back(std::move(last));
-    leave();
     fixDepth(*e);
     return e;
   }
@@ -1056,6 +1115,7 @@ private:
                           e->typeSyntax.name + "(...)`");
     }
     while (at(Tok::LBracket)) {
+      if (e->args.size() + e->intValue == kMaxArrayDimensions) tooManyDimensions(cur().pos);
       advance();
       if (at(Tok::RBracket)) {
         advance();
@@ -1065,9 +1125,8 @@ private:
       if (e->intValue > 0) {
         fail(cur().pos, "array sizes must come before the empty `[]`, e.g. `new int[n][]`");
       }
-      enter(e->pos);
+      Nested nested(*this, e->pos);
       e->args.push_back(expression());
-      leave();
       expect(Tok::RBracket, "after the array size");
     }
     fixDepth(*e);

@@ -6,10 +6,9 @@
 
 #include "compiler/ast.h"
 #include "compiler/diagnostics.h"
+#include "compiler/limits.h"
 
 namespace nuri {
-
-constexpr uint32_t kMaxNesting = 500;
 
 ModuleAst parse(const std::vector<Token>& tokens, Diagnostics& diagnostics);
 

@@ -1,6 +1,24 @@
 #include "compiler/types.h"
 
+#include <algorithm>
+
 namespace nuri {
+
+namespace {
+
+// Sets parts and genericDepth of a composite type from its components.
+void measure(Type& t, const std::vector<const Type*>& components, bool isInstance) {
+  uint64_t parts = 1;
+  uint32_t depth = 0;
+  for (const Type* c : components) {
+    parts += c->parts;
+    depth = std::max(depth, c->genericDepth);
+  }
+  t.parts = uint32_t(std::min<uint64_t>(parts, UINT32_MAX));
+  t.genericDepth = depth + (isInstance ? 1 : 0);
+}
+
+} // namespace
 
 TypeTable::TypeTable() {
   error_.tag = TypeTag::Error;
@@ -28,6 +46,7 @@ const Type* TypeTable::arrayOf(const Type* element) {
     slot->tag = TypeTag::Array;
     slot->element = element;
     slot->name = element->name + "[]";
+    measure(*slot, {element}, false);
   }
   return slot.get();
 }
@@ -49,6 +68,7 @@ const Type* TypeTable::functionOf(const std::vector<const Type*>& params, const 
     name += ") -> ";
     name += result->name;
     slot->name = std::move(name);
+    measure(*slot, key, false);
   }
   return slot.get();
 }
@@ -59,6 +79,7 @@ const Type* TypeTable::classType(ClassSymbol* cls) {
   t->tag = TypeTag::Class;
   t->cls = cls;
   t->name = cls->name;
+  if (!cls->typeArgs.empty()) measure(*t, cls->typeArgs, true);
   classes_.push_back(std::move(t));
   cls->type = classes_.back().get();
   return cls->type;

@@ -33,6 +33,10 @@ struct Type {
   std::vector<const Type*> params; // Function
   const Type* result = nullptr;    // Function
   std::string name;
+  // Its size, bounded by the checker: the types in its tree, itself included (type arguments
+  // count), at most UINT32_MAX; and how deeply type arguments nest in it (`Box<Box<int>>`: 2).
+  uint32_t parts = 1;
+  uint32_t genericDepth = 0;
   bool isReference() const {
     return tag == TypeTag::String || tag == TypeTag::StringBuilder || tag == TypeTag::Array ||
            tag == TypeTag::Class || tag == TypeTag::Null || tag == TypeTag::Function;

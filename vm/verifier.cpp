@@ -65,9 +65,9 @@ private:
 
   // Types are compared and named recursively, so each is kept small: no deep recursion, and no
   // exponential work on types like ((T, T) -> T, (T, T) -> T) -> ... that repeat a component.
-  static constexpr uint32_t kMaxTypeParts = 1024;
   // The linker names every type (for messages), and a name repeats its class names: bound them.
-  static constexpr uint64_t kMaxTypeNameBytes = 64u << 20;
+  static constexpr uint32_t kMaxTypeParts = nbc::kMaxTypeParts;
+  static constexpr uint64_t kMaxTypeNameBytes = nbc::kMaxTypeNameBytes;
 
   void checkTypes() {
     std::vector<uint32_t> parts(m_.types.size(), 1);  // the types in each type's tree
@@ -110,13 +110,7 @@ private:
         }
         parts[i] = uint32_t(total);
       }
-      // A built-in type's name is at most 13 bytes (`StringBuilder`); an array, cell or function
-      // adds at most 6 to its element's (`cell<>`, `() -> `), and a parameter its name and `, `.
-      nameBytes[i] = t.kind == TypeKind::Class ? m_.classes[t.classIndex].name.size() : 13;
-      if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell || t.kind == TypeKind::Function)
-        nameBytes[i] = nameBytes[t.element] + 6;
-      for (uint32_t p : t.params)
-        nameBytes[i] += nameBytes[p] + 2;
+      nameBytes[i] = typeNameBound(m_, uint32_t(i), nameBytes);
       allNames += nameBytes[i];
       if (allNames > kMaxTypeNameBytes) {
         fail("the names of the types are longer than " + std::to_string(kMaxTypeNameBytes) +
@@ -125,18 +119,26 @@ private:
     }
   }
 
-  // Each class's field layout repeats its superclass's, here and in the linker, so the total is
-  // bounded (kMaxLayoutFields): a small file cannot make the loader build huge layouts.
+  // Each class's field layout and vtable repeat its superclass's, here and in the linker, so
+  // their totals are bounded (nbc::kMaxLayoutFields, nbc::kMaxMethodTableEntries): a small file
+  // cannot make the loader build huge layouts or check huge tables.
   void checkLayoutSizes() {
     std::vector<uint64_t> size(m_.classes.size());
-    uint64_t total = 0;
+    uint64_t total = 0, entries = 0;
     for (size_t i = 0; i < m_.classes.size(); i++) {
       const ClassEntry& c = m_.classes[i];
       size[i] = (c.superclass < i ? size[c.superclass] : 0) + c.fields.size();
       total += size[i];
-      if (total > kMaxLayoutFields) {
-        fail("classes: more than " + std::to_string(kMaxLayoutFields) +
+      if (total > nbc::kMaxLayoutFields) {
+        fail("classes: more than " + std::to_string(nbc::kMaxLayoutFields) +
              " fields in all, counting inherited ones");
+      }
+      entries += c.methods.size();
+      for (const InterfaceImpl& impl : c.interfaces)
+        entries += 1 + impl.functions.size();
+      if (entries > nbc::kMaxMethodTableEntries) {
+        fail("classes: more than " + std::to_string(nbc::kMaxMethodTableEntries) +
+             " entries in their method tables in all, counting inherited methods");
       }
     }
   }

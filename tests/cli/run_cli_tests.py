@@ -70,6 +70,63 @@ def main():
     case("100,000 nested parentheses", ["run", parens], 65, ("err", "nested too deeply"))
     blocks = write("blocks.nuri", "fun f() {" + "{" * 100000 + "}" * 100000 + "}\n")
     case("100,000 nested blocks", ["run", blocks], 65, ("err", "nested too deeply"))
+    for i, (name, open_, close) in enumerate([("(", "(", ")"), ("List<", "List<", ">"), ("() ->", "() -> ", "")]):
+        typed = write("type%d.nuri" % i, "let x: " + open_ * 20000 + "int" + close * 20000 + " = null\n")
+        case("a type nested 20,000 deep with " + name, ["check", typed], 65, ("err", "nested too deeply"))
+    dims = write("dims.nuri", "let a = new int" + "[1]" * 100000 + "\n")
+    case("100,000 array dimensions", ["check", dims], 65, ("err", "at most 1023 dimensions"))
+    dims_type = write("dimstype.nuri", "let a: int" + "[]" * 100000 + " = null\n")
+    case("an array type of 100,000 dimensions", ["check", dims_type], 65, ("err", "at most 1023 dimensions"))
+    chain = write("elseif.nuri", "let x = 4321\nif (x == 0) { println(0) }\n" +
+                  "".join("else if (x == %d) { println(%d) }\n" % (i, i) for i in range(1, 5000)) +
+                  "else { println(-1) }\n")
+    case("an else-if chain of 5,000 branches is not nesting", ["run", chain], 0, ("out=", "4321\n"))
+    classes = write("classes.nuri", "class C1 {}\n" +
+                    "".join("class C%d extends C%d {}\n" % (i, i - 1) for i in range(2, 20001)))
+    case("a chain of 20,000 subclasses compiles in linear time", ["check", classes], 0)
+    for folder, length, status, expect in [("imports_ok", 199, 0, ("out=", "0\n")),
+                                           ("imports_deep", 6000, 65, ("err", "imports are nested too deeply"))]:
+        os.makedirs(os.path.join(work, folder))
+        for i in range(length):
+            write("%s/m%d.nuri" % (folder, i), ("import m%d\n" % (i + 1) if i + 1 < length else "") +
+                  "fun f%d(): int { return %d }\n" % (i, i))
+        main_module = write(folder + "/main.nuri", "import m0\nprintln(m0.f0())\n")
+        case("a chain of %d imports" % length, ["run", main_module], status, expect)
+    # What the bytecode cannot hold is reported; what it can is compiled within its limits.
+    big = write("bigarray.nuri", "let a = [" + ", ".join(str(i) for i in range(100000)) + "]\n"
+                "println(a[99999])\n")
+    case("a 100,000-element array literal", ["run", big], 0, ("out=", "99999\n"))
+    big_nbc = os.path.join(work, "bigarray.nbc")
+    case("a 100,000-element array literal: build", ["build", big, "-o", big_nbc], 0)
+    case("a 100,000-element array literal: run the bytecode", ["run", big_nbc], 0, ("out=", "99999\n"))
+    looped = write("looped.nuri", "fun sum(): int {\n  let a = [" + ", ".join(str(i) for i in range(100000)) +
+                   "]\n  var s = 0\n  for (x in a) { s += x }\n  return s\n}\nprintln(sum())\n")
+    case("100,000 constants in a function with a loop", ["run", looped], 0, ("out=", "4999950000\n"))
+    many_locals = write("locals.nuri", "fun f() {\n" + "".join("  let a%d = %d\n" % (i, i) for i in range(70000)) + "}\n")
+    case("more than 65,535 registers", ["build", many_locals, "-o", os.path.join(work, "locals.nbc")], 65,
+         ("err", "locals.nuri:65537:3: error: `f` needs more than 65535 registers"))
+    long_name = write("longname.nuri", "let " + "a" * 65537 + " = 1\n")
+    case("a name over 64 KB", ["check", long_name], 65,
+         ("err", "longname.nuri:1:5: error: a name is longer than 65536 bytes"))
+    copies = write("copies.nuri", "class A<T> {}\nclass B<T> {}\nfun f<T>(x: T) {\n" +
+                   "".join("  var v%d = %d\n" % (i, i) for i in range(3000)) +
+                   "  f<A<T>>(A<T>())\n  f<B<T>>(B<T>())\n}\nf<int>(1)\n")
+    case("instances copying more than 1,000,000 tokens", ["check", copies], 65,
+         ("err", "is one too many: the instances of generics copy at most 1000000 tokens of code in all"))
+    fields = write("fields.nuri", "class C1 { var f1: int }\n" +
+                   "".join("class C%d extends C%d { var f%d: int }\n" % (i, i - 1, i) for i in range(2, 3001)))
+    case("more than 4M fields in all the layouts", ["check", fields], 65,
+         ("err", "fields.nuri:2896:1: error: the classes up to `C2896` have more than 4194304 fields"))
+    methods = write("methods.nuri", "class C1 { fun m1(): int { return 1 } }\n" +
+                    "".join("class C%d extends C%d { fun m%d(): int { return %d } }\n" % (i, i - 1, i, i)
+                            for i in range(2, 6001)))
+    case("more than 4M entries in all the method tables", ["check", methods], 65,
+         ("err", "methods.nuri:2896:1: error: the classes up to `C2896` have more than 4194304 entries "
+                 "in their method tables in all"))
+    names = write("names.nuri", "class %s {}\nclass %s {}\nlet a: %s%s = null\nlet b: %s%s = null\n" %
+                  ("L" * 60000, "M" * 60000, "L" * 60000, "[]" * 1023, "M" * 60000, "[]" * 100))
+    case("type names over 64 MB in all", ["build", names, "-o", os.path.join(work, "names.nbc")], 65,
+         ("err", "names.nuri:1:1: error: the names of the program's types are longer than 67108864 bytes"))
     long_line = write("long.nuri", 'let s = "' + "a" * 10_000_000 + '"\nprintln(s.length)\n')
     case("a 10 MB line", ["run", long_line], 0, ("out", "10000000"))
     long_bad = write("longbad.nuri", "let x = " + "1 + " * 10 + "@" + " " * 10_000_000 + "\n")

@@ -518,6 +518,24 @@ TEST(Verifier, ReportsWhereItFailed) {
   EXPECT_EQ(m.lineAt(where.function, where.pc), 2u);
 }
 
+TEST(Verifier, MethodTablesAreBoundedInAll) {
+  // Each class repeats its superclass's vtable: 2,000 subclasses of a class with 2,100 methods
+  // would make the loader check 4.2 million entries.
+  Module m = compileOk("class Base {\n  fun m() {}\n}\n");
+  ClassEntry& base = m.classes.back();
+  uint32_t baseIndex = uint32_t(m.classes.size() - 1);
+  base.methods.assign(2100, base.methods.at(0));
+  for (int i = 0; i < 2000; i++) {
+    ClassEntry sub = m.classes[baseIndex];
+    sub.name = "Sub" + std::to_string(i);
+    sub.superclass = baseIndex;
+    m.classes.push_back(std::move(sub));
+  }
+  EXPECT_EQ(verifyError(m),
+            "classes: more than " + std::to_string(nbc::kMaxMethodTableEntries) +
+                " entries in their method tables in all, counting inherited methods");
+}
+
 TEST(Verifier, RegisterTypeMismatch) {
   Module m = compileOk("fun add(a: int, b: int): int { return a + b }\n");
   FunctionEntry& f = functionNamed(m, "add");

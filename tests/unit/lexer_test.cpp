@@ -387,6 +387,14 @@ TEST(LexerEncoding, OverlongAndSurrogateEncodingsAreInvalid) {
                                       "source must be UTF-8 text"}));
 }
 
+TEST(Lexer, StringLiteralOverTheBytecodeLimit) {
+  // Source files are capped at the same 16 MB when read; text given directly is checked too.
+  std::string text = "let s = \"" + std::string((16u << 20) + 1, 'a') + "\"\n";
+  EXPECT_EQ(lex(text).errors,
+            (std::vector<std::string>{"1:9: a string literal is longer than 16777216 bytes; build "
+                                      "longer text at run time (with StringBuilder or repeat)"}));
+}
+
 TEST(Diagnostics, AnErrorWithoutAColumnShowsItsWholeLine) {
   SourceFile file("app.nuri", "let a = 1\n  println(a)\n");
   Diagnostics diagnostics(file);

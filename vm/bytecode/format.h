@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "vm/bytecode/limits.h"
+
 namespace nuri::nbc {
 
 constexpr uint8_t kMagic[8] = {'N', 'U', 'R', 'I', 'B', 'C', 0x0D, 0x0A};
@@ -20,11 +22,5 @@ enum class Section : uint32_t {
   Natives = 7,
 };
 constexpr uint32_t kSectionCount = 7;
-
-// Upper bounds the reader enforces, whatever the file claims.
-constexpr uint64_t kMaxFileBytes = 256u << 20;
-constexpr uint32_t kMaxRegisters = 65535;
-constexpr uint32_t kMaxParams = 255;
-constexpr uint32_t kMaxStringBytes = 16u << 20;
 
 } // namespace nuri::nbc

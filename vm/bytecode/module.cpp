@@ -1,6 +1,8 @@
 // Queries of a module's tables shared by the verifier, the linker, the disassembler and tools.
 #include "vm/bytecode/module.h"
 
+#include "vm/bytecode/limits.h"
+
 namespace nuri {
 
 uint32_t Module::lineAt(uint32_t function, uint32_t pc) const {
@@ -38,6 +40,18 @@ std::string typeName(const Module& m, uint32_t type) {
   return "?";
 }
 
+uint64_t typeNameBound(const Module& m, uint32_t type, const std::vector<uint64_t>& bounds) {
+  const TypeEntry& t = m.types[type];
+  // A built-in type's name is at most 13 bytes (`StringBuilder`); an array, cell or function
+  // adds at most 6 to its element's (`cell<>`, `() -> `), and a parameter its name and `, `.
+  uint64_t bound = t.kind == TypeKind::Class ? m.classes[t.classIndex].name.size() : 13;
+  if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell || t.kind == TypeKind::Function)
+    bound = bounds[t.element] + 6;
+  for (uint32_t p : t.params)
+    bound += bounds[p] + 2;
+  return bound;
+}
+
 std::vector<std::vector<LayoutSlot>> classLayouts(const Module& m) {
   std::vector<uint64_t> size(m.classes.size());
   uint64_t total = 0;
@@ -45,7 +59,7 @@ std::vector<std::vector<LayoutSlot>> classLayouts(const Module& m) {
     const ClassEntry& c = m.classes[i];
     size[i] = (c.superclass < i ? size[c.superclass] : 0) + c.fields.size();
     total += size[i];
-    if (total > kMaxLayoutFields) return {};
+    if (total > nbc::kMaxLayoutFields) return {};
   }
   std::vector<std::vector<LayoutSlot>> layouts(m.classes.size());
   for (size_t i = 0; i < m.classes.size(); i++) {

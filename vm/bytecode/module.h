@@ -133,9 +133,13 @@ struct LayoutSlot {
 };
 // The field layout of every class, by class index: its superclass's layout, then its own fields
 // (what FLD operands index). A superclass that does not come before its class is ignored (the
-// verifier rejects such modules). Empty when the layouts would hold more than kMaxLayoutFields
-// fields in all (each repeats its superclass's, so a small file could ask for huge ones).
-constexpr uint64_t kMaxLayoutFields = 1u << 22;
+// verifier rejects such modules). Empty when the layouts would hold more than
+// nbc::kMaxLayoutFields fields in all (each repeats its superclass's, so a small file could ask
+// for huge ones).
 std::vector<std::vector<LayoutSlot>> classLayouts(const Module& module);
+
+// A bound on the length of typeName(module, type), given `bounds` for the types it is made of
+// (which come before it): the verifier bounds their sum by nbc::kMaxTypeNameBytes.
+uint64_t typeNameBound(const Module& module, uint32_t type, const std::vector<uint64_t>& bounds);
 
 } // namespace nuri
