@@ -207,12 +207,11 @@ bool IsolateState::checkLimits(uint64_t executed) {
   return true;
 }
 
-bool IsolateState::copyInSteps(void* to, const void* from, size_t bytes) {
-  constexpr size_t kStep = 1u << 20;
-  for (size_t done = 0; done < bytes; done += kStep) {
-    size_t n = std::min(kStep, bytes - done);
+bool IsolateState::copyLargeInSteps(void* to, const void* from, size_t bytes) {
+  for (size_t done = 0; done < bytes; done += kCopyStep) {
+    size_t n = std::min(kCopyStep, bytes - done);
     std::memcpy(static_cast<char*>(to) + done, static_cast<const char*>(from) + done, n);
-    if (n == kStep && !nativeProgress(n)) return false;
+    if (n == kCopyStep && !nativeProgress(n)) return false;
   }
   return true;
 }

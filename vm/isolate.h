@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -154,7 +155,15 @@ public:
   bool spendNativeFuel();
   // Copies `bytes` bytes in steps of 1 MB, reporting the work (see nativeProgress): copying
   // fresh memory takes about a second per gigabyte. Returns false when a limit stopped it.
-  bool copyInSteps(void* to, const void* from, size_t bytes);
+  bool copyInSteps(void* to, const void* from, size_t bytes) {
+    if (bytes <= kCopyStep) {
+      std::memcpy(to, from, bytes);
+      return true;
+    }
+    return copyLargeInSteps(to, from, bytes);
+  }
+  static constexpr size_t kCopyStep = 1u << 20;
+  bool copyLargeInSteps(void* to, const void* from, size_t bytes);
 
   // Bytes handled since the limits were last checked by operations whose time grows with their
   // operands (allocations, copies, string scans and comparisons). Time is checked every
