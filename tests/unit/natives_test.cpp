@@ -28,21 +28,22 @@ TEST(Natives, HashAndCompareOfStringsTakeStringsOrNull) {
 }
 
 #ifndef NDEBUG
+// Calls hash_string (which takes a string or null) with an array.
+void hashAnArray() {
+  IsolateState isolate{IsolateConfig{}};
+  RuntimeType arrayType;
+  arrayType.kind = TypeKind::Array;
+  ArrayObject array{{&arrayType}, 0};
+  Slot args[1];
+  args[0].p = &array;
+  Slot out{};
+  nativeInfo(uint32_t(findNative("hash_string"))).function(isolate, args, &out);
+}
+
 TEST(NativesDeathTest, AnArgumentOfAnotherKindStopsADebugBuild) {
   // What the verifier prevents, a debug build also checks where the native reads its argument.
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_DEATH(
-      {
-        IsolateState isolate{IsolateConfig{}};
-        RuntimeType arrayType;
-        arrayType.kind = TypeKind::Array;
-        ArrayObject array{{&arrayType}, 0};
-        Slot args[1];
-        args[0].p = &array;
-        Slot out{};
-        nativeInfo(uint32_t(findNative("hash_string"))).function(isolate, args, &out);
-      },
-      "not of its declared kind");
+  EXPECT_DEATH(hashAnArray(), "not of its declared kind");
 }
 #endif
 
