@@ -373,7 +373,14 @@ bool IsolateState::write(std::string_view text) {
       outputClosed = !config.output(text);
     } else {
       outputBuffer.append(text);
-      if (outputBuffer.size() >= (64u << 10)) flushOutput();
+      if (outputBuffer.size() >= (64u << 10)) {
+        flushOutput();
+        // A full disk: stop the program where it writes, rather than let it print on in vain
+        // (it may catch the error; every later flush that fails raises it again).
+        if (outputFailed) {
+          return raise(ErrorClass::IOError, "cannot write to standard output: " + outputError);
+        }
+      }
     }
   }
   // Whatever the program would print next is lost: end it quietly, like `cat` or `grep`.

@@ -227,6 +227,11 @@ def main():
     if os.path.exists("/dev/full"):
         case("a full disk is still an IOError", '"$NURI" run %s > /dev/full' % hello, 70,
              ("out=", ""), ("err=", "error: IOError: cannot write to standard output: No space left on device\n"))
+        printer = write("printer.nuri", 'while (true) {\n    println("a line of text")\n}\n')
+        case("a full disk stops an endless printer where it prints",
+             'timeout 20 "$NURI" run %s > /dev/full' % printer, 70, ("out=", ""),
+             ("err=", "error: IOError: cannot write to standard output: No space left on device\n"
+                      "  at <module> (printer.nuri:2)\n"))
 
     # Hostile bytecode.
     case("empty bytecode file", ["run", write("empty.nbc", b"")], 65, ("err", "bad magic number"))
