@@ -51,8 +51,7 @@ bool checkNativeArguments(IsolateState& I, uint32_t id, const Slot* args) {
   const NativeInfo& n = kNatives[id];
   for (uint32_t i = 0; n.params[i]; i++) {
     char code = n.params[i];
-    if (!std::strchr("STAPX", code) || args[i].p) continue;
-    if (code == 'X') continue; // converted to text by the caller; null prints as "null"
+    if (!isNonNullParam(code) || args[i].p) continue;
     if (i == 0 && n.kind == NativeKind::PROPERTY) {
       return I.raise(ErrorClass::NullError, std::string("cannot read `") + n.member + "` of null");
     }

@@ -37,6 +37,11 @@ int findNative(std::string_view linkName);
 // (never of objects). Null with an error raised when a limit is hit.
 StringObject* toStringObject(IsolateState& isolate, void* object);
 
+// Whether a parameter declared with `code` may not be null (the call raises NullError first).
+inline bool isNonNullParam(char code) {
+  return code == 'S' || code == 'T' || code == 'A' || code == 'P';
+}
+
 // The hash of a string's contents (FNV-1a), cached in the string.
 uint64_t stringHash(StringObject* s);
 

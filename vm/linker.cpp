@@ -145,7 +145,7 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     const NativeInfo& info = nativeInfo(uint32_t(n));
     uint32_t nonNullParams = 0;
     for (uint32_t k = 0; info.params[k]; k++) {
-      if (std::strchr("STAP", info.params[k])) nonNullParams |= 1u << k;
+      if (isNonNullParam(info.params[k])) nonNullParams |= 1u << k;
     }
     p.natives[i] = {info.function, uint32_t(n), nonNullParams, info.result != 'V'};
   }
