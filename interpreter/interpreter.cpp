@@ -182,6 +182,14 @@ bool run(IsolateState& I, Slot* result) {
     frame->pc = pc;                                                                                \
     I.instructions = count;                                                                        \
   } while (0)
+// After the innermost frame was popped: continue in the frame below, at its call.
+#define RESUME_CALLER()                                                                            \
+  do {                                                                                             \
+    frame = &I.frames.back();                                                                      \
+    fn = frame->function;                                                                          \
+    R = frame->registers;                                                                          \
+    pc = frame->pc;                                                                                \
+  } while (0)
 #define RESTORE_COUNT() (count = I.instructions)
 // After an operation that may have spent fuel for its work (IsolateState::nativeProgress).
 #define AFTER_LONG_OPERATION()                                                                     \
@@ -739,17 +747,11 @@ dispatch:
         return true;
       }
       // The end of a toString called by TO_STR_REF (3 words long): null reads as "null".
-      frame = &I.frames.back();
-      fn = frame->function;
-      R = frame->registers;
-      pc = frame->pc;
+      RESUME_CALLER();
       R[dst].p = value.p ? value.p : I.nullText();
       NEXT(3);
     }
-    frame = &I.frames.back();
-    fn = frame->function;
-    R = frame->registers;
-    pc = frame->pc;
+    RESUME_CALLER();
     R[dst] = value;
     NEXT(4 + C);
   }
@@ -768,10 +770,7 @@ dispatch:
       I.instructions = count + 1;
       return true;
     }
-    frame = &I.frames.back();
-    fn = frame->function;
-    R = frame->registers;
-    pc = frame->pc;
+    RESUME_CALLER();
     NEXT(4 + C);
   }
 
