@@ -323,20 +323,29 @@ NATIVE_FUNCTION(string_toInt) {
 }
 
 NATIVE_FUNCTION(string_toFloat) {
-  std::string s(args.get<0>()->view());
+  StringObject* text = args.get<0>();
+  std::string_view s = text->view();
+  // Decimal text (as strtod reads it, without hexadecimal or spaces), or nan, inf and infinity
+  // in any case with an optional sign. Checked in place, in steps: the text may be 2 GB long.
   bool plain = !s.empty();
-  for (char c : s) {
-    if (!std::strchr("0123456789+-.eE", c)) plain = false;
+  constexpr size_t kStep = 1u << 20;
+  for (size_t from = 0; plain && from < s.size(); from += kStep) {
+    std::string_view part = s.substr(from, kStep);
+    plain = part.find_first_not_of("0123456789+-.eE") == std::string_view::npos;
+    if (!I.nativeProgress(part.size())) return false;
   }
-  std::string lower;
-  for (char c : s)
-    lower += char(std::tolower(static_cast<unsigned char>(c)));
-  std::string word = lower;
-  if (!word.empty() && (word[0] == '-' || word[0] == '+')) word = word.substr(1);
-  bool special = word == "nan" || word == "inf" || word == "infinity";
+  std::string_view word = s.substr(!s.empty() && (s[0] == '-' || s[0] == '+'));
+  auto is = [word](std::string_view name) {
+    if (word.size() != name.size()) return false;
+    for (size_t i = 0; i < word.size(); i++)
+      if (std::tolower(static_cast<unsigned char>(word[i])) != name[i]) return false;
+    return true;
+  };
+  bool special = is("nan") || is("inf") || is("infinity");
   char* end = nullptr;
-  double v = (plain || special) ? std::strtod(s.c_str(), &end) : 0;
-  if (!(plain || special) || end != s.c_str() + s.size() || s.empty()) {
+  // The string's bytes are followed by a NUL, so strtod reads them where they are.
+  double v = (plain || special) ? std::strtod(text->bytes, &end) : 0;
+  if (!(plain || special) || end != text->bytes + s.size()) {
     return I.raise(ErrorClass::ValueError, "cannot convert " + quoteForMessage(s) + " to float");
   }
   return out.set(v);

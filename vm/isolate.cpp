@@ -191,6 +191,8 @@ void IsolateState::resetCheckpoint(uint64_t executed) {
 }
 
 bool IsolateState::checkLimits(uint64_t executed) {
+  // Bytes handled by instructions and natives since the last check spend fuel too.
+  nativeFuel += work / kUnitsPerInstruction;
   if (config.fuel && executed + nativeFuel >= config.fuel) {
     return raiseUncatchable(ErrorClass::LimitError, "fuel exhausted: the program ran " +
                                                         std::to_string(config.fuel) +
@@ -227,7 +229,8 @@ bool IsolateState::measureHeap(uint64_t bytes) {
   gc::collect();
   uint64_t used = gc::heapStats().liveBytes + temporaryBytes + stackBytes();
   if (used > limit || bytes > limit - used) return false;
-  heapCheckBudget = std::max<uint64_t>((limit - used) / 2, 64 * 1024);
+  // Measure again before what is left (after this allocation) could be used up.
+  heapCheckBudget = std::max<uint64_t>((limit - used - bytes) / 2, 64 * 1024);
   bytesSinceHeapCheck = 0;
   return true;
 }
@@ -423,6 +426,17 @@ Error IsolateState::takeError() {
     e.errorClass = pending->className;
     e.message = pending->message;
     e.trace = pending->trace;
+    // An error thrown again keeps the trace stored in it (see captureTrace).
+    const InstanceObject* error = pendingObject();
+    auto* stored = error ? static_cast<const StringObject*>(error->fields[1].p) : nullptr;
+    if (e.trace.empty() && stored) {
+      std::string_view text = stored->view();
+      while (!text.empty()) {
+        size_t end = std::min(text.find('\n'), text.size());
+        e.trace.emplace_back(text.substr(0, end));
+        text.remove_prefix(std::min(end + 1, text.size()));
+      }
+    }
   }
   clearPending();
   return e;

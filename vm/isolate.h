@@ -157,7 +157,7 @@ public:
   // fresh memory takes about a second per gigabyte. Returns false when a limit stopped it.
   bool copyInSteps(void* to, const void* from, size_t bytes) {
     if (bytes <= kCopyStep) {
-      std::memcpy(to, from, bytes);
+      if (bytes) std::memcpy(to, from, bytes); // an empty source may be null
       return true;
     }
     return copyLargeInSteps(to, from, bytes);
@@ -169,6 +169,8 @@ public:
   // operands (allocations, copies, string scans and comparisons). Time is checked every
   // kCheckInterval instructions, which is too rarely when each of them handles megabytes: past
   // kWorkBetweenChecks the interpreter checks the limits at the next call or backward branch.
+  // These bytes spend fuel as well (one instruction per kUnitsPerInstruction), so a loop of
+  // scans of a long string cannot outrun --fuel.
   uint64_t work = 0;
   static constexpr uint64_t kWorkBetweenChecks = 16u << 20;
   void chargeWork(uint64_t bytes) { work += bytes; }
