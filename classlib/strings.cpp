@@ -1,5 +1,6 @@
 // String and StringBuilder natives. Strings are UTF-8; indices count code points.
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -191,17 +192,45 @@ NATIVE_FUNCTION(string_trim) {
 
 namespace {
 
-// Upper- or lower-cases `s` with ICU, whose output and working copy count as temporaries.
+// Where case mapping may cut `s`, at or after byte `at`, without changing the result. Lower-
+// casing looks at the letters around a Greek capital sigma, so it is cut only before an ASCII
+// character that is neither a letter nor ignored by the case rules (a space, a digit, most
+// punctuation); upper-casing has no such context in the root locale, so any code point will do.
+size_t caseCut(std::string_view s, size_t at, bool upper) {
+  for (; at < s.size(); at++) {
+    auto c = static_cast<unsigned char>(s[at]);
+    if (upper ? (c & 0xC0) != 0x80
+              : c < 0x80 && c && !std::isalpha(c) && !std::strchr("'.:^`", char(c))) {
+      return at;
+    }
+  }
+  return s.size();
+}
+
+// Upper- or lower-cases `s` with ICU, 1 MB at a time (so that limits are checked as it goes);
+// ICU's output and working copy count as temporaries.
 bool mapCase(IsolateState& I, StringObject* s, bool upper, StringObject** result) {
-  // ICU works in UTF-16 (2 bytes a unit) and a code point maps to at most 3.
+  // A code point maps to at most 3, and ICU may hold a piece twice.
   uint64_t temporary = uint64_t(s->byteLength) * 8;
   if (!I.reserve(temporary)) return false;
-  std::string text;
-  bool ok = upper ? unicode::toUpper(s->view(), text) : unicode::toLower(s->view(), text);
+  std::string_view text = s->view();
+  std::string mapped, piece;
+  bool ok = true;
+  constexpr size_t kStep = 1u << 20;
+  for (size_t from = 0; ok && from < text.size();) {
+    size_t cut = text.size() - from <= kStep ? text.size() : caseCut(text, from + kStep, upper);
+    std::string_view part = text.substr(from, cut - from);
+    ok = upper ? unicode::toUpper(part, piece) : unicode::toLower(part, piece);
+    mapped += piece;
+    from = cut;
+    if (ok && !I.nativeProgress(part.size() + piece.size())) {
+      I.release(temporary);
+      return false;
+    }
+  }
   I.release(temporary);
   if (!ok) return I.raise(ErrorClass::ValueError, "case mapping failed");
-  if (!I.nativeProgress(s->byteLength + text.size())) return false;
-  *result = I.newString(text);
+  *result = I.newString(mapped);
   return *result != nullptr;
 }
 
