@@ -138,6 +138,10 @@ namespace {
 // Runs `fn` as the guest's top-level activation, accounting time and limits.
 bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_t argc,
               Slot* result) {
+  // A terminate() made while the guest was idle applies as it starts.
+  if (I.interrupt->terminate.exchange(false, std::memory_order_relaxed)) {
+    return I.raiseLimit(Error::Limit::Terminated, "terminated by the host");
+  }
   auto start = std::chrono::steady_clock::now();
   bool ok = callFunction(I, fn, args, argc, result);
   I.runSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -167,7 +171,7 @@ Status Isolate::load(const Program& program) {
   I.loaded = true;
   I.startTime = std::chrono::steady_clock::now();
   I.setDeadline(I.config.timeoutSeconds);
-  I.resetCheckpoint(I.instructions);
+  I.setFuel(I.config.fuel);
   const FunctionInfo* init = &I.program.functions[program.module().initFunction];
   if (!runGuest(I, init, nullptr, 0, nullptr)) {
     if (I.pending && I.pending->exit) {
@@ -215,6 +219,21 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
 std::optional<int> Isolate::exitStatus() const {
   if (!state_->exited) return std::nullopt;
   return state_->exitStatus;
+}
+
+void Isolate::setFuel(uint64_t instructions) { state_->setFuel(instructions); }
+
+void Isolate::setTimeout(double seconds) {
+  state_->setDeadline(seconds);
+  state_->resetCheckpoint(state_->instructions);
+}
+
+void Isolate::terminate() { interruptHandle().terminate(); }
+
+InterruptHandle Isolate::interruptHandle() const { return InterruptHandle(state_->interrupt); }
+
+void InterruptHandle::terminate() const {
+  if (state_) state_->terminate.store(true, std::memory_order_relaxed);
 }
 
 Stats Isolate::stats() const {

@@ -107,7 +107,7 @@ int usage(const std::string& message, const char* help = nullptr) {
 
 int report(const Error& error) {
   std::fflush(stdout);
-  std::cerr << error.render();
+  std::cerr << withOptionHint(error).render();
   std::cerr.flush();
   switch (error.kind) {
   case Error::Kind::Io: return kExitNoInput;

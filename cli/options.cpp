@@ -109,4 +109,15 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
   return "";
 }
 
+Error withOptionHint(Error error) {
+  switch (error.limit) {
+  case Error::Limit::Fuel: error.message += " (--fuel)"; break;
+  case Error::Limit::Time: error.message += " (--timeout)"; break;
+  case Error::Limit::Heap: error.message += " (--heap-limit)"; break;
+  case Error::Limit::None:
+  case Error::Limit::Terminated: break;
+  }
+  return error;
+}
+
 } // namespace nuri::cli

@@ -29,6 +29,10 @@ struct RunOptions {
 // argument that is not an option. Returns an error message, or empty on success.
 std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, RunOptions& out);
 
+// The error with the option that set its limit named after the message: `fuel exhausted after
+// 1000 instructions (--fuel)`. The VM's messages are neutral, since embedders set limits too.
+Error withOptionHint(Error error);
+
 // "64M" -> 67108864. Accepts K, M, G suffixes (powers of 1024) and plain byte counts.
 std::optional<uint64_t> parseSize(const std::string& text);
 

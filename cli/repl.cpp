@@ -107,7 +107,7 @@ std::string ReplSession::relabelTraceLine(const std::string& text) const {
 }
 
 std::string ReplSession::relabel(const Error& error) const {
-  Error relabelled = error;
+  Error relabelled = withOptionHint(error);
   for (std::string& line : relabelled.trace)
     line = relabelTraceLine(line);
   return relabelled.render();

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "nuri/nuri.h"
+
 namespace nuri {
 
 #define NURI_ERROR_CLASSES(X)                                                                      \
@@ -32,10 +34,11 @@ struct PendingError {
   ErrorClass cls = ErrorClass::Error;
   std::string className; // of the error object, when there is one
   std::string message;
-  std::vector<std::string> trace; // `at f (file:line)`, innermost first
-  bool traced = false;            // the trace has been captured
-  bool uncatchable = false;       // fuel or time ran out: the isolate stops
-  bool exit = false;              // not an error: System.exit unwinding the guest
+  std::vector<std::string> trace;          // `at f (file:line)`, innermost first
+  bool traced = false;                     // the trace has been captured
+  bool uncatchable = false;                // fuel or time ran out: the isolate stops
+  bool exit = false;                       // not an error: System.exit unwinding the guest
+  Error::Limit limit = Error::Limit::None; // a LimitError raised by a limit of the isolate
 };
 
 constexpr int kErrorClassCount = 9;

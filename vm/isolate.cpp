@@ -86,7 +86,7 @@ InstanceObject* makeErrorObject(IsolateState& I, const ClassInfo* cls, std::stri
 } // namespace
 
 std::string IsolateState::heapLimitMessage() const {
-  return "heap limit of " + formatBytes(config.heapLimitBytes) + " exceeded (--heap-limit)";
+  return "heap limit of " + formatBytes(config.heapLimitBytes) + " exceeded";
 }
 
 bool IsolateState::raise(ErrorClass cls, std::string message) {
@@ -111,6 +111,7 @@ bool IsolateState::raise(ErrorClass cls, std::string message) {
     pending->cls = ErrorClass::LimitError;
     pending->className = errorClassName(ErrorClass::LimitError);
     pending->message = heapLimitMessage();
+    pending->limit = Error::Limit::Heap;
   }
   roots_[0] = object;
   return false;
@@ -148,9 +149,10 @@ bool IsolateState::extendStack(const Slot* end) {
   gc::collect();
   uint64_t used = gc::heapStats().liveBytes + temporaryBytes + needed;
   if (used > limit) {
-    return raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
-                                             " exceeded (the VM stack needs " +
-                                             std::to_string(needed) + " bytes; --heap-limit)");
+    raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
+                                      " exceeded by the VM stack, which needs " +
+                                      std::to_string(needed) + " bytes");
+    return markHeapLimit();
   }
   uint64_t room = std::max<uint64_t>((limit - used) / 4, 4096);
   stackSoftEnd = std::min(stackEnd, const_cast<Slot*>(end) + room / sizeof(Slot));
@@ -172,8 +174,15 @@ void IsolateState::throwObject(InstanceObject* error) {
   roots_[0] = error;
 }
 
+void IsolateState::setFuel(uint64_t instructions) {
+  fuel = instructions;
+  fuelUsedBefore = this->instructions + nativeFuel;
+  resetCheckpoint(this->instructions);
+}
+
 void IsolateState::setDeadline(double seconds) {
   hasDeadline = false;
+  timeoutSeconds = seconds;
   // Past about a century a deadline is none: the clock's range ends at 292 years.
   if (!(seconds > 0) || !(seconds < 3.2e9)) return;
   hasDeadline = true;
@@ -184,29 +193,38 @@ void IsolateState::setDeadline(double seconds) {
 
 void IsolateState::resetCheckpoint(uint64_t executed) {
   work = 0;
-  uint64_t next = UINT64_MAX;
-  if (config.fuel) next = config.fuel > nativeFuel ? config.fuel - nativeFuel : 0;
-  if (hasDeadline) next = std::min(next, executed + kCheckInterval);
+  // Every kCheckInterval instructions at least, for the clock and for terminate().
+  uint64_t next = executed + kCheckInterval;
+  if (fuel) {
+    uint64_t end = fuelUsedBefore + fuel; // fuel is spent by instructions and nativeFuel
+    next = std::min(next, end > nativeFuel ? end - nativeFuel : 0);
+  }
   checkpoint = next;
 }
 
 bool IsolateState::checkLimits(uint64_t executed) {
   // Bytes handled by instructions and natives since the last check spend fuel too.
   nativeFuel += work / kUnitsPerInstruction;
-  if (config.fuel && executed + nativeFuel >= config.fuel) {
-    return raiseUncatchable(ErrorClass::LimitError, "fuel exhausted: the program ran " +
-                                                        std::to_string(config.fuel) +
-                                                        " instructions (--fuel)");
+  if (interrupt->terminate.exchange(false, std::memory_order_relaxed)) {
+    return raiseLimit(Error::Limit::Terminated, "terminated by the host");
+  }
+  if (fuel && executed + nativeFuel >= fuelUsedBefore + fuel) {
+    return raiseLimit(Error::Limit::Fuel,
+                      "fuel exhausted after " + std::to_string(fuel) + " instructions");
   }
   if (hasDeadline && std::chrono::steady_clock::now() >= deadline) {
     char text[64];
-    std::snprintf(text, sizeof text, "%g", config.timeoutSeconds);
-    return raiseUncatchable(ErrorClass::LimitError, std::string("timeout: the program ran longer "
-                                                                "than ") +
-                                                        text + " s (--timeout)");
+    std::snprintf(text, sizeof text, "%g", timeoutSeconds);
+    return raiseLimit(Error::Limit::Time, std::string("timed out after ") + text + " s");
   }
   resetCheckpoint(executed);
   return true;
+}
+
+bool IsolateState::raiseLimit(Error::Limit limit, std::string message) {
+  raiseUncatchable(ErrorClass::LimitError, std::move(message));
+  if (pending->cls == ErrorClass::LimitError) pending->limit = limit;
+  return false;
 }
 
 bool IsolateState::copyLargeInSteps(void* to, const void* from, size_t bytes) {
@@ -237,11 +255,18 @@ bool IsolateState::measureHeap(uint64_t bytes) {
 
 bool IsolateState::raiseHeapLimit(uint64_t bytes) {
   if (bytes > config.heapLimitBytes) {
-    return raise(ErrorClass::LimitError, "heap limit of " + formatBytes(config.heapLimitBytes) +
-                                             " exceeded (an allocation of " +
-                                             std::to_string(bytes) + " bytes; --heap-limit)");
+    raise(ErrorClass::LimitError, "heap limit of " + formatBytes(config.heapLimitBytes) +
+                                      " exceeded by an allocation of " + std::to_string(bytes) +
+                                      " bytes");
+    return markHeapLimit();
   }
-  return raise(ErrorClass::LimitError, heapLimitMessage());
+  raise(ErrorClass::LimitError, heapLimitMessage());
+  return markHeapLimit();
+}
+
+bool IsolateState::markHeapLimit() {
+  if (pending && pending->cls == ErrorClass::LimitError) pending->limit = Error::Limit::Heap;
+  return false;
 }
 
 bool IsolateState::reserve(uint64_t bytes) {
@@ -425,6 +450,7 @@ Error IsolateState::takeError() {
   if (pending) {
     e.errorClass = pending->className;
     e.message = pending->message;
+    e.limit = pending->limit;
     e.trace = pending->trace;
     // An error thrown again keeps the trace stored in it (see captureTrace).
     const InstanceObject* error = pendingObject();

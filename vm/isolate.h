@@ -2,6 +2,7 @@
 // IsolateState: the linked program, globals, the VM stack, the pending error, limits, statistics.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -19,6 +20,13 @@
 namespace nuri {
 
 class IsolateState;
+
+// What another thread may set to stop a guest; shared with interrupt handles, which may
+// outlive the isolate.
+struct InterruptState {
+  std::atomic<bool> terminate{false};
+};
+
 using NativeFn = bool (*)(IsolateState& isolate, Slot* args, Slot* result);
 
 // A native function bound for one module.
@@ -122,6 +130,14 @@ public:
   std::chrono::steady_clock::time_point startTime;
   std::chrono::steady_clock::time_point deadline;
   bool hasDeadline = false;
+  double timeoutSeconds = 0; // as given, for messages
+  // Fuel: `fuel` instructions' worth from when it was set (0: none); fuelUsedBefore is what had
+  // been spent then (instructions and nativeFuel).
+  uint64_t fuel = 0;
+  uint64_t fuelUsedBefore = 0;
+  void setFuel(uint64_t instructions);
+  // Set from any thread: the guest stops at its next limit check (see Isolate::terminate).
+  std::shared_ptr<InterruptState> interrupt = std::make_shared<InterruptState>();
   uint64_t allocations = 0;
   uint64_t allocatedBytes = 0;
   uint64_t bytesSinceHeapCheck = 0;
@@ -130,6 +146,10 @@ public:
   uint64_t collectionsAtStart = 0;
   double runSeconds = 0;
 
+  // Raises an uncatchable LimitError for `limit`.
+  bool raiseLimit(Error::Limit limit, std::string message);
+  // Marks a pending LimitError as the heap limit's; returns false.
+  bool markHeapLimit();
   // Sets the wall-clock deadline `seconds` from now (none for 0, or for a time so far away that
   // it cannot be represented).
   void setDeadline(double seconds);

@@ -38,7 +38,17 @@ struct Error {
     Load,    // a bytecode file is malformed or fails verification
     Runtime, // an uncaught Nuri error (see `errorClass`, `message`, `trace`)
   };
+  // Which limit of the isolate a Runtime `LimitError` came from. Its message is neutral
+  // (`fuel exhausted after 1000 instructions`): a host adds how its users set the limit.
+  enum class Limit {
+    None,       // not a limit of the isolate (or an impossible size, `string too long`)
+    Fuel,       // IsolateConfig::fuel or setFuel
+    Time,       // IsolateConfig::timeoutSeconds or setTimeout
+    Heap,       // IsolateConfig::heapLimitBytes (catchable by the guest)
+    Terminated, // Isolate::terminate or an InterruptHandle
+  };
   Kind kind = Kind::Usage;
+  Limit limit = Limit::None;
   std::string errorClass;         // Runtime: `IndexError`, `LimitError`, ...
   std::string message;            // one line
   std::vector<std::string> trace; // Runtime: `at main (app.nuri:3)` lines, innermost first
@@ -163,7 +173,25 @@ struct IsolateConfig {
   OutputSink output;
 };
 
-// One guest: its own globals, stack, limits and statistics. Use from one thread at a time.
+struct InterruptState;
+
+// Stops a guest from any thread, and stays safe to use after the guest is gone (then it does
+// nothing). Cheap to copy.
+class InterruptHandle {
+public:
+  // The guest stops at its next limit check (within about 65,000 instructions, or inside a long
+  // operation of the class library) with an uncatchable LimitError (Error::Limit::Terminated);
+  // if it is not running, its next load, runMain or call stops so as soon as it starts.
+  void terminate() const;
+
+private:
+  friend class Isolate;
+  explicit InterruptHandle(std::shared_ptr<InterruptState> state) : state_(std::move(state)) {}
+  std::shared_ptr<InterruptState> state_;
+};
+
+// One guest: its own globals, stack, limits and statistics. Use from one thread at a time
+// (terminate() and interruptHandle() excepted).
 class Isolate {
 public:
   ~Isolate();
@@ -175,6 +203,15 @@ public:
   // Runs `fun main` if the program declares one; returns the exit status (0, main's int result,
   // or the status given to System.exit).
   Result<int> runMain(const std::vector<std::string>& args);
+
+  // Limits from now on, for running a guest in slices: `instructions` more instructions' worth
+  // of fuel (0: no limit), and a wall-clock deadline `seconds` from now (0: none). They replace
+  // IsolateConfig::fuel and timeoutSeconds, which count from load().
+  void setFuel(uint64_t instructions);
+  void setTimeout(double seconds);
+  // Stops the guest from any thread (see InterruptHandle::terminate).
+  void terminate();
+  InterruptHandle interruptHandle() const;
 
   Stats stats() const;
   // The status given to System.exit, once the guest has called it (during load or runMain).

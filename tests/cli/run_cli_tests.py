@@ -245,7 +245,7 @@ def main():
     # Limits.
     spin = write("spin.nuri", "var i = 0\nwhile (true) { i += 1 }\n")
     case("fuel", ["run", "--fuel=10000", spin], 70, ("err", "LimitError: fuel exhausted"))
-    case("timeout", ["run", "--timeout=0.3", spin], 70, ("err", "LimitError: timeout"))
+    case("timeout", ["run", "--timeout=0.3", spin], 70, ("err", "LimitError: timed out after 0.3 s (--timeout)"))
     grow = write("grow.nuri", "class Node {\n  var next: Node\n  var data: int[]\n}\n"
                  "var head: Node = null\nwhile (true) {\n  let n = Node()\n  n.next = head\n"
                  "  n.data = new int[1000]\n  head = n\n}\n")

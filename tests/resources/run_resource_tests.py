@@ -6,7 +6,7 @@ the runtime itself. Peak memory is the child's maximum resident set size (getrus
 
 A program says what it runs with and how it must end in its first comment lines:
     // options: --timeout=1 --heap-limit=64M
-    // expect: LimitError: timeout: the program ran longer than 1 s (--timeout)
+    // expect: LimitError: timed out after 1 s (--timeout)
 The expected text is the start of the first line of standard error after `error: `.
 
 Usage: run_resource_tests.py --nuri build/nuri [PROGRAM...]. Prints `N passed, N failed`."""

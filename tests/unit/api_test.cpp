@@ -1,6 +1,7 @@
 // include/nuri/nuri.h: the embedding API as a host application uses it.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -342,7 +343,7 @@ TEST(ApiLimits, FuelLimitRaisesLimitError) {
   ASSERT_FALSE(run.ran);
   EXPECT_EQ(run.error.kind, Error::Kind::Runtime);
   EXPECT_EQ(run.error.errorClass, "LimitError");
-  EXPECT_EQ(run.error.message, "fuel exhausted: the program ran 10000 instructions (--fuel)");
+  EXPECT_EQ(run.error.message, "fuel exhausted after 10000 instructions");
   EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at main (app.nuri:3)"}));
 }
 
@@ -353,8 +354,124 @@ TEST(ApiLimits, TimeoutRaisesLimitError) {
   ASSERT_TRUE(run.loaded) << run.error.render();
   ASSERT_FALSE(run.ran);
   EXPECT_EQ(run.error.errorClass, "LimitError");
-  EXPECT_EQ(run.error.message, "timeout: the program ran longer than 0.2 s (--timeout)");
+  EXPECT_EQ(run.error.message, "timed out after 0.2 s");
   EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at main (app.nuri:3)"}));
+}
+
+TEST(ApiLimits, LimitErrorsSayWhichLimit) {
+  const char* spin = "fun main() {\n  var i = 0\n  while (true) { i += 1 }\n}\n";
+  IsolateConfig fuel;
+  fuel.fuel = 10000;
+  EXPECT_EQ(runSource(spin, {}, fuel).error.limit, Error::Limit::Fuel);
+  IsolateConfig time;
+  time.timeoutSeconds = 0.05;
+  EXPECT_EQ(runSource(spin, {}, time).error.limit, Error::Limit::Time);
+  IsolateConfig heap;
+  heap.heapLimitBytes = 1 << 20;
+  Outcome bomb = runSource("let a = new int[1000000]\n", {}, heap);
+  EXPECT_EQ(bomb.error.limit, Error::Limit::Heap);
+  EXPECT_EQ(bomb.error.message, "heap limit of 1M exceeded by an allocation of 8000016 bytes");
+  Outcome index = runSource("let a = [1]\nprintln(a[2])\n");
+  EXPECT_EQ(index.error.limit, Error::Limit::None);
+}
+
+// A program whose main loops for about 2 million instructions.
+const char* kBusyMain = "fun main(): int {\n"
+                        "  var s = 0\n"
+                        "  for (i in 0..500000) { s += i % 7 }\n"
+                        "  return s % 100\n"
+                        "}\n";
+
+TEST(ApiLimits, SetTimeoutCountsFromNowNotFromLoad) {
+  // The configured timeout counts from load(); a host that waits between calls re-arms it.
+  IsolateConfig config;
+  config.timeoutSeconds = 0.2;
+  Guest guest(config);
+  ASSERT_TRUE(guest.isolate->load(compileOk(kBusyMain)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  guest.isolate->setTimeout(30);
+  Result<int> status = guest.isolate->runMain({});
+  ASSERT_TRUE(status) << status.error().render();
+}
+
+TEST(ApiLimits, AnIdleGuestPastItsTimeoutFailsItsNextRun) {
+  IsolateConfig config;
+  config.timeoutSeconds = 0.2;
+  Guest guest(config);
+  ASSERT_TRUE(guest.isolate->load(compileOk(kBusyMain)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Result<int> status = guest.isolate->runMain({});
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().limit, Error::Limit::Time);
+}
+
+TEST(ApiLimits, SetFuelGivesFuelFromNow) {
+  IsolateConfig config;
+  config.fuel = 1000; // enough for loading, not for main
+  Guest guest(config);
+  ASSERT_TRUE(guest.isolate->load(compileOk(kBusyMain)));
+  guest.isolate->setFuel(100000000);
+  Result<int> status = guest.isolate->runMain({});
+  ASSERT_TRUE(status) << status.error().render();
+
+  Guest short_(config);
+  ASSERT_TRUE(short_.isolate->load(compileOk(kBusyMain)));
+  short_.isolate->setFuel(50000);
+  Result<int> stopped = short_.isolate->runMain({});
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().message, "fuel exhausted after 50000 instructions");
+  EXPECT_EQ(stopped.error().limit, Error::Limit::Fuel);
+}
+
+TEST(ApiLimits, TerminateStopsARunawayGuestFromAnotherThread) {
+  Guest guest;
+  ASSERT_TRUE(guest.isolate->load(compileOk("fun main() {\n  while (true) { }\n}\n")));
+  InterruptHandle handle = guest.isolate->interruptHandle();
+  std::thread stopper([handle] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    handle.terminate();
+  });
+  Result<int> status = guest.isolate->runMain({});
+  stopper.join();
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().errorClass, "LimitError");
+  EXPECT_EQ(status.error().message, "terminated by the host");
+  EXPECT_EQ(status.error().limit, Error::Limit::Terminated);
+  EXPECT_EQ(status.error().trace, (std::vector<std::string>{"at main (app.nuri:2)"}));
+}
+
+TEST(ApiLimits, TerminateStopsALongNative) {
+  Guest guest;
+  ASSERT_TRUE(guest.isolate->load(compileOk("fun main() {\n"
+                                            "  let s = \"ab\".repeat(1000000000)\n"
+                                            "}\n")));
+  std::thread stopper([&guest] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    guest.isolate->terminate();
+  });
+  auto start = std::chrono::steady_clock::now();
+  Result<int> status = guest.isolate->runMain({});
+  stopper.join();
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().limit, Error::Limit::Terminated);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+}
+
+TEST(ApiLimits, TerminateWhileIdleAppliesToTheNextRun) {
+  Guest guest;
+  ASSERT_TRUE(guest.isolate->load(compileOk(kBusyMain)));
+  guest.isolate->terminate();
+  Result<int> status = guest.isolate->runMain({});
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().limit, Error::Limit::Terminated);
+}
+
+TEST(ApiLimits, AnInterruptHandleOutlivesItsIsolate) {
+  InterruptHandle handle = [] {
+    Guest guest;
+    return guest.isolate->interruptHandle();
+  }();
+  handle.terminate(); // nothing to stop, and nothing to crash
 }
 
 TEST(ApiLimits, FuelIsEnoughForAShortProgram) {
@@ -373,7 +490,7 @@ TEST(ApiLimits, FuelCountsCallsToo) {
                           {}, config);
   ASSERT_FALSE(run.loaded);
   EXPECT_EQ(run.error.errorClass, "LimitError");
-  EXPECT_EQ(run.error.message, "fuel exhausted: the program ran 5000 instructions (--fuel)");
+  EXPECT_EQ(run.error.message, "fuel exhausted after 5000 instructions");
 }
 
 TEST(ApiLimits, StackLimitRaisesStackOverflowError) {
@@ -446,7 +563,7 @@ TEST(ApiLimits, HeapLimitRaisesLimitError) {
   ASSERT_FALSE(run.ran);
   EXPECT_EQ(run.output, "");
   EXPECT_EQ(run.error.errorClass, "LimitError");
-  EXPECT_EQ(run.error.message, "heap limit of 4M exceeded (--heap-limit)");
+  EXPECT_EQ(run.error.message, "heap limit of 4M exceeded");
   EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at main (app.nuri:3)"}));
 }
 

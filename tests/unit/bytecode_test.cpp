@@ -888,7 +888,7 @@ TEST(VerifierLimits, BranchToItselfStillConsumesFuel) {
   ASSERT_EQ(verifyError(m), "<verified>");
   EXPECT_EXIT(
       runSelfLoopAndExit(m), ::testing::ExitedWithCode(0),
-      "error: LimitError: fuel exhausted: the program ran 100000 instructions \\(--fuel\\)");
+      "error: LimitError: fuel exhausted after 100000 instructions");
 }
 
 } // namespace
