@@ -13,6 +13,11 @@
 #include "vm/linker.h"
 #include "vm/verifier.h"
 
+#include <chrono>
+#include <exception>
+#include <new>
+#include <string>
+
 namespace nuri {
 
 const char* version() { return NURI_VERSION; }
@@ -143,13 +148,39 @@ bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_
     return I.raiseLimit(Error::Limit::Terminated, "terminated by the host");
   }
   auto start = std::chrono::steady_clock::now();
-  bool ok = callFunction(I, fn, args, argc, result);
+  size_t depth = I.frames.size();
+  Slot* top = I.stackTop;
+  bool ok;
+  try {
+    ok = callFunction(I, fn, args, argc, result);
+  } catch (const std::exception& e) {
+    // Nothing thrown inside the VM may reach the host: drop the guest's frames of this run
+    // and report it as the guest's error, leaving the isolate usable.
+    I.frames.resize(depth);
+    I.stackTop = top;
+    I.clearPending();
+    bool memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+    ok = memory ? I.raise(ErrorClass::LimitError, "out of memory")
+                : I.raise(ErrorClass::Error, std::string("internal error: ") + e.what());
+  }
   I.runSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   I.flushOutput();
   if (ok && I.outputFailed) {
     return I.raise(ErrorClass::IOError, "cannot write to standard output: " + I.outputError);
   }
   return ok;
+}
+
+} // namespace
+
+namespace {
+
+// The error of an isolate whose VM stack could not be reserved (say, under `ulimit -v`).
+Error noStack(const IsolateState& I) {
+  Error e = makeError(Error::Kind::Runtime, "cannot reserve " + std::to_string(I.stackReserve) +
+                                                " bytes of address space for the VM stack");
+  e.errorClass = "LimitError";
+  return e;
 }
 
 } // namespace
@@ -163,7 +194,7 @@ Status Isolate::load(const Program& program) {
   // Programs from compileSource are correct by construction, and loadBytecode verified its
   // module; verify again only if it was built by hand (cheap: linear in the code size).
   if (!verifyModule(program.module(), error)) return makeError(Error::Kind::Load, error);
-  if (!I.stackBase) return makeError(Error::Kind::Usage, "cannot reserve the VM stack");
+  if (!I.stackBase) return noStack(I);
   if (!linkProgram(I, program.shared(), error)) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
@@ -187,6 +218,7 @@ Status Isolate::load(const Program& program) {
 Result<int> Isolate::runMain(const std::vector<std::string>& args) {
   gc::ensureThreadRegistered();
   IsolateState& I = *state_;
+  if (!I.stackBase) return noStack(I);
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before running it");
   if (I.exited) return I.exitStatus;
   const Module& m = *I.program.module;

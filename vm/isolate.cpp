@@ -6,12 +6,18 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 namespace nuri {
 
 namespace {
 // Address space reserved for each isolate's VM stack; pages are committed as they are touched.
-constexpr size_t kStackReserveBytes = 256u << 20;
+
+// The VM stack's size: as configured, or 1 KiB a frame (at least 1 MiB, at most 1 GiB).
+size_t stackReserveBytes(const IsolateConfig& config) {
+  if (config.stackBytes) return size_t(std::max<uint64_t>(config.stackBytes, 64u << 10));
+  return size_t(std::clamp<uint64_t>(uint64_t(config.stackLimitFrames) << 10, 1u << 20, 1u << 30));
+}
 // How often (in instructions) the interpreter checks the clock when a timeout is set.
 constexpr uint64_t kCheckInterval = 1u << 16;
 } // namespace
@@ -26,11 +32,12 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   stringArrayType.element = &stringType;
   stringArrayType.holdsReferences = true;
 
-  void* mem = mmap(nullptr, kStackReserveBytes, PROT_READ | PROT_WRITE,
+  stackReserve = stackReserveBytes(cfg);
+  void* mem = mmap(nullptr, stackReserve, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mem != MAP_FAILED) {
     stackBase = static_cast<Slot*>(mem);
-    stackEnd = stackBase + kStackReserveBytes / sizeof(Slot);
+    stackEnd = stackBase + stackReserve / sizeof(Slot);
   }
   stackTop = stackBase;
   stackRoots.begin = reinterpret_cast<void* const*>(&stackBase);
@@ -52,7 +59,7 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
 IsolateState::~IsolateState() {
   flushOutput();
   gc::removeRootRange(&stackRoots);
-  if (stackBase) munmap(stackBase, kStackReserveBytes);
+  if (stackBase) munmap(stackBase, stackReserve);
   if (program.globals) gc::freeRoots(program.globals);
   if (program.stringConstants) gc::freeRoots(program.stringConstants);
   gc::freeRoots(roots_);
@@ -139,8 +146,10 @@ uint64_t IsolateState::stackBytes() const {
 }
 
 bool IsolateState::extendStack(const Slot* end) {
-  if (!stackBase || end > stackEnd || frames.size() >= config.stackLimitFrames) {
-    return raiseStackOverflow();
+  if (!stackBase || frames.size() >= config.stackLimitFrames) return raiseStackOverflow();
+  if (end > stackEnd) {
+    return raise(ErrorClass::StackOverflowError,
+                 "the VM stack of " + std::to_string(stackReserve) + " bytes is full");
   }
   // Under a heap limit: measure, then let the stack grow by half of the room that is left.
   uint64_t limit = config.heapLimitBytes;
@@ -398,7 +407,15 @@ ClosureObject* IsolateState::newClosure(const RuntimeType* functionType,
 bool IsolateState::write(std::string_view text) {
   if (!outputClosed) {
     if (config.output) {
-      outputClosed = !config.output(text);
+      // The host's callback: an exception stops at this boundary and becomes the guest's
+      // IOError, which unwinds its frames like any other error.
+      try {
+        outputClosed = !config.output(text);
+      } catch (const std::exception& e) {
+        return raise(ErrorClass::IOError, std::string("the host's output failed: ") + e.what());
+      } catch (...) {
+        return raise(ErrorClass::IOError, "the host's output failed");
+      }
     } else {
       outputBuffer.append(text);
       if (outputBuffer.size() >= (64u << 10)) {

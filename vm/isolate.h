@@ -86,8 +86,9 @@ public:
   RuntimeType stringArrayType;
 
   // The VM stack: reserved address space; frames are windows into it.
-  Slot* stackBase = nullptr;
+  Slot* stackBase = nullptr; // null when the reservation failed (see stackProblem)
   Slot* stackEnd = nullptr;
+  size_t stackReserve = 0;
   Slot* stackTop = nullptr; // end of the innermost frame's registers; scanned up to here
   gc::RootRange stackRoots{};
   std::vector<CallFrame> frames;

@@ -167,6 +167,10 @@ struct IsolateConfig {
   uint64_t fuel = 0;           // instructions; 0 = unlimited
   double timeoutSeconds = 0;   // wall time; 0 = unlimited
   uint32_t stackLimitFrames = 10000;
+  // Address space reserved for the VM stack (pages are committed only as they are used).
+  // 0: 1 KiB per frame of stackLimitFrames, at least 1 MiB and at most 1 GiB. Deep calls that
+  // fill it end with StackOverflowError (`the VM stack of N bytes is full`).
+  uint64_t stackBytes = 0;
   // Where the guest's print/println go. Default: standard output, where a closed pipe (EPIPE,
   // as with `| head`) stops the guest as if it called System.exit(0); the process must ignore
   // SIGPIPE for that, as the nuri command does, or the signal ends it first.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -440,11 +441,15 @@ TEST(ApiLimits, TerminateStopsARunawayGuestFromAnotherThread) {
   EXPECT_EQ(status.error().trace, (std::vector<std::string>{"at main (app.nuri:2)"}));
 }
 
-TEST(ApiLimits, TerminateStopsALongNative) {
+// Terminates a guest inside a 2 GB repeat, then exits with 0 if it stopped in time. Run in a
+// child process: the abandoned string's memory must not stay in this process's heap.
+void terminateLongNativeAndExit() {
   Guest guest;
-  ASSERT_TRUE(guest.isolate->load(compileOk("fun main() {\n"
-                                            "  let s = \"ab\".repeat(1000000000)\n"
-                                            "}\n")));
+  if (!guest.isolate->load(compileOk("fun main() {\n"
+                                     "  let s = \"ab\".repeat(1000000000)\n"
+                                     "}\n"))) {
+    std::exit(2);
+  }
   std::thread stopper([&guest] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     guest.isolate->terminate();
@@ -452,9 +457,13 @@ TEST(ApiLimits, TerminateStopsALongNative) {
   auto start = std::chrono::steady_clock::now();
   Result<int> status = guest.isolate->runMain({});
   stopper.join();
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().limit, Error::Limit::Terminated);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  bool inTime = std::chrono::steady_clock::now() - start < std::chrono::seconds(20);
+  std::exit(!status && status.error().limit == Error::Limit::Terminated && inTime ? 0 : 1);
+}
+
+TEST(ApiLimits, TerminateStopsALongNative) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(terminateLongNativeAndExit(), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(ApiLimits, TerminateWhileIdleAppliesToTheNextRun) {
@@ -472,6 +481,56 @@ TEST(ApiLimits, AnInterruptHandleOutlivesItsIsolate) {
     return guest.isolate->interruptHandle();
   }();
   handle.terminate(); // nothing to stop, and nothing to crash
+}
+
+TEST(ApiLimits, TheVmStackSizeIsConfigurable) {
+  IsolateConfig config;
+  config.stackBytes = 64 << 10;
+  config.stackLimitFrames = 1000000;
+  Outcome run = runSource("fun down(n: int): int { return n == 0 ? 0 : down(n - 1) + 1 }\n"
+                          "println(down(100000))\n",
+                          {}, config);
+  ASSERT_FALSE(run.loaded);
+  EXPECT_EQ(run.error.errorClass, "StackOverflowError");
+  EXPECT_EQ(run.error.message, "the VM stack of 65536 bytes is full");
+}
+
+TEST(ApiLimits, AStackThatCannotBeReservedIsReportedByEveryCall) {
+  IsolateConfig config;
+  config.stackBytes = uint64_t(1) << 50; // more address space than a process has
+  Guest guest(config);
+  Status loaded = guest.isolate->load(compileOk("println(1)\n"));
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().message,
+            "cannot reserve 1125899906842624 bytes of address space for the VM stack");
+  Result<int> status = guest.isolate->runMain({});
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().message, loaded.error().message);
+}
+
+TEST(ApiErrors, AnOutputCallbackThatThrowsIsAGuestErrorAThousandTimes) {
+  // The exception stops at the boundary and unwinds the guest's frames: before, each one leaked
+  // a frame, and after 999 the isolate answered every call with StackOverflowError.
+  IsolateConfig config;
+  config.output = [](std::string_view) { throw std::runtime_error("disk on fire"); };
+  Program program = compileOk("fun main(): int {\n"
+                              "  try { println(1) } catch (e: IOError) { return 7 }\n"
+                              "  return 0\n"
+                              "}\n");
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  ASSERT_TRUE(guest->load(program));
+  for (int i = 0; i < 1000; i++) { // the same guest, again and again
+    Result<int> status = guest->runMain({});
+    ASSERT_TRUE(status) << i << ": " << status.error().render();
+    ASSERT_EQ(*status, 7);
+  }
+  std::unique_ptr<Isolate> isolate = runtime.newIsolate(config);
+  Status loaded = isolate->load(compileOk("println(1)\n"));
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().errorClass, "IOError");
+  EXPECT_EQ(loaded.error().message, "the host's output failed: disk on fire");
+  EXPECT_EQ(loaded.error().trace, (std::vector<std::string>{"at <module> (app.nuri:1)"}));
 }
 
 TEST(ApiLimits, FuelIsEnoughForAShortProgram) {
