@@ -89,10 +89,10 @@ std::string Program::disassemble() const { return nuri::disassemble(*module_); }
 uint32_t maxSourceBytes() { return kMaxSourceBytes; }
 
 Result<Program> compileSource(std::string_view source, std::string fileName,
-                              const std::vector<std::string>& searchPath,
-                              const SourceLabels& labels) {
-  CompileOutput out =
-      compileModule(source, fileName, searchPath, LineLabels{labels.location, labels.mention});
+                              const CompileOptions& options) {
+  ImportSources imports{options.importSource, options.importFiles, options.searchPath};
+  CompileOutput out = compileModule(source, fileName, imports,
+                                    LineLabels{options.labels.location, options.labels.mention});
   if (!out.module) {
     Error e = makeError(Error::Kind::Compile, std::to_string(out.errorCount) + " error" +
                                                   (out.errorCount == 1 ? "" : "s"));
@@ -104,13 +104,15 @@ Result<Program> compileSource(std::string_view source, std::string fileName,
   return Program(out.module);
 }
 
-Result<Program> compileFile(const std::string& path, const std::vector<std::string>& searchPath) {
+Result<Program> compileFile(const std::string& path, const CompileOptions& options) {
   std::string text;
   Error error;
   if (!readInput(path, kMaxSourceBytes, Error::Kind::Compile, "source files", text, error)) {
     return error;
   }
-  return compileSource(text, path, searchPath);
+  CompileOptions fromFiles = options;
+  fromFiles.importFiles = true;
+  return compileSource(text, path, fromFiles);
 }
 
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name) {

@@ -122,7 +122,7 @@ int report(const Error& error) {
 // Compiles a .nuri file (with its imports) or loads a .nbc file.
 Result<Program> loadProgram(const std::string& path, const std::vector<std::string>& searchPath) {
   if (endsWith(path, ".nbc")) return loadBytecodeFile(path);
-  return compileFile(path, searchPath);
+  return compileFile(path, {.searchPath = searchPath});
 }
 
 // Takes `--path DIR` / `--path=DIR` out of args[i...] for commands other than run.
@@ -239,7 +239,7 @@ int commandBuild(std::vector<std::string> args, size_t i) {
     output = (endsWith(input, ".nuri") ? input.substr(0, input.size() - 5) : input) + ".nbc";
   }
   Runtime runtime;
-  Result<Program> program = compileFile(input, searchPath);
+  Result<Program> program = compileFile(input, {.searchPath = searchPath});
   if (!program) return report(program.error());
   std::vector<uint8_t> bytes = program->toBytecode();
   // The compiler keeps within the loader's limits; loading the bytes makes sure of it (and
@@ -272,7 +272,7 @@ int commandSingleFile(const std::string& command, std::vector<std::string> args,
   Runtime runtime;
   if (command == "check") {
     if (endsWith(path, ".nbc")) return usage("`check` takes a .nuri source file", help);
-    Result<Program> program = compileFile(path, searchPath);
+    Result<Program> program = compileFile(path, {.searchPath = searchPath});
     if (!program) return report(program.error());
     return kExitOk;
   }

@@ -116,7 +116,8 @@ std::string ReplSession::relabel(const Error& error) const {
 ReplSession::Outcome ReplSession::run(const std::string& entry) {
   Outcome outcome;
   Result<Program> program =
-      compileSource(programWith(entry), kSessionFile, options_.searchPath, labels());
+      compileSource(programWith(entry), kSessionFile,
+                    {.importFiles = true, .searchPath = options_.searchPath, .labels = labels()});
   if (!program) {
     outcome.errors = program.error().render();
     return outcome;

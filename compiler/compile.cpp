@@ -36,8 +36,8 @@ std::string tooLargeMessage(const std::string& name) {
 // Reads a program and, recursively, the modules it imports, in dependency order.
 class ModuleLoader {
 public:
-  ModuleLoader(Diagnostics& diagnostics, CheckedModule& out, std::vector<std::string> searchPath)
-      : diagnostics_(diagnostics), out_(out), searchPath_(std::move(searchPath)) {}
+  ModuleLoader(Diagnostics& diagnostics, CheckedModule& out, const ImportSources& imports)
+      : diagnostics_(diagnostics), out_(out), imports_(imports), searchPath_(imports.searchPath) {}
 
   std::vector<std::unique_ptr<SourceFile>> files;
 
@@ -65,6 +65,7 @@ public:
 private:
   Diagnostics& diagnostics_;
   CheckedModule& out_;
+  const ImportSources& imports_;
   std::vector<std::string> searchPath_;
   std::vector<std::string> inProgress_;       // the chain of imports being read
   std::map<std::string, SourceUnit*> loaded_; // by path
@@ -116,10 +117,20 @@ private:
       dotted += (i ? "." : "") + decl.path[i];
     }
     relative += ".nuri";
-    std::vector<std::string> candidates{directoryOf(importer) + relative};
-    for (const std::string& dir : searchPath_)
-      candidates.push_back(dir + (dir.empty() || dir.back() == '/' ? "" : "/") + relative);
+    std::vector<std::string> candidates;
+    if (imports_.readFiles) {
+      candidates.push_back(directoryOf(importer) + relative);
+      for (const std::string& dir : searchPath_)
+        candidates.push_back(dir + (dir.empty() || dir.back() == '/' ? "" : "/") + relative);
+    }
     std::string path, text;
+    if (imports_.provide) {
+      if (std::optional<std::string> provided = imports_.provide(dotted)) {
+        path = relative; // names the module in stack traces and diagnostics
+        text = std::move(*provided);
+        candidates.clear();
+      }
+    }
     for (const std::string& candidate : candidates) {
       ReadOutcome read = readFileUpTo(candidate, kMaxSourceBytes, text);
       if (read.status == ReadStatus::TooLarge) {
@@ -131,6 +142,12 @@ private:
         path = candidate;
         break;
       }
+    }
+    if (path.empty() && !imports_.readFiles) {
+      diagnostics_.error(decl.pos, "cannot find module `" + dotted +
+                                       "`: its host provides no such module (a program compiled "
+                                       "from text reads no files unless its host allows it)");
+      return nullptr;
     }
     if (path.empty()) {
       diagnostics_.error(decl.pos, "cannot find module `" + dotted + "`: there is no " + relative +
@@ -170,7 +187,7 @@ private:
 } // namespace
 
 CompileOutput compileModule(std::string_view source, const std::string& fileName,
-                            const std::vector<std::string>& searchPath, const LineLabels& labels) {
+                            const ImportSources& imports, const LineLabels& labels) {
   CompileOutput out;
   if (source.size() > kMaxSourceBytes) {
     out.diagnostics = "error: " + tooLargeMessage(fileName) + "\n";
@@ -180,7 +197,7 @@ CompileOutput compileModule(std::string_view source, const std::string& fileName
   SourceFile rootPlaceholder(fileName, "");
   Diagnostics diagnostics(rootPlaceholder);
   CheckedModule checked;
-  ModuleLoader loader(diagnostics, checked, searchPath);
+  ModuleLoader loader(diagnostics, checked, imports);
   // The program is file 1, its imports follow.
   diagnostics.labelLines(loader.loadProgram(source, fileName), labels);
   // The prelude goes first among the units but is parsed last, so diagnostics number the

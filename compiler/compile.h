@@ -1,7 +1,9 @@
 // The compiler pipeline: source text -> tokens -> syntax tree -> checked tree -> Module.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +19,18 @@ struct CompileOutput {
   size_t errorCount = 0;
 };
 
-// Compiles a program and the modules it imports. Imports are looked up next to the importing
-// file, then in each folder of `searchPath`. `labels` name the lines of the program's own file
-// in diagnostics.
+// Where the source of imported modules comes from.
+struct ImportSources {
+  // Asked first, with the module's dotted name (`geometry.shapes`): its source, or nullopt.
+  std::function<std::optional<std::string>(const std::string& module)> provide;
+  // Whether files may be read: next to the importing file, then in each folder of searchPath.
+  bool readFiles = true;
+  std::vector<std::string> searchPath;
+};
+
+// Compiles a program and the modules it imports. `labels` name the lines of the program's own
+// file in diagnostics.
 CompileOutput compileModule(std::string_view source, const std::string& fileName,
-                            const std::vector<std::string>& searchPath = {},
-                            const LineLabels& labels = {});
+                            const ImportSources& imports = {}, const LineLabels& labels = {});
 
 } // namespace nuri

@@ -106,15 +106,26 @@ struct SourceLabels {
   std::function<std::string(uint32_t line)> mention;
 };
 
-// Compiles Nuri source text. `fileName` is used in diagnostics and stack traces, and its
-// folder is where `import`s are looked up first, then each folder of `searchPath`.
+// What the compiler may see besides the program's own text.
+struct CompileOptions {
+  // The source of an imported module, by its dotted name (`import geometry.shapes` asks for
+  // "geometry.shapes"), or nullopt when the host has none. Asked before any file is read.
+  std::function<std::optional<std::string>(const std::string& module)> importSource = {};
+  // Whether compileSource may read imported modules from files: next to `fileName`, then in
+  // each folder of searchPath. Off by default, so a script compiled from text reaches no file
+  // its host did not give it. compileFile always reads its imports from files.
+  bool importFiles = false;
+  std::vector<std::string> searchPath = {};
+  SourceLabels labels = {};
+};
+
+// Compiles Nuri source text. `fileName` names it in diagnostics and stack traces.
 Result<Program> compileSource(std::string_view source, std::string fileName,
-                              const std::vector<std::string>& searchPath = {},
-                              const SourceLabels& labels = {});
-// Reads and compiles a .nuri file and the modules it imports (Error::Kind::Io if it cannot
-// be read, Error::Kind::Compile if it is larger than maxSourceBytes()).
-Result<Program> compileFile(const std::string& path,
-                            const std::vector<std::string>& searchPath = {});
+                              const CompileOptions& options = {});
+// Reads and compiles a .nuri file and the modules it imports, from files next to it and in
+// options.searchPath (Error::Kind::Io if it cannot be read, Error::Kind::Compile if it is
+// larger than maxSourceBytes()).
+Result<Program> compileFile(const std::string& path, const CompileOptions& options = {});
 // Whether `source` stops in the middle of something (an open bracket or block comment, or an
 // operator that cannot end a statement): an interactive prompt should read another line.
 bool isIncompleteSource(std::string_view source);

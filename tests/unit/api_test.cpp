@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -147,6 +148,43 @@ TEST(ApiCompile, CompileFileAndLoadBytecodeFile) {
   Outcome again = runProgram(*loaded);
   EXPECT_EQ(again.output, "hi\n");
   EXPECT_EQ(again.error.trace, run.error.trace);
+}
+
+TEST(ApiCompile, TextCompiledFromMemoryReadsNoFilesUnlessAllowed) {
+  // A script compiled from a string could import .nuri files from the host's folders.
+  TempDir dir;
+  dir.file("secrets.nuri", "let key = \"hunter2\"\n");
+  std::string source = "import secrets\nprintln(secrets.key)\n";
+  Result<Program> p = compileSource(source, dir.path + "/main.nuri");
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().diagnostics.find("main.nuri:1:1: error: cannot find module `secrets`: its "
+                                       "host provides no such module"),
+            std::string::npos)
+      << p.error().diagnostics;
+
+  CompileOptions files;
+  files.importFiles = true;
+  Result<Program> allowed = compileSource(source, dir.path + "/main.nuri", files);
+  ASSERT_TRUE(allowed) << allowed.error().render();
+  EXPECT_EQ(runProgram(*allowed).output, "hunter2\n");
+}
+
+TEST(ApiCompile, TheHostProvidesImportedModules) {
+  CompileOptions options;
+  options.importSource = [](const std::string& module) -> std::optional<std::string> {
+    if (module == "util.text") return "fun shout(s: string): string { return s.upper() + \"!\" }\n";
+    return std::nullopt;
+  };
+  Result<Program> p =
+      compileSource("import util.text\nprintln(text.shout(\"hi\"))\nlet x = [1]\nprintln(x[3])\n",
+                    "main.nuri", options);
+  ASSERT_TRUE(p) << p.error().render();
+  Outcome run = runProgram(*p);
+  EXPECT_EQ(run.output, "HI!\n");
+  EXPECT_EQ(run.error.trace, (std::vector<std::string>{"at <module> (main.nuri:4)"}));
+  Result<Program> missing = compileSource("import util.other\n", "main.nuri", options);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().diagnostics.find("cannot find module `util.other`"), std::string::npos);
 }
 
 TEST(ApiCompile, DirectoriesAndMissingFilesAreIoErrors) {
