@@ -13,8 +13,10 @@
 #include "vm/linker.h"
 #include "vm/verifier.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
+#include <limits>
 #include <new>
 #include <string>
 
@@ -246,7 +248,10 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
     }
     return I.takeError();
   }
-  if (main->returnType->kind == TypeKind::Int) return int(result.i & 0xFF);
+  if (main->returnType->kind == TypeKind::Int) { // whole, within int's range
+    return int(std::clamp<int64_t>(result.i, std::numeric_limits<int>::min(),
+                                   std::numeric_limits<int>::max()));
+  }
   return 0;
 }
 

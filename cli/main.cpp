@@ -191,7 +191,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
   } else if (Result<int> result = guest->runMain(programArgs); !result) {
     status = report(result.error());
   } else {
-    status = *result;
+    status = *result & 0xFF; // a process's exit status is one byte
   }
   std::fflush(stdout);
   if (options.stats) printStats(guest->stats());

@@ -215,8 +215,9 @@ public:
 
   // Links the program into this isolate and runs its top-level statements. Once per isolate.
   Status load(const Program& program);
-  // Runs `fun main` if the program declares one; returns the exit status (0, main's int result,
-  // or the status given to System.exit).
+  // Runs `fun main` if the program declares one; returns 0, main's int result (whole, clamped
+  // to int's range: a command-line host keeps its low byte as the exit status), or the status
+  // given to System.exit (0..255).
   Result<int> runMain(const std::vector<std::string>& args);
 
   // Limits from now on, for running a guest in slices: `instructions` more instructions' worth

@@ -239,10 +239,14 @@ TEST(ApiRun, MainWithArgumentsAndIntResult) {
   EXPECT_EQ(run.status, 40);
 }
 
-TEST(ApiRun, StatusIsTheLowByteLikeAProcessExitStatus) {
+TEST(ApiRun, MainsResultIsWholeInTheApi) {
+  // Only a process's exit status is one byte (the nuri command keeps the low byte).
   Outcome run = runSource("fun main(): int { return 300 }\n");
   ASSERT_TRUE(run.ran) << run.error.render();
-  EXPECT_EQ(run.status, 300 & 0xFF);
+  EXPECT_EQ(run.status, 300);
+  EXPECT_EQ(runSource("fun main(): int { return -5 }\n").status, -5);
+  EXPECT_EQ(runSource("fun main(): int { return 9000000000 }\n").status, 2147483647);
+  EXPECT_EQ(runSource("fun main() { System.exit(300) }\n").status, 300 & 0xFF);
 }
 
 TEST(ApiRun, ProgramWithoutMainRunsItsTopLevel) {
