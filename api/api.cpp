@@ -134,13 +134,23 @@ Result<Program> loadBytecodeFile(const std::string& path) {
 
 Runtime::Runtime() { gc::initialize(); }
 
+// A thread that calls into Nuri without a ThreadScope is attached to the collector for the
+// call only, so that it does not receive the collector's signals while it does other things.
+ThreadScope::ThreadScope() : attached_(gc::attachThread()) {}
+ThreadScope::~ThreadScope() {
+  if (attached_) gc::detachThread();
+}
+
 std::unique_ptr<Isolate> Runtime::newIsolate(const IsolateConfig& config) {
-  gc::ensureThreadRegistered();
+  gc::ThreadAttachment attached;
   return std::unique_ptr<Isolate>(new Isolate(std::make_unique<IsolateState>(config)));
 }
 
 Isolate::Isolate(std::unique_ptr<IsolateState> state) : state_(std::move(state)) {}
-Isolate::~Isolate() = default;
+Isolate::~Isolate() {
+  gc::ThreadAttachment attached;
+  state_.reset();
+}
 
 namespace {
 
@@ -190,7 +200,7 @@ Error noStack(const IsolateState& I) {
 } // namespace
 
 Status Isolate::load(const Program& program) {
-  gc::ensureThreadRegistered(); // an isolate may be used from any thread, one at a time
+  gc::ThreadAttachment attached; // an isolate may be used from any thread, one at a time
   IsolateState& I = *state_;
   if (I.loaded) return makeError(Error::Kind::Usage, "an isolate can load only one program");
   if (!program.shared()) return makeError(Error::Kind::Usage, "empty program");
@@ -220,7 +230,7 @@ Status Isolate::load(const Program& program) {
 }
 
 Result<int> Isolate::runMain(const std::vector<std::string>& args) {
-  gc::ensureThreadRegistered();
+  gc::ThreadAttachment attached;
   IsolateState& I = *state_;
   if (!I.stackBase) return noStack(I);
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before running it");

@@ -54,8 +54,25 @@ struct HeapStats {
 };
 HeapStats heapStats();
 
-// Threads other than the one that called initialize() must be known to the collector before
-// touching the heap: ensureThreadRegistered() registers the calling thread once, until it exits.
-void ensureThreadRegistered();
+// A thread must be attached to the collector while it touches the heap. attachThread()
+// attaches the calling thread unless it already is, and says whether it did; then
+// detachThread() must follow before the thread goes idle (an attached thread receives the
+// collector's signals, which interrupt its system calls) or ends.
+bool attachThread();
+void detachThread();
+
+// Keeps the calling thread attached for this object's life (nestable).
+class ThreadAttachment {
+public:
+  ThreadAttachment() : attached_(attachThread()) {}
+  ~ThreadAttachment() {
+    if (attached_) detachThread();
+  }
+  ThreadAttachment(const ThreadAttachment&) = delete;
+  ThreadAttachment& operator=(const ThreadAttachment&) = delete;
+
+private:
+  bool attached_;
+};
 
 } // namespace nuri::gc

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <vector>
 
+#include <unistd.h>
+
 #if NURI_USE_BOEHM
 #include <gc.h>
 #include <gc/gc_mark.h>
@@ -43,6 +45,17 @@ void pushRootRanges() {
 }
 #endif
 
+// Makes the thread that initialised the collector leave it when the thread ends.
+struct InitialisingThread {
+  bool leaveAtExit = false;
+  ~InitialisingThread() {
+#if NURI_USE_BOEHM
+    if (leaveAtExit) GC_unregister_my_thread();
+#endif
+  }
+};
+thread_local InitialisingThread tInitialisingThread;
+
 } // namespace
 
 void initialize() {
@@ -58,6 +71,10 @@ void initialize() {
   gPreviousPusher = GC_get_push_other_roots();
   GC_set_push_other_roots(pushRootRanges);
   GC_allow_register_threads();
+  // The collector treats the thread that initialises it as the process's main thread. If that
+  // is another thread, it must leave the collector when it ends, or the next collection
+  // signals a thread that is gone and aborts.
+  if (gettid() != getpid()) tInitialisingThread.leaveAtExit = true;
   gUnclearedKind = GC_new_kind(GC_new_free_list(), GC_DS_LENGTH, 1, 0);
 #endif
 }
@@ -161,26 +178,20 @@ HeapStats heapStats() {
   return s;
 }
 
-namespace {
-// Unregisters a thread registered by ensureThreadRegistered when the thread ends.
-struct ThreadRegistration {
-  bool registered = false;
-  ~ThreadRegistration() {
+bool attachThread() {
 #if NURI_USE_BOEHM
-    if (registered) GC_unregister_my_thread();
-#endif
-  }
-};
-thread_local ThreadRegistration tRegistration;
-} // namespace
-
-void ensureThreadRegistered() {
-#if NURI_USE_BOEHM
-  if (GC_thread_is_registered()) return;
+  if (GC_thread_is_registered()) return false;
   GC_stack_base base;
   GC_get_stack_base(&base);
-  GC_register_my_thread(&base);
-  tRegistration.registered = true;
+  return GC_register_my_thread(&base) == GC_SUCCESS;
+#else
+  return false;
+#endif
+}
+
+void detachThread() {
+#if NURI_USE_BOEHM
+  GC_unregister_my_thread();
 #endif
 }
 

@@ -239,6 +239,22 @@ private:
   std::unique_ptr<IsolateState> state_;
 };
 
+// Attaches the calling thread to the collector for this object's life (nestable, like JNI's
+// AttachCurrentThread): a host thread that calls into Nuri often may hold one to save the cost
+// of attaching at every call. A thread calling into Nuri without one is attached for the call
+// only, so that between calls it receives none of the collector's signals (which interrupt
+// system calls such as select with EINTR).
+class ThreadScope {
+public:
+  ThreadScope();
+  ~ThreadScope();
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+private:
+  bool attached_;
+};
+
 // Process-wide services (the collector). Create one before any isolate.
 class Runtime {
 public:
