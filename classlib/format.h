@@ -27,15 +27,14 @@ public:
 
   bool append(std::string_view text);
   bool append(char c) { return append(std::string_view(&c, 1)); }
-  // Makes room for `bytes` more in one step (when the final size is known).
-  bool reserve(uint64_t bytes);
-  size_t size() const { return text_.size(); }
   IsolateState& isolate() const { return isolate_; }
-  std::string_view view() const { return text_; }
   // The text as a new string (null with an error raised).
   StringObject* finish();
 
 private:
+  // Makes room for `bytes` more, growing the reservation geometrically.
+  bool reserve(uint64_t bytes);
+
   IsolateState& isolate_;
   std::string text_;
   uint64_t reserved_ = 0; // bytes reported to the isolate

@@ -75,7 +75,7 @@ bool appendValue(TextBuilder& out, Slot value, const RuntimeType* type);
 // Appends the text of an object whose text needs no Nuri code. Objects whose class has a
 // `toString` never come here: TO_STR_REF calls the method as an ordinary Nuri call, and the
 // verifier lets only arrays without objects in them reach the natives that make text.
-bool appendObject(TextBuilder& out, IsolateState& I, void* object) {
+bool appendObject(TextBuilder& out, void* object) {
   if (!object) return out.append("null");
   const RuntimeType* type = static_cast<ObjectHeader*>(object)->type;
   switch (type->kind) {
@@ -95,8 +95,8 @@ bool appendObject(TextBuilder& out, IsolateState& I, void* object) {
   }
   case TypeKind::Class:
     if (type->cls->toStringMethod) {
-      return I.raise(ErrorClass::Error,
-                     "internal error: the text of " + type->name + " needs its toString method");
+      return out.isolate().raise(ErrorClass::Error, "internal error: the text of " + type->name +
+                                                        " needs its toString method");
     }
     return out.append("<" + type->cls->name + ">");
   case TypeKind::Function: return out.append("<function>");
@@ -109,7 +109,7 @@ bool appendValue(TextBuilder& out, Slot value, const RuntimeType* type) {
   case TypeKind::Int: return out.append(formatInt(value.i));
   case TypeKind::Float: return out.append(formatFloat(value.f));
   case TypeKind::Bool: return out.append(value.i ? "true" : "false");
-  default: return appendObject(out, out.isolate(), value.p);
+  default: return appendObject(out, value.p);
   }
 }
 
@@ -118,7 +118,7 @@ bool appendValue(TextBuilder& out, Slot value, const RuntimeType* type) {
 StringObject* toStringObject(IsolateState& I, void* object) {
   if (object && kindOf(object) == TypeKind::String) return static_cast<StringObject*>(object);
   TextBuilder text(I);
-  if (!appendObject(text, I, object)) return nullptr;
+  if (!appendObject(text, object)) return nullptr;
   return text.finish();
 }
 

@@ -210,7 +210,8 @@ size_t caseCut(std::string_view s, size_t at, bool upper) {
 // Upper- or lower-cases `s` with ICU, 1 MB at a time (so that limits are checked as it goes);
 // ICU's output and working copy count as temporaries.
 bool mapCase(IsolateState& I, StringObject* s, bool upper, StringObject** result) {
-  // A code point maps to at most 3, and ICU may hold a piece twice.
+  // The result (a code point maps to at most 3) grows by doubling, beside the mapped piece,
+  // which is the whole text when lower-casing finds nowhere to cut it.
   uint64_t temporary = uint64_t(s->byteLength) * 8;
   if (!I.reserve(temporary)) return false;
   std::string_view text = s->view();

@@ -115,16 +115,11 @@ ArrayObject* newMultiArray(IsolateState& I, const RuntimeType* type, const Slot*
   return a;
 }
 
-// A shallow copy of `a`, made in steps of 1 MB so that limits can stop a huge one.
+// A shallow copy of `a`, made in steps so that limits can stop a huge one.
 ArrayObject* copyArray(IsolateState& I, const ArrayObject* a) {
   ArrayObject* copy = I.newArray(a->header.type, a->length);
-  if (!copy) return nullptr;
-  constexpr int64_t kStep = (1 << 20) / sizeof(Slot);
-  for (int64_t done = 0; done < a->length; done += kStep) {
-    int64_t n = std::min(kStep, a->length - done);
-    std::memcpy(static_cast<void*>(copy->elements + done), a->elements + done,
-                size_t(n) * sizeof(Slot));
-    if (!I.nativeProgress(uint64_t(n) * sizeof(Slot))) return nullptr;
+  if (!copy || !I.copyInSteps(copy->elements, a->elements, size_t(a->length) * sizeof(Slot))) {
+    return nullptr;
   }
   return copy;
 }
@@ -168,6 +163,9 @@ bool run(IsolateState& I, Slot* result) {
     frame->pc = pc;                                                                                \
     I.instructions = count;                                                                        \
   } while (0)
+// Whether entering `callee` at `newR` passes the stack's soft limits (see extendStack).
+#define NEEDS_MORE_STACK()                                                                         \
+  (newR + callee->registerCount > I.stackSoftEnd || I.frames.size() >= frameLimit)
 // After the innermost frame was popped: continue in the frame below, at its call.
 #define RESUME_CALLER()                                                                            \
   do {                                                                                             \
@@ -603,10 +601,7 @@ dispatch:
         if (callee) {
           newR = R + fn->registerCount;
           kind = FrameKind::Text;
-          if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd ||
-                       I.frames.size() >= frameLimit)) {
-            goto extendStack;
-          }
+          if (UNLIKELY(NEEDS_MORE_STACK())) goto extendStack;
           newR[0].p = object;
           goto enter;
         }
@@ -644,9 +639,7 @@ dispatch:
     uint32_t argc = C;
     newR = R + fn->registerCount;
     kind = FrameKind::Call;
-    if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd || I.frames.size() >= frameLimit)) {
-      goto extendStack;
-    }
+    if (UNLIKELY(NEEDS_MORE_STACK())) goto extendStack;
     const uint32_t* args = pc + 4;
     for (uint32_t i = 0; i < argc; i++)
       newR[i] = R[args[i]];
@@ -664,10 +657,7 @@ dispatch:
       callee = closure->function;
       newR = R + fn->registerCount;
       kind = FrameKind::Call;
-      if (UNLIKELY(newR + callee->registerCount > I.stackSoftEnd ||
-                   I.frames.size() >= frameLimit)) {
-        goto extendStack;
-      }
+      if (UNLIKELY(NEEDS_MORE_STACK())) goto extendStack;
       // The callee's first registers are the captured cells, then the arguments.
       uint32_t cells = uint32_t(closure->cellCount);
       for (uint32_t i = 0; i < cells; i++)

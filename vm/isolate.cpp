@@ -151,7 +151,7 @@ bool IsolateState::extendStack(const Slot* end) {
     return raise(ErrorClass::StackOverflowError,
                  "the VM stack of " + std::to_string(stackReserve) + " bytes is full");
   }
-  // Under a heap limit: measure, then let the stack grow by half of the room that is left.
+  // Under a heap limit: measure, then let the stack grow by a quarter of the room that is left.
   uint64_t limit = config.heapLimitBytes;
   uint64_t needed =
       uint64_t(end - stackBase) * sizeof(Slot) + (frames.size() + 1) * sizeof(CallFrame);

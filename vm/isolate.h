@@ -86,7 +86,7 @@ public:
   RuntimeType stringArrayType;
 
   // The VM stack: reserved address space; frames are windows into it.
-  Slot* stackBase = nullptr; // null when the reservation failed (see stackProblem)
+  Slot* stackBase = nullptr; // null when the reservation failed (every run then reports it)
   Slot* stackEnd = nullptr;
   size_t stackReserve = 0;
   Slot* stackTop = nullptr; // end of the innermost frame's registers; scanned up to here
@@ -108,7 +108,7 @@ public:
   // Raises a VM error: creates its error object when the program has error classes. Always
   // returns false, for `return raise(...)`.
   bool raise(ErrorClass cls, std::string message);
-  // Raises StackOverflowError for a call past the frame limit or the end of the VM stack.
+  // Raises StackOverflowError for a call past the frame limit.
   bool raiseStackOverflow();
   // Raises an error that no handler may catch (fuel or time ran out).
   bool raiseUncatchable(ErrorClass cls, std::string message);
@@ -218,7 +218,7 @@ public:
   // fit. Sets when to measure next.
   bool measureHeap(uint64_t bytes);
   bool raiseHeapLimit(uint64_t bytes);
-  // "heap limit of 64M exceeded (--heap-limit)"
+  // "heap limit of 64M exceeded"
   std::string heapLimitMessage() const;
 
   // Allocation; each returns null with an error raised when a limit is hit.
