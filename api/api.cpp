@@ -167,15 +167,24 @@ bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_
   bool ok;
   try {
     ok = callFunction(I, fn, args, argc, result);
-  } catch (const std::exception& e) {
+  } catch (...) {
     // Nothing thrown inside the VM may reach the host: drop the guest's frames of this run
     // and report it as the guest's error, leaving the isolate usable.
     I.frames.resize(depth);
     I.stackTop = top;
     I.clearPending();
-    bool memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+    std::string what = "an unknown exception";
+    bool memory = false;
+    try {
+      throw;
+    } catch (const std::bad_alloc&) {
+      memory = true;
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
     ok = memory ? I.raise(ErrorClass::LimitError, "out of memory")
-                : I.raise(ErrorClass::Error, std::string("internal error: ") + e.what());
+                : I.raise(ErrorClass::Error, "internal error: " + what);
   }
   I.runSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   I.flushOutput();
