@@ -6,6 +6,7 @@
 
 #include "classlib/format.h"
 #include "classlib/natives.h"
+#include "classlib/prelude.h"
 #include "vm/bytecode/opcodes.h"
 
 namespace nuri {
@@ -64,11 +65,12 @@ void captureTrace(IsolateState& I) {
       k = n - kTraceTail;
     }
     const CallFrame& f = I.frames[n - 1 - k];
-    if (f.function->name.starts_with("__")) continue; // the prelude's own helpers
     uint32_t pc = uint32_t(f.pc - f.function->code);
     uint32_t fileIndex = module.functions[f.function->index].file;
     std::string file =
         baseName(fileIndex < module.files.size() ? module.files[fileIndex] : module.sourceFile);
+    // The prelude's own helpers (`__arrayToString`) are not the program's business.
+    if (f.function->name.starts_with("__") && file == kPreludeFileName) continue;
     I.pending->trace.push_back("at " + f.function->name + " (" + file + ":" +
                                std::to_string(f.function->lineAt(pc)) + ")");
   }
