@@ -337,18 +337,14 @@ def main():
             print("FAIL %s: %s\n  stdout: %s\n  stderr: %s" % (name, "; ".join(problems), out[:300], err[:300]))
         else:
             passed += 1
-    problems = repl_on_a_terminal(nuri, work)
-    if problems:
-        failed += 1
-        print("FAIL repl on a terminal: " + "; ".join(problems))
-    else:
-        passed += 1
-    problems = history_linked_to_dev_zero(nuri, work)
-    if problems:
-        failed += 1
-        print("FAIL repl history linked to /dev/zero: " + "; ".join(problems))
-    else:
-        passed += 1
+    for name, check in (("repl on a terminal", repl_on_a_terminal),
+                        ("repl history linked to /dev/zero", history_linked_to_dev_zero)):
+        problems = check(nuri, work)
+        if problems:
+            failed += 1
+            print("FAIL %s: %s" % (name, "; ".join(problems)))
+        else:
+            passed += 1
     shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
