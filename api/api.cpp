@@ -1,4 +1,8 @@
 // The public embedding API (include/nuri/nuri.h) on top of the compiler and the VM.
+#include "api/host_call.h"
+#include "api/host_module.h"
+#include "api/value_conversion.h"
+#include "classlib/native_registry.h"
 #include "compiler/compile.h"
 #include "compiler/source.h"
 #include "gc/heap.h"
@@ -72,6 +76,12 @@ Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::
   std::shared_ptr<Module> module = readBytecode(bytes, size, error);
   if (!module) return makeError(Error::Kind::Load, name + ": " + error);
   if (!verifyModule(*module, error)) return makeError(Error::Kind::Load, name + ": " + error);
+  // The class library's natives are this VM's: check them now (host functions bind at load).
+  for (const NativeImport& import : module->natives) {
+    if (std::string problem = libraryImportProblem(import); !problem.empty()) {
+      return makeError(Error::Kind::Load, name + ": " + problem);
+    }
+  }
   return Program(module);
 }
 
@@ -90,9 +100,30 @@ std::string Program::disassemble() const { return nuri::disassemble(*module_); }
 
 uint32_t maxSourceBytes() { return kMaxSourceBytes; }
 
+namespace {
+
+// The compiler's view of host modules: names and signatures.
+std::vector<HostModuleDecl>
+hostModuleDecls(const std::vector<std::shared_ptr<HostModule>>& modules) {
+  std::vector<HostModuleDecl> decls;
+  for (const auto& module : modules) {
+    HostModuleDecl decl{module->name(), {}};
+    for (const auto& f : HostModuleAccess::functions(*module))
+      decl.functions.push_back({f->name, f->paramNames, f->signature});
+    decls.push_back(std::move(decl));
+  }
+  return decls;
+}
+
+} // namespace
+
 Result<Program> compileSource(std::string_view source, std::string fileName,
                               const CompileOptions& options) {
-  ImportSources imports{options.importSource, options.importFiles, options.searchPath};
+  if (std::string problem = hostModulesProblem(options.hostModules); !problem.empty()) {
+    return makeError(Error::Kind::Usage, problem);
+  }
+  ImportSources imports{options.importSource, options.importFiles, options.searchPath,
+                        hostModuleDecls(options.hostModules)};
   CompileOutput out = compileModule(source, fileName, imports,
                                     LineLabels{options.labels.location, options.labels.mention});
   if (!out.module) {
@@ -146,7 +177,9 @@ std::unique_ptr<Isolate> Runtime::newIsolate(const IsolateConfig& config) {
   return std::unique_ptr<Isolate>(new Isolate(std::make_unique<IsolateState>(config)));
 }
 
-Isolate::Isolate(std::unique_ptr<IsolateState> state) : state_(std::move(state)) {}
+Isolate::Isolate(std::unique_ptr<IsolateState> state) : state_(std::move(state)) {
+  state_->api = this;
+}
 Isolate::~Isolate() {
   gc::ThreadAttachment attached;
   state_.reset();
@@ -206,19 +239,29 @@ Error noStack(const IsolateState& I) {
   return e;
 }
 
+// A host function called back into the guest that called it.
+Error reentered() {
+  return makeError(Error::Kind::Usage,
+                   "a host function cannot call into the guest that is calling it");
+}
+
 } // namespace
 
 Status Isolate::load(const Program& program) {
   gc::ThreadAttachment attached; // an isolate may be used from any thread, one at a time
   IsolateState& I = *state_;
+  if (I.inHostCall) return reentered();
   if (I.loaded) return makeError(Error::Kind::Usage, "an isolate can load only one program");
   if (!program.shared()) return makeError(Error::Kind::Usage, "empty program");
+  if (std::string problem = hostModulesProblem(I.config.hostModules); !problem.empty()) {
+    return makeError(Error::Kind::Usage, problem);
+  }
   std::string error;
   // Programs from compileSource are correct by construction, and loadBytecode verified its
   // module; verify again only if it was built by hand (cheap: linear in the code size).
   if (!verifyModule(program.module(), error)) return makeError(Error::Kind::Load, error);
   if (!I.stackBase) return noStack(I);
-  if (!linkProgram(I, program.shared(), error)) {
+  if (!linkProgram(I, program.shared(), hostLinker(), error)) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
   }
@@ -241,6 +284,7 @@ Status Isolate::load(const Program& program) {
 Result<int> Isolate::runMain(const std::vector<std::string>& args) {
   gc::ThreadAttachment attached;
   IsolateState& I = *state_;
+  if (I.inHostCall) return reentered();
   if (!I.stackBase) return noStack(I);
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before running it");
   if (I.exited) return I.exitStatus;
@@ -272,6 +316,54 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
                                    std::numeric_limits<int>::max()));
   }
   return 0;
+}
+
+Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& args) {
+  gc::ThreadAttachment attached;
+  IsolateState& I = *state_;
+  if (I.inHostCall) return reentered();
+  if (!I.stackBase) return noStack(I);
+  if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before calling it");
+  if (I.exited) {
+    return makeError(Error::Kind::Usage, "the guest has ended (it called System.exit(" +
+                                             std::to_string(I.exitStatus) + "))");
+  }
+  auto it = I.program.callable.find(std::string(name));
+  if (it == I.program.callable.end()) {
+    return makeError(Error::Kind::Usage,
+                     "the program has no top-level function `" + std::string(name) + "` to call");
+  }
+  const FunctionInfo* fn = it->second;
+  if (args.size() != fn->paramCount) {
+    return makeError(Error::Kind::Usage,
+                     "`" + fn->name + "` takes " + std::to_string(fn->paramCount) + " argument" +
+                         (fn->paramCount == 1 ? "" : "s") + ", not " + std::to_string(args.size()));
+  }
+  // On the C stack, which the collector scans, while strings and arrays are made.
+  Slot slots[nbc::kMaxParams]{};
+  for (size_t i = 0; i < args.size(); i++) {
+    std::string error;
+    switch (toSlot(I, args[i], fn->registerTypes[i], slots[i], error)) {
+    case Conversion::Ok: break;
+    case Conversion::Raised: return I.takeError();
+    case Conversion::Mismatch:
+      return makeError(Error::Kind::Usage,
+                       "argument " + std::to_string(i + 1) + " of `" + fn->name + "`: " + error);
+    }
+  }
+  Slot result{};
+  if (!runGuest(I, fn, slots, fn->paramCount, &result)) {
+    if (I.pending && I.pending->exit) {
+      I.pending.reset();
+      I.exited = true;
+      Error e = makeError(Error::Kind::Runtime,
+                          "the guest called System.exit(" + std::to_string(I.exitStatus) + ")");
+      e.errorClass = "Exit";
+      return e;
+    }
+    return I.takeError();
+  }
+  return fromSlot(I.handles, result, fn->returnType->kind, false);
 }
 
 std::optional<int> Isolate::exitStatus() const {

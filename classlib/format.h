@@ -40,8 +40,4 @@ private:
   uint64_t reserved_ = 0; // bytes reported to the isolate
 };
 
-// Checks the reference arguments of native `id` for null, raising NullError with the member's
-// name. Returns false if one is null.
-bool checkNativeArguments(IsolateState& isolate, uint32_t id, const Slot* args);
-
 } // namespace nuri

@@ -23,35 +23,24 @@ namespace {
 
 // The entry point the interpreter calls: the native with its slots given their declared types.
 template <NativeId id, bool (*native)(IsolateState&, NativeArgs<id>, NativeResult<id>)>
-bool invoke(IsolateState& I, Slot* args, Slot* out) {
+bool invoke(IsolateState& I, const LinkedNative&, Slot* args, Slot* out) {
   return native(I, NativeArgs<id>(args), NativeResult<id>(out));
 }
 
-const NativeInfo kNatives[] = {
-#define NATIVE(id, receiver, member, kind, result, params)                                         \
-  {#id, receiver, member, NativeKind::kind, result, params, invoke<NativeId::id, native_##id>},
+constexpr NativeFn kNativeFunctions[] = {
+#define NATIVE(id, receiver, member, kind, result, params) invoke<NativeId::id, native_##id>,
 #include "classlib/natives.def"
 #undef NATIVE
 };
-constexpr uint32_t kNativeCount = sizeof(kNatives) / sizeof(kNatives[0]);
 
 } // namespace
 
-uint32_t nativeCount() { return kNativeCount; }
-const NativeInfo& nativeInfo(uint32_t index) { return kNatives[index]; }
-
-int findNative(std::string_view linkName) {
-  for (uint32_t i = 0; i < kNativeCount; i++) {
-    if (linkName == kNatives[i].linkName) return int(i);
-  }
-  return -1;
-}
+NativeFn nativeFunction(uint32_t index) { return kNativeFunctions[index]; }
 
 bool checkNativeArguments(IsolateState& I, uint32_t id, const Slot* args) {
-  const NativeInfo& n = kNatives[id];
-  for (uint32_t i = 0; n.params[i]; i++) {
-    char code = n.params[i];
-    if (!isNonNullParam(code) || args[i].p) continue;
+  const NativeInfo& n = nativeInfo(id);
+  for (uint32_t i = 0; i < n.signature.params.size(); i++) {
+    if (!n.signature.params[i].nonNull() || args[i].p) continue;
     if (i == 0 && n.kind == NativeKind::PROPERTY) {
       return I.raise(ErrorClass::NullError, std::string("cannot read `") + n.member + "` of null");
     }

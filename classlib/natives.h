@@ -1,46 +1,26 @@
-// The native-function table, generated from natives.def, and the typed view a native has of its
-// arguments and result.
+// The C++ side of the class library's natives: their implementations, generated into a table
+// from natives.def, and the typed view a native has of its arguments and result.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
+#include "classlib/native_registry.h"
 #include "vm/isolate.h"
 
 namespace nuri {
 
-enum class NativeKind : uint8_t { FUNCTION, METHOD, PROPERTY };
+// The C++ implementation of the class library's native `index` (see native_registry.h).
+NativeFn nativeFunction(uint32_t index);
 
-enum class NativeId : uint32_t {
-#define NATIVE(id, receiver, member, kind, result, params) id,
-#include "classlib/natives.def"
-#undef NATIVE
-};
-
-struct NativeInfo {
-  const char* linkName; // the name stored in bytecode
-  const char* receiver;
-  const char* member;
-  NativeKind kind;
-  char result;
-  const char* params;
-  NativeFn function;
-};
-
-uint32_t nativeCount();
-const NativeInfo& nativeInfo(uint32_t index);
-// Index of the native with this link name, or -1.
-int findNative(std::string_view linkName);
+// Raises the NullError of a null argument that native `id` may not take (the interpreter
+// checks LinkedNative::nonNullParams first). Returns false.
+bool checkNativeArguments(IsolateState& isolate, uint32_t id, const Slot* args);
 
 // The text of `object` (null gives "null") when it needs no Nuri code: a string, a
 // StringBuilder, a function, an object whose class has no `toString`, or an array of such values
 // (never of objects). Null with an error raised when a limit is hit.
 StringObject* toStringObject(IsolateState& isolate, void* object);
-
-// Whether a parameter declared with `code` may not be null (the call raises NullError first).
-inline bool isNonNullParam(char code) {
-  return code == 'S' || code == 'T' || code == 'A' || code == 'P';
-}
 
 // The hash of a string's contents (FNV-1a), cached in the string.
 uint64_t stringHash(StringObject* s);

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "classlib/natives.h"
+#include "classlib/native_registry.h"
 #include "compiler/ast_clone.h"
 #include "compiler/limits.h"
 
@@ -61,7 +61,10 @@ public:
         checkFunctionBody(topFunctions_[functionsDone]);
     }
     orderClasses();
-    m_.functions = topFunctions_;
+    // A host function is called with CALL_NATIVE; it has a function of its own (which calls
+    // the host) only when it is used as a value.
+    for (FunSymbol* fn : topFunctions_)
+      if (!fn->host || fn->usedAsValue) m_.functions.push_back(fn);
     for (ClassSymbol* cls : m_.classes) {
       if (!cls->isInterface) m_.functions.push_back(cls->init);
       for (FunSymbol* method : cls->methods)
@@ -852,8 +855,20 @@ private:
   }
 
   void declareUnitFunctions() {
+    size_t hostIndex = 0;
     for (auto& item : unit_->ast.items) {
       if (item->kind != StmtKind::Fun) continue;
+      if (unit_->host) { // its declarations come from the host module, one per function
+        FunSymbol* fn = makeFunction(*item->fun, nullptr);
+        fn->traceName = qualified(item->fun->name);
+        fn->host = &unit_->host->functions[hostIndex++];
+        fn->hostModule = &unit_->host->name;
+        unitOf_[fn] = unit_;
+        if (claimTopName(item->fun->name, item->fun->pos, "function"))
+          ns_->functions[item->fun->name] = fn;
+        topFunctions_.push_back(fn);
+        continue;
+      }
       FunDecl& decl = *item->fun;
       if (!decl.typeParams.empty()) { // a template: instantiated where it is called
         templateUnit_[&decl] = unit_;
@@ -1282,6 +1297,7 @@ private:
   }
 
   void checkFunctionBody(FunSymbol* fn) {
+    if (fn->host) return; // the host's
     if (auto it = unitOf_.find(fn); it != unitOf_.end()) enterUnit(it->second);
     env_ = fn->typeEnv ? fn->typeEnv : fn->owner ? fn->owner->typeEnv : nullptr;
     if (fn->typeEnv)
@@ -1931,6 +1947,7 @@ private:
     if (FunSymbol* function = findFunction(e.text)) {
       e.ref = RefKind::Function; // a function used as a value
       e.fun = function;
+      function->usedAsValue = true;
       return set(e, types_.functionOf(paramTypesOf(e.fun), e.fun->returnType));
     }
     if (findClass(e.text)) {
@@ -2396,6 +2413,7 @@ private:
       if (auto it = names.functions.find(e.text); it != names.functions.end()) {
         e.ref = RefKind::Function;
         e.fun = it->second;
+        e.fun->usedAsValue = true;
         return set(e, types_.functionOf(paramTypesOf(e.fun), e.fun->returnType));
       }
       error(e.pos,
@@ -2454,7 +2472,7 @@ private:
       if (const NativeInfo* n = findNativeMember(recv, e.text, NativeKind::PROPERTY, &index)) {
         e.ref = RefKind::NativeProperty;
         e.native = index;
-        return set(e, resultType(n->result));
+        return set(e, nativeType(n->signature.result));
       }
       if (findNativeMember(recv, e.text, NativeKind::METHOD, &index) || e.text == "toString" ||
           e.text == "toFloat" || e.text == "copy") {
@@ -2470,15 +2488,24 @@ private:
     return set(e, types_.error());
   }
 
-  const Type* resultType(char code) {
-    switch (code) {
+  // The Nuri type of a native's parameter or result. The class library's pseudo-types (any
+  // value, any array, any reference) have none: calls that use them are checked by hand.
+  const Type* nativeType(const NativeType& t) {
+    switch (t.code) {
     case 'V': return types_.voidType();
     case 'I': return types_.intType();
     case 'F': return types_.floatType();
     case 'B': return types_.boolType();
-    case 'S': return types_.string();
-    case 'L': return types_.arrayOf(types_.string());
+    case 'S':
+    case 's':
+    case 'X': return types_.string();
     case 'T': return types_.stringBuilder();
+    case '[': {
+      const Type* type = nativeType(NativeType{t.element});
+      for (uint8_t i = 0; i < t.depth; i++)
+        type = types_.arrayOf(type);
+      return type;
+    }
     default: return types_.error();
     }
   }
@@ -2707,36 +2734,23 @@ private:
     return set(e, types_.error());
   }
 
-  const Type* paramType(char code) {
-    switch (code) {
-    case 'I': return types_.intType();
-    case 'F': return types_.floatType();
-    case 'B': return types_.boolType();
-    case 'S':
-    case 's':
-    case 'X': return types_.string();
-    case 'T': return types_.stringBuilder();
-    default: return types_.error();
-    }
-  }
-
   // Checks the arguments of a native; args[0..firstParam) are already the receiver.
   const Type* checkNativeArguments(Expr& e, const NativeInfo& n, const std::string& name,
                                    size_t receiverCount) {
     std::vector<const Type*> params;
-    const char* p = n.params + receiverCount;
-    for (; *p; p++)
-      params.push_back(paramType(*p));
+    const std::vector<NativeType>& declared = n.signature.params;
+    for (size_t i = receiverCount; i < declared.size(); i++)
+      params.push_back(nativeType(declared[i]));
     size_t given = e.args.size() - receiverCount;
     if (given == params.size()) {
       for (size_t i = 0; i < params.size(); i++) {
         ExprPtr& arg = e.args[receiverCount + i];
         if (!arg->type) checkExpr(arg);
-        if (n.params[receiverCount + i] == 'X') toStringConversion(arg);
+        if (declared[receiverCount + i].code == 'X') toStringConversion(arg);
       }
     }
     checkArguments(e, params, name, receiverCount);
-    return set(e, resultType(n.result));
+    return set(e, nativeType(n.signature.result));
   }
 
   // `super.init(...)` (first statement of init) or `super.method(...)`: calls the

@@ -7,6 +7,7 @@
 
 #include "compiler/ast.h"
 #include "compiler/diagnostics.h"
+#include "compiler/host_modules.h"
 #include "compiler/types.h"
 
 namespace nuri {
@@ -27,7 +28,8 @@ struct SourceUnit {
   ModuleAst ast;
   std::vector<SourceUnit*> imports; // resolved, one per ast.imports entry
   bool isPrelude = false;
-  uint32_t file = 0;           // SourcePos::file of its positions
+  const HostModuleDecl* host = nullptr; // a host module: its functions, declared in its text
+  uint32_t file = 0;                    // SourcePos::file of its positions
   std::vector<Stmt*> topLevel; // its top-level statements, in order (filled by the checker)
 };
 

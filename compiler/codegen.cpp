@@ -4,7 +4,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "classlib/natives.h"
+#include "classlib/native_registry.h"
 #include "vm/assert.h"
 #include "vm/bytecode/limits.h"
 #include "vm/bytecode/opcodes.h"
@@ -222,9 +222,12 @@ public:
     return it->second;
   }
   uint32_t nativeIndex(int native) {
-    auto [it, fresh] = natives_.emplace(native, uint32_t(out_.natives.size()));
-    if (fresh) out_.natives.push_back(nativeInfo(uint32_t(native)).linkName);
-    return it->second;
+    const NativeInfo& info = nativeInfo(uint32_t(native));
+    return nativeImport(NativeImport{"", info.linkName, info.signature});
+  }
+  // A host function's import, `module.name`.
+  uint32_t hostIndex(const FunSymbol* fn) {
+    return nativeImport(NativeImport{*fn->hostModule, fn->host->name, fn->host->signature});
   }
   uint32_t nativeIndex(NativeId id) { return nativeIndex(int(id)); }
 
@@ -245,7 +248,13 @@ private:
   std::map<int64_t, uint32_t> ints_;
   std::map<uint64_t, uint32_t> floats_;
   std::map<std::string, uint32_t> strings_;
-  std::map<int, uint32_t> natives_;
+  std::map<std::string, uint32_t> natives_; // by qualified name
+
+  uint32_t nativeImport(NativeImport import) {
+    auto [it, fresh] = natives_.emplace(import.qualifiedName(), uint32_t(out_.natives.size()));
+    if (fresh) out_.natives.push_back(std::move(import));
+    return it->second;
+  }
 };
 
 struct LoopLabels {
@@ -298,6 +307,16 @@ public:
                                            std::to_string(nbc::kMaxParams));
     }
     if (fn->isAbstract) return; // a signature only
+    if (fn->host) {             // a host function used as a value: calls the host
+      std::vector<uint32_t> args;
+      for (uint32_t r = 0; r < out.paramCount; r++)
+        args.push_back(r);
+      bool isVoid = fn->returnType->tag == TypeTag::Void;
+      uint32_t r = isVoid ? 0 : fb_.temp(typeOf(fn->returnType));
+      fb_.emitCall(Op::CALL_NATIVE, r, mb_.hostIndex(fn), args);
+      isVoid ? fb_.emit(Op::RETURN_VOID, {}) : fb_.emit(Op::RETURN, {r});
+      return;
+    }
     for (const FunSymbol* f = fn; f; f = f->enclosing) {
       if (!f->isLambda) {
         thisVar_ = f->thisVar;
@@ -1480,7 +1499,10 @@ private:
       auto args = arguments(e, paramTypes(e.fun));
       uint32_t r = resultRegister(e, wantResult, dst);
       fb_.setLine(e.pos.line);
-      fb_.emitCall(Op::CALL, r, e.fun->index, args);
+      if (e.fun->host)
+        fb_.emitCall(Op::CALL_NATIVE, r, mb_.hostIndex(e.fun), args);
+      else
+        fb_.emitCall(Op::CALL, r, e.fun->index, args);
       return r;
     }
     case CallKind::Method: {

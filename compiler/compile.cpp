@@ -110,6 +110,18 @@ private:
     }
   }
 
+  // A host module, read as Nuri declarations of its functions.
+  SourceUnit* hostUnit(const HostModuleDecl& host) {
+    std::string path = "<host module " + host.name + ">";
+    if (auto it = loaded_.find(path); it != loaded_.end()) return it->second;
+    auto unit = parseUnit(path, hostModuleSource(host), host.name);
+    unit->host = &host;
+    SourceUnit* raw = unit.get();
+    loaded_[path] = raw;
+    out_.units.push_back(std::move(unit));
+    return raw;
+  }
+
   SourceUnit* load(const ImportDecl& decl, const std::string& importer) {
     std::string relative, dotted;
     for (size_t i = 0; i < decl.path.size(); i++) {
@@ -117,6 +129,10 @@ private:
       dotted += (i ? "." : "") + decl.path[i];
     }
     relative += ".nuri";
+    if (decl.path.size() == 1) {
+      for (const HostModuleDecl& host : imports_.hostModules)
+        if (host.name == dotted) return hostUnit(host);
+    }
     std::vector<std::string> candidates;
     if (imports_.readFiles) {
       candidates.push_back(directoryOf(importer) + relative);

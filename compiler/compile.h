@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/diagnostics.h"
+#include "compiler/host_modules.h"
 #include "vm/bytecode/module.h"
 
 namespace nuri {
@@ -26,6 +27,8 @@ struct ImportSources {
   // Whether files may be read: next to the importing file, then in each folder of searchPath.
   bool readFiles = true;
   std::vector<std::string> searchPath;
+  // Modules of host functions, found before any file of the same name.
+  std::vector<HostModuleDecl> hostModules;
 };
 
 // Compiles a program and the modules it imports. `labels` name the lines of the program's own

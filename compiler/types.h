@@ -71,6 +71,8 @@ struct FieldSymbol {
   FieldDecl* decl = nullptr;
 };
 
+struct HostFunctionDecl;
+
 struct FunSymbol {
   std::string name;      // as written
   std::string traceName; // `main`, `Vec.length`
@@ -91,7 +93,12 @@ struct FunSymbol {
   std::vector<VarSymbol*> captures; // lambdas: the enclosing variables they use
   bool callsSuperInit = false;      // init whose first statement is `super.init(...)`
   uint32_t index = 0;               // function index in the module
-  uint32_t vtableSlot = 0;          // methods: slot in the class's vtable or the interface's table
+  // A host function: its declaration, and the module that declares it. Calls compile to
+  // CALL_NATIVE; only one used as a value gets a function of its own (which calls the host).
+  const HostFunctionDecl* host = nullptr;
+  const std::string* hostModule = nullptr;
+  bool usedAsValue = false;
+  uint32_t vtableSlot = 0; // methods: slot in the class's vtable or the interface's table
 };
 
 struct ClassSymbol {

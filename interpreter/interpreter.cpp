@@ -700,7 +700,7 @@ dispatch:
       }
     }
     Slot out{};
-    if (!native.function(I, args, &out)) {
+    if (!native.function(I, native, args, &out)) {
       RESTORE_COUNT();
       goto exception;
     }

@@ -17,7 +17,8 @@ namespace nuri {
   X(ValueError)                                                                                    \
   X(StackOverflowError)                                                                            \
   X(LimitError)                                                                                    \
-  X(IOError)
+  X(IOError)                                                                                       \
+  X(HostError)
 
 enum class ErrorClass {
 #define X(name) name,
@@ -41,6 +42,6 @@ struct PendingError {
   Error::Limit limit = Error::Limit::None; // a LimitError raised by a limit of the isolate
 };
 
-constexpr int kErrorClassCount = 9;
+constexpr int kErrorClassCount = 10;
 
 } // namespace nuri

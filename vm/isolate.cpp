@@ -58,6 +58,7 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
 
 IsolateState::~IsolateState() {
   flushOutput();
+  handles->close();
   gc::removeRootRange(&stackRoots);
   if (stackBase) munmap(stackBase, stackReserve);
   if (program.globals) gc::freeRoots(program.globals);

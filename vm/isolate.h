@@ -10,16 +10,19 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "gc/heap.h"
 #include "nuri/nuri.h"
 #include "vm/errors.h"
+#include "vm/handles.h"
 #include "vm/objects.h"
 
 namespace nuri {
 
 class IsolateState;
+struct HostBinding;
 
 // What another thread may set to stop a guest; shared with interrupt handles, which may
 // outlive the isolate.
@@ -27,14 +30,17 @@ struct InterruptState {
   std::atomic<bool> terminate{false};
 };
 
-using NativeFn = bool (*)(IsolateState& isolate, Slot* args, Slot* result);
+struct LinkedNative;
+using NativeFn = bool (*)(IsolateState& isolate, const LinkedNative& native, Slot* args,
+                          Slot* result);
 
-// A native function bound for one module.
+// A native function bound for one module: one of the class library's or a host function.
 struct LinkedNative {
   NativeFn function;
-  uint32_t id;            // index in the native table (classlib/natives.h)
+  uint32_t id;            // the class library's: its index in the native table (natives.def)
   uint32_t nonNullParams; // bit i: parameter i is a string/array/builder that must not be null
   bool hasResult;
+  const HostBinding* host = nullptr; // a host function: what calls it (api/host_call.h)
 };
 
 // A program linked into an isolate: run-time types, classes with vtables, functions, natives.
@@ -48,10 +54,14 @@ struct LinkedProgram {
   // The prelude's error classes by ErrorClass, or all null when the program lacks a usable
   // `Error` class (then errors cannot be caught).
   const ClassInfo* errorClasses[kErrorClassCount] = {};
-  std::vector<std::vector<const RuntimeType*>> registerTypes; // per function
-  std::vector<std::vector<uint32_t>> localReferences;         // per function
-  Slot* globals = nullptr;                                    // GC roots
-  StringObject** stringConstants = nullptr;                   // GC roots
+  std::vector<std::vector<const RuntimeType*>> registerTypes;   // per function
+  std::vector<std::vector<uint32_t>> localReferences;           // per function
+  std::vector<std::shared_ptr<const HostBinding>> hostBindings; // what natives' `host` point at
+  // The functions a host may call by name (Isolate::call): top-level, not private, not the
+  // compiler's own (`<module>`, lambdas, generic instances, the prelude's `__` helpers).
+  std::unordered_map<std::string, const FunctionInfo*> callable;
+  Slot* globals = nullptr;                  // GC roots
+  StringObject** stringConstants = nullptr; // GC roots
 };
 
 // How a frame was entered, which says what its return does.
@@ -79,6 +89,10 @@ public:
   IsolateConfig config;
   LinkedProgram program;
   bool loaded = false;
+  Isolate* api = nullptr; // the embedding API's object for this isolate
+  // The guest objects its host holds (nuri::Value handles), which outlive it as closed.
+  std::shared_ptr<HandleTable> handles = std::make_shared<HandleTable>();
+  bool inHostCall = false; // a host function is running: calls into the guest are refused
 
   // Built-in types that exist without a program.
   RuntimeType stringType;

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "classlib/natives.h"
+#include "classlib/prelude.h"
 
 namespace nuri {
 
@@ -26,9 +27,44 @@ void bindErrorClasses(LinkedProgram& p) {
   }
 }
 
+// Binds each native the module imports to the class library's native or the granted host
+// function of that name, refusing one whose signature differs.
+bool bindNatives(IsolateState& isolate, const Module& m, const HostLinker& host,
+                 std::string& error) {
+  LinkedProgram& p = isolate.program;
+  p.natives.resize(m.natives.size());
+  for (size_t i = 0; i < m.natives.size(); i++) {
+    const NativeImport& import = m.natives[i];
+    LinkedNative& linked = p.natives[i];
+    linked.hasResult = import.signature.result.code != 'V';
+    if (import.isHost()) {
+      linked.host = host.bind ? host.bind(isolate, import, error) : nullptr;
+      if (!linked.host) {
+        if (!host.bind)
+          error = "the program imports host function `" + import.qualifiedName() +
+                  "`, but no host provides one";
+        return false;
+      }
+      linked.function = host.call;
+      continue;
+    }
+    error = libraryImportProblem(import);
+    if (!error.empty()) return false;
+    int n = findNative(import.name);
+    const NativeInfo& info = nativeInfo(uint32_t(n));
+    for (uint32_t k = 0; k < info.signature.params.size(); k++) {
+      if (info.signature.params[k].nonNull()) linked.nonNullParams |= 1u << k;
+    }
+    linked.function = nativeFunction(uint32_t(n));
+    linked.id = uint32_t(n);
+  }
+  return true;
+}
+
 } // namespace
 
-bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, std::string& error) {
+bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
+                 const HostLinker& host, std::string& error) {
   LinkedProgram& p = isolate.program;
   const Module& m = *module;
   p.module = module;
@@ -124,6 +160,15 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     }
   }
 
+  for (size_t i = 0; i < m.functions.size(); i++) {
+    const FunctionEntry& f = m.functions[i];
+    if (f.ownerClass == kNoIndex && !f.isPrivate && !f.isAbstract &&
+        f.name.find('<') == std::string::npos &&
+        !(f.name.starts_with("__") && m.files[f.file] == kPreludeFileName)) {
+      p.callable.emplace(f.name, &p.functions[i]);
+    }
+  }
+
   p.handlers.resize(m.functions.size());
   for (size_t i = 0; i < m.functions.size(); i++) {
     for (const HandlerEntry& h : m.functions[i].handlers) {
@@ -135,20 +180,7 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
   }
   bindErrorClasses(p);
 
-  p.natives.resize(m.natives.size());
-  for (size_t i = 0; i < m.natives.size(); i++) {
-    int n = findNative(m.natives[i]);
-    if (n < 0) {
-      error = "unknown native function `" + m.natives[i] + "`";
-      return false;
-    }
-    const NativeInfo& info = nativeInfo(uint32_t(n));
-    uint32_t nonNullParams = 0;
-    for (uint32_t k = 0; info.params[k]; k++) {
-      if (isNonNullParam(info.params[k])) nonNullParams |= 1u << k;
-    }
-    p.natives[i] = {info.function, uint32_t(n), nonNullParams, info.result != 'V'};
-  }
+  if (!bindNatives(isolate, m, host, error)) return false;
 
   p.globals = static_cast<Slot*>(gc::allocateRoots(m.globals.size() * sizeof(Slot)));
   p.stringConstants =

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -7,10 +8,19 @@
 
 namespace nuri {
 
+// How the linker binds the host functions a module imports (the embedding API provides it):
+// `bind` returns the binding of one import in the isolate, or null with `error` set; `call` is
+// what CALL_NATIVE runs for every host function (it finds the binding in LinkedNative::host).
+struct HostLinker {
+  std::function<const HostBinding*(IsolateState&, const NativeImport&, std::string& error)> bind;
+  NativeFn call = nullptr;
+};
+
 // Links a verified module into an isolate: builds run-time types, class layouts and vtables,
 // binds natives, allocates globals and string constants. Returns false with `error` set if
-// the module needs something this VM does not provide, or with a LimitError pending in the
-// isolate if its constants do not fit in its heap limit.
-bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, std::string& error);
+// the module needs something this VM or its host does not provide, or with a LimitError pending
+// in the isolate if its constants do not fit in its heap limit.
+bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
+                 const HostLinker& host, std::string& error);
 
 } // namespace nuri

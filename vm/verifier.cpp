@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "classlib/natives.h"
 #include "vm/bytecode/format.h"
 #include "vm/bytecode/opcodes.h"
 
@@ -32,9 +31,7 @@ public:
     checkLayoutSizes();
     checkClasses();
     findErrorBase();
-    for (size_t i = 0; i < m_.natives.size(); i++) {
-      if (findNative(m_.natives[i]) < 0) fail("unknown native function `" + m_.natives[i] + "`");
-    }
+    checkNatives();
     if (m_.initFunction >= m_.functions.size()) fail("the module has no initialiser function");
     const FunctionEntry& init = m_.functions[m_.initFunction];
     if (init.paramCount != 0 || m_.types[init.returnType].kind != TypeKind::Void) {
@@ -530,9 +527,10 @@ private:
     return m_.types[type].kind == TypeKind::Class;
   }
 
-  uint32_t nativeParamMatches(char code, uint32_t type) {
+  // Whether a register of type `type` may be passed as (or receive) a native's `param`.
+  bool nativeTypeMatches(const NativeType& param, uint32_t type) {
     const TypeEntry& t = m_.types[type];
-    switch (code) {
+    switch (param.code) {
     case 'I': return t.kind == TypeKind::Int;
     case 'F': return t.kind == TypeKind::Float;
     case 'B': return t.kind == TypeKind::Bool;
@@ -543,8 +541,28 @@ private:
     case 'A': return t.kind == TypeKind::Array;
     case 'P': return t.kind == TypeKind::Array && !textNeedsMethods(type);
     case 'R': return isReferenceKind(t.kind);
-    case 'L': return t.kind == TypeKind::Array && m_.types[t.element].kind == TypeKind::String;
+    case '[': {
+      for (uint8_t i = 0; i < param.depth; i++) {
+        if (m_.types[type].kind != TypeKind::Array) return false;
+        type = m_.types[type].element;
+      }
+      return nativeTypeMatches(NativeType{param.element == 's' ? 's' : param.element}, type);
+    }
     default: return false;
+    }
+  }
+
+  // What the linker binds natives by: a name (and a module name for host functions) that can
+  // appear in messages.
+  void checkNatives() {
+    for (size_t i = 0; i < m_.natives.size(); i++) {
+      const NativeImport& n = m_.natives[i];
+      if (n.name.empty()) fail("native " + std::to_string(i) + " has no name");
+      if (n.isHost() &&
+          (n.module.find('.') != std::string::npos || n.name.find('.') != std::string::npos)) {
+        fail("native " + std::to_string(i) + " (" + n.qualifiedName() +
+             ") names a host function with a dotted module or function name");
+      }
     }
   }
 
@@ -683,21 +701,23 @@ private:
       break;
     }
     case Opcode::CALL_NATIVE: {
-      const NativeInfo& n = nativeInfo(uint32_t(findNative(m_.natives[o[1]])));
+      const NativeImport& n = m_.natives[o[1]];
+      const NativeSignature& sig = n.signature;
+      std::string name = n.qualifiedName();
       uint32_t argc = o[2];
-      if (argc != std::strlen(n.params)) {
-        failAt("passes " + std::to_string(argc) + " arguments to native " + n.linkName +
-               ", which takes " + std::to_string(std::strlen(n.params)));
+      if (argc != sig.params.size()) {
+        failAt("passes " + std::to_string(argc) + " arguments to native " + name +
+               ", which takes " + std::to_string(sig.params.size()));
       }
       for (uint32_t i = 0; i < argc; i++) {
-        if (!nativeParamMatches(n.params[i], regType(o[3 + i]))) {
+        if (!nativeTypeMatches(sig.params[i], regType(o[3 + i]))) {
           failAt("passes r" + std::to_string(o[3 + i]) + " of type " + typeText(regType(o[3 + i])) +
-                 " as argument " + std::to_string(i) + " of native " + n.linkName);
+                 " as argument " + std::to_string(i) + " of native " + name);
         }
       }
-      if (n.result != 'V' && !nativeParamMatches(n.result, regType(o[0]))) {
-        failAt("stores the result of native " + std::string(n.linkName) + " in r" +
-               std::to_string(o[0]) + " of type " + typeText(regType(o[0])));
+      if (sig.result.code != 'V' && !nativeTypeMatches(sig.result, regType(o[0]))) {
+        failAt("stores the result of native " + name + " in r" + std::to_string(o[0]) +
+               " of type " + typeText(regType(o[0])));
       }
       break;
     }

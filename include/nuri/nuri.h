@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -28,6 +29,8 @@ namespace nuri {
 
 struct Module;
 class IsolateState;
+class Isolate;
+struct ValueObject;
 
 // What went wrong, as reported to the embedder.
 struct Error {
@@ -76,6 +79,116 @@ private:
 struct Ok {};
 using Status = Result<Ok>;
 
+// A value passed between a host and a guest: null, bool, int, float, string, or an object.
+// An object is either a handle to a guest's object (an array, an instance, a function value),
+// which keeps it alive while the host holds it and belongs to that guest's isolate, or an array
+// the host made (Value::array), which becomes a guest array when it is passed in.
+// Default-constructed is null. Copies share the object; a Value may be used, copied and dropped
+// on any thread, but a handle's contents are read (asArray, ...) only while its isolate is not
+// running on another thread.
+class Value {
+public:
+  enum class Kind { Null, Bool, Int, Float, String, Object };
+
+  Value() = default;
+  Value(std::nullptr_t) {}
+  Value(bool b) : data_(b) {}
+  // Any integer type is an int (`Value(3)`); an unsigned value past INT64_MAX wraps.
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  Value(T i) : data_(static_cast<int64_t>(i)) {}
+  Value(double f) : data_(f) {}
+  // Strings are UTF-8; a guest refuses text that is not (Error::Kind::Usage).
+  Value(const char* s) : data_(std::string(s)) {}
+  Value(std::string_view s) : data_(std::string(s)) {}
+  Value(std::string s) : data_(std::move(s)) {}
+  Value(const std::vector<int64_t>& elements);
+  Value(const std::vector<double>& elements);
+  Value(const std::vector<std::string>& elements);
+  // An array made by the host: passed to a guest, it becomes an array of the parameter's type
+  // (each element converted as an argument would be).
+  static Value array(std::vector<Value> elements);
+
+  Kind kind() const;
+  bool isNull() const { return kind() == Kind::Null; }
+  // The value, or nullopt for a value of another kind (no conversions).
+  std::optional<bool> asBool() const;
+  std::optional<int64_t> asInt() const;
+  std::optional<double> asFloat() const;
+  std::optional<std::string> asString() const;
+  // The elements of an array (made by the host, or a guest's): strings as strings, objects as
+  // handles, nullopt when this is not an array. The typed forms are nullopt also when an
+  // element is of another kind (a null string element is an error for asStringArray).
+  std::optional<std::vector<Value>> asArray() const;
+  std::optional<std::vector<int64_t>> asIntArray() const;
+  std::optional<std::vector<double>> asFloatArray() const;
+  std::optional<std::vector<std::string>> asStringArray() const;
+  // The Nuri type of the value: `int`, `string`, `Point`, `int[]`, `(int) -> int`, `null`.
+  std::string typeName() const;
+
+private:
+  friend struct ValueAccess;
+  std::variant<std::monostate, bool, int64_t, double, std::string,
+               std::shared_ptr<const ValueObject>>
+      data_;
+};
+
+class HostModule;
+struct HostFunctionEntry;
+
+// What a host function is given besides its arguments.
+class CallContext {
+public:
+  // The guest calling; a host function may read its stats or terminate it, but not call into it
+  // (Error::Kind::Usage).
+  Isolate& isolate() const { return isolate_; }
+  // `module.function`, as the guest calls it.
+  const std::string& function() const;
+
+private:
+  friend struct HostCall;
+  CallContext(Isolate& isolate, const HostFunctionEntry& entry)
+      : isolate_(isolate), entry_(entry) {}
+  Isolate& isolate_;
+  const HostFunctionEntry& entry_;
+};
+
+// A host function: gets the arguments as the signature declares them (an int parameter is
+// always an Int; a string or array one a String, an array made by the host, or null) and
+// returns its result (Value() for void), or an Error that the guest receives as a catchable
+// HostError with the error's message. A C++ exception it throws becomes a HostError too.
+using HostFunction = std::function<Result<Value>(CallContext&, std::span<const Value>)>;
+
+// A module of C++ functions that guests import (`import app.{add}` or `app.add(1, 2)`).
+// Declare every function before the module is used in a compile or an isolate; after that it
+// is read from any thread.
+class HostModule {
+public:
+  // `name` is how guests import it: a Nuri name (letters, digits, `_`).
+  explicit HostModule(std::string name);
+  ~HostModule();
+  HostModule(const HostModule&) = delete;
+  HostModule& operator=(const HostModule&) = delete;
+
+  // Declares a function by its Nuri signature: `fun add(a: int, b: int): int`, with
+  // parameter and result types among int, float, bool, string and arrays of those (`int[]`,
+  // `string[][]`); no result type means void. A malformed signature or a repeated name is
+  // recorded in errors(), and compiling or loading with this module then fails (Usage).
+  HostModule& function(std::string_view signature, HostFunction function);
+
+  const std::string& name() const { return name_; }
+  // Problems with the name or the declarations, one message each.
+  const std::vector<std::string>& errors() const { return errors_; }
+  // The declarations, as the guest sees them (`fun add(a: int, b: int): int`).
+  std::vector<std::string> declarations() const;
+
+private:
+  friend struct HostModuleAccess;
+  std::string name_;
+  std::vector<std::unique_ptr<HostFunctionEntry>> functions_;
+  std::vector<std::string> errors_;
+};
+
 // A compiled program: one self-contained module holding everything it needs.
 class Program {
 public:
@@ -117,6 +230,9 @@ struct CompileOptions {
   bool importFiles = false;
   std::vector<std::string> searchPath = {};
   SourceLabels labels = {};
+  // Host modules the program may import; their functions are type-checked like Nuri ones. A
+  // host module's name takes precedence over a file of the same name.
+  std::vector<std::shared_ptr<HostModule>> hostModules = {};
 };
 
 // Compiles Nuri source text. `fileName` names it in diagnostics and stack traces.
@@ -186,6 +302,10 @@ struct IsolateConfig {
   // as with `| head`) stops the guest as if it called System.exit(0); the process must ignore
   // SIGPIPE for that, as the nuri command does, or the signal ends it first.
   OutputSink output;
+  // The host modules this guest may use (default: none). A program that imports a module not
+  // granted here, a function it lacks, or one with another signature fails to load
+  // (Error::Kind::Load, naming it).
+  std::vector<std::shared_ptr<HostModule>> hostModules;
 };
 
 struct InterruptState;
@@ -219,6 +339,13 @@ public:
   // to int's range: a command-line host keeps its low byte as the exit status), or the status
   // given to System.exit (0..255).
   Result<int> runMain(const std::vector<std::string>& args);
+  // Calls a top-level function by name (`score`, or `geometry.area` for one of an imported
+  // module), its arguments converted to the parameters' types as the language converts them
+  // (an int for a float, null for any reference; a Value::array becomes a new guest array).
+  // Returns its result (null for void), objects as handles. A wrong name, arity or argument,
+  // or a handle of another isolate, is Error::Kind::Usage; an uncaught error of the guest is
+  // Error::Kind::Runtime; System.exit(n) ends the guest (Runtime, errorClass `Exit`).
+  Result<Value> call(std::string_view name, const std::vector<Value>& args = {});
 
   // Limits from now on, for running a guest in slices: `instructions` more instructions' worth
   // of fuel (0: no limit), and a wall-clock deadline `seconds` from now (0: none). They replace

@@ -16,7 +16,8 @@ in short:
   function Point.get(Point) -> int      indented lines: regs, local, line, handler, count,
     GET_FIELD r1 r0 .x                  labels (`loop:`), instructions and `.word N ...`
     RETURN r1
-  native println
+  native println                        natives: the class library's by name (its signature from
+  native "app.add" "(II)I"                natives.def), a host function as "module.name" "SIGNATURE"
   repeat N LINE                         the line N times
   section NAME raw|append|length|id ... escape hatches for the file's structure
 """
@@ -30,6 +31,23 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from opcodes_def import read_opcodes  # noqa: E402
 
 OPCODES = {op.name: op for op in read_opcodes()}
+
+
+def read_native_signatures():
+    """The class library's natives and their signatures, `(PARAMS)RESULT`, from natives.def."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "classlib",
+                        "natives.def")
+    pattern = re.compile(r'NATIVE\((\w+),\s*"[^"]*",\s*"[^"]*",\s*\w+,\s*\'(.)\',\s*"([^"]*)"\)')
+    signatures = {}
+    with open(path) as f:
+        for line in f:
+            m = pattern.match(line.strip())
+            if m:
+                signatures[m.group(1)] = "(%s)%s" % (m.group(3), m.group(2))
+    return signatures
+
+
+NATIVE_SIGNATURES = read_native_signatures()
 
 SECTIONS = ["meta", "types", "constants", "globals", "classes", "functions", "natives"]
 TYPE_KINDS = {"void": 0, "int": 1, "float": 2, "bool": 3, "string": 4, "StringBuilder": 5}
@@ -307,7 +325,7 @@ class Assembler:
         self.natives = []
         self.counts = {}
         self.magic = b"NURIBC\r\n"
-        self.version = (0, 1)
+        self.version = (0, 2)
         self.order = list(SECTIONS)
         self.section_raw, self.section_append = {}, {}
         self.section_length, self.section_id = {}, {}
@@ -372,7 +390,11 @@ class Assembler:
             self.globals.append((name, parse_type(toks)))
         elif word == "native":
             while toks.more():
-                self.natives.append(toks.name())
+                name = toks.name()
+                signature = None
+                if toks.more() and toks.peek().kind == "string":
+                    signature = toks.next().value.decode("utf-8", "surrogateescape")
+                self.natives.append((name, signature))
         elif word == "class":
             cls = Class(toks.name(), number)
             while toks.more():
@@ -713,9 +735,11 @@ class Assembler:
                 if tok.kind == "number":
                     words.append(int(tok.text, 0))
                 else:
-                    if tok.text not in self.natives:
-                        self.natives.append(tok.text)
-                    words.append(self.natives.index(tok.text))
+                    names = [n for n, _ in self.natives]
+                    if tok.text not in names:
+                        self.natives.append((tok.text, None))
+                        names.append(tok.text)
+                    words.append(names.index(tok.text))
             elif kind == "GLB":
                 words.append(self.index_of(int(tok.text, 0) if tok.kind == "number" else tok.text,
                                            self.global_index, "global"))
@@ -828,7 +852,12 @@ class Assembler:
         payload["functions"] = out
 
         out = varint(self.counts.get("natives", len(self.natives)))
-        payload["natives"] = out + b"".join(string(n) for n in self.natives)
+        for name, signature in self.natives:
+            module, _, function = name.rpartition(".")
+            if signature is None:
+                signature = NATIVE_SIGNATURES.get(name, "()V")
+            out += string(module) + string(function) + string(signature)
+        payload["natives"] = out
 
         data = bytearray(self.magic + struct.pack("<HH", *self.version))
         for name in self.order:

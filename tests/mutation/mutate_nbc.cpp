@@ -53,7 +53,7 @@
 #include <string>
 #include <vector>
 
-#include "classlib/natives.h"
+#include "classlib/native_registry.h"
 #include "nuri/nuri.h"
 #include "vm/bytecode/module.h"
 #include "vm/bytecode/opcodes.h"
@@ -713,9 +713,17 @@ void mutateTableIndex(Rng& r, Module& m) {
     return;
   case 2:
     if (!m.natives.empty()) { // another native: the call sites' signatures no longer match
-      std::string& n = m.natives[r.below(m.natives.size())];
-      n = r.chance(90) ? nuri::nativeInfo(uint32_t(r.below(nuri::nativeCount()))).linkName
-                       : n + "_";
+      nuri::NativeImport& n = m.natives[r.below(m.natives.size())];
+      if (r.chance(70)) {
+        const nuri::NativeInfo& other = nuri::nativeInfo(uint32_t(r.below(nuri::nativeCount())));
+        n = {"", other.linkName, other.signature};
+      } else if (r.chance(50)) { // the same name with another's signature: the linker refuses
+        n.signature = nuri::nativeInfo(uint32_t(r.below(nuri::nativeCount()))).signature;
+      } else if (r.chance(50)) { // a host function no isolate is granted
+        n.module = "host";
+      } else {
+        n.name += "_";
+      }
     }
     return;
   case 3:

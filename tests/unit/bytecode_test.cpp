@@ -274,7 +274,8 @@ TEST_F(BytecodeLoader, BadMagic) {
 
 TEST_F(BytecodeLoader, WrongVersion) {
   const std::string reads = " (this VM reads " + std::to_string(nbc::kVersionMajor) + "." +
-                            std::to_string(nbc::kVersionMinor) + ")";
+                            std::to_string(nbc::kVersionMinor) +
+                            "; rebuild the program with `nuri build`)";
   std::vector<uint8_t> bytes = valid;
   bytes[8] = uint8_t(nbc::kVersionMajor + 1);
   EXPECT_EQ(readError(bytes), "unsupported bytecode version " +
@@ -413,7 +414,7 @@ TEST_F(BytecodeLoader, NamesWithControlCharacters) {
 
 TEST_F(BytecodeLoader, LoadBytecodeVerifies) {
   Module m = compileOk(kLoopProgram);
-  m.natives.at(0) = "no_such_native";
+  m.natives.at(0).name = "no_such_native";
   Result<Program> p = loadBytecode(writeBytecode(m), "bad.nbc");
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().kind, Error::Kind::Load);
@@ -639,11 +640,24 @@ TEST(Verifier, CallWithWrongArgumentType) {
                                 " has type int but parameter 0 of twice has type float");
 }
 
-TEST(Verifier, UnknownNativeName) {
+TEST(Verifier, NativeNames) {
   Module m = compileOk(kLoopProgram);
   ASSERT_FALSE(m.natives.empty());
-  m.natives.back() = "os_system";
-  EXPECT_EQ(verifyError(m), "unknown native function `os_system`");
+  m.natives.back().name = "";
+  EXPECT_EQ(verifyError(m), "native " + std::to_string(m.natives.size() - 1) + " has no name");
+  m.natives.back() = {"a.b", "f", *NativeSignature::parse("()V")};
+  EXPECT_EQ(verifyError(m), "native " + std::to_string(m.natives.size() - 1) +
+                                " (a.b.f) names a host function with a dotted module or "
+                                "function name");
+}
+
+TEST(Verifier, NativeCallsMatchTheRecordedSignature) {
+  Module m = compileOk("fun main() { println(\"a\".length) }\n");
+  auto length = std::find_if(m.natives.begin(), m.natives.end(),
+                             [](const NativeImport& n) { return n.name == "string_length"; });
+  ASSERT_NE(length, m.natives.end());
+  length->signature = *NativeSignature::parse("(S)F"); // its result register is an int
+  EXPECT_NE(verifyError(m).find("stores the result of native string_length"), std::string::npos);
 }
 
 TEST(Verifier, ConstantIndexOutOfRange) {
@@ -886,9 +900,8 @@ TEST(VerifierLimits, BranchToItselfStillConsumesFuel) {
   uint32_t jmp = firstPc(f, Opcode::JMP);
   f.code[jmp + 1] = 0; // JMP +0: the verifier accepts it (the target is an instruction)
   ASSERT_EQ(verifyError(m), "<verified>");
-  EXPECT_EXIT(
-      runSelfLoopAndExit(m), ::testing::ExitedWithCode(0),
-      "error: LimitError: fuel exhausted after 100000 instructions");
+  EXPECT_EXIT(runSelfLoopAndExit(m), ::testing::ExitedWithCode(0),
+              "error: LimitError: fuel exhausted after 100000 instructions");
 }
 
 } // namespace

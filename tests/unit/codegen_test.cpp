@@ -273,7 +273,9 @@ TEST(Codegen, ConstantsArePooled) {
   EXPECT_EQ(m->globals[0].name, "s");
   EXPECT_EQ(typeName(*m, m->globals[0].type), "string");
   EXPECT_EQ(typeName(*m, m->globals[2].type), "float");
-  EXPECT_NE(std::find(m->natives.begin(), m->natives.end(), "println"), m->natives.end());
+  EXPECT_NE(std::find_if(m->natives.begin(), m->natives.end(),
+                         [](const NativeImport& n) { return n.name == "println"; }),
+            m->natives.end());
 }
 
 // ---- Behaviour of the generated code ----

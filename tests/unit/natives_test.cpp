@@ -10,21 +10,31 @@
 namespace nuri {
 namespace {
 
-TEST(Natives, EveryDeclaredKindIsOneTheVerifierKnows) {
+TEST(Natives, EverySignatureSurvivesItsText) {
   for (uint32_t i = 0; i < nativeCount(); i++) {
     const NativeInfo& n = nativeInfo(i);
-    for (const char* p = n.params; *p; p++)
-      EXPECT_NE(std::strchr("IFBSsXTAPR", *p), nullptr) << n.linkName << " parameter " << *p;
-    EXPECT_NE(std::strchr("VIFBSLT", n.result), nullptr) << n.linkName << " result";
-    EXPECT_LE(std::strlen(n.params), 8u) << n.linkName; // CALL_NATIVE passes at most 8
+    std::optional<NativeSignature> again = NativeSignature::parse(n.signature.text());
+    ASSERT_TRUE(again) << n.linkName;
+    EXPECT_EQ(*again, n.signature) << n.linkName;
+    EXPECT_LE(n.signature.params.size(), kMaxNativeParams) << n.linkName;
   }
 }
 
 TEST(Natives, HashAndCompareOfStringsTakeStringsOrNull) {
   // They took any reference and read it as a string: verified bytecode could pass an array.
-  EXPECT_STREQ(nativeInfo(uint32_t(findNative("hash_string"))).params, "s");
-  EXPECT_STREQ(nativeInfo(uint32_t(findNative("compare_string"))).params, "ss");
-  EXPECT_STREQ(nativeInfo(uint32_t(findNative("array_join"))).params, "PS");
+  EXPECT_EQ(nativeInfo(uint32_t(findNative("hash_string"))).signature.text(), "(s)I");
+  EXPECT_EQ(nativeInfo(uint32_t(findNative("compare_string"))).signature.text(), "(ss)I");
+  EXPECT_EQ(nativeInfo(uint32_t(findNative("array_join"))).signature.text(), "(PS)S");
+  EXPECT_EQ(nativeInfo(uint32_t(findNative("string_split"))).signature.text(), "(SS)[s");
+}
+
+TEST(NativeSignatures, MalformedTextIsRefused) {
+  for (const char* bad :
+       {"", "I", "(", "(I", "(V)I", "(I)", "(Q)I", "([)I", "([S)I", "(I)II", "(IIIIIIIII)V"}) {
+    EXPECT_FALSE(NativeSignature::parse(bad)) << bad;
+  }
+  EXPECT_TRUE(NativeSignature::parse("([[I[s)[F"));
+  EXPECT_EQ(NativeSignature::parse("(L)L")->text(), "([s)[s");
 }
 
 #ifndef NDEBUG
@@ -37,7 +47,8 @@ void hashAnArray() {
   Slot args[1];
   args[0].p = &array;
   Slot out{};
-  nativeInfo(uint32_t(findNative("hash_string"))).function(isolate, args, &out);
+  LinkedNative linked{};
+  nativeFunction(uint32_t(findNative("hash_string")))(isolate, linked, args, &out);
 }
 
 TEST(NativesDeathTest, AnArgumentOfAnotherKindStopsADebugBuild) {

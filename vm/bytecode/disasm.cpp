@@ -128,7 +128,8 @@ private:
         break;
       case OperandKind::FN: operand = functionName(v); break;
       case OperandKind::NAT:
-        operand = v < m_.natives.size() ? "native " + m_.natives[v] : "<bad native>";
+        operand =
+            v < m_.natives.size() ? "native " + m_.natives[v].qualifiedName() : "<bad native>";
         break;
       case OperandKind::GLB:
         operand = v < m_.globals.size() ? "global " + m_.globals[v].name : "<bad global>";

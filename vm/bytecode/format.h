@@ -9,7 +9,7 @@ namespace nuri::nbc {
 
 constexpr uint8_t kMagic[8] = {'N', 'U', 'R', 'I', 'B', 'C', 0x0D, 0x0A};
 constexpr uint16_t kVersionMajor = 0;
-constexpr uint16_t kVersionMinor = 1;
+constexpr uint16_t kVersionMinor = 2; // 0.2: natives record their module and signature
 
 // Sections appear exactly once each, in this order.
 enum class Section : uint32_t {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "vm/bytecode/native_signature.h"
+
 namespace nuri {
 
 constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
@@ -106,6 +108,19 @@ struct GlobalEntry {
   uint32_t type = 0;
 };
 
+// A native function a module calls: one of the class library's (`module` empty, `name` its link
+// name, as `string_length`) or a function of a host module (`app` and `add`). The linker binds
+// it only to a native of the same signature.
+struct NativeImport {
+  std::string module;
+  std::string name;
+  NativeSignature signature;
+  bool isHost() const { return !module.empty(); }
+  // `string_length`, `app.add`
+  std::string qualifiedName() const { return module.empty() ? name : module + "." + name; }
+  bool operator==(const NativeImport&) const = default;
+};
+
 struct Module {
   std::string sourceFile;         // the program's own file
   std::vector<std::string> files; // every source file, as named in stack traces
@@ -116,7 +131,7 @@ struct Module {
   std::vector<GlobalEntry> globals;
   std::vector<ClassEntry> classes;
   std::vector<FunctionEntry> functions;
-  std::vector<std::string> natives; // names resolved against the native registry when linking
+  std::vector<NativeImport> natives;
   uint32_t initFunction = kNoIndex; // top-level statements
   uint32_t mainFunction = kNoIndex; // `fun main`, if declared
 

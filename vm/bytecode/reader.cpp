@@ -129,10 +129,11 @@ Module decode(const uint8_t* data, size_t size) {
     file.u8();
   uint16_t major = file.u16();
   uint16_t minor = file.u16();
-  if (major != nbc::kVersionMajor || minor > nbc::kVersionMinor) {
+  // Before 1.0 every minor version changes the format: read only this VM's own.
+  if (major != nbc::kVersionMajor || minor != nbc::kVersionMinor) {
     fail("unsupported bytecode version " + std::to_string(major) + "." + std::to_string(minor) +
          " (this VM reads " + std::to_string(nbc::kVersionMajor) + "." +
-         std::to_string(nbc::kVersionMinor) + ")");
+         std::to_string(nbc::kVersionMinor) + "; rebuild the program with `nuri build`)");
   }
   Module m;
   static const char* const kNames[] = {"",        "meta",    "types",     "constants",
@@ -285,9 +286,19 @@ Module decode(const uint8_t* data, size_t size) {
   functions.expectEnd();
 
   Decoder natives = open(nbc::Section::Natives);
-  m.natives.resize(natives.count("native"));
-  for (std::string& n : m.natives)
-    n = natives.name("native name");
+  m.natives.resize(natives.count("native", 3));
+  for (size_t i = 0; i < m.natives.size(); i++) {
+    NativeImport& n = m.natives[i];
+    n.module = natives.name("native module name");
+    n.name = natives.name("native name");
+    std::string signature = natives.name("native signature");
+    std::optional<NativeSignature> decoded = NativeSignature::parse(signature);
+    if (!decoded) {
+      fail(natives.where() + ": native " + std::to_string(i) + " (" + n.qualifiedName() +
+           ") has a malformed signature `" + signature + "`");
+    }
+    n.signature = std::move(*decoded);
+  }
   natives.expectEnd();
   file.expectEnd();
   return m;

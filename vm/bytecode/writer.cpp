@@ -172,8 +172,11 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
 
   Encoder natives;
   natives.varint(m.natives.size());
-  for (const std::string& n : m.natives)
-    natives.str(n);
+  for (const NativeImport& n : m.natives) {
+    natives.str(n.module);
+    natives.str(n.name);
+    natives.str(n.signature.text());
+  }
   section(out, nbc::Section::Natives, natives);
   return std::move(out.bytes);
 }
