@@ -19,6 +19,10 @@ cmake --build "$work/build" >/dev/null
 output="$("$work/build/embed_demo")"
 expected="Hello, embedder
 main returned 208
+12 pears cost 8.1
+2 of each: 1 and 1.5
+a plum: HostError: no price for plum
+100 of 100 guests answered right
 stopped: terminated by the host"
 if [ "$output" != "$expected" ]; then
   echo "unexpected output from embed_demo:"
