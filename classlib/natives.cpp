@@ -192,9 +192,9 @@ NATIVE_FUNCTION(math_max) {
 
 // ---- System ----
 
+// The host's clock (IsolateConfig::monotonicClock); without one it stands still.
 NATIVE_FUNCTION(system_clock) {
-  auto now = std::chrono::steady_clock::now().time_since_epoch();
-  return out.set(std::chrono::duration<double>(now).count());
+  return out.set(I.config.monotonicClock ? I.config.monotonicClock() : 0.0);
 }
 
 NATIVE_FUNCTION(system_exit) { return I.exit(int(args.get<0>() & 0xFF)); }

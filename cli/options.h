@@ -19,6 +19,7 @@ enum ExitStatus {
 };
 
 struct RunOptions {
+  RunOptions() { useProcessHooks(config); } // guests of the nuri command read the process's own
   IsolateConfig config;
   std::vector<std::string> searchPath; // --path
   bool stats = false;

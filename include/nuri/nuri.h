@@ -302,11 +302,34 @@ struct IsolateConfig {
   // as with `| head`) stops the guest as if it called System.exit(0); the process must ignore
   // SIGPIPE for that, as the nuri command does, or the signal ends it first.
   OutputSink output;
+  // What a guest reads from outside comes only from these hooks: an embedder that sets none
+  // gives its guests none of it. useProcessHooks() sets them all to this process's own (what
+  // the nuri command does). Each is called on the thread running the guest.
+  //
+  // Standard input (readLine): appends up to `maxBytes` bytes to `out`; returns false at the
+  // end of the input. None: the input is empty.
+  std::function<bool(std::string& out, size_t maxBytes)> input;
+  // Standard error (eprint, eprintln). None: what the guest writes there is dropped.
+  OutputSink errorOutput;
+  // The environment (System.env): a variable's value, or nullopt when it is unset. None: every
+  // variable is unset.
+  std::function<std::optional<std::string>(const std::string& name)> environment;
+  // The wall clock in milliseconds since 1970-01-01 UTC (System.time, Date.today). None: 0.
+  std::function<int64_t()> wallClock;
+  // A clock in seconds that never goes backwards (System.clock). None: it stands at 0.
+  std::function<double()> monotonicClock;
+  // The seed of each Random.fromSystem(). None: 0.
+  std::function<uint64_t()> randomSeed;
   // The host modules this guest may use (default: none). A program that imports a module not
   // granted here, a function it lacks, or one with another signature fails to load
   // (Error::Kind::Load, naming it).
   std::vector<std::shared_ptr<HostModule>> hostModules;
 };
+
+// Sets every input hook of `config` (input, errorOutput, environment, wallClock,
+// monotonicClock, randomSeed) to this process's standard input and error, environment, clocks
+// and a random device: what the `nuri` command gives its guests.
+void useProcessHooks(IsolateConfig& config);
 
 struct InterruptState;
 

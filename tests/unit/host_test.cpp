@@ -383,5 +383,35 @@ TEST(Calls, HandlesKeepObjectsAliveAndBelongToTheirIsolate) {
   EXPECT_EQ(kept.asArray(), std::nullopt);
 }
 
+// ---- What a guest reads from outside ----
+
+TEST(InputHooks, WithoutHooksAGuestReadsNoClock) {
+  HostGuest still({});
+  ASSERT_TRUE(still.isolate->load(compileWith("fun now(): float { return System.clock() }\n", {})));
+  EXPECT_EQ(still.isolate->call("now")->asFloat(), 0.0);
+
+  IsolateConfig config;
+  double t = 41.5;
+  config.monotonicClock = [&t] { return t += 1; };
+  HostGuest ticking({}, config);
+  ASSERT_TRUE(
+      ticking.isolate->load(compileWith("fun now(): float { return System.clock() }\n", {})));
+  EXPECT_EQ(ticking.isolate->call("now")->asFloat(), 42.5);
+  EXPECT_EQ(ticking.isolate->call("now")->asFloat(), 43.5);
+}
+
+TEST(InputHooks, TheProcessHooksReadTheProcess) {
+  IsolateConfig config;
+  useProcessHooks(config);
+  ASSERT_TRUE(config.input && config.errorOutput && config.environment && config.wallClock &&
+              config.monotonicClock && config.randomSeed);
+  setenv("NURI_HOOK_TEST", "yes", 1);
+  EXPECT_EQ(config.environment("NURI_HOOK_TEST"), "yes");
+  EXPECT_EQ(config.environment("NURI_HOOK_TEST_UNSET"), std::nullopt);
+  EXPECT_GT(config.wallClock(), int64_t(1767225600000)); // after 2026-01-01
+  double first = config.monotonicClock();
+  EXPECT_LE(first, config.monotonicClock());
+}
+
 } // namespace
 } // namespace nuri
