@@ -114,9 +114,12 @@ struct HostCall {
     const HostBinding& b = *native.host;
     const HostFunctionEntry& entry = *b.entry;
     const std::vector<NativeType>& params = entry.signature.params;
-    Value values[kMaxNativeParams];
+    // Only as many Values as there are arguments are made (a full array would be cleared and
+    // destroyed at every call).
+    alignas(Value) unsigned char storage[kMaxNativeParams * sizeof(Value)];
+    Value* values = reinterpret_cast<Value*>(storage);
     for (size_t i = 0; i < params.size(); i++)
-      values[i] = fromSlot(I.handles, args[i], kindOf(params[i]), true);
+      new (&values[i]) Value(fromSlot(I.handles, args[i], kindOf(params[i]), true));
     CallContext context(*I.api, entry);
     std::optional<Result<Value>> result;
     I.inHostCall = true;
@@ -133,6 +136,8 @@ struct HostCall {
                            ""});
     }
     I.inHostCall = false;
+    for (size_t i = 0; i < params.size(); i++)
+      values[i].~Value();
     if (!*result) return I.raise(ErrorClass::HostError, result->error().message);
     return storeResult(I, b, **result, out);
   }

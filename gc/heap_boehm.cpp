@@ -54,7 +54,12 @@ struct InitialisingThread {
 #endif
   }
 };
+
 thread_local InitialisingThread tInitialisingThread;
+
+// Whether this thread is attached by initialize() or attachThread(): asking the collector
+// takes its lock, which would cost every call into Nuri more than the rest of a short call.
+thread_local bool tAttached = false;
 
 } // namespace
 
@@ -71,6 +76,7 @@ void initialize() {
   gPreviousPusher = GC_get_push_other_roots();
   GC_set_push_other_roots(pushRootRanges);
   GC_allow_register_threads();
+  tAttached = true;
   // The collector treats the thread that initialises it as the process's main thread. If that
   // is another thread, it must leave the collector when it ends, or the next collection
   // signals a thread that is gone and aborts.
@@ -180,10 +186,11 @@ HeapStats heapStats() {
 
 bool attachThread() {
 #if NURI_USE_BOEHM
-  if (GC_thread_is_registered()) return false;
+  if (tAttached || GC_thread_is_registered()) return false;
   GC_stack_base base;
   GC_get_stack_base(&base);
-  return GC_register_my_thread(&base) == GC_SUCCESS;
+  tAttached = GC_register_my_thread(&base) == GC_SUCCESS;
+  return tAttached;
 #else
   return false;
 #endif
@@ -191,6 +198,7 @@ bool attachThread() {
 
 void detachThread() {
 #if NURI_USE_BOEHM
+  tAttached = false;
   GC_unregister_my_thread();
 #endif
 }

@@ -439,9 +439,9 @@ void IsolateState::flushOutput() {
     outputBuffer.clear();
     return;
   }
+  if (outputBuffer.empty()) return; // a flush that emptied it has flushed stdout too
   int error = 0;
-  if (!outputBuffer.empty() &&
-      std::fwrite(outputBuffer.data(), 1, outputBuffer.size(), stdout) != outputBuffer.size()) {
+  if (std::fwrite(outputBuffer.data(), 1, outputBuffer.size(), stdout) != outputBuffer.size()) {
     error = errno;
   }
   outputBuffer.clear();

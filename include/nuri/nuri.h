@@ -258,7 +258,8 @@ struct Stats {
   uint64_t allocatedBytes = 0; // bytes allocated by this isolate
   uint64_t collections = 0;    // collections during this isolate's life
   uint64_t heapBytes = 0;      // size of the collected heap (process-wide)
-  double seconds = 0;          // wall time spent running guest code
+  double seconds = 0;          // wall time spent running guest code (calls are timed with a
+                               // clock of a few milliseconds' resolution, to keep them cheap)
 };
 
 // Receives a guest's output: any callable taking the text. One that returns bool says with
