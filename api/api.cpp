@@ -29,6 +29,16 @@ namespace nuri {
 
 const char* version() { return NURI_VERSION; }
 
+// Programs that compileSource and loadBytecode made, and so verified.
+struct ProgramAccess {
+  static Program verified(std::shared_ptr<const Module> module) {
+    Program p(std::move(module));
+    p.verified_ = true;
+    return p;
+  }
+  static bool isVerified(const Program& p) { return p.verified_; }
+};
+
 std::string Error::render() const {
   switch (kind) {
   case Kind::Compile: return diagnostics;
@@ -83,7 +93,7 @@ Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::
       return makeError(Error::Kind::Load, name + ": " + problem);
     }
   }
-  return Program(module);
+  return ProgramAccess::verified(module);
 }
 
 std::string baseName(const std::string& path) {
@@ -135,7 +145,7 @@ Result<Program> compileSource(std::string_view source, std::string fileName,
   }
   // Stack traces name the file, not the folder it was compiled in.
   out.module->sourceFile = baseName(fileName);
-  return Program(out.module);
+  return ProgramAccess::verified(out.module);
 }
 
 Result<Program> compileFile(const std::string& path, const CompileOptions& options) {
@@ -269,9 +279,10 @@ Status Isolate::load(const Program& program) {
     return makeError(Error::Kind::Usage, problem);
   }
   std::string error;
-  // Programs from compileSource are correct by construction, and loadBytecode verified its
-  // module; verify again only if it was built by hand (cheap: linear in the code size).
-  if (!verifyModule(program.module(), error)) return makeError(Error::Kind::Load, error);
+  // compileSource and loadBytecode verified their programs; one built by hand is verified here.
+  if (!ProgramAccess::isVerified(program) && !verifyModule(program.module(), error)) {
+    return makeError(Error::Kind::Load, error);
+  }
   if (!I.stackBase) return noStack(I);
   if (!linkProgram(I, program.shared(), hostLinker(), error)) {
     if (I.pending) return I.takeError();

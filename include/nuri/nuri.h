@@ -203,7 +203,10 @@ public:
   std::string disassemble() const;
 
 private:
+  friend struct ProgramAccess;
   std::shared_ptr<const Module> module_;
+  // Made by compileSource or loadBytecode, which verified it: load need not verify it again.
+  bool verified_ = false;
 };
 
 // The largest source text the compiler accepts (16 MB), for a program and for each module it
