@@ -242,6 +242,9 @@ bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_
                 : I.raise(ErrorClass::Error, "internal error: " + what);
   }
   I.runSeconds += secondsNow(timing) - start;
+  // A terminate() that came during the run and found no limit check before it ended was meant
+  // for this run: it does not stop the next one.
+  I.interrupt->terminate.store(false, std::memory_order_relaxed);
   I.flushOutput();
   if (ok && I.outputFailed) {
     return I.raise(ErrorClass::IOError, "cannot write to standard output: " + I.outputError);
@@ -353,6 +356,14 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
   }
   auto it = I.program.callable.find(std::string(name));
   if (it == I.program.callable.end()) {
+    std::string generic = std::string(name) + "<";
+    for (const FunctionEntry& f : I.program.module->functions) {
+      if (f.ownerClass == kNoIndex && f.name.starts_with(generic)) {
+        return makeError(Error::Kind::Usage, "`" + std::string(name) +
+                                                 "` is generic: a host can call only functions "
+                                                 "that are not");
+      }
+    }
     return makeError(Error::Kind::Usage,
                      "the program has no top-level function `" + std::string(name) + "` to call");
   }

@@ -125,6 +125,13 @@ struct HostCall {
     I.inHostCall = true;
     try {
       result.emplace(entry.function(context, std::span<const Value>(values, params.size())));
+    } catch (const std::bad_alloc&) {
+      result.emplace(Error{Error::Kind::Runtime,
+                           Error::Limit::None,
+                           "",
+                           "`" + entry.qualifiedName + "` ran out of memory (std::bad_alloc)",
+                           {},
+                           ""});
     } catch (const std::exception& e) {
       result.emplace(Error{Error::Kind::Runtime, Error::Limit::None, "", e.what(), {}, ""});
     } catch (...) {
@@ -138,7 +145,14 @@ struct HostCall {
     I.inHostCall = false;
     for (size_t i = 0; i < params.size(); i++)
       values[i].~Value();
-    if (!*result) return I.raise(ErrorClass::HostError, result->error().message);
+    // Limits that passed while the host worked (a deadline, a terminate, also one the host
+    // function made) stop the guest as the function returns.
+    if (!I.checkLimits(I.instructions)) return false;
+    if (!*result) {
+      const std::string& message = result->error().message;
+      return I.raise(ErrorClass::HostError,
+                     message.empty() ? "`" + entry.qualifiedName + "` failed" : message);
+    }
     return storeResult(I, b, **result, out);
   }
 };

@@ -125,6 +125,10 @@ HostModule::HostModule(std::string name) : name_(std::move(name)) {
 HostModule::~HostModule() = default;
 
 HostModule& HostModule::function(std::string_view signature, HostFunction function) {
+  if (used_.load()) { // other threads may be reading the module: leave it as it is
+    lateDeclarations_++;
+    return *this;
+  }
   auto entry = std::make_unique<HostFunctionEntry>();
   std::string error;
   if (!SignatureParser(signature).parse(*entry, error)) {
@@ -167,7 +171,13 @@ std::string hostModulesProblem(const std::vector<std::shared_ptr<HostModule>>& m
   std::set<std::string> names;
   for (const auto& module : modules) {
     if (!module) return "a host module is null";
+    HostModuleAccess::markUsed(*module);
     if (!module->errors().empty()) return module->errors().front();
+    if (int late = HostModuleAccess::lateDeclarations(*module)) {
+      return "host module `" + module->name() + "` was given " + std::to_string(late) +
+             " declaration" + (late == 1 ? "" : "s") +
+             " after it was used to compile or load a program; declare every function first";
+    }
     if (!names.insert(module->name()).second) {
       return "two host modules are named `" + module->name() + "`";
     }

@@ -25,13 +25,15 @@ struct HostModuleAccess {
   static const std::vector<std::unique_ptr<HostFunctionEntry>>& functions(const HostModule& m) {
     return m.functions_;
   }
+  static void markUsed(const HostModule& m) { m.used_.store(true); }
+  static int lateDeclarations(const HostModule& m) { return m.lateDeclarations_.load(); }
 };
 
 // The functions of `module` named `name`, or null.
 const HostFunctionEntry* findHostFunction(const HostModule& module, std::string_view name);
 
-// The first problem with a list of host modules (a null one, errors in one, two of one name),
-// or an empty string.
+// The first problem with a list of host modules (a null one, errors in one, declarations after
+// it was used, two of one name), or an empty string. Marks each as used.
 std::string hostModulesProblem(const std::vector<std::shared_ptr<HostModule>>& modules);
 
 } // namespace nuri

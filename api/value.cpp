@@ -6,14 +6,6 @@ namespace nuri {
 
 namespace {
 
-template <typename T> Value arrayOf(const std::vector<T>& elements) {
-  std::vector<Value> values;
-  values.reserve(elements.size());
-  for (const T& e : elements)
-    values.emplace_back(e);
-  return Value::array(std::move(values));
-}
-
 // A guest array's elements as Values (objects as handles), or nullopt.
 std::optional<std::vector<Value>> guestElements(const GuestHandle& handle) {
   void* object = handle.object();
@@ -43,14 +35,10 @@ std::optional<std::vector<T>> typedElements(const Value& v, Get get) {
 
 } // namespace
 
-Value::Value(const std::vector<int64_t>& elements) : Value(arrayOf(elements)) {}
-Value::Value(const std::vector<double>& elements) : Value(arrayOf(elements)) {}
-Value::Value(const std::vector<std::string>& elements) : Value(arrayOf(elements)) {}
-
-Value Value::array(std::vector<Value> elements) {
+Value::Value(std::vector<Value> elements) {
   auto array = std::make_shared<HostArray>();
   array->elements = std::move(elements);
-  return ValueAccess::fromObject(std::move(array));
+  data_ = std::shared_ptr<const ValueObject>(std::move(array));
 }
 
 Value::Kind Value::kind() const {
@@ -94,6 +82,9 @@ std::optional<std::vector<double>> Value::asFloatArray() const {
 }
 std::optional<std::vector<std::string>> Value::asStringArray() const {
   return typedElements<std::string>(*this, [](const Value& e) { return e.asString(); });
+}
+std::optional<std::vector<bool>> Value::asBoolArray() const {
+  return typedElements<bool>(*this, [](const Value& e) { return e.asBool(); });
 }
 
 std::string Value::typeName() const {

@@ -16,12 +16,18 @@ const char* kindName(TypeKind kind) {
   }
 }
 
+// `a Point`, `an int[]`.
+std::string withArticle(const std::string& name) {
+  bool vowel = !name.empty() && std::string_view("aeiouAEIOU").find(name[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + name;
+}
+
 Conversion mismatch(std::string& error, const RuntimeType* type, const Value& value) {
   error = "expected " +
           (type->kind == TypeKind::Int || type->kind == TypeKind::Float ||
                    type->kind == TypeKind::Bool || type->kind == TypeKind::String
                ? std::string(kindName(type->kind))
-               : "a " + type->name) +
+               : withArticle(type->name)) +
           ", got " + describeValue(value);
   return Conversion::Mismatch;
 }
@@ -37,7 +43,8 @@ std::string describeValue(const Value& value) {
   case Value::Kind::String: return "a string";
   case Value::Kind::Object:
     if (hostArray(value)) return "an array";
-    return "a " + value.typeName();
+    if (!guestHandle(value)->object()) return "an object of a closed isolate";
+    return withArticle(value.typeName());
   }
   return "a value";
 }

@@ -215,7 +215,8 @@ void IsolateState::resetCheckpoint(uint64_t executed) {
 bool IsolateState::checkLimits(uint64_t executed) {
   // Bytes handled by instructions and natives since the last check spend fuel too.
   nativeFuel += work / kUnitsPerInstruction;
-  if (interrupt->terminate.exchange(false, std::memory_order_relaxed)) {
+  if (interrupt->terminate.load(std::memory_order_relaxed) &&
+      interrupt->terminate.exchange(false, std::memory_order_relaxed)) {
     return raiseLimit(Error::Limit::Terminated, "terminated by the host");
   }
   if (fuel && executed + nativeFuel >= fuelUsedBefore + fuel) {

@@ -12,9 +12,11 @@
 // Errors come back as values; nothing here throws a C++ exception for a guest's failure.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -67,10 +69,16 @@ public:
   Result(T value) : data_(std::move(value)) {}
   Result(Error error) : data_(std::move(error)) {}
   explicit operator bool() const { return data_.index() == 0; }
+  // The value; only when the Result holds one.
   T& operator*() { return std::get<0>(data_); }
   const T& operator*() const { return std::get<0>(data_); }
   T* operator->() { return &std::get<0>(data_); }
-  const Error& error() const { return std::get<1>(data_); }
+  const T* operator->() const { return &std::get<0>(data_); }
+  // The error, or an Error with an empty message when the Result holds a value.
+  const Error& error() const {
+    static const Error none;
+    return data_.index() == 1 ? std::get<1>(data_) : none;
+  }
 
 private:
   std::variant<T, Error> data_;
@@ -102,12 +110,17 @@ public:
   Value(const char* s) : data_(std::string(s)) {}
   Value(std::string_view s) : data_(std::string(s)) {}
   Value(std::string s) : data_(std::move(s)) {}
-  Value(const std::vector<int64_t>& elements);
-  Value(const std::vector<double>& elements);
-  Value(const std::vector<std::string>& elements);
-  // An array made by the host: passed to a guest, it becomes an array of the parameter's type
-  // (each element converted as an argument would be).
-  static Value array(std::vector<Value> elements);
+  // An array made by the host, from a vector of anything a Value is made from (`int`,
+  // `double`, `bool`, `std::string`, other Values): passed to a guest, it becomes an array of
+  // the parameter's type, each element converted as an argument would be. So
+  // `call("sum", {xs})` passes the vector xs as one array argument.
+  Value(std::vector<Value> elements);
+  template <typename T,
+            std::enable_if_t<!std::is_same_v<T, Value> && std::is_constructible_v<Value, const T&>,
+                             int> = 0>
+  Value(const std::vector<T>& elements) : Value(fromVector(elements)) {}
+  // The same, spelled out (`Value::array({Value(1), Value("two")})`).
+  static Value array(std::vector<Value> elements) { return Value(std::move(elements)); }
 
   Kind kind() const;
   bool isNull() const { return kind() == Kind::Null; }
@@ -123,11 +136,19 @@ public:
   std::optional<std::vector<int64_t>> asIntArray() const;
   std::optional<std::vector<double>> asFloatArray() const;
   std::optional<std::vector<std::string>> asStringArray() const;
+  std::optional<std::vector<bool>> asBoolArray() const;
   // The Nuri type of the value: `int`, `string`, `Point`, `int[]`, `(int) -> int`, `null`.
   std::string typeName() const;
 
 private:
   friend struct ValueAccess;
+  template <typename T> static std::vector<Value> fromVector(const std::vector<T>& elements) {
+    std::vector<Value> values;
+    values.reserve(elements.size());
+    for (const auto& e : elements)
+      values.emplace_back(static_cast<const T&>(e));
+    return values;
+  }
   std::variant<std::monostate, bool, int64_t, double, std::string,
                std::shared_ptr<const ValueObject>>
       data_;
@@ -160,8 +181,9 @@ private:
 using HostFunction = std::function<Result<Value>(CallContext&, std::span<const Value>)>;
 
 // A module of C++ functions that guests import (`import app.{add}` or `app.add(1, 2)`).
-// Declare every function before the module is used in a compile or an isolate; after that it
-// is read from any thread.
+// Declare every function before the module is first used to compile or load a program; after
+// that it is only read, from any number of threads, and a later declaration is refused (the
+// next compile or load with the module fails with a Usage error saying so).
 class HostModule {
 public:
   // `name` is how guests import it: a Nuri name (letters, digits, `_`).
@@ -187,6 +209,8 @@ private:
   std::string name_;
   std::vector<std::unique_ptr<HostFunctionEntry>> functions_;
   std::vector<std::string> errors_;
+  mutable std::atomic<bool> used_{false}; // used to compile or load: no more declarations
+  std::atomic<int> lateDeclarations_{0};  // refused since
 };
 
 // A compiled program: one self-contained module holding everything it needs.
@@ -341,9 +365,11 @@ struct InterruptState;
 // nothing). Cheap to copy.
 class InterruptHandle {
 public:
-  // The guest stops at its next limit check (within about 65,000 instructions, or inside a long
-  // operation of the class library) with an uncatchable LimitError (Error::Limit::Terminated);
-  // if it is not running, its next load, runMain or call stops so as soon as it starts.
+  // The guest stops at its next limit check (within about 65,000 instructions, inside a long
+  // operation of the class library, or as a host function returns) with an uncatchable
+  // LimitError (Error::Limit::Terminated); if it is not running, its next load, runMain or call
+  // stops so as soon as it starts. One that comes as a run ends, after its last limit check, is
+  // dropped with the run.
   void terminate() const;
 
 private:
@@ -373,6 +399,11 @@ public:
   // or a handle of another isolate, is Error::Kind::Usage; an uncaught error of the guest is
   // Error::Kind::Runtime; System.exit(n) ends the guest (Runtime, errorClass `Exit`).
   Result<Value> call(std::string_view name, const std::vector<Value>& args = {});
+  // The same with a braced list: `call("score", {3, "abc"})`. A vector inside the braces is one
+  // array argument (`call("sum", {xs})`), not the argument list.
+  Result<Value> call(std::string_view name, std::initializer_list<Value> args) {
+    return call(name, std::vector<Value>(args));
+  }
 
   // Limits from now on, for running a guest in slices: `instructions` more instructions' worth
   // of fuel (0: no limit), and a wall-clock deadline `seconds` from now (0: none). They replace

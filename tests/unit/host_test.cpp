@@ -1,9 +1,11 @@
 // Host modules, nuri::Value and Isolate::call: what a host gives a guest and how it calls in.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gc/heap.h"
@@ -272,6 +274,16 @@ TEST(Values, KindsAndAccessors) {
   EXPECT_EQ(xs.kind(), Value::Kind::Object);
   EXPECT_EQ(xs.asIntArray(), (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(xs.asStringArray(), std::nullopt);
+  // Vectors of anything a Value is made from.
+  EXPECT_EQ(Value(std::vector<int>{3, 4}).asIntArray(), (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(Value(std::vector<float>{0.5f}).asFloatArray(), (std::vector<double>{0.5}));
+  EXPECT_EQ(Value(std::vector<bool>{true, false}).asBoolArray(), (std::vector<bool>{true, false}));
+  EXPECT_EQ(Value(std::vector<const char*>{"a"}).asStringArray(), (std::vector<std::string>{"a"}));
+  // A Result holding a value has no error to give, and says so without throwing.
+  Result<Value> ok = Value(1);
+  EXPECT_EQ(ok.error().message, "");
+  const Result<Value> constant = Value(2);
+  EXPECT_EQ(constant->asInt(), 2);
 }
 
 const char* const kCallable = R"(
@@ -293,6 +305,8 @@ fun total(xs: int[]): int {
 }
 fun depth(grid: int[][]): int { return grid.length * 100 + grid[0].length }
 fun fail(): int { return [1][2] }
+fun first<T>(xs: T[]): T { return xs[0] }
+let one = first([1])
 fun quit() { System.exit(3) }
 var counter = 0
 fun bump(): int { counter += 1; return counter }
@@ -334,6 +348,7 @@ TEST(Calls, WrongNameArityOrTypeIsAUsageError) {
   };
   EXPECT_EQ(usage("nope", {}), "the program has no top-level function `nope` to call");
   EXPECT_EQ(usage("<module>", {}), "the program has no top-level function `<module>` to call");
+  EXPECT_EQ(usage("first", {}), "`first` is generic: a host can call only functions that are not");
   EXPECT_EQ(usage("__arrayJoin", {}),
             "the program has no top-level function `__arrayJoin` to call");
   EXPECT_EQ(usage("score", {1}), "`score` takes 2 arguments, not 1");
@@ -350,6 +365,9 @@ TEST(Calls, WrongNameArityOrTypeIsAUsageError) {
 TEST(Calls, ArraysGoInAsNewArraysAndComeBackAsHandles) {
   Called g;
   EXPECT_EQ(g.isolate->call("total", {Value(std::vector<int64_t>{1, 2, 3})})->asInt(), 6);
+  std::vector<Value> xs{1, 2, 3, 4};
+  EXPECT_EQ(g.isolate->call("total", {xs})->asInt(), 10); // one argument: the array
+  EXPECT_EQ(g.isolate->call("total", {std::vector<int>{5, 6}})->asInt(), 11);
   Value grid = Value::array({Value(std::vector<int64_t>{1, 2, 3}), Value(std::vector<int64_t>{4})});
   EXPECT_EQ(g.isolate->call("depth", {grid})->asInt(), 203);
   Result<Value> names = g.isolate->call("names");
@@ -381,6 +399,60 @@ TEST(Calls, HandlesKeepObjectsAliveAndBelongToTheirIsolate) {
   g.isolate.reset();
   EXPECT_EQ(kept.typeName(), "object of a closed isolate");
   EXPECT_EQ(kept.asArray(), std::nullopt);
+}
+
+TEST(HostModules, LimitsAreCheckedAsHostFunctionsReturn) {
+  // A guest that spends its time in the host still meets its deadline and its terminate.
+  auto io = std::make_shared<HostModule>("io");
+  io->function("fun wait(ms: int)", [](CallContext&, std::span<const Value> args) -> Result<Value> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(*args[0].asInt()));
+    return Value();
+  });
+  io->function("fun stop()", [](CallContext& cx, std::span<const Value>) -> Result<Value> {
+    cx.isolate().terminate();
+    return Value();
+  });
+  HostGuest guest({io});
+  ASSERT_TRUE(guest.isolate->load(
+      compileWith("import io\nfun poll(n: int): int {\n  for (i in 0..n) { io.wait(10) }\n"
+                  "  return n\n}\nfun quit(): int { io.stop()\n  return 1 }\n",
+                  {io})));
+  guest.isolate->setTimeout(0.05);
+  auto start = std::chrono::steady_clock::now();
+  Result<Value> r = guest.isolate->call("poll", {100});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().limit, Error::Limit::Time);
+  EXPECT_LT(seconds, 0.5);
+  guest.isolate->setTimeout(0);
+  r = guest.isolate->call("quit");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().limit, Error::Limit::Terminated);    // the call that asked for it
+  EXPECT_EQ(guest.isolate->call("poll", {1})->asInt(), 1); // and not the next one
+}
+
+TEST(HostModules, AnEmptyErrorMessageNamesTheFunction) {
+  auto m = std::make_shared<HostModule>("m");
+  m->function("fun f()",
+              [](CallContext&, std::span<const Value>) -> Result<Value> { return Error{}; });
+  HostGuest guest({m});
+  ASSERT_TRUE(guest.isolate->load(compileWith("import m\nfun g() { m.f() }\n", {m})));
+  EXPECT_EQ(guest.isolate->call("g").error().message, "`m.f` failed");
+}
+
+TEST(HostModules, DeclarationsAfterUseAreRefused) {
+  auto m = std::make_shared<HostModule>("m");
+  auto fn = [](CallContext&, std::span<const Value>) -> Result<Value> { return Value(); };
+  m->function("fun f()", fn);
+  compileWith("import m\nfun g() { m.f() }\n", {m});
+  m->function("fun late()", fn); // other threads may be reading the module by now
+  EXPECT_EQ(m->declarations().size(), 1u);
+  CompileOptions options;
+  options.hostModules = {m};
+  Result<Program> p = compileSource("fun main() {}\n", "main.nuri", options);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().message, "host module `m` was given 1 declaration after it was used to "
+                               "compile or load a program; declare every function first");
 }
 
 // ---- What a guest reads from outside ----
