@@ -11,6 +11,7 @@
 #include "classlib/native_registry.h"
 #include "compiler/ast_clone.h"
 #include "compiler/limits.h"
+#include "compiler/shared_prelude.h"
 
 namespace nuri {
 namespace {
@@ -159,10 +160,28 @@ private:
       auto it = names.find(name.substr(dot + 1));
       return it == names.end() ? nullptr : it->second;
     }
-    return findTop(name, &Namespace::classTemplates);
+    if (const ClassDecl* found = findTop(name, &Namespace::classTemplates)) return found;
+    return seesPrelude(name) ? preludeClassTemplate(name) : nullptr;
   }
   const FunDecl* findFunctionTemplate(const std::string& name) {
-    return findTop(name, &Namespace::functionTemplates);
+    if (const FunDecl* found = findTop(name, &Namespace::functionTemplates)) return found;
+    return seesPrelude(name) ? preludeFunctionTemplate(name) : nullptr;
+  }
+  // Whether the unit being checked sees the prelude's name `name` (findTop looks there last).
+  bool seesPrelude(const std::string& name) const {
+    return prelude_ && (unit_ == prelude_ || !isPreludeOwnName(name));
+  }
+  // The prelude's generic declarations, which the shared prelude reads when a program first
+  // uses them.
+  const ClassDecl* preludeClassTemplate(const std::string& name) {
+    const ClassDecl* decl = prelude_->library ? prelude_->library->classTemplate(name) : nullptr;
+    if (decl) templateUnit_[decl] = prelude_;
+    return decl;
+  }
+  const FunDecl* preludeFunctionTemplate(const std::string& name) {
+    const FunDecl* decl = prelude_->library ? prelude_->library->functionTemplate(name) : nullptr;
+    if (decl) templateUnit_[decl] = prelude_;
+    return decl;
   }
   VarSymbol* findGlobal(const std::string& name) { return findTop(name, &Namespace::globals); }
 
@@ -220,6 +239,10 @@ private:
   }
 
   void claimUnitNames() {
+    if (unit_->library) {
+      for (const SharedPrelude::TemplateName& t : unit_->library->templateNames())
+        ns_->topNames.emplace(t.name, TopName{t.pos, t.kind});
+    }
     for (auto& item : unit_->ast.items) {
       std::string name;
       const char* kind = nullptr;
@@ -1676,7 +1699,7 @@ private:
   // A checked call of the prelude's generic function `name` for the element type of args[0]
   // (an array), with `args` as its arguments.
   ExprPtr preludeArrayCall(const char* name, std::vector<ExprPtr> args) {
-    const FunDecl* templ = namespaces_[prelude_].functionTemplates.at(name);
+    const FunDecl* templ = preludeFunctionTemplate(name);
     auto call = std::make_unique<Expr>(ExprKind::Call, args[0]->pos);
     call->call = CallKind::Function;
     call->fun = instantiateFunction(templ, {args[0]->type->element}, args[0]->pos);

@@ -13,6 +13,7 @@
 namespace nuri {
 
 struct SourceUnit;
+class SharedPrelude;
 
 struct StaticInitialiser {
   VarSymbol* var;
@@ -29,7 +30,9 @@ struct SourceUnit {
   std::vector<SourceUnit*> imports; // resolved, one per ast.imports entry
   bool isPrelude = false;
   const HostModuleDecl* host = nullptr; // a host module: its functions, declared in its text
-  uint32_t file = 0;                    // SourcePos::file of its positions
+  // The prelude's generic declarations, which are not among ast.items (compiler/shared_prelude.h).
+  const SharedPrelude* library = nullptr;
+  uint32_t file = 0;           // SourcePos::file of its positions (see also kPreludeFile)
   std::vector<Stmt*> topLevel; // its top-level statements, in order (filled by the checker)
 };
 
@@ -48,6 +51,11 @@ struct CheckedModule {
   std::vector<FunSymbol*> lambdas;                   // in the order they were found
   std::vector<StaticInitialiser> staticInitialisers; // each runs first in its unit's initialiser
   FunSymbol* main = nullptr;
+
+  // The index of the file of `pos` among fileNames.
+  uint32_t fileOf(SourcePos pos) const {
+    return pos.file == kPreludeFile ? units.front()->file : pos.file;
+  }
 };
 
 void check(CheckedModule& module, Diagnostics& diagnostics);

@@ -281,7 +281,7 @@ public:
   void compileFunction(FunSymbol* fn) {
     FunctionEntry& out = fb_.out();
     out.name = fn->traceName;
-    out.file = fn->pos.file;
+    out.file = mb_.checked().fileOf(fn->pos);
     out.isPrivate = fn->isPrivate;
     out.isAbstract = fn->isAbstract;
     out.isStatic = fn->staticOwner != nullptr;

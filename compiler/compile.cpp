@@ -3,15 +3,14 @@
 #include <algorithm>
 #include <map>
 
-#include "classlib/prelude.h"
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
 #include "compiler/lexer.h"
 #include "compiler/limits.h"
 #include "compiler/module_limits.h"
 #include "compiler/parser.h"
+#include "compiler/shared_prelude.h"
 #include "support/read_file.h"
-#include "vm/assert.h"
 #include "vm/verifier.h"
 
 namespace nuri {
@@ -41,14 +40,14 @@ public:
 
   std::vector<std::unique_ptr<SourceFile>> files;
 
+  // The prelude is read once per process (compiler/shared_prelude.h).
   void loadPrelude() {
-    size_t errorsBefore = diagnostics_.count();
-    auto unit = parseUnit(kPreludeFileName, kPreludeSource, "");
-    NURI_ASSERT(diagnostics_.count() == errorsBefore, "the prelude does not compile");
-    unit->isPrelude = true;
-    for (auto& item : unit->ast.items)
-      if (item->kind == StmtKind::Class) item->cls->isBuiltin = true;
-    out_.units.push_back(std::move(unit));
+    const SharedPrelude& prelude = SharedPrelude::get();
+    uint32_t index = diagnostics_.fileIndex(prelude.file());
+    if (out_.fileNames.size() <= index) out_.fileNames.resize(index + 1);
+    out_.fileNames[index] = baseName(prelude.file().name());
+    diagnostics_.setPreludeFile(index);
+    out_.units.push_back(prelude.newUnit(index));
   }
 
   // Returns the index of the program's file in the diagnostics.

@@ -25,6 +25,10 @@ Diagnostic mentioning(SourcePos pos, std::string before, SourcePos line, std::st
 }
 
 void Diagnostics::error(Diagnostic diagnostic) {
+  if (diagnostic.pos.file == kPreludeFile) diagnostic.pos.file = preludeFile_;
+  if (diagnostic.mention && diagnostic.mention->file == kPreludeFile) {
+    diagnostic.mention->file = preludeFile_;
+  }
   if (list_.size() >= kMaxErrors) {
     truncated_ = true;
     return;

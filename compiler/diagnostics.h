@@ -44,6 +44,8 @@ public:
     error(Diagnostic{pos, std::move(message), {}, 0});
   }
   void error(Diagnostic diagnostic);
+  // Positions in the shared prelude (file kPreludeFile) are reported as file `file`.
+  void setPreludeFile(uint32_t file) { preludeFile_ = file; }
   // Names the lines of file `file` with `labels` when rendering.
   void labelLines(uint32_t file, LineLabels labels);
   bool hasErrors() const { return !list_.empty(); }
@@ -58,6 +60,7 @@ private:
   std::vector<const SourceFile*> files_;
   std::vector<Diagnostic> list_;
   uint32_t labelledFile_ = UINT32_MAX;
+  uint32_t preludeFile_ = kPreludeFile;
   LineLabels labels_;
   bool truncated_ = false;
 };

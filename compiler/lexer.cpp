@@ -83,8 +83,8 @@ bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c); }
 
 class Lexer {
 public:
-  Lexer(const SourceFile& file, Diagnostics& diags)
-      : src_(file.text()), diags_(diags), file_(diags.fileIndex(file)) {}
+  Lexer(std::string_view text, uint32_t file, uint32_t firstLine, Diagnostics& diags)
+      : src_(text), diags_(diags), file_(file), firstLine_(firstLine) {}
 
   std::vector<Token> run() {
     size_t badOffset = 0;
@@ -118,16 +118,17 @@ private:
   std::string_view src_;
   Diagnostics& diags_;
   uint32_t file_;
+  uint32_t firstLine_; // the line src_ starts at
   std::vector<Token> tokens_;
   size_t i_ = 0;
-  uint32_t line_ = 1, column_ = 1;
+  uint32_t line_ = firstLine_, column_ = 1;
   // Open brackets: '(', '[', '{', or 'I' for the `${` of an interpolation.
   std::vector<char> brackets_;
 
   SourcePos pos() const { return {line_, column_, file_}; }
   void resetPosition() {
     i_ = 0;
-    line_ = 1;
+    line_ = firstLine_;
     column_ = 1;
   }
   void advanceTo(size_t offset) {
@@ -579,7 +580,12 @@ private:
 } // namespace
 
 std::vector<Token> tokenize(const SourceFile& file, Diagnostics& diagnostics) {
-  return Lexer(file, diagnostics).run();
+  return Lexer(file.text(), diagnostics.fileIndex(file), 1, diagnostics).run();
+}
+
+std::vector<Token> tokenize(std::string_view text, uint32_t file, uint32_t firstLine,
+                            Diagnostics& diagnostics) {
+  return Lexer(text, file, firstLine, diagnostics).run();
 }
 
 bool isIncompleteSource(std::string_view text) {

@@ -12,6 +12,9 @@
 namespace nuri {
 
 std::vector<Token> tokenize(const SourceFile& file, Diagnostics& diagnostics);
+// Tokenizes part of a file: `text` begins at the start of line `firstLine` of file `file`.
+std::vector<Token> tokenize(std::string_view text, uint32_t file, uint32_t firstLine,
+                            Diagnostics& diagnostics);
 
 // Whether `text` stops in the middle of something: an open bracket or block comment, or an
 // operator or keyword that a statement cannot end with. An interactive prompt reads more lines.

@@ -17,8 +17,13 @@ constexpr uint32_t kMaxSourceBytes = 16u << 20;
 struct SourcePos {
   uint32_t line = 0;   // 1-based
   uint32_t column = 0; // 1-based, in code points
-  uint32_t file = 0;   // index of the file in its Diagnostics
+  uint32_t file = 0;   // index of the file in its Diagnostics, or kPreludeFile
 };
+
+// The file of positions in the prelude's syntax trees, which every compilation in a process
+// shares (compiler/shared_prelude.h). Each compilation numbers the prelude after its other
+// files; Diagnostics and the code generator put that number in place of this one.
+constexpr uint32_t kPreludeFile = UINT32_MAX;
 
 class SourceFile {
 public:

@@ -262,7 +262,9 @@ struct CompileOptions {
   std::vector<std::shared_ptr<HostModule>> hostModules = {};
 };
 
-// Compiles Nuri source text. `fileName` names it in diagnostics and stack traces.
+// Compiles Nuri source text. `fileName` names it in diagnostics and stack traces. Several
+// threads may compile at once; the class library every program includes is read once per
+// process and shared by them all.
 Result<Program> compileSource(std::string_view source, std::string fileName,
                               const CompileOptions& options = {});
 // Reads and compiles a .nuri file and the modules it imports, from files next to it and in
