@@ -24,13 +24,17 @@ constexpr uint64_t kCheckInterval = 1u << 16;
 
 IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   stringType.kind = TypeKind::String;
+  stringType.index = kStringType;
   stringType.name = "string";
   stringBuilderType.kind = TypeKind::StringBuilder;
+  stringBuilderType.index = kStringBuilderType;
   stringBuilderType.name = "StringBuilder";
   stringArrayType.kind = TypeKind::Array;
+  stringArrayType.index = kStringArrayType;
   stringArrayType.name = "string[]";
   stringArrayType.element = &stringType;
   stringArrayType.holdsReferences = true;
+  typeTable = {nullptr, &stringType, &stringBuilderType, &stringArrayType};
 
   stackReserve = stackReserveBytes(cfg);
   void* mem = mmap(nullptr, stackReserve, PROT_READ | PROT_WRITE,
@@ -81,11 +85,11 @@ InstanceObject* makeErrorObject(IsolateState& I, const ClassInfo* cls, std::stri
   auto* text =
       static_cast<StringObject*>(gc::allocateAtomic(sizeof(StringObject) + message.size() + 1));
   if (!object || !text) return nullptr;
-  text->header.type = &I.stringType;
+  text->header = headerFor(&I.stringType);
   text->byteLength = uint32_t(message.size());
   text->codePointLength = countCodePoints(message);
   std::memcpy(text->bytes, message.data(), message.size());
-  object->header.type = cls->type;
+  object->header = headerFor(cls->type);
   object->fields[0].p = text;
   return object;
 }
@@ -177,7 +181,7 @@ bool IsolateState::raiseUncatchable(ErrorClass cls, std::string message) {
 
 void IsolateState::throwObject(InstanceObject* error) {
   pending = PendingError{};
-  pending->className = error->header.type->name;
+  pending->className = typeOf(error)->name;
   auto* message = static_cast<StringObject*>(error->fields[0].p);
   pending->message = message ? std::string(message->view()) : "null";
   roots_[0] = error;
@@ -322,7 +326,7 @@ StringObject* IsolateState::newStringBuffer(size_t bytes, uint32_t codePoints) {
   }
   auto* s = static_cast<StringObject*>(allocateUncleared(sizeof(StringObject) + bytes + 1, false));
   if (!s) return nullptr;
-  s->header.type = &stringType;
+  s->header = headerFor(&stringType);
   s->byteLength = uint32_t(bytes);
   s->codePointLength = codePoints;
   s->hash = 0;
@@ -366,7 +370,7 @@ ArrayObject* IsolateState::newArray(const RuntimeType* arrayType, int64_t length
       if (!nativeProgress(n)) return nullptr;
     }
   }
-  a->header.type = arrayType;
+  a->header = headerFor(arrayType);
   a->length = length;
   return a;
 }
@@ -375,21 +379,21 @@ InstanceObject* IsolateState::newInstance(const ClassInfo* cls) {
   size_t bytes = sizeof(InstanceObject) + cls->fields.size() * sizeof(Slot);
   auto* o = static_cast<InstanceObject*>(allocate(bytes, true));
   if (!o) return nullptr;
-  o->header.type = cls->type;
+  o->header = headerFor(cls->type);
   return o;
 }
 
 StringBuilderObject* IsolateState::newStringBuilder() {
   auto* b = static_cast<StringBuilderObject*>(allocate(sizeof(StringBuilderObject), true));
   if (!b) return nullptr;
-  b->header.type = &stringBuilderType;
+  b->header = headerFor(&stringBuilderType);
   return b;
 }
 
 CellObject* IsolateState::newCell(const RuntimeType* cellType) {
   auto* c = static_cast<CellObject*>(allocate(sizeof(CellObject), true));
   if (!c) return nullptr;
-  c->header.type = cellType;
+  c->header = headerFor(cellType);
   return c;
 }
 
@@ -398,7 +402,7 @@ ClosureObject* IsolateState::newClosure(const RuntimeType* functionType,
   auto* c = static_cast<ClosureObject*>(
       allocate(sizeof(ClosureObject) + cellCount * sizeof(CellObject*), true));
   if (!c) return nullptr;
-  c->header.type = functionType;
+  c->header = headerFor(functionType);
   c->function = function;
   c->cellCount = cellCount;
   return c;

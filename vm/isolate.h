@@ -85,6 +85,29 @@ public:
   RuntimeType stringBuilderType;
   RuntimeType stringArrayType;
 
+  // Every run-time type by its stable index (see kFirstProgramType): null for kNoType, the
+  // built-in types, then the program's once it is linked. Object headers hold these indices. It
+  // does not change after linking, so the interpreter keeps its data pointer.
+  std::vector<const RuntimeType*> typeTable;
+  const RuntimeType* typeOf(const void* object) const { return typeTable[typeIndexOf(object)]; }
+  TypeKind kindOf(const void* object) const { return typeOf(object)->kind; }
+
+  // The identity hash of `object` (not null): given on first use from a sequence of this
+  // isolate's (never 0, unique for 2^32 objects), so it does not depend on where the object is
+  // and survives anything that moves or restores the heap.
+  uint32_t identityHash(void* object) {
+    auto* header = static_cast<ObjectHeader*>(object);
+    if (!header->hash) header->hash = nextIdentityHash();
+    return header->hash;
+  }
+  uint32_t nextIdentityHash() {
+    lastIdentityHash += kIdentityHashStep;
+    if (!lastIdentityHash) lastIdentityHash += kIdentityHashStep;
+    return lastIdentityHash;
+  }
+  uint32_t lastIdentityHash = 0;
+  static constexpr uint32_t kIdentityHashStep = 0x9E3779B9u; // odd: visits every 32-bit value
+
   // The VM stack: reserved address space; frames are windows into it.
   Slot* stackBase = nullptr; // null when the reservation failed (every run then reports it)
   Slot* stackEnd = nullptr;

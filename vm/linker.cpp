@@ -44,8 +44,9 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     const TypeEntry& t = m.types[i];
     auto rt = std::make_unique<RuntimeType>();
     rt->kind = t.kind;
+    rt->index = kFirstProgramType + uint32_t(i);
     rt->name = typeName(m, uint32_t(i));
-    if (t.kind == TypeKind::Array) {
+    if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell) {
       rt->element = p.types[t.element].get(); // verified: elements come first
       rt->holdsReferences = isReferenceKind(rt->element->kind);
     }
@@ -54,6 +55,7 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
       rt->cls = cls;
       if (!cls->type) cls->type = rt.get();
     }
+    isolate.typeTable.push_back(rt.get());
     p.types.push_back(std::move(rt));
   }
   // A class whose type never appears in the type table still needs one (for its header).
@@ -64,7 +66,9 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
       rt->kind = TypeKind::Class;
       rt->name = cls->name;
       rt->cls = cls;
+      rt->index = uint32_t(isolate.typeTable.size());
       cls->type = rt.get();
+      isolate.typeTable.push_back(rt.get());
       p.types.push_back(std::move(rt));
     }
   }
