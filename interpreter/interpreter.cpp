@@ -109,6 +109,7 @@ ArrayObject* newMultiArray(IsolateState& I, const RuntimeType* type, const Slot*
   int64_t length = R[dims[0]].i;
   ArrayObject* a = I.newArray(type, length);
   if (!a || count == 1) return a;
+  TemporaryRoot root(I, &a); // filled as its elements are made
   for (int64_t i = 0; i < length; i++) {
     ArrayObject* inner = newMultiArray(I, type->element, R, dims + 1, count - 1);
     if (!inner || !I.nativeProgress(sizeof(ArrayObject) + sizeof(Slot))) return nullptr;

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <exception>
 
+#include "vm/heap_walk.h"
+
 namespace nuri {
 
 namespace {
@@ -49,7 +51,7 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   gc::addRootRange(&stackRoots);
   roots_ = static_cast<void**>(gc::allocateRoots(kRootCount * sizeof(void*)));
   frames.reserve(size_t(cfg.stackLimitFrames) + 1);
-  heapCheckBudget = cfg.heapLimitBytes ? cfg.heapLimitBytes / 4 : 0;
+  heapChecks = gc::stressMode();
   stackSoftEnd = stackEnd;
   frameSoftLimit = cfg.stackLimitFrames;
   if (cfg.heapLimitBytes && stackBase) { // the stack grows in steps under a heap limit
@@ -155,19 +157,20 @@ bool IsolateState::extendStack(const Slot* end) {
     return raise(ErrorClass::StackOverflowError,
                  "the VM stack of " + std::to_string(stackReserve) + " bytes is full");
   }
-  // Under a heap limit: measure, then let the stack grow by a quarter of the room that is left.
+  // Under a heap limit: check the room left (walking the heap when what was live at the last
+  // walk and everything allocated since may not leave enough), then let the stack grow by a
+  // quarter of it.
   uint64_t limit = config.heapLimitBytes;
   uint64_t needed =
       uint64_t(end - stackBase) * sizeof(Slot) + (frames.size() + 1) * sizeof(CallFrame);
-  gc::collect();
-  uint64_t used = gc::heapStats().liveBytes + temporaryBytes + needed;
-  if (used > limit) {
+  auto bound = [&] { return liveAtLastWalk + allocatedSinceWalk + temporaryBytes + needed; };
+  if (bound() > limit && !walkForLimit(0, needed)) {
     raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
                                       " exceeded by the VM stack, which needs " +
                                       std::to_string(needed) + " bytes");
     return markHeapLimit();
   }
-  uint64_t room = std::max<uint64_t>((limit - used) / 4, 4096);
+  uint64_t room = std::max<uint64_t>((limit - std::min(bound(), limit)) / 4, 4096);
   stackSoftEnd = std::min(stackEnd, const_cast<Slot*>(end) + room / sizeof(Slot));
   frameSoftLimit = uint32_t(
       std::min<uint64_t>(config.stackLimitFrames, frames.size() + 1 + room / sizeof(CallFrame)));
@@ -255,14 +258,21 @@ bool IsolateState::spendNativeFuel() {
   return checkLimits(instructions);
 }
 
-bool IsolateState::measureHeap(uint64_t bytes) {
+bool IsolateState::walkForLimit(uint64_t bytes, uint64_t stack) {
   uint64_t limit = config.heapLimitBytes;
-  gc::collect();
-  uint64_t used = gc::heapStats().liveBytes + temporaryBytes + stackBytes();
-  if (used > limit || bytes > limit - used) return false;
-  // Measure again before what is left (after this allocation) could be used up.
-  heapCheckBudget = std::max<uint64_t>((limit - used - bytes) / 2, 64 * 1024);
-  bytesSinceHeapCheck = 0;
+  liveAtLastWalk = walkHeap(*this, heapChecks ? HeapWalk::Check : HeapWalk::Measure).bytes;
+  heapWalks++;
+  uint64_t used = liveAtLastWalk + temporaryBytes + stack;
+  if (used > limit || bytes > limit - used) {
+    // No room: walk again at the next allocation (which may come after the guest let go of
+    // enough to fit).
+    allocatedSinceWalk = 0;
+    walkBudget = 0;
+    return false;
+  }
+  // The allocation being made comes after the walk.
+  allocatedSinceWalk = bytes;
+  walkBudget = std::max(limit - used, limit / 8);
   return true;
 }
 
@@ -295,6 +305,7 @@ enum class Memory { References, Atomic, ReferencesUncleared, AtomicUncleared };
 static inline __attribute__((always_inline)) void* allocateMemory(IsolateState& I, size_t bytes,
                                                                   Memory kind) {
   I.chargeWork(bytes); // the caller fills or copies them
+  if (__builtin_expect(I.heapChecks, 0)) walkHeap(I, HeapWalk::Check);
   if (!I.chargeHeap(bytes)) return nullptr;
   void* p = kind == Memory::References            ? gc::allocate(bytes)
             : kind == Memory::Atomic              ? gc::allocateAtomic(bytes)

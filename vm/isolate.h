@@ -16,6 +16,7 @@
 #include "nuri/nuri.h"
 #include "vm/errors.h"
 #include "vm/objects.h"
+#include "vm/root_slots.h"
 
 namespace nuri {
 
@@ -164,10 +165,21 @@ public:
   std::shared_ptr<InterruptState> interrupt = std::make_shared<InterruptState>();
   uint64_t allocations = 0;
   uint64_t allocatedBytes = 0;
-  uint64_t bytesSinceHeapCheck = 0;
-  uint64_t heapCheckBudget = 0;
   uint64_t temporaryBytes = 0; // held by natives outside the collected heap (see reserve)
   uint64_t collectionsAtStart = 0;
+
+  // Heap accounting (GUESTS.md §1). Under a heap limit, what the guest uses is its live objects,
+  // found by walking its object graph from its roots (vm/heap_walk.h), plus its temporaries and
+  // its VM stack; never the process's heap, which other guests share. A walk takes time in
+  // proportion to the live objects, so one is made only once the bytes allocated (and reserved)
+  // since the last walk exceed walkBudget = max(limit - used at the last walk, limit / 8).
+  uint64_t liveAtLastWalk = 0;     // bytes of live objects the last walk found
+  uint64_t allocatedSinceWalk = 0; // bytes allocated and reserved since then
+  uint64_t walkBudget = 0;         // 0 until the first walk, and after one that found no room
+  uint64_t heapWalks = 0;          // walks made for the heap limit
+  // GC-stress mode (gc::stressMode() when the isolate was made): the heap's consistency is
+  // checked before every allocation, and at every walk.
+  bool heapChecks = false;
   double runSeconds = 0;
 
   // Raises an uncatchable LimitError for `limit`.
@@ -224,8 +236,9 @@ public:
   // Raises LimitError and returns false if they do not fit.
   bool reserve(uint64_t bytes);
   void release(uint64_t bytes) { temporaryBytes -= bytes; }
-  // Checks that `bytes` more may exist beside the live heap, the temporaries and the VM stack,
-  // measuring the live heap when enough has been allocated since the last measurement.
+  // Checks that `bytes` more may exist beside the live objects, the temporaries and the VM
+  // stack, walking the heap when enough has been allocated since the last walk (see
+  // walkBudget). Raises LimitError and returns false if they do not fit.
   bool chargeHeap(uint64_t bytes) {
     return !config.heapLimitBytes || heapHasRoom(bytes) || raiseHeapLimit(bytes);
   }
@@ -234,12 +247,12 @@ public:
     uint64_t limit = config.heapLimitBytes;
     if (!limit) return true;
     if (bytes > limit) return false;
-    bytesSinceHeapCheck += bytes;
-    return bytesSinceHeapCheck < heapCheckBudget || measureHeap(bytes);
+    allocatedSinceWalk += bytes;
+    return allocatedSinceWalk <= walkBudget || walkForLimit(bytes, stackBytes());
   }
-  // Collects and measures the live heap, the temporaries and the VM stack: whether `bytes` more
-  // fit. Sets when to measure next.
-  bool measureHeap(uint64_t bytes);
+  // Walks the heap: whether `bytes` more fit beside the live objects, the temporaries and
+  // `stack` bytes of VM stack. Sets when to walk next.
+  bool walkForLimit(uint64_t bytes, uint64_t stack);
   bool raiseHeapLimit(uint64_t bytes);
   // "heap limit of 64M exceeded"
   std::string heapLimitMessage() const;
@@ -258,6 +271,15 @@ public:
   CellObject* newCell(const RuntimeType* cellType);
   ClosureObject* newClosure(const RuntimeType* functionType, const FunctionInfo* function,
                             uint32_t cellCount);
+
+  // Objects that C++ code holds in variables while it allocates more (a native filling a new
+  // array): the address of each variable, innermost last (see TemporaryRoot). The collector
+  // sees such variables on the C++ stack; the heap walker sees them through this list.
+  std::vector<void* const*> temporaryRoots;
+
+  // References the host holds to this guest's objects: the embedding API's handles (a
+  // nuri::Value of an object) keep their objects here, alive and counted by the heap walker.
+  RootSlots hostHandles;
 
   // Collected memory the isolate keeps alive: [0] the pending error object, [1] the LimitError
   // raised when no other error object fits in the heap limit, [2] the string "null" (the text
@@ -279,6 +301,22 @@ public:
 
   // Turns any pending error into an API error.
   Error takeError();
+};
+
+// Makes the object in `variable` a root of the heap walker while this object lives (see
+// IsolateState::temporaryRoots). Scopes nest: the innermost ends first.
+class TemporaryRoot {
+public:
+  template <typename T>
+  TemporaryRoot(IsolateState& isolate, T* const* variable) : isolate_(isolate) {
+    isolate.temporaryRoots.push_back(reinterpret_cast<void* const*>(variable));
+  }
+  ~TemporaryRoot() { isolate_.temporaryRoots.pop_back(); }
+  TemporaryRoot(const TemporaryRoot&) = delete;
+  TemporaryRoot& operator=(const TemporaryRoot&) = delete;
+
+private:
+  IsolateState& isolate_;
 };
 
 } // namespace nuri
