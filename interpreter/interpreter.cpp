@@ -627,7 +627,7 @@ dispatch:
         const FunctionInfo* target = fn->registerTypes[pc[4]]->cls->vtable[B];
         THROW(ErrorClass::NullError, "cannot call method `" + methodName(target) + "` on null");
       }
-      callee = types[receiver->header.typeIndex]->cls->vtable[B];
+      callee = types[receiver->header.typeIndex]->vtable[B];
       goto call;
     }
     CASE(CALL_INTERFACE) {

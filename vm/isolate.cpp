@@ -52,6 +52,7 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   roots_ = static_cast<void**>(gc::allocateRoots(kRootCount * sizeof(void*)));
   frames.reserve(size_t(cfg.stackLimitFrames) + 1);
   heapChecks = gc::stressMode();
+  accountsAllocations = cfg.heapLimitBytes || heapChecks;
   stackSoftEnd = stackEnd;
   frameSoftLimit = cfg.stackLimitFrames;
   if (cfg.heapLimitBytes && stackBase) { // the stack grows in steps under a heap limit
@@ -305,8 +306,10 @@ enum class Memory { References, Atomic, ReferencesUncleared, AtomicUncleared };
 static inline __attribute__((always_inline)) void* allocateMemory(IsolateState& I, size_t bytes,
                                                                   Memory kind) {
   I.chargeWork(bytes); // the caller fills or copies them
-  if (__builtin_expect(I.heapChecks, 0)) walkHeap(I, HeapWalk::Check);
-  if (!I.chargeHeap(bytes)) return nullptr;
+  if (__builtin_expect(I.accountsAllocations, 0)) {
+    if (I.heapChecks) walkHeap(I, HeapWalk::Check);
+    if (!I.chargeHeap(bytes)) return nullptr;
+  }
   void* p = kind == Memory::References            ? gc::allocate(bytes)
             : kind == Memory::Atomic              ? gc::allocateAtomic(bytes)
             : kind == Memory::ReferencesUncleared ? gc::allocateUncleared(bytes)
@@ -390,7 +393,7 @@ InstanceObject* IsolateState::newInstance(const ClassInfo* cls) {
   size_t bytes = sizeof(InstanceObject) + cls->fields.size() * sizeof(Slot);
   auto* o = static_cast<InstanceObject*>(allocate(bytes, true));
   if (!o) return nullptr;
-  o->header = headerFor(cls->type);
+  o->header = ObjectHeader{cls->typeIndex, 0};
   return o;
 }
 

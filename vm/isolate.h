@@ -180,6 +180,8 @@ public:
   // GC-stress mode (gc::stressMode() when the isolate was made): the heap's consistency is
   // checked before every allocation, and at every walk.
   bool heapChecks = false;
+  // Whether allocations need more than the collector: a heap limit or heap checks.
+  bool accountsAllocations = false;
   double runSeconds = 0;
 
   // Raises an uncatchable LimitError for `limit`.

@@ -128,6 +128,12 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module, st
     }
   }
 
+  for (auto& type : p.types) {
+    if (type->cls) type->vtable = type->cls->vtable.data();
+  }
+  for (auto& cls : p.classes)
+    cls->typeIndex = cls->type->index;
+
   p.handlers.resize(m.functions.size());
   for (size_t i = 0; i < m.functions.size(); i++) {
     for (const HandlerEntry& h : m.functions[i].handlers) {

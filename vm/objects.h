@@ -47,7 +47,8 @@ struct RuntimeType {
   std::string name;                     // `int[]`, `Vec`
   const RuntimeType* element = nullptr; // arrays: the element type; cells: the variable's type
   const ClassInfo* cls = nullptr;       // classes
-  bool holdsReferences = false;         // arrays: elements are references; cells: the value is
+  const FunctionInfo* const* vtable = nullptr; // classes: cls->vtable, one load nearer for calls
+  bool holdsReferences = false; // arrays: elements are references; cells: the value is
 };
 
 struct FieldInfo {
@@ -68,6 +69,7 @@ struct ClassInfo {
   bool isInterface = false;
   const ClassInfo* superclass = nullptr;
   const RuntimeType* type = nullptr; // the class's own RuntimeType
+  uint32_t typeIndex = kNoType;      // type->index, for the headers of its instances
   std::vector<FieldInfo> fields;     // the whole layout, inherited fields first
   std::vector<const FunctionInfo*> vtable;
   std::vector<InterfaceTable> interfaces;       // all implemented interfaces, inherited too
