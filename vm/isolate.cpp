@@ -51,6 +51,7 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   gc::addRootRange(&stackRoots);
   roots_ = static_cast<void**>(gc::allocateRoots(kRootCount * sizeof(void*)));
   frames.reserve(size_t(cfg.stackLimitFrames) + 1);
+  temporaryRoots.reserve(16);
   heapChecks = gc::stressMode();
   accountsAllocations = cfg.heapLimitBytes || heapChecks;
   stackSoftEnd = stackEnd;
