@@ -45,9 +45,9 @@ private:
   // `where()` describes the holder for messages.
   template <typename Where>
   void reference(const void* p, const RuntimeType* declared, const Where& where) {
-    if (!p || !seen_.insert(p)) return;
-    if (check_) checkReference(p, declared, where);
-    work_.push_back(p);
+    if (!p) return;
+    if (check_) checkReference(p, declared, where); // every reference, not only the first
+    if (seen_.insert(p)) work_.push_back(p);
   }
 
   template <typename Where>
@@ -142,7 +142,7 @@ private:
           violation("the array type " + type->name + " does not describe its elements");
         }
       }
-      if (type->holdsReferences) {
+      if (type->holdsReferences && lengthOk) {
         for (int64_t i = 0; i < a->length; i++) {
           if (a->elements[i].p) {
             reference(a->elements[i].p, type->element,
