@@ -13,6 +13,7 @@
 #include "vm/bytecode/format.h"
 #include "vm/bytecode/reader.h"
 #include "vm/bytecode/writer.h"
+#include "vm/heap_walk.h"
 #include "vm/isolate.h"
 #include "vm/linker.h"
 #include "vm/verifier.h"
@@ -321,12 +322,13 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
   if (main->paramCount == 1) {
     ArrayObject* array = I.newArray(&I.stringArrayType, int64_t(args.size()));
     if (!array) return I.takeError();
-    argv[0].p = array;
+    TemporaryRoot root(I, &array); // filled as its strings are made
     for (size_t i = 0; i < args.size(); i++) {
       StringObject* s = I.newString(isValidUtf8(args[i]) ? args[i] : std::string("?"));
       if (!s) return I.takeError();
-      static_cast<ArrayObject*>(argv[0].p)->elements[i].p = s;
+      array->elements[i].p = s;
     }
+    argv[0].p = array;
   }
   Slot result{};
   if (!runGuest(I, main, argv, main->paramCount, &result)) {
@@ -422,16 +424,30 @@ void InterruptHandle::terminate() const {
 }
 
 Stats Isolate::stats() const {
+  gc::ThreadAttachment attached;
   const IsolateState& I = *state_;
   Stats s;
   s.instructions = I.instructions;
   s.allocations = I.allocations;
   s.allocatedBytes = I.allocatedBytes;
+  HeapCensus census = walkHeap(I);
+  s.liveObjects = census.objects;
+  s.liveBytes = census.bytes;
+  s.heapWalks = I.heapWalks;
   gc::HeapStats heap = gc::heapStats();
-  s.collections = heap.collections - I.collectionsAtStart;
-  s.heapBytes = heap.heapBytes;
+  s.processCollections = heap.collections - I.collectionsAtStart;
+  s.processHeapBytes = heap.heapBytes;
   s.seconds = I.runSeconds;
   return s;
+}
+
+std::vector<TypeStats> Isolate::liveObjectsByType() const {
+  gc::ThreadAttachment attached;
+  const IsolateState& I = *state_;
+  std::vector<TypeStats> out;
+  for (const auto& [type, usage] : typesBySize(I, walkHeap(I)))
+    out.push_back({type->name, usage.objects, usage.bytes});
+  return out;
 }
 
 } // namespace nuri

@@ -9,9 +9,11 @@ namespace {
 // A guest array's elements as Values (objects as handles), or nullopt.
 std::optional<std::vector<Value>> guestElements(const GuestHandle& handle) {
   void* object = handle.object();
-  if (!object || kindOf(object) != TypeKind::Array) return std::nullopt;
+  if (!object) return std::nullopt;
+  const RuntimeType* type = handle.table->owner()->typeOf(object);
+  if (type->kind != TypeKind::Array) return std::nullopt;
   auto* array = static_cast<ArrayObject*>(object);
-  TypeKind element = array->header.type->element->kind;
+  TypeKind element = type->element->kind;
   std::vector<Value> out;
   out.reserve(size_t(array->length));
   for (int64_t i = 0; i < array->length; i++)
@@ -97,8 +99,9 @@ std::string Value::typeName() const {
   case Kind::Object: break;
   }
   if (hostArray(*this)) return "array";
-  void* object = guestHandle(*this)->object();
-  return object ? static_cast<ObjectHeader*>(object)->type->name : "object of a closed isolate";
+  const GuestHandle* handle = guestHandle(*this);
+  void* object = handle->object();
+  return object ? handle->table->owner()->typeOf(object)->name : "object of a closed isolate";
 }
 
 } // namespace nuri

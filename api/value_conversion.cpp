@@ -82,7 +82,7 @@ Conversion toSlot(IsolateState& I, const Value& value, const RuntimeType* type, 
       return Conversion::Mismatch;
     }
     void* object = handle->object();
-    if (!object || !isInstance(object, type)) return mismatch(error, type, value);
+    if (!object || !isInstance(I.typeOf(object), type)) return mismatch(error, type, value);
     out.p = object;
     return Conversion::Ok;
   }
@@ -121,7 +121,7 @@ Value fromSlot(const std::shared_ptr<HandleTable>& handles, Slot slot, TypeKind 
   default: break;
   }
   if (!slot.p) return Value();
-  const RuntimeType* type = static_cast<ObjectHeader*>(slot.p)->type;
+  const RuntimeType* type = handles->owner()->typeOf(slot.p);
   if (type->kind == TypeKind::String) return Value(static_cast<StringObject*>(slot.p)->view());
   if (type->kind == TypeKind::Array && copyArrays) {
     auto* array = static_cast<ArrayObject*>(slot.p);

@@ -62,7 +62,7 @@ StringObject* concatStrings(IsolateState& I, StringObject* a, StringObject* b) {
   auto* s =
       static_cast<StringObject*>(I.allocate(sizeof(StringObject) + x.size() + y.size() + 1, false));
   if (!s) return nullptr;
-  s->header.type = &I.stringType;
+  s->header = headerFor(&I.stringType);
   s->byteLength = uint32_t(x.size() + y.size());
   s->codePointLength = cps;
   s->hash = 0;

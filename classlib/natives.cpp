@@ -24,7 +24,7 @@ namespace {
 // The entry point the interpreter calls: the native with its slots given their declared types.
 template <NativeId id, bool (*native)(IsolateState&, NativeArgs<id>, NativeResult<id>)>
 bool invoke(IsolateState& I, const LinkedNative&, Slot* args, Slot* out) {
-  return native(I, NativeArgs<id>(args), NativeResult<id>(out));
+  return native(I, NativeArgs<id>(I, args), NativeResult<id>(out));
 }
 
 constexpr NativeFn kNativeFunctions[] = {
@@ -66,7 +66,7 @@ bool appendValue(TextBuilder& out, Slot value, const RuntimeType* type);
 // verifier lets only arrays without objects in them reach the natives that make text.
 bool appendObject(TextBuilder& out, void* object) {
   if (!object) return out.append("null");
-  const RuntimeType* type = static_cast<ObjectHeader*>(object)->type;
+  const RuntimeType* type = out.isolate().typeOf(object);
   switch (type->kind) {
   case TypeKind::String: return out.append(static_cast<StringObject*>(object)->view());
   case TypeKind::StringBuilder: {
@@ -105,7 +105,7 @@ bool appendValue(TextBuilder& out, Slot value, const RuntimeType* type) {
 } // namespace
 
 StringObject* toStringObject(IsolateState& I, void* object) {
-  if (object && kindOf(object) == TypeKind::String) return static_cast<StringObject*>(object);
+  if (object && I.kindOf(object) == TypeKind::String) return static_cast<StringObject*>(object);
   TextBuilder text(I);
   if (!appendObject(text, object)) return nullptr;
   return text.finish();
@@ -201,7 +201,7 @@ NATIVE_FUNCTION(system_exit) { return I.exit(int(args.get<0>() & 0xFF)); }
 
 NATIVE_FUNCTION(typeName) {
   const ObjectHeader* object = args.get<0>();
-  return out.set(I.newString(object ? object->type->name : "null"));
+  return out.set(I.newString(object ? I.typeOf(object)->name : "null"));
 }
 
 // ---- Arrays ----
@@ -239,7 +239,7 @@ bool joinStrings(IsolateState& I, const ArrayObject* a, const StringObject* sep,
 NATIVE_FUNCTION(array_join) {
   ArrayObject* a = args.get<0>();
   StringObject* sep = args.get<1>();
-  const RuntimeType* element = a->header.type->element;
+  const RuntimeType* element = I.typeOf(a)->element;
   StringObject* text = nullptr;
   if (element->kind == TypeKind::String) {
     if (!joinStrings(I, a, sep, &text)) return false;
@@ -292,7 +292,7 @@ NATIVE_FUNCTION(array_sort) {
   Slot* begin = a->elements;
   Slot* end = a->elements + a->length;
   auto noCost = [](Slot, Slot) { return uint64_t(0); };
-  switch (a->header.type->element->kind) {
+  switch (I.typeOf(a)->element->kind) {
   case TypeKind::Int:
     return sortSlots(
         I, begin, end, false, [](Slot x, Slot y) { return x.i < y.i; }, noCost);
@@ -316,7 +316,7 @@ NATIVE_FUNCTION(array_sort) {
         });
   default:
     return I.raise(ErrorClass::ValueError,
-                   "sort() works on int[], float[] and string[]; this is " + a->header.type->name);
+                   "sort() works on int[], float[] and string[]; this is " + I.typeOf(a)->name);
   }
 }
 
@@ -345,8 +345,11 @@ NATIVE_FUNCTION(hash_string) {
   return out.set(s ? stringHash(s) : 0); // a null key hashes like any null reference
 }
 NATIVE_FUNCTION(hash_bool) { return out.set(args.get<0>() ? 1231 : 1237); }
+// An object's identity hash is kept in its header, not derived from its address: a snapshot
+// restores objects elsewhere, and a Map of objects must still find them.
 NATIVE_FUNCTION(hash_ref) {
-  return out.set(mix(uint64_t(reinterpret_cast<uintptr_t>(args.get<0>())))); // objects do not move
+  ObjectHeader* object = args.get<0>();
+  return out.set(object ? mix(I.identityHash(object)) : 0); // null hashes as 0
 }
 NATIVE_FUNCTION(compare_int) {
   int64_t a = args.get<0>(), b = args.get<1>();
@@ -370,7 +373,7 @@ NATIVE_FUNCTION(compare_string) {
 }
 NATIVE_FUNCTION(compare_none) {
   const ObjectHeader* object = args.get<0>() ? args.get<0>() : args.get<1>();
-  std::string name = object ? object->type->name : "null";
+  std::string name = object ? I.typeOf(object)->name : "null";
   return I.raise(ErrorClass::ValueError,
                  "values of type " + name +
                      " have no natural order; "

@@ -38,28 +38,29 @@ uint64_t stringHash(StringObject* s);
 #endif
 [[noreturn]] void nativeKindViolation(const char* what);
 
-inline bool holdsKind(const void* object, TypeKind kind) {
-  return !object || static_cast<const ObjectHeader*>(object)->type->kind == kind;
+inline bool holdsKind(const IsolateState& I, const void* object, TypeKind kind) {
+  return !object || I.kindOf(object) == kind;
 }
 
-// What a parameter or result declared with letter `code` is in C++.
+// What a parameter or result declared with letter `code` is in C++. `read` has the isolate for
+// the checks of debug builds (an object's kind is in its isolate's type table).
 template <char code> struct NativeSlot;
 template <> struct NativeSlot<'I'> {
-  static int64_t read(Slot s) { return s.i; }
+  static int64_t read(const IsolateState&, Slot s) { return s.i; }
   static bool write(Slot* out, int64_t v) { return out->i = v, true; }
 };
 template <> struct NativeSlot<'F'> {
-  static double read(Slot s) { return s.f; }
+  static double read(const IsolateState&, Slot s) { return s.f; }
   static bool write(Slot* out, double v) { return out->f = v, true; }
 };
 template <> struct NativeSlot<'B'> {
-  static bool read(Slot s) { return s.i != 0; }
+  static bool read(const IsolateState&, Slot s) { return s.i != 0; }
   static bool write(Slot* out, bool v) { return out->i = v, true; }
 };
 // A string that the call site has checked is not null.
 template <> struct NativeSlot<'S'> {
-  static StringObject* read(Slot s) {
-    NURI_NATIVE_ASSERT(s.p && holdsKind(s.p, TypeKind::String));
+  static StringObject* read(const IsolateState& I, Slot s) {
+    NURI_NATIVE_ASSERT(s.p && holdsKind(I, s.p, TypeKind::String));
     return static_cast<StringObject*>(s.p);
   }
   // A new string, or null when making it raised an error (then the native fails).
@@ -67,24 +68,24 @@ template <> struct NativeSlot<'S'> {
 };
 // A string that may be null.
 template <> struct NativeSlot<'s'> {
-  static StringObject* read(Slot s) {
-    NURI_NATIVE_ASSERT(holdsKind(s.p, TypeKind::String));
+  static StringObject* read(const IsolateState& I, Slot s) {
+    NURI_NATIVE_ASSERT(holdsKind(I, s.p, TypeKind::String));
     return static_cast<StringObject*>(s.p);
   }
 };
 // Any value, converted to a string (possibly null) by the compiled code before the call.
 template <> struct NativeSlot<'X'> : NativeSlot<'s'> {};
 template <> struct NativeSlot<'T'> {
-  static StringBuilderObject* read(Slot s) {
-    NURI_NATIVE_ASSERT(s.p && holdsKind(s.p, TypeKind::StringBuilder));
+  static StringBuilderObject* read(const IsolateState& I, Slot s) {
+    NURI_NATIVE_ASSERT(s.p && holdsKind(I, s.p, TypeKind::StringBuilder));
     return static_cast<StringBuilderObject*>(s.p);
   }
   static bool write(Slot* out, StringBuilderObject* v) { return out->p = v, v != nullptr; }
 };
 // An array of any element type, not null.
 template <> struct NativeSlot<'A'> {
-  static ArrayObject* read(Slot s) {
-    NURI_NATIVE_ASSERT(s.p && holdsKind(s.p, TypeKind::Array));
+  static ArrayObject* read(const IsolateState& I, Slot s) {
+    NURI_NATIVE_ASSERT(s.p && holdsKind(I, s.p, TypeKind::Array));
     return static_cast<ArrayObject*>(s.p);
   }
 };
@@ -94,9 +95,9 @@ template <> struct NativeSlot<'P'> : NativeSlot<'A'> {};
 template <> struct NativeSlot<'L'> {
   static bool write(Slot* out, ArrayObject* v) { return out->p = v, v != nullptr; }
 };
-// Any reference, possibly null: only its header (its type) and its identity may be used.
+// Any reference, possibly null: only its header (its type and identity hash) may be used.
 template <> struct NativeSlot<'R'> {
-  static const ObjectHeader* read(Slot s) { return static_cast<const ObjectHeader*>(s.p); }
+  static ObjectHeader* read(const IsolateState&, Slot s) { return static_cast<ObjectHeader*>(s.p); }
 };
 
 namespace detail {
@@ -120,14 +121,15 @@ constexpr size_t paramCount(const char* params) {
 
 template <NativeId id> class NativeArgs {
 public:
-  explicit NativeArgs(const Slot* slots) : slots_(slots) {}
+  NativeArgs(const IsolateState& isolate, const Slot* slots) : isolate_(isolate), slots_(slots) {}
   template <size_t i> auto get() const {
     constexpr const char* params = detail::kNativeParams[size_t(id)];
     static_assert(i < detail::paramCount(params), "the native has fewer parameters");
-    return NativeSlot<params[i]>::read(slots_[i]);
+    return NativeSlot<params[i]>::read(isolate_, slots_[i]);
   }
 
 private:
+  const IsolateState& isolate_;
   const Slot* slots_;
 };
 

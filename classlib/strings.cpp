@@ -158,12 +158,13 @@ NATIVE_FUNCTION(string_split) {
   if (count < 0) return false;
   ArrayObject* a = I.newArray(&I.stringArrayType, count);
   if (!a) return false;
+  TemporaryRoot root(I, &a); // filled as the pieces are made
   bool ascii = whole->isAscii();
   bool made = pieces([&](int64_t i, std::string_view text) {
                 StringObject* part =
                     ascii ? I.newStringWithLength(text, uint32_t(text.size())) : I.newString(text);
                 if (!part) return false;
-                a->elements[i].p = part; // `a` stays reachable from this frame
+                a->elements[i].p = part;
                 return true;
               }) >= 0;
   return made && out.set(a);

@@ -46,7 +46,7 @@ Options (before FILE):
   --timeout=SECONDS     stop with LimitError after SECONDS of wall time
   --stack-limit=FRAMES  deepest call nesting before StackOverflowError (default 10000)
   --jit=off|auto|always JIT policy (accepted; this build always interprets)
-  --stats               print instruction, allocation and GC statistics to stderr
+  --stats               print instruction, allocation, live-object and GC statistics to stderr
   --path=DIR            also look for imported modules in DIR (repeatable)
 )";
 
@@ -159,14 +159,18 @@ void printStats(const Stats& s) {
                "-- nuri stats --\n"
                "instructions executed  %llu\n"
                "objects allocated      %llu (%s)\n"
+               "live objects           %llu (%s)\n"
+               "heap walks             %llu\n"
                "collections            %llu\n"
                "heap size              %s\n"
                "run time               %.6f s\n"
                "jit                    off (interpreter only)\n",
                static_cast<unsigned long long>(s.instructions),
                static_cast<unsigned long long>(s.allocations), humanBytes(s.allocatedBytes).c_str(),
-               static_cast<unsigned long long>(s.collections), humanBytes(s.heapBytes).c_str(),
-               s.seconds);
+               static_cast<unsigned long long>(s.liveObjects), humanBytes(s.liveBytes).c_str(),
+               static_cast<unsigned long long>(s.heapWalks),
+               static_cast<unsigned long long>(s.processCollections),
+               humanBytes(s.processHeapBytes).c_str(), s.seconds);
 }
 
 int commandRun(const std::vector<std::string>& args, size_t i) {

@@ -39,6 +39,18 @@ struct RootRange {
 void addRootRange(const RootRange* range);
 void removeRootRange(const RootRange* range);
 
+// What a block of collected memory occupies, given the start of a block that the collector
+// allocated for a request of `requested` bytes: the collector's size for it (the request with
+// the collector's extra byte, rounded up to its size classes), or `requested` without it.
+size_t blockSize(const void* block, size_t requested);
+// Whether `p` is the start of a block the collector allocated (for heap consistency checks;
+// always true without the collector).
+bool isBlockStart(const void* p);
+
+// The most the collected heap may grow to, in bytes; past it allocations return null. Set at
+// initialisation from the machine's physical memory, so that a bug cannot take the machine.
+uint64_t maxHeapBytes();
+
 // Forces a full collection.
 void collect();
 

@@ -17,6 +17,20 @@ namespace nuri::gc {
 namespace {
 
 bool gStress = false;
+uint64_t gMaxHeapBytes = 0;
+
+// The cap on the collected heap: the machine's physical memory (NURI_MAX_HEAP_MB overrides it),
+// and no less than 256 MB.
+uint64_t maxHeapFromMachine() {
+  uint64_t bytes = 0;
+  if (const char* text = std::getenv("NURI_MAX_HEAP_MB")) {
+    bytes = std::strtoull(text, nullptr, 10) << 20;
+  } else {
+    long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && pageSize > 0) bytes = uint64_t(pages) * uint64_t(pageSize);
+  }
+  return bytes ? std::max<uint64_t>(bytes, 256u << 20) : 0;
+}
 
 #if NURI_USE_BOEHM
 // The registered root ranges. The collector's own state is process-wide, so this registry is too.
@@ -75,6 +89,8 @@ void initialize() {
   GC_set_dont_precollect(1);
   GC_INIT();
   GC_set_free_space_divisor(2);
+  gMaxHeapBytes = maxHeapFromMachine();
+  if (gMaxHeapBytes) GC_set_max_heap_size(GC_word(gMaxHeapBytes));
   GC_expand_hp(8u << 20);
   gPreviousPusher = GC_get_push_other_roots();
   GC_set_push_other_roots(pushRootRanges);
@@ -166,6 +182,27 @@ void removeRootRange(const RootRange* range) {
   (void)range;
 #endif
 }
+
+size_t blockSize(const void* block, size_t requested) {
+#if NURI_USE_BOEHM
+  (void)requested;
+  return GC_size(block);
+#else
+  (void)block;
+  return requested;
+#endif
+}
+
+bool isBlockStart(const void* p) {
+#if NURI_USE_BOEHM
+  return GC_base(const_cast<void*>(p)) == p;
+#else
+  (void)p;
+  return true;
+#endif
+}
+
+uint64_t maxHeapBytes() { return gMaxHeapBytes; }
 
 void collect() {
 #if NURI_USE_BOEHM

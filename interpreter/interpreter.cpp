@@ -16,8 +16,8 @@ namespace {
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 // The size in bytes of a string, array or StringBuilder (what a native may scan or copy).
-uint64_t objectBytes(const void* object) {
-  switch (static_cast<const ObjectHeader*>(object)->type->kind) {
+uint64_t objectBytes(const IsolateState& I, const void* object) {
+  switch (I.kindOf(object)) {
   case TypeKind::String: return static_cast<const StringObject*>(object)->byteLength;
   case TypeKind::Array:
     return uint64_t(static_cast<const ArrayObject*>(object)->length) * sizeof(Slot);
@@ -109,6 +109,7 @@ ArrayObject* newMultiArray(IsolateState& I, const RuntimeType* type, const Slot*
   int64_t length = R[dims[0]].i;
   ArrayObject* a = I.newArray(type, length);
   if (!a || count == 1) return a;
+  TemporaryRoot root(I, &a); // filled as its elements are made
   for (int64_t i = 0; i < length; i++) {
     ArrayObject* inner = newMultiArray(I, type->element, R, dims + 1, count - 1);
     if (!inner || !I.nativeProgress(sizeof(ArrayObject) + sizeof(Slot))) return nullptr;
@@ -119,7 +120,7 @@ ArrayObject* newMultiArray(IsolateState& I, const RuntimeType* type, const Slot*
 
 // A shallow copy of `a`, made in steps so that limits can stop a huge one.
 ArrayObject* copyArray(IsolateState& I, const ArrayObject* a) {
-  ArrayObject* copy = I.newArray(a->header.type, a->length);
+  ArrayObject* copy = I.newArray(I.typeOf(a), a->length);
   if (!copy || !I.copyInSteps(copy->elements, a->elements, size_t(a->length) * sizeof(Slot))) {
     return nullptr;
   }
@@ -159,6 +160,8 @@ bool run(IsolateState& I, Slot* result) {
   uint64_t count = I.instructions;
   uint32_t frameLimit = I.frameSoftLimit; // changes only in extendStack
   uint64_t checkpoint = I.checkpoint;     // changes only in checkLimits
+  // Object headers hold type indices into this table, which is fixed once the program is linked.
+  const RuntimeType* const* types = I.typeTable.data();
 
 #define SAVE_STATE()                                                                               \
   do {                                                                                             \
@@ -568,14 +571,14 @@ dispatch:
   }
   CASE(INSTANCE_OF) {
     void* object = R[B].p;
-    R[A].i = object && isInstance(object, P.types[C].get());
+    R[A].i = object && isInstance(types[typeIndexOf(object)], P.types[C].get());
     NEXT(4);
   }
   CASE(CAST) {
     void* object = R[B].p;
-    if (object && UNLIKELY(!isInstance(object, P.types[C].get()))) {
-      THROW(ErrorClass::CastError, "cannot cast " + static_cast<ObjectHeader*>(object)->type->name +
-                                       " to " + P.types[C]->name);
+    if (object && UNLIKELY(!isInstance(types[typeIndexOf(object)], P.types[C].get()))) {
+      THROW(ErrorClass::CastError,
+            "cannot cast " + types[typeIndexOf(object)]->name + " to " + P.types[C]->name);
     }
     R[A].p = object;
     NEXT(4);
@@ -598,8 +601,8 @@ dispatch:
     CASE(TO_STR_REF) {
       // An object's `toString` runs as an ordinary call; other values become text here.
       void* object = R[B].p;
-      if (object && kindOf(object) == TypeKind::Class) {
-        callee = static_cast<ObjectHeader*>(object)->type->cls->toStringMethod;
+      if (object && types[typeIndexOf(object)]->kind == TypeKind::Class) {
+        callee = types[typeIndexOf(object)]->cls->toStringMethod;
         if (callee) {
           newR = R + fn->registerCount;
           kind = FrameKind::Text;
@@ -624,7 +627,7 @@ dispatch:
         const FunctionInfo* target = fn->registerTypes[pc[4]]->cls->vtable[B];
         THROW(ErrorClass::NullError, "cannot call method `" + methodName(target) + "` on null");
       }
-      callee = receiver->header.type->cls->vtable[B];
+      callee = types[receiver->header.typeIndex]->vtable[B];
       goto call;
     }
     CASE(CALL_INTERFACE) {
@@ -634,7 +637,7 @@ dispatch:
         THROW(ErrorClass::NullError,
               "cannot call method `" + methodName(iface->vtable[B]) + "` on null");
       }
-      callee = receiver->header.type->cls->interfaceTable(iface)->methods[B];
+      callee = types[receiver->header.typeIndex]->cls->interfaceTable(iface)->methods[B];
       goto call;
     }
   call : {
@@ -708,7 +711,7 @@ dispatch:
     // A native's time grows with its string, array and StringBuilder arguments (scans, searches,
     // copies, sorts): charge their sizes.
     for (uint32_t mask = native.nonNullParams; mask; mask &= mask - 1)
-      I.chargeWork(objectBytes(args[__builtin_ctz(mask)].p));
+      I.chargeWork(objectBytes(I, args[__builtin_ctz(mask)].p));
     AFTER_LONG_OPERATION();
     NEXT(4 + argc);
   }
@@ -767,7 +770,7 @@ if (InstanceObject* error = I.pendingObject(); error && !I.pending->uncatchable)
     for (uint32_t h = 0; h < f->handlerCount; h++) {
       const RuntimeHandler& handler = f->handlers[h];
       if (offset < handler.start || offset >= handler.end) continue;
-      if (handler.catchClass && !error->header.type->cls->isSubclassOf(handler.catchClass)) {
+      if (handler.catchClass && !types[typeIndexOf(error)]->cls->isSubclassOf(handler.catchClass)) {
         continue;
       }
       recordTrace(I, error);

@@ -10,9 +10,11 @@
 
 namespace nuri {
 
+class IsolateState;
+
 class HandleTable {
 public:
-  HandleTable() = default;
+  explicit HandleTable(IsolateState* owner) : owner_(owner) {}
   ~HandleTable();
   HandleTable(const HandleTable&) = delete;
   HandleTable& operator=(const HandleTable&) = delete;
@@ -27,6 +29,8 @@ public:
   void* get(uint32_t slot) const;
   // The isolate is gone: its objects are no longer held.
   void close();
+  // The isolate whose objects the table holds; only while it is open (then get() is not null).
+  IsolateState* owner() const { return owner_; }
 
   // Calls `visit(object)` for every object held (the heap walker's roots).
   template <typename Visit> void forEach(Visit visit) const {
@@ -38,6 +42,7 @@ public:
 
 private:
   static constexpr uint32_t kChunkSlots = 256;
+  IsolateState* owner_;
   mutable std::mutex mutex_;
   // Blocks of kChunkSlots slots in memory the collector scans, never moved, so a collection on
   // another thread may read them at any time.

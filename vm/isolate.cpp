@@ -8,6 +8,8 @@
 #include <cstring>
 #include <exception>
 
+#include "vm/heap_walk.h"
+
 namespace nuri {
 
 namespace {
@@ -24,13 +26,17 @@ constexpr uint64_t kCheckInterval = 1u << 16;
 
 IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   stringType.kind = TypeKind::String;
+  stringType.index = kStringType;
   stringType.name = "string";
   stringBuilderType.kind = TypeKind::StringBuilder;
+  stringBuilderType.index = kStringBuilderType;
   stringBuilderType.name = "StringBuilder";
   stringArrayType.kind = TypeKind::Array;
+  stringArrayType.index = kStringArrayType;
   stringArrayType.name = "string[]";
   stringArrayType.element = &stringType;
   stringArrayType.holdsReferences = true;
+  typeTable = {nullptr, &stringType, &stringBuilderType, &stringArrayType};
 
   stackReserve = stackReserveBytes(cfg);
   void* mem = mmap(nullptr, stackReserve, PROT_READ | PROT_WRITE,
@@ -45,7 +51,9 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   gc::addRootRange(&stackRoots);
   roots_ = static_cast<void**>(gc::allocateRoots(kRootCount * sizeof(void*)));
   frames.reserve(size_t(cfg.stackLimitFrames) + 1);
-  heapCheckBudget = cfg.heapLimitBytes ? cfg.heapLimitBytes / 4 : 0;
+  temporaryRoots.reserve(16);
+  heapChecks = gc::stressMode();
+  accountsAllocations = cfg.heapLimitBytes || heapChecks;
   stackSoftEnd = stackEnd;
   frameSoftLimit = cfg.stackLimitFrames;
   if (cfg.heapLimitBytes && stackBase) { // the stack grows in steps under a heap limit
@@ -82,11 +90,11 @@ InstanceObject* makeErrorObject(IsolateState& I, const ClassInfo* cls, std::stri
   auto* text =
       static_cast<StringObject*>(gc::allocateAtomic(sizeof(StringObject) + message.size() + 1));
   if (!object || !text) return nullptr;
-  text->header.type = &I.stringType;
+  text->header = headerFor(&I.stringType);
   text->byteLength = uint32_t(message.size());
   text->codePointLength = countCodePoints(message);
   std::memcpy(text->bytes, message.data(), message.size());
-  object->header.type = cls->type;
+  object->header = headerFor(cls->type);
   object->fields[0].p = text;
   return object;
 }
@@ -152,19 +160,20 @@ bool IsolateState::extendStack(const Slot* end) {
     return raise(ErrorClass::StackOverflowError,
                  "the VM stack of " + std::to_string(stackReserve) + " bytes is full");
   }
-  // Under a heap limit: measure, then let the stack grow by a quarter of the room that is left.
+  // Under a heap limit: check the room left (walking the heap when what was live at the last
+  // walk and everything allocated since may not leave enough), then let the stack grow by a
+  // quarter of it.
   uint64_t limit = config.heapLimitBytes;
   uint64_t needed =
       uint64_t(end - stackBase) * sizeof(Slot) + (frames.size() + 1) * sizeof(CallFrame);
-  gc::collect();
-  uint64_t used = gc::heapStats().liveBytes + temporaryBytes + needed;
-  if (used > limit) {
+  auto bound = [&] { return liveAtLastWalk + allocatedSinceWalk + temporaryBytes + needed; };
+  if (bound() > limit && !walkForLimit(0, needed)) {
     raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
                                       " exceeded by the VM stack, which needs " +
                                       std::to_string(needed) + " bytes");
     return markHeapLimit();
   }
-  uint64_t room = std::max<uint64_t>((limit - used) / 4, 4096);
+  uint64_t room = std::max<uint64_t>((limit - std::min(bound(), limit)) / 4, 4096);
   stackSoftEnd = std::min(stackEnd, const_cast<Slot*>(end) + room / sizeof(Slot));
   frameSoftLimit = uint32_t(
       std::min<uint64_t>(config.stackLimitFrames, frames.size() + 1 + room / sizeof(CallFrame)));
@@ -178,7 +187,7 @@ bool IsolateState::raiseUncatchable(ErrorClass cls, std::string message) {
 
 void IsolateState::throwObject(InstanceObject* error) {
   pending = PendingError{};
-  pending->className = error->header.type->name;
+  pending->className = typeOf(error)->name;
   auto* message = static_cast<StringObject*>(error->fields[0].p);
   pending->message = message ? std::string(message->view()) : "null";
   roots_[0] = error;
@@ -253,14 +262,21 @@ bool IsolateState::spendNativeFuel() {
   return checkLimits(instructions);
 }
 
-bool IsolateState::measureHeap(uint64_t bytes) {
+bool IsolateState::walkForLimit(uint64_t bytes, uint64_t stack) {
   uint64_t limit = config.heapLimitBytes;
-  gc::collect();
-  uint64_t used = gc::heapStats().liveBytes + temporaryBytes + stackBytes();
-  if (used > limit || bytes > limit - used) return false;
-  // Measure again before what is left (after this allocation) could be used up.
-  heapCheckBudget = std::max<uint64_t>((limit - used - bytes) / 2, 64 * 1024);
-  bytesSinceHeapCheck = 0;
+  liveAtLastWalk = walkHeap(*this, heapChecks ? HeapWalk::Check : HeapWalk::Measure).bytes;
+  heapWalks++;
+  uint64_t used = liveAtLastWalk + temporaryBytes + stack;
+  if (used > limit || bytes > limit - used) {
+    // No room: walk again at the next allocation (which may come after the guest let go of
+    // enough to fit).
+    allocatedSinceWalk = 0;
+    walkBudget = 0;
+    return false;
+  }
+  // The allocation being made comes after the walk.
+  allocatedSinceWalk = bytes;
+  walkBudget = std::max(limit - used, limit / 8);
   return true;
 }
 
@@ -293,7 +309,10 @@ enum class Memory { References, Atomic, ReferencesUncleared, AtomicUncleared };
 static inline __attribute__((always_inline)) void* allocateMemory(IsolateState& I, size_t bytes,
                                                                   Memory kind) {
   I.chargeWork(bytes); // the caller fills or copies them
-  if (!I.chargeHeap(bytes)) return nullptr;
+  if (__builtin_expect(I.accountsAllocations, 0)) {
+    if (I.heapChecks) walkHeap(I, HeapWalk::Check);
+    if (!I.chargeHeap(bytes)) return nullptr;
+  }
   void* p = kind == Memory::References            ? gc::allocate(bytes)
             : kind == Memory::Atomic              ? gc::allocateAtomic(bytes)
             : kind == Memory::ReferencesUncleared ? gc::allocateUncleared(bytes)
@@ -324,7 +343,7 @@ StringObject* IsolateState::newStringBuffer(size_t bytes, uint32_t codePoints) {
   }
   auto* s = static_cast<StringObject*>(allocateUncleared(sizeof(StringObject) + bytes + 1, false));
   if (!s) return nullptr;
-  s->header.type = &stringType;
+  s->header = headerFor(&stringType);
   s->byteLength = uint32_t(bytes);
   s->codePointLength = codePoints;
   s->hash = 0;
@@ -368,7 +387,7 @@ ArrayObject* IsolateState::newArray(const RuntimeType* arrayType, int64_t length
       if (!nativeProgress(n)) return nullptr;
     }
   }
-  a->header.type = arrayType;
+  a->header = headerFor(arrayType);
   a->length = length;
   return a;
 }
@@ -377,21 +396,21 @@ InstanceObject* IsolateState::newInstance(const ClassInfo* cls) {
   size_t bytes = sizeof(InstanceObject) + cls->fields.size() * sizeof(Slot);
   auto* o = static_cast<InstanceObject*>(allocate(bytes, true));
   if (!o) return nullptr;
-  o->header.type = cls->type;
+  o->header = ObjectHeader{cls->typeIndex, 0};
   return o;
 }
 
 StringBuilderObject* IsolateState::newStringBuilder() {
   auto* b = static_cast<StringBuilderObject*>(allocate(sizeof(StringBuilderObject), true));
   if (!b) return nullptr;
-  b->header.type = &stringBuilderType;
+  b->header = headerFor(&stringBuilderType);
   return b;
 }
 
 CellObject* IsolateState::newCell(const RuntimeType* cellType) {
   auto* c = static_cast<CellObject*>(allocate(sizeof(CellObject), true));
   if (!c) return nullptr;
-  c->header.type = cellType;
+  c->header = headerFor(cellType);
   return c;
 }
 
@@ -400,7 +419,7 @@ ClosureObject* IsolateState::newClosure(const RuntimeType* functionType,
   auto* c = static_cast<ClosureObject*>(
       allocate(sizeof(ClosureObject) + cellCount * sizeof(CellObject*), true));
   if (!c) return nullptr;
-  c->header.type = functionType;
+  c->header = headerFor(functionType);
   c->function = function;
   c->cellCount = cellCount;
   return c;

@@ -90,14 +90,38 @@ public:
   LinkedProgram program;
   bool loaded = false;
   Isolate* api = nullptr; // the embedding API's object for this isolate
-  // The guest objects its host holds (nuri::Value handles), which outlive it as closed.
-  std::shared_ptr<HandleTable> handles = std::make_shared<HandleTable>();
+  // The guest objects its host holds (nuri::Value handles): alive, and roots of the heap walk.
+  // Handles may outlive the isolate, which then closes the table.
+  std::shared_ptr<HandleTable> handles = std::make_shared<HandleTable>(this);
   bool inHostCall = false; // a host function is running: calls into the guest are refused
 
   // Built-in types that exist without a program.
   RuntimeType stringType;
   RuntimeType stringBuilderType;
   RuntimeType stringArrayType;
+
+  // Every run-time type by its stable index (see kFirstProgramType): null for kNoType, the
+  // built-in types, then the program's once it is linked. Object headers hold these indices. It
+  // does not change after linking, so the interpreter keeps its data pointer.
+  std::vector<const RuntimeType*> typeTable;
+  const RuntimeType* typeOf(const void* object) const { return typeTable[typeIndexOf(object)]; }
+  TypeKind kindOf(const void* object) const { return typeOf(object)->kind; }
+
+  // The identity hash of `object` (not null): given on first use from a sequence of this
+  // isolate's (never 0, unique for 2^32 objects), so it does not depend on where the object is
+  // and survives anything that moves or restores the heap.
+  uint32_t identityHash(void* object) {
+    auto* header = static_cast<ObjectHeader*>(object);
+    if (!header->hash) header->hash = nextIdentityHash();
+    return header->hash;
+  }
+  uint32_t nextIdentityHash() {
+    lastIdentityHash += kIdentityHashStep;
+    if (!lastIdentityHash) lastIdentityHash += kIdentityHashStep;
+    return lastIdentityHash;
+  }
+  uint32_t lastIdentityHash = 0;
+  static constexpr uint32_t kIdentityHashStep = 0x9E3779B9u; // odd: visits every 32-bit value
 
   // The VM stack: reserved address space; frames are windows into it.
   Slot* stackBase = nullptr; // null when the reservation failed (every run then reports it)
@@ -155,10 +179,23 @@ public:
   std::shared_ptr<InterruptState> interrupt = std::make_shared<InterruptState>();
   uint64_t allocations = 0;
   uint64_t allocatedBytes = 0;
-  uint64_t bytesSinceHeapCheck = 0;
-  uint64_t heapCheckBudget = 0;
   uint64_t temporaryBytes = 0; // held by natives outside the collected heap (see reserve)
   uint64_t collectionsAtStart = 0;
+
+  // Heap accounting (GUESTS.md §1). Under a heap limit, what the guest uses is its live objects,
+  // found by walking its object graph from its roots (vm/heap_walk.h), plus its temporaries and
+  // its VM stack; never the process's heap, which other guests share. A walk takes time in
+  // proportion to the live objects, so one is made only once the bytes allocated (and reserved)
+  // since the last walk exceed walkBudget = max(limit - used at the last walk, limit / 8).
+  uint64_t liveAtLastWalk = 0;     // bytes of live objects the last walk found
+  uint64_t allocatedSinceWalk = 0; // bytes allocated and reserved since then
+  uint64_t walkBudget = 0;         // 0 until the first walk, and after one that found no room
+  uint64_t heapWalks = 0;          // walks made for the heap limit
+  // GC-stress mode (gc::stressMode() when the isolate was made): the heap's consistency is
+  // checked before every allocation, and at every walk.
+  bool heapChecks = false;
+  // Whether allocations need more than the collector: a heap limit or heap checks.
+  bool accountsAllocations = false;
   double runSeconds = 0;
 
   // Raises an uncatchable LimitError for `limit`.
@@ -215,8 +252,9 @@ public:
   // Raises LimitError and returns false if they do not fit.
   bool reserve(uint64_t bytes);
   void release(uint64_t bytes) { temporaryBytes -= bytes; }
-  // Checks that `bytes` more may exist beside the live heap, the temporaries and the VM stack,
-  // measuring the live heap when enough has been allocated since the last measurement.
+  // Checks that `bytes` more may exist beside the live objects, the temporaries and the VM
+  // stack, walking the heap when enough has been allocated since the last walk (see
+  // walkBudget). Raises LimitError and returns false if they do not fit.
   bool chargeHeap(uint64_t bytes) {
     return !config.heapLimitBytes || heapHasRoom(bytes) || raiseHeapLimit(bytes);
   }
@@ -225,12 +263,12 @@ public:
     uint64_t limit = config.heapLimitBytes;
     if (!limit) return true;
     if (bytes > limit) return false;
-    bytesSinceHeapCheck += bytes;
-    return bytesSinceHeapCheck < heapCheckBudget || measureHeap(bytes);
+    allocatedSinceWalk += bytes;
+    return allocatedSinceWalk <= walkBudget || walkForLimit(bytes, stackBytes());
   }
-  // Collects and measures the live heap, the temporaries and the VM stack: whether `bytes` more
-  // fit. Sets when to measure next.
-  bool measureHeap(uint64_t bytes);
+  // Walks the heap: whether `bytes` more fit beside the live objects, the temporaries and
+  // `stack` bytes of VM stack. Sets when to walk next.
+  bool walkForLimit(uint64_t bytes, uint64_t stack);
   bool raiseHeapLimit(uint64_t bytes);
   // "heap limit of 64M exceeded"
   std::string heapLimitMessage() const;
@@ -249,6 +287,11 @@ public:
   CellObject* newCell(const RuntimeType* cellType);
   ClosureObject* newClosure(const RuntimeType* functionType, const FunctionInfo* function,
                             uint32_t cellCount);
+
+  // Objects that C++ code holds in variables while it allocates more (a native filling a new
+  // array): the address of each variable, innermost last (see TemporaryRoot). The collector
+  // sees such variables on the C++ stack; the heap walker sees them through this list.
+  std::vector<void* const*> temporaryRoots;
 
   // Collected memory the isolate keeps alive: [0] the pending error object, [1] the LimitError
   // raised when no other error object fits in the heap limit, [2] the string "null" (the text
@@ -270,6 +313,22 @@ public:
 
   // Turns any pending error into an API error.
   Error takeError();
+};
+
+// Makes the object in `variable` a root of the heap walker while this object lives (see
+// IsolateState::temporaryRoots). Scopes nest: the innermost ends first.
+class TemporaryRoot {
+public:
+  template <typename T>
+  TemporaryRoot(IsolateState& isolate, T* const* variable) : isolate_(isolate) {
+    isolate.temporaryRoots.push_back(reinterpret_cast<void* const*>(variable));
+  }
+  ~TemporaryRoot() { isolate_.temporaryRoots.pop_back(); }
+  TemporaryRoot(const TemporaryRoot&) = delete;
+  TemporaryRoot& operator=(const TemporaryRoot&) = delete;
+
+private:
+  IsolateState& isolate_;
 };
 
 } // namespace nuri

@@ -80,8 +80,9 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
     const TypeEntry& t = m.types[i];
     auto rt = std::make_unique<RuntimeType>();
     rt->kind = t.kind;
+    rt->index = kFirstProgramType + uint32_t(i);
     rt->name = typeName(m, uint32_t(i));
-    if (t.kind == TypeKind::Array) {
+    if (t.kind == TypeKind::Array || t.kind == TypeKind::Cell) {
       rt->element = p.types[t.element].get(); // verified: elements come first
       rt->holdsReferences = isReferenceKind(rt->element->kind);
     }
@@ -90,6 +91,7 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
       rt->cls = cls;
       if (!cls->type) cls->type = rt.get();
     }
+    isolate.typeTable.push_back(rt.get());
     p.types.push_back(std::move(rt));
   }
   // A class whose type never appears in the type table still needs one (for its header).
@@ -100,7 +102,9 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
       rt->kind = TypeKind::Class;
       rt->name = cls->name;
       rt->cls = cls;
+      rt->index = uint32_t(isolate.typeTable.size());
       cls->type = rt.get();
+      isolate.typeTable.push_back(rt.get());
       p.types.push_back(std::move(rt));
     }
   }
@@ -168,6 +172,11 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
       p.callable.emplace(f.name, &p.functions[i]);
     }
   }
+  for (auto& type : p.types) {
+    if (type->cls) type->vtable = type->cls->vtable.data();
+  }
+  for (auto& cls : p.classes)
+    cls->typeIndex = cls->type->index;
 
   p.handlers.resize(m.functions.size());
   for (size_t i = 0; i < m.functions.size(); i++) {

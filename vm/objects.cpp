@@ -34,8 +34,7 @@ static bool sameRuntimeType(const RuntimeType* a, const RuntimeType* b) {
   return true;
 }
 
-bool isInstance(const void* object, const RuntimeType* type) {
-  const RuntimeType* actual = static_cast<const ObjectHeader*>(object)->type;
+bool isInstance(const RuntimeType* actual, const RuntimeType* type) {
   if (actual->kind == TypeKind::Class && type->kind == TypeKind::Class) {
     return actual->cls->isInstanceOf(type->cls);
   }

@@ -1,5 +1,7 @@
-// The object model. Every heap object starts with a pointer to its RuntimeType, which says what
-// kind of object it is, its size, and (for arrays and instances) what its slots hold.
+// The object model. Every heap object starts with an 8-byte header: the stable index of its
+// RuntimeType in its isolate's type table (IsolateState::typeTable), which says what kind of
+// object it is, its size, and (for arrays, instances and cells) what its slots hold; and the
+// object's identity hash.
 #pragma once
 
 #include <cstddef>
@@ -26,13 +28,27 @@ static_assert(sizeof(Slot) == 8);
 struct ClassInfo;
 struct FunctionInfo;
 
+// The stable index of a run-time type, which object headers hold. The built-in types have fixed
+// small indices; type entry i of the program's module has kFirstProgramType + i, and a class
+// whose type never appears in the module's table gets one after those (in class order). Index 0
+// is no type: a header that holds it was never set.
+enum : uint32_t {
+  kNoType = 0,
+  kStringType = 1,        // every string (IsolateState::stringType)
+  kStringBuilderType = 2, // IsolateState::stringBuilderType
+  kStringArrayType = 3,   // string[] made by the VM (split, main's arguments)
+  kFirstProgramType = 4,
+};
+
 // The run-time descriptor of a type, made by the linker for each type entry of a module.
 struct RuntimeType {
   TypeKind kind = TypeKind::Void;
+  uint32_t index = kNoType;             // in the isolate's type table (see above)
   std::string name;                     // `int[]`, `Vec`
-  const RuntimeType* element = nullptr; // arrays
+  const RuntimeType* element = nullptr; // arrays: the element type; cells: the variable's type
   const ClassInfo* cls = nullptr;       // classes
-  bool holdsReferences = false;         // arrays: elements are references
+  const FunctionInfo* const* vtable = nullptr; // classes: cls->vtable, one load nearer for calls
+  bool holdsReferences = false; // arrays: elements are references; cells: the value is
 };
 
 struct FieldInfo {
@@ -53,6 +69,7 @@ struct ClassInfo {
   bool isInterface = false;
   const ClassInfo* superclass = nullptr;
   const RuntimeType* type = nullptr; // the class's own RuntimeType
+  uint32_t typeIndex = kNoType;      // type->index, for the headers of its instances
   std::vector<FieldInfo> fields;     // the whole layout, inherited fields first
   std::vector<const FunctionInfo*> vtable;
   std::vector<InterfaceTable> interfaces;       // all implemented interfaces, inherited too
@@ -91,9 +108,17 @@ struct FunctionInfo {
   uint32_t lineAt(uint32_t pc) const;
 };
 
+// The first word of every object. Type and hash share one word so that small objects stay small:
+// the collector rounds requests up (with its extra byte, 32 bytes become 48), and a two-field
+// instance with this header takes 24 bytes.
 struct ObjectHeader {
-  const RuntimeType* type;
+  uint32_t typeIndex; // the object's RuntimeType in its isolate's type table
+  uint32_t hash;      // identity hash, 0 until first asked for (IsolateState::identityHash)
 };
+static_assert(sizeof(ObjectHeader) == 8);
+
+// A header for a new object of `type`, with no identity hash yet.
+inline ObjectHeader headerFor(const RuntimeType* type) { return ObjectHeader{type->index, 0}; }
 
 struct StringObject {
   ObjectHeader header;
@@ -142,12 +167,13 @@ struct StringBuilderObject {
 // field 1 `trace`, both strings.
 bool isErrorBaseLayout(const ClassInfo& cls);
 
-// Whether `object` (not null) is an instance of `type`: same or derived class, implemented
-// interface, or for arrays and strings the same type.
-bool isInstance(const void* object, const RuntimeType* type);
+// Whether an object whose type is `actual` is an instance of `type`: same or derived class,
+// implemented interface, or for arrays and strings the same type.
+bool isInstance(const RuntimeType* actual, const RuntimeType* type);
 
-inline TypeKind kindOf(const void* object) {
-  return static_cast<const ObjectHeader*>(object)->type->kind;
+// The type index in an object's header.
+inline uint32_t typeIndexOf(const void* object) {
+  return static_cast<const ObjectHeader*>(object)->typeIndex;
 }
 
 // Limits on sizes the VM will create.

@@ -280,15 +280,32 @@ Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name
 // the 256 MB limit for bytecode; reading stops there).
 Result<Program> loadBytecodeFile(const std::string& path);
 
-// Runtime statistics of an isolate.
+// Runtime statistics of an isolate. The live objects are counted when stats() is called, by
+// walking the guest's object graph from its roots (its globals, the frames of a running call,
+// the host's handles): that takes time in proportion to them, about 10 to 50 ns an object.
 struct Stats {
   uint64_t instructions = 0;   // bytecode instructions executed
   uint64_t allocations = 0;    // objects allocated by this isolate
   uint64_t allocatedBytes = 0; // bytes allocated by this isolate
-  uint64_t collections = 0;    // collections during this isolate's life
-  uint64_t heapBytes = 0;      // size of the collected heap (process-wide)
-  double seconds = 0;          // wall time spent running guest code (calls are timed with a
-                               // clock of a few milliseconds' resolution, to keep them cheap)
+  uint64_t liveObjects = 0;    // this guest's objects that are reachable now
+  // What those objects occupy in the collected heap (each block as the collector sizes it,
+  // StringBuilder buffers included). The heap limit compares this, plus the temporary buffers
+  // of running natives and the VM stack, with IsolateConfig::heapLimitBytes.
+  uint64_t liveBytes = 0;
+  uint64_t heapWalks = 0; // walks of the object graph made for the heap limit
+  // Process-wide: collections in the whole process during this isolate's life (every guest's
+  // allocations cause them), and the size of the collected heap all guests share.
+  uint64_t processCollections = 0;
+  uint64_t processHeapBytes = 0;
+  double seconds = 0; // wall time spent running guest code (calls are timed with a clock of a
+                      // few milliseconds' resolution, to keep them cheap)
+};
+
+// The live objects of one type (see Isolate::liveObjectsByType).
+struct TypeStats {
+  std::string type; // `string`, `int[]`, `Node`, `List<string>`
+  uint64_t objects = 0;
+  uint64_t bytes = 0; // as in Stats::liveBytes
 };
 
 // Receives a guest's output: any callable taking the text. One that returns bool says with
@@ -417,6 +434,9 @@ public:
   InterruptHandle interruptHandle() const;
 
   Stats stats() const;
+  // This guest's reachable objects by type, those occupying the most bytes first (a walk of its
+  // object graph, as stats() makes).
+  std::vector<TypeStats> liveObjectsByType() const;
   // The status given to System.exit, once the guest has called it (during load or runMain).
   std::optional<int> exitStatus() const;
 

@@ -54,7 +54,14 @@ def main():
     case("check ok prints nothing", ["check", hello], 0)
     case("disasm names functions and lines", ["disasm", hello_nbc], 0,
          ("out", "function main(r0): int"), ("out", "CALL_NATIVE"), ("out", "registers: r0:string[] args"))
-    case("--stats", ["run", "--stats", hello], 3, ("err", "instructions executed"), ("err", "collections"))
+    case("--stats", ["run", "--stats", hello], 3, ("err", "instructions executed"), ("err", "collections"),
+         ("err", "live objects"))
+    # The process caps the collected heap (the machine's memory, or NURI_MAX_HEAP_MB): a guest
+    # without a heap limit that keeps 2.4 GB gets LimitError, not the machine.
+    hog = write("hog.nuri", "let keep = new int[100][]\n"
+                            "for (i in 0..100) { keep[i] = new int[3000000] }\n")
+    case("the collected heap is capped", "NURI_MAX_HEAP_MB=300 $NURI run %s" % hog, 70,
+         ("err", "LimitError: out of memory (allocating 24000016 bytes)"))
 
     case("a directory is not a program", ["run", work], 66, ("err", "it is a directory"))
     if os.path.exists("/dev/full"):

@@ -713,6 +713,152 @@ TEST(ApiLimits, GarbageDoesNotCountAgainstTheHeapLimit) {
   EXPECT_EQ(run.output, "2000000\n");
 }
 
+// ---- Per-guest heap accounting ----
+
+// Holds `args[0]` MB in a global (1 MB arrays), then makes as much garbage again.
+const char* kHolder = "var kept: int[][] = null\n"
+                      "fun main(args: string[]): int {\n"
+                      "  let mb = args[0].toInt()\n"
+                      "  kept = new int[mb][]\n"
+                      "  for (i in 0..mb) { kept[i] = new int[131070] }\n" // 1 MB with its header
+                      "  var garbage = 0\n"
+                      "  for (i in 0..mb * 4) { garbage += new int[32768].length }\n"
+                      "  return kept.length\n"
+                      "}\n";
+
+IsolateConfig heapLimit(uint64_t bytes) {
+  IsolateConfig config;
+  config.heapLimitBytes = bytes;
+  return config;
+}
+
+TEST(ApiHeap, TwoGuestsHoldingFortyMegabytesEachUnderASixtyFourMegabyteLimitBothRun) {
+  Program p = compileOk(kHolder);
+  Guest a(heapLimit(64 << 20)), b(heapLimit(64 << 20)), c(heapLimit(64 << 20));
+  ASSERT_TRUE(a.isolate->load(p));
+  ASSERT_TRUE(b.isolate->load(p));
+  ASSERT_TRUE(c.isolate->load(p));
+  Result<int> first = a.isolate->runMain({"40"});
+  ASSERT_TRUE(first) << first.error().render();
+  Result<int> second = b.isolate->runMain({"40"}); // 80 MB live in the process
+  ASSERT_TRUE(second) << second.error().render();
+  EXPECT_EQ(*first, 40);
+  EXPECT_EQ(*second, 40);
+  // A third that needs 70 MB fails alone.
+  Result<int> third = c.isolate->runMain({"70"});
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().errorClass, "LimitError");
+  EXPECT_EQ(third.error().limit, Error::Limit::Heap);
+  EXPECT_EQ(third.error().message, "heap limit of 64M exceeded");
+  // The first two still hold what they made.
+  Stats sa = a.isolate->stats(), sb = b.isolate->stats();
+  EXPECT_GE(sa.liveBytes, 40u << 20);
+  EXPECT_LE(sa.liveBytes, 41u << 20);
+  EXPECT_GE(sb.liveBytes, 40u << 20);
+  EXPECT_LE(sb.liveBytes, 41u << 20);
+}
+
+TEST(ApiHeap, AGuestThatMakesOnlyGarbageRunsBesideAGuestHoldingMuchMoreThanItsLimit) {
+  Guest holder; // no limit: holds 48 MB
+  ASSERT_TRUE(holder.isolate->load(compileOk(kHolder)));
+  ASSERT_TRUE(holder.isolate->runMain({"48"}));
+  Guest small(heapLimit(16 << 20));
+  Program garbage = compileOk("fun main(): int {\n"
+                              "  var total = 0\n"
+                              "  for (i in 0..20000) { total += new int[4000].length }\n" // 640 MB
+                              "  return total / 1000\n"
+                              "}\n");
+  ASSERT_TRUE(small.isolate->load(garbage));
+  Result<int> status = small.isolate->runMain({});
+  ASSERT_TRUE(status) << status.error().render();
+  EXPECT_EQ(*status, 80000);
+  Stats stats = small.isolate->stats();
+  EXPECT_GT(stats.heapWalks, 0u);
+  // A walk is made after an eighth of the limit at least: 640 MB of garbage, at most 40 walks.
+  EXPECT_LE(stats.heapWalks, 41u);
+  EXPECT_LT(stats.liveBytes, 1u << 20);
+  EXPECT_GE(holder.isolate->stats().liveBytes, 48u << 20);
+}
+
+TEST(ApiHeap, StatsCountTheLiveObjectsOfAKnownGraph) {
+  Program none = compileOk("var words: string[] = null\n"
+                           "fun main() { words = null; let w = \"w\" }\n");
+  Program thousand = compileOk("var words: string[] = null\n"
+                               "fun main() {\n"
+                               "  words = new string[1000]\n"
+                               "  for (i in 0..1000) { words[i] = \"w\" + (1000 + i) }\n"
+                               "}\n");
+  Guest a, b;
+  ASSERT_TRUE(a.isolate->load(none));
+  ASSERT_TRUE(b.isolate->load(thousand));
+  ASSERT_TRUE(a.isolate->runMain({}));
+  ASSERT_TRUE(b.isolate->runMain({}));
+  Stats without = a.isolate->stats(), with = b.isolate->stats();
+  // The array and its strings; the programs' constants are the same.
+  EXPECT_EQ(with.liveObjects, without.liveObjects + 1001);
+  // A string of 5 bytes takes 24 + 6 bytes and the collector's extra byte: 32. The array takes
+  // 16 + 8000 bytes, rounded up.
+  uint64_t added = with.liveBytes - without.liveBytes;
+  EXPECT_GE(added, 1000u * 32 + 8016);
+  EXPECT_LE(added, 1000u * 32 + 8016 + 4096);
+  std::vector<TypeStats> types = b.isolate->liveObjectsByType();
+  ASSERT_FALSE(types.empty());
+  EXPECT_EQ(types[0].type, "string"); // largest first
+  bool sawArray = false;
+  for (const TypeStats& t : types) {
+    if (t.type != "string[]") continue;
+    sawArray = true;
+    EXPECT_EQ(t.objects, 1u);
+    EXPECT_GE(t.bytes, 8016u);
+  }
+  EXPECT_TRUE(sawArray);
+}
+
+TEST(ApiHeap, IdentityHashesDoNotDependOnAddressesAndSurviveCollections) {
+  Program p = compileOk("class Key {\n"
+                        "  let id: int\n"
+                        "  init(id: int) { this.id = id }\n"
+                        "}\n"
+                        "let keys = new Key[200]\n"
+                        "let squares = Map<Key, int>()\n"
+                        "for (i in 0..200) { keys[i] = Key(i); squares.put(keys[i], i * i) }\n"
+                        "fun main(): int {\n"
+                        "  var garbage = 0\n"
+                        "  for (i in 0..20000) { garbage += Key(i).id }\n"
+                        "  var sum = 0\n"
+                        "  for (i in 0..200) { sum += squares.get(keys[i], -1000000) }\n"
+                        "  println(hashOf(keys[0]))\n"
+                        "  println(hashOf(keys[199]))\n"
+                        "  println(squares.containsKey(Key(7)))\n" // another object: not found
+                        "  return sum == 2646700 ? 1 : 0\n"
+                        "}\n");
+  Guest a, b;
+  ASSERT_TRUE(a.isolate->load(p));
+  std::vector<char*> kept;
+  for (int i = 0; i < 1000; i++) // b's objects land elsewhere than a's
+    kept.push_back(static_cast<char*>(gc::allocate(64)));
+  ASSERT_TRUE(b.isolate->load(p));
+  gc::collect();
+  gc::collect();
+  Result<int> ra = a.isolate->runMain({});
+  gc::collect();
+  Result<int> rb = b.isolate->runMain({});
+  ASSERT_TRUE(ra && rb);
+  EXPECT_EQ(*ra, 1);
+  EXPECT_EQ(*rb, 1);
+  EXPECT_EQ(a.out, b.out); // the same hashes at other addresses
+  EXPECT_TRUE(a.out.ends_with("\nfalse\n")) << a.out;
+  EXPECT_NE(a.out.substr(0, a.out.find('\n')), "0");
+}
+
+TEST(ApiHeap, ANestedArrayBeingFilledCountsTowardsTheLimit) {
+  // The outer array is held only by the VM while its rows are made.
+  Outcome run = runSource("let grid = new int[100][1000000]\n", {}, heapLimit(64 << 20));
+  ASSERT_FALSE(run.loaded);
+  EXPECT_EQ(run.error.limit, Error::Limit::Heap);
+  EXPECT_EQ(run.error.message, "heap limit of 64M exceeded");
+}
+
 // ---- Isolates ----
 
 TEST(ApiIsolates, TwoIsolatesHaveSeparateGlobals) {

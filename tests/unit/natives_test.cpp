@@ -43,7 +43,9 @@ void hashAnArray() {
   IsolateState isolate{IsolateConfig{}};
   RuntimeType arrayType;
   arrayType.kind = TypeKind::Array;
-  ArrayObject array{{&arrayType}, 0};
+  arrayType.index = uint32_t(isolate.typeTable.size());
+  isolate.typeTable.push_back(&arrayType);
+  ArrayObject array{headerFor(&arrayType), 0};
   Slot args[1];
   args[0].p = &array;
   Slot out{};
