@@ -1,5 +1,7 @@
 #include "vm/isolate.h"
 
+#include "vm/stack_pool.h"
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -39,9 +41,8 @@ IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
   typeTable = {nullptr, &stringType, &stringBuilderType, &stringArrayType};
 
   stackReserve = stackReserveBytes(cfg);
-  void* mem = mmap(nullptr, stackReserve, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (mem != MAP_FAILED) {
+  void* mem = reserveStack(stackReserve);
+  if (mem) {
     stackBase = static_cast<Slot*>(mem);
     stackEnd = stackBase + stackReserve / sizeof(Slot);
   }
@@ -68,7 +69,7 @@ IsolateState::~IsolateState() {
   flushOutput();
   handles->close();
   gc::removeRootRange(&stackRoots);
-  if (stackBase) munmap(stackBase, stackReserve);
+  if (stackBase) releaseStack(stackBase, stackReserve);
   if (program.globals) gc::freeRoots(program.globals);
   if (program.stringConstants) gc::freeRoots(program.stringConstants);
   gc::freeRoots(roots_);

@@ -153,3 +153,4 @@ BENCHMARK(BM_BinarytreesNoLimit)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BinarytreesHeapLimit)->Unit(benchmark::kMillisecond);
 
 } // namespace
+BENCHMARK_MAIN();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gc/heap.h"
+#include "vm/stack_pool.h"
 
 namespace nuri {
 namespace {
@@ -208,6 +209,26 @@ TEST_F(GcTest, StressModeCollectsAtEveryAllocation) {
   for (int i = 0; i < 5; i++)
     ASSERT_NE(gc::allocate(16), nullptr);
   EXPECT_EQ(gc::heapStats().collections, before);
+}
+
+} // namespace
+} // namespace nuri
+
+namespace nuri {
+namespace {
+
+TEST(StackPool, AReleasedStackComesBackCleared) {
+  size_t bytes = 1u << 20;
+  auto* first = static_cast<unsigned char*>(reserveStack(bytes));
+  ASSERT_NE(first, nullptr);
+  std::memset(first, 0xAB, 64 << 10); // a guest's frames, past the first page too
+  first[bytes - 1] = 0xCD;
+  releaseStack(first, bytes);
+  auto* second = static_cast<unsigned char*>(reserveStack(bytes));
+  ASSERT_NE(second, nullptr);
+  for (size_t i : {size_t(0), size_t(100), size_t(5000), size_t(60000), bytes - 1})
+    EXPECT_EQ(second[i], 0) << i; // whether it is the same mapping or not
+  releaseStack(second, bytes);
 }
 
 } // namespace
