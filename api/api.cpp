@@ -2,7 +2,7 @@
 #include "api/host_call.h"
 #include "api/host_module.h"
 #include "api/value_conversion.h"
-#include "classlib/native_registry.h"
+#include "classlib/registry/native_registry.h"
 #include "compiler/compile.h"
 #include "compiler/source.h"
 #include "gc/heap.h"
@@ -12,10 +12,10 @@
 #include "vm/bytecode/disasm.h"
 #include "vm/bytecode/format.h"
 #include "vm/bytecode/reader.h"
+#include "vm/bytecode/verifier.h"
 #include "vm/bytecode/writer.h"
 #include "vm/isolate.h"
 #include "vm/linker.h"
-#include "vm/verifier.h"
 
 #include <algorithm>
 #include <chrono>

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "classlib/native_registry.h"
+#include "classlib/registry/native_registry.h"
 #include "vm/isolate.h"
 
 namespace nuri {
@@ -102,12 +102,12 @@ template <> struct NativeSlot<'R'> {
 namespace detail {
 constexpr const char* kNativeParams[] = {
 #define NATIVE(id, receiver, member, kind, result, params) params,
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 };
 constexpr char kNativeResults[] = {
 #define NATIVE(id, receiver, member, kind, result, params) result,
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 };
 constexpr size_t paramCount(const char* params) {
@@ -147,7 +147,7 @@ private:
 
 #define NATIVE(id, receiver, member, kind, result, params)                                         \
   bool native_##id(IsolateState& I, NativeArgs<NativeId::id> args, NativeResult<NativeId::id> out);
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 
 // Defines native `id` (declared in natives.def) with its typed arguments `args` and result `out`.

@@ -4,7 +4,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "classlib/native_registry.h"
+#include "classlib/registry/native_registry.h"
 #include "vm/assert.h"
 #include "vm/bytecode/limits.h"
 #include "vm/bytecode/opcodes.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "classlib/prelude.h"
+#include "classlib/registry/prelude.h"
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
 #include "compiler/lexer.h"
@@ -12,7 +12,7 @@
 #include "compiler/parser.h"
 #include "support/read_file.h"
 #include "vm/assert.h"
-#include "vm/verifier.h"
+#include "vm/bytecode/verifier.h"
 
 namespace nuri {
 

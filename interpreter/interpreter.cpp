@@ -6,7 +6,7 @@
 
 #include "classlib/format.h"
 #include "classlib/natives.h"
-#include "classlib/prelude.h"
+#include "classlib/registry/prelude.h"
 #include "vm/bytecode/opcodes.h"
 
 namespace nuri {

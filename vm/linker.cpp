@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "classlib/natives.h"
-#include "classlib/prelude.h"
+#include "classlib/registry/prelude.h"
 
 namespace nuri {
 
