@@ -9,6 +9,7 @@
 #include "interpreter/interpreter.h"
 #include "nuri/nuri.h"
 #include "support/read_file.h"
+#include "support/utf8.h"
 #include "vm/bytecode/disasm.h"
 #include "vm/bytecode/format.h"
 #include "vm/bytecode/reader.h"

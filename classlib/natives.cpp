@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "classlib/format.h"
+#include "support/number_format.h"
 
 namespace nuri {
 

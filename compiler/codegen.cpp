@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "classlib/registry/native_registry.h"
-#include "vm/assert.h"
+#include "support/assert.h"
 #include "vm/bytecode/limits.h"
 #include "vm/bytecode/opcodes.h"
 

@@ -10,8 +10,8 @@
 #include "compiler/limits.h"
 #include "compiler/module_limits.h"
 #include "compiler/parser.h"
+#include "support/assert.h"
 #include "support/read_file.h"
-#include "vm/assert.h"
 #include "vm/bytecode/verifier.h"
 
 namespace nuri {

@@ -7,6 +7,7 @@
 #include "classlib/format.h"
 #include "classlib/natives.h"
 #include "classlib/registry/prelude.h"
+#include "support/number_format.h"
 #include "vm/bytecode/opcodes.h"
 
 namespace nuri {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <exception>
 
+#include "support/utf8.h"
+
 namespace nuri {
 
 namespace {
