@@ -10,7 +10,8 @@
 
 namespace nuri {
 
-// The C++ implementation of the class library's native `index` (see native_registry.h).
+// The C++ implementation of the class library's native `index` (see native_registry.h): what
+// the linker binds the natives to (the API passes it to linkProgram as its LibraryNatives).
 NativeFn nativeFunction(uint32_t index);
 
 // Raises the NullError of a null argument that native `id` may not take (the interpreter
