@@ -3,7 +3,10 @@
 
 namespace nuri {
 
+// Its source text, generated from classlib/prelude.nuri into the compiler, its only reader.
 extern const char* const kPreludeSource;
+// The file name the prelude's functions carry in a module's debug information: stack traces
+// and Isolate::call leave out its `__` helpers.
 constexpr const char* kPreludeFileName = "<prelude>";
 
 } // namespace nuri
