@@ -1,5 +1,6 @@
 // The embedding API's compiler: compileSource, compileFile and maxSourceBytes. The only part of
-// the API that uses compiler/, kept apart so that the rest links without the compiler.
+// the API that uses compiler/, kept apart so that a host linking the runtime alone
+// (Nuri::runtime, libnuri-runtime.a) needs none of it.
 #include "api/errors.h"
 #include "api/host_module.h"
 #include "compiler/compile.h"
