@@ -1,22 +1,24 @@
-// The public embedding API (include/nuri/nuri.h) on top of the compiler and the VM.
+// The public embedding API (include/nuri/nuri.h) on top of the VM: loading bytecode, isolates,
+// running and calling guests. Compiling is in compile_source.cpp.
+#include "api/errors.h"
 #include "api/host_call.h"
 #include "api/host_module.h"
+#include "api/program_access.h"
 #include "api/value_conversion.h"
-#include "classlib/native_registry.h"
-#include "compiler/compile.h"
-#include "compiler/source.h"
+#include "classlib/natives.h"
+#include "classlib/registry/native_registry.h"
 #include "gc/heap.h"
 #include "interpreter/interpreter.h"
 #include "nuri/nuri.h"
-#include "support/read_file.h"
+#include "support/utf8.h"
 #include "vm/bytecode/disasm.h"
 #include "vm/bytecode/format.h"
 #include "vm/bytecode/reader.h"
+#include "vm/bytecode/verifier.h"
 #include "vm/bytecode/writer.h"
 #include "vm/heap_walk.h"
 #include "vm/isolate.h"
 #include "vm/linker.h"
-#include "vm/verifier.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,16 +31,6 @@
 namespace nuri {
 
 const char* version() { return NURI_VERSION; }
-
-// Programs that compileSource and loadBytecode made, and so verified.
-struct ProgramAccess {
-  static Program verified(std::shared_ptr<const Module> module) {
-    Program p(std::move(module));
-    p.verified_ = true;
-    return p;
-  }
-  static bool isVerified(const Program& p) { return p.verified_; }
-};
 
 std::string Error::render() const {
   switch (kind) {
@@ -56,33 +48,6 @@ std::string Error::render() const {
 
 namespace {
 
-Error makeError(Error::Kind kind, std::string message) {
-  Error e;
-  e.kind = kind;
-  e.message = std::move(message);
-  return e;
-}
-
-// Reads an input file of at most `limit` bytes. Too large is an error of the file's contents,
-// reported like the compiler or the loader reports it, not an unreadable file.
-bool readInput(const std::string& path, uint64_t limit, Error::Kind tooLarge, const char* what,
-               std::string& out, Error& error) {
-  ReadOutcome read = readFileUpTo(path, limit, out);
-  if (read.status == ReadStatus::Ok) return true;
-  if (read.status == ReadStatus::Unreadable) {
-    error = makeError(Error::Kind::Io, "cannot read " + path + ": " + read.reason);
-    return false;
-  }
-  std::string message =
-      path + ": file is larger than the " + describeLimit(limit) + " limit for " + what;
-  error = makeError(tooLarge, message);
-  if (tooLarge == Error::Kind::Compile) {
-    error.message = "1 error";
-    error.diagnostics = "error: " + message + "\n";
-  }
-  return false;
-}
-
 Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::string& name) {
   std::string error;
   std::shared_ptr<Module> module = readBytecode(bytes, size, error);
@@ -97,11 +62,6 @@ Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::
   return ProgramAccess::verified(module);
 }
 
-std::string baseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 } // namespace
 
 Program::Program() = default;
@@ -109,56 +69,6 @@ Program::Program(std::shared_ptr<const Module> module) : module_(std::move(modul
 
 std::vector<uint8_t> Program::toBytecode() const { return writeBytecode(*module_); }
 std::string Program::disassemble() const { return nuri::disassemble(*module_); }
-
-uint32_t maxSourceBytes() { return kMaxSourceBytes; }
-
-namespace {
-
-// The compiler's view of host modules: names and signatures.
-std::vector<HostModuleDecl>
-hostModuleDecls(const std::vector<std::shared_ptr<HostModule>>& modules) {
-  std::vector<HostModuleDecl> decls;
-  for (const auto& module : modules) {
-    HostModuleDecl decl{module->name(), {}};
-    for (const auto& f : HostModuleAccess::functions(*module))
-      decl.functions.push_back({f->name, f->paramNames, f->signature});
-    decls.push_back(std::move(decl));
-  }
-  return decls;
-}
-
-} // namespace
-
-Result<Program> compileSource(std::string_view source, std::string fileName,
-                              const CompileOptions& options) {
-  if (std::string problem = hostModulesProblem(options.hostModules); !problem.empty()) {
-    return makeError(Error::Kind::Usage, problem);
-  }
-  ImportSources imports{options.importSource, options.importFiles, options.searchPath,
-                        hostModuleDecls(options.hostModules)};
-  CompileOutput out = compileModule(source, fileName, imports,
-                                    LineLabels{options.labels.location, options.labels.mention});
-  if (!out.module) {
-    Error e = makeError(Error::Kind::Compile, std::to_string(out.errorCount) + " error" +
-                                                  (out.errorCount == 1 ? "" : "s"));
-    e.diagnostics = out.diagnostics;
-    return e;
-  }
-  // Stack traces name the file, not the folder it was compiled in.
-  out.module->sourceFile = baseName(fileName);
-  return ProgramAccess::verified(out.module);
-}
-
-Result<Program> compileFile(const std::string& path, const CompileOptions& options) {
-  std::string text;
-  Error error;
-  if (!readInput(path, kMaxSourceBytes, Error::Kind::Compile, "source files", text, error)) {
-    return error;
-  }
-  CompileOptions fromFiles = options;
-  fromFiles.importFiles = true;
-  return compileSource(text, path, fromFiles);
-}
 
 Result<Program> loadBytecode(const std::vector<uint8_t>& bytes, std::string name) {
   return loadBytecodeBytes(bytes.data(), bytes.size(), name);
@@ -288,7 +198,7 @@ Status Isolate::load(const Program& program) {
     return makeError(Error::Kind::Load, error);
   }
   if (!I.stackBase) return noStack(I);
-  if (!linkProgram(I, program.shared(), hostLinker(), error)) {
+  if (!linkProgram(I, program.shared(), nativeFunction, hostLinker(), error)) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
   }
@@ -358,12 +268,13 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
   }
   auto it = I.program.callable.find(std::string(name));
   if (it == I.program.callable.end()) {
-    std::string generic = std::string(name) + "<";
+    std::string generic(name);
+    generic += '<';
     for (const FunctionEntry& f : I.program.module->functions) {
       if (f.ownerClass == kNoIndex && f.name.starts_with(generic)) {
-        return makeError(Error::Kind::Usage, "`" + std::string(name) +
-                                                 "` is generic: a host can call only functions "
-                                                 "that are not");
+        std::string message = "`";
+        message.append(name).append("` is generic: a host can call only functions that are not");
+        return makeError(Error::Kind::Usage, message);
       }
     }
     return makeError(Error::Kind::Usage,

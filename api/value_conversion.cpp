@@ -1,6 +1,7 @@
 #include "api/value_conversion.h"
 
 #include "api/value_object.h"
+#include "support/utf8.h"
 
 namespace nuri {
 

@@ -1,4 +1,4 @@
-// Text forms of values, shared by the interpreter and the natives.
+// Making strings, shared by the interpreter and the natives (numbers: support/number_format.h).
 #pragma once
 
 #include <cstdint>
@@ -8,9 +8,6 @@
 
 namespace nuri {
 
-std::string formatInt(int64_t value);
-// Shortest text that reads back as the same double, formatted as Python's repr(float).
-std::string formatFloat(double value);
 // Concatenation; a null operand reads as "null".
 StringObject* concatStrings(IsolateState& isolate, StringObject* a, StringObject* b);
 

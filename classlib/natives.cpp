@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "classlib/format.h"
+#include "support/number_format.h"
 
 namespace nuri {
 
@@ -29,7 +30,7 @@ bool invoke(IsolateState& I, const LinkedNative&, Slot* args, Slot* out) {
 
 constexpr NativeFn kNativeFunctions[] = {
 #define NATIVE(id, receiver, member, kind, result, params) invoke<NativeId::id, native_##id>,
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 };
 

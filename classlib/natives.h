@@ -5,12 +5,13 @@
 #include <cstdint>
 #include <string_view>
 
-#include "classlib/native_registry.h"
+#include "classlib/registry/native_registry.h"
 #include "vm/isolate.h"
 
 namespace nuri {
 
-// The C++ implementation of the class library's native `index` (see native_registry.h).
+// The C++ implementation of the class library's native `index` (see native_registry.h): what
+// the linker binds the natives to (the API passes it to linkProgram as its LibraryNatives).
 NativeFn nativeFunction(uint32_t index);
 
 // Raises the NullError of a null argument that native `id` may not take (the interpreter
@@ -103,12 +104,12 @@ template <> struct NativeSlot<'R'> {
 namespace detail {
 constexpr const char* kNativeParams[] = {
 #define NATIVE(id, receiver, member, kind, result, params) params,
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 };
 constexpr char kNativeResults[] = {
 #define NATIVE(id, receiver, member, kind, result, params) result,
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 };
 constexpr size_t paramCount(const char* params) {
@@ -149,7 +150,7 @@ private:
 
 #define NATIVE(id, receiver, member, kind, result, params)                                         \
   bool native_##id(IsolateState& I, NativeArgs<NativeId::id> args, NativeResult<NativeId::id> out);
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 
 // Defines native `id` (declared in natives.def) with its typed arguments `args` and result `out`.

@@ -9,6 +9,7 @@
 #include "classlib/format.h"
 #include "classlib/natives.h"
 #include "classlib/unicode/unicode.h"
+#include "support/utf8.h"
 
 namespace nuri {
 namespace {

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "classlib/native_registry.h"
+#include "classlib/registry/native_registry.h"
 #include "compiler/ast_clone.h"
 #include "compiler/limits.h"
 #include "compiler/shared_prelude.h"

@@ -4,8 +4,8 @@
 #include <map>
 #include <unordered_map>
 
-#include "classlib/native_registry.h"
-#include "vm/assert.h"
+#include "classlib/registry/native_registry.h"
+#include "support/assert.h"
 #include "vm/bytecode/limits.h"
 #include "vm/bytecode/opcodes.h"
 

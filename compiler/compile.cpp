@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "classlib/registry/prelude.h"
 #include "compiler/checker.h"
 #include "compiler/codegen.h"
 #include "compiler/lexer.h"
@@ -10,8 +11,9 @@
 #include "compiler/module_limits.h"
 #include "compiler/parser.h"
 #include "compiler/shared_prelude.h"
+#include "support/assert.h"
 #include "support/read_file.h"
-#include "vm/verifier.h"
+#include "vm/bytecode/verifier.h"
 
 namespace nuri {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "vm/objects.h"
+#include "support/utf8.h"
 
 namespace nuri {
 

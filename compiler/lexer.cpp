@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "compiler/limits.h"
-#include "vm/objects.h"
+#include "support/utf8.h"
 
 namespace nuri {
 

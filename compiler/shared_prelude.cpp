@@ -1,10 +1,10 @@
 #include "compiler/shared_prelude.h"
 
-#include "classlib/prelude.h"
+#include "classlib/registry/prelude.h"
 #include "compiler/ast_clone.h"
 #include "compiler/lexer.h"
 #include "compiler/parser.h"
-#include "vm/assert.h"
+#include "support/assert.h"
 
 namespace nuri {
 namespace {

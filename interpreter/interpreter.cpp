@@ -6,7 +6,8 @@
 
 #include "classlib/format.h"
 #include "classlib/natives.h"
-#include "classlib/prelude.h"
+#include "classlib/registry/prelude.h"
+#include "support/number_format.h"
 #include "vm/bytecode/opcodes.h"
 
 namespace nuri {

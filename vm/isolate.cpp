@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 
+#include "support/utf8.h"
 #include "vm/heap_walk.h"
 
 namespace nuri {

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "classlib/natives.h"
-#include "classlib/prelude.h"
+#include "classlib/registry/native_registry.h"
+#include "classlib/registry/prelude.h"
 
 namespace nuri {
 
@@ -29,8 +29,8 @@ void bindErrorClasses(LinkedProgram& p) {
 
 // Binds each native the module imports to the class library's native or the granted host
 // function of that name, refusing one whose signature differs.
-bool bindNatives(IsolateState& isolate, const Module& m, const HostLinker& host,
-                 std::string& error) {
+bool bindNatives(IsolateState& isolate, const Module& m, LibraryNatives library,
+                 const HostLinker& host, std::string& error) {
   LinkedProgram& p = isolate.program;
   p.natives.resize(m.natives.size());
   for (size_t i = 0; i < m.natives.size(); i++) {
@@ -55,7 +55,7 @@ bool bindNatives(IsolateState& isolate, const Module& m, const HostLinker& host,
     for (uint32_t k = 0; k < info.signature.params.size(); k++) {
       if (info.signature.params[k].nonNull()) linked.nonNullParams |= 1u << k;
     }
-    linked.function = nativeFunction(uint32_t(n));
+    linked.function = library(uint32_t(n));
     linked.id = uint32_t(n);
   }
   return true;
@@ -64,7 +64,7 @@ bool bindNatives(IsolateState& isolate, const Module& m, const HostLinker& host,
 } // namespace
 
 bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
-                 const HostLinker& host, std::string& error) {
+                 LibraryNatives library, const HostLinker& host, std::string& error) {
   LinkedProgram& p = isolate.program;
   const Module& m = *module;
   p.module = module;
@@ -189,7 +189,7 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
   }
   bindErrorClasses(p);
 
-  if (!bindNatives(isolate, m, host, error)) return false;
+  if (!bindNatives(isolate, m, library, host, error)) return false;
 
   p.globals = static_cast<Slot*>(gc::allocateRoots(m.globals.size() * sizeof(Slot)));
   p.stringConstants =

@@ -8,6 +8,11 @@
 
 namespace nuri {
 
+// The C++ function of the class library's native `index` (its index in
+// classlib/registry/native_registry.h). The class library, a layer above the VM, provides it
+// (nativeFunction in classlib/natives.h); the embedding API hands it to the linker.
+using LibraryNatives = NativeFn (*)(uint32_t index);
+
 // How the linker binds the host functions a module imports (the embedding API provides it):
 // `bind` returns the binding of one import in the isolate, or null with `error` set; `call` is
 // what CALL_NATIVE runs for every host function (it finds the binding in LinkedNative::host).
@@ -17,10 +22,11 @@ struct HostLinker {
 };
 
 // Links a verified module into an isolate: builds run-time types, class layouts and vtables,
-// binds natives, allocates globals and string constants. Returns false with `error` set if
-// the module needs something this VM or its host does not provide, or with a LimitError pending
-// in the isolate if its constants do not fit in its heap limit.
+// binds natives (the class library's to `library`, host functions through `host`), allocates
+// globals and string constants. Returns false with `error` set if the module needs something
+// this VM or its host does not provide, or with a LimitError pending in the isolate if its
+// constants do not fit in its heap limit.
 bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
-                 const HostLinker& host, std::string& error);
+                 LibraryNatives library, const HostLinker& host, std::string& error);
 
 } // namespace nuri

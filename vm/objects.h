@@ -180,11 +180,4 @@ inline uint32_t typeIndexOf(const void* object) {
 constexpr uint64_t kMaxStringBytes = 1ull << 31;
 constexpr int64_t kMaxArrayLength = int64_t(1) << 32;
 
-// Number of code points in valid UTF-8 text.
-uint32_t countCodePoints(std::string_view utf8);
-// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool isValidUtf8(std::string_view text, size_t* errorOffset = nullptr);
-// Appends the UTF-8 encoding of `cp` to `out`.
-void appendUtf8(std::string& out, uint32_t cp);
-
 } // namespace nuri

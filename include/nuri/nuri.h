@@ -233,6 +233,10 @@ private:
   bool verified_ = false;
 };
 
+// maxSourceBytes, compileSource, compileFile and isIncompleteSource below are the compiler's: a
+// host that links Nuri::runtime (libnuri-runtime.a, the VM without the compiler) and loads only
+// .nbc files does without them.
+
 // The largest source text the compiler accepts (16 MB), for a program and for each module it
 // imports; compileFile stops reading a longer file at this size.
 uint32_t maxSourceBytes();

@@ -36,7 +36,7 @@ OPCODES = {op.name: op for op in read_opcodes()}
 def read_native_signatures():
     """The class library's natives and their signatures, `(PARAMS)RESULT`, from natives.def."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "classlib",
-                        "natives.def")
+                        "registry", "natives.def")
     pattern = re.compile(r'NATIVE\((\w+),\s*"[^"]*",\s*"[^"]*",\s*\w+,\s*\'(.)\',\s*"([^"]*)"\)')
     signatures = {}
     with open(path) as f:

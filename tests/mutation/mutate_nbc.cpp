@@ -53,13 +53,13 @@
 #include <string>
 #include <vector>
 
-#include "classlib/native_registry.h"
+#include "classlib/registry/native_registry.h"
 #include "nuri/nuri.h"
 #include "vm/bytecode/module.h"
 #include "vm/bytecode/opcodes.h"
 #include "vm/bytecode/reader.h"
+#include "vm/bytecode/verifier.h"
 #include "vm/bytecode/writer.h"
-#include "vm/verifier.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// vm/bytecode/writer.h, reader.h and vm/verifier.h: the .nbc round trip, the loader's rejection
+// vm/bytecode/writer.h, reader.h and verifier.h: the .nbc round trip, the loader's rejection
 // of malformed files and the verifier's rejection of unsafe code, with the messages users see.
 #include <gtest/gtest.h>
 
@@ -17,8 +17,8 @@
 #include "vm/bytecode/module.h"
 #include "vm/bytecode/opcodes.h"
 #include "vm/bytecode/reader.h"
+#include "vm/bytecode/verifier.h"
 #include "vm/bytecode/writer.h"
-#include "vm/verifier.h"
 
 namespace nuri {
 namespace {

@@ -10,7 +10,7 @@
 #include "nuri/nuri.h"
 #include "vm/bytecode/module.h"
 #include "vm/bytecode/opcodes.h"
-#include "vm/verifier.h"
+#include "vm/bytecode/verifier.h"
 
 namespace nuri {
 namespace {

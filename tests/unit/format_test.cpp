@@ -1,4 +1,4 @@
-// classlib/format.h: the text of ints and floats, as `toString` and `println` show them.
+// support/number_format.h: the text of ints and floats, as `toString` and `println` show them.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <limits>
 #include <random>
 
-#include "classlib/format.h"
+#include "support/number_format.h"
 
 namespace nuri {
 namespace {

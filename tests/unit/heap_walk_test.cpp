@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "classlib/natives.h"
 #include "gc/heap.h"
 #include "interpreter/interpreter.h"
 #include "nuri/nuri.h"
@@ -23,7 +24,7 @@ std::unique_ptr<IsolateState> loaded(const std::string& source, IsolateConfig co
   auto I = std::make_unique<IsolateState>(config);
   if (!program) return I;
   std::string error;
-  EXPECT_TRUE(linkProgram(*I, program->shared(), HostLinker{}, error)) << error;
+  EXPECT_TRUE(linkProgram(*I, program->shared(), nativeFunction, HostLinker{}, error)) << error;
   const FunctionInfo* init = &I->program.functions[program->module().initFunction];
   EXPECT_TRUE(callFunction(*I, init, nullptr, 0, nullptr))
       << (I->pending ? I->pending->message : "");

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "classlib/prelude.h"
+#include "classlib/registry/prelude.h"
 #include "compiler/compile.h"
 #include "compiler/lexer.h"
 #include "compiler/parser.h"

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "classlib/format.h"
+#include "support/number_format.h"
 #include "vm/bytecode/opcodes.h"
 
 namespace nuri {

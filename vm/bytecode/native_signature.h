@@ -1,5 +1,5 @@
-// The signature of a native function: one of the class library's (classlib/natives.def) or a
-// function of a host module. The compiler type-checks calls against it, bytecode records it with
+// The signature of a native function: one of the class library's (classlib/registry/natives.def) or
+// a function of a host module. The compiler type-checks calls against it, bytecode records it with
 // every native a module imports, the verifier checks each call's registers against it, and the
 // linker binds an import only to a native with the same signature.
 //

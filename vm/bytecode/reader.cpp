@@ -2,8 +2,8 @@
 
 #include <cstring>
 
+#include "support/utf8.h"
 #include "vm/bytecode/format.h"
-#include "vm/objects.h"
 
 namespace nuri {
 namespace {

@@ -1,4 +1,4 @@
-#include "classlib/native_registry.h"
+#include "classlib/registry/native_registry.h"
 
 #include <vector>
 
@@ -11,7 +11,7 @@ const std::vector<NativeInfo>& natives() {
   static const std::vector<NativeInfo> table = {
 #define NATIVE(id, receiver, member, kind, result, params)                                         \
   {#id, receiver, member, NativeKind::kind, NativeSignature::fromLetters(result, params)},
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
   };
   return table;

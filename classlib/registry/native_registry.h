@@ -1,6 +1,7 @@
 // The class library's native functions as data: names, receivers and signatures, read from
-// classlib/natives.def. The compiler type-checks calls with it and the linker binds imports by
-// it; it knows nothing of isolates (their C++ implementations are in classlib/natives.h).
+// natives.def beside this file. The compiler type-checks calls with it and the linker binds
+// imports by it; it knows nothing of isolates (their C++ implementations are in
+// classlib/natives.h).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@ enum class NativeKind : uint8_t { FUNCTION, METHOD, PROPERTY };
 
 enum class NativeId : uint32_t {
 #define NATIVE(id, receiver, member, kind, result, params) id,
-#include "classlib/natives.def"
+#include "classlib/registry/natives.def"
 #undef NATIVE
 };
 

@@ -1,4 +1,4 @@
-#include "vm/verifier.h"
+#include "vm/bytecode/verifier.h"
 
 #include <cstring>
 
