@@ -394,6 +394,12 @@ TEST(Calls, HandlesKeepObjectsAliveAndBelongToTheirIsolate) {
   Result<Value> r = other.isolate->call("xOf", {*p});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "argument 1 of `xOf`: the object belongs to another isolate");
+  // What the host holds counts as the guest's: a handle is a root of its heap walk.
+  Result<Value> names = g.isolate->call("names");
+  ASSERT_TRUE(names);
+  uint64_t holding = g.isolate->stats().liveObjects;
+  names = Value();
+  EXPECT_EQ(g.isolate->stats().liveObjects, holding - 1); // the array (its strings are constants)
   // A handle may outlive its isolate; it then holds nothing.
   Value kept = *p;
   g.isolate.reset();
