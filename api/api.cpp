@@ -311,7 +311,7 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
     }
     return I.takeError();
   }
-  return fromSlot(I.handles, result, fn->returnType->kind, false);
+  return fromSlot(I.handles, result, fn->returnType->kind);
 }
 
 std::optional<int> Isolate::exitStatus() const {

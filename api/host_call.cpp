@@ -118,8 +118,21 @@ struct HostCall {
     // destroyed at every call).
     alignas(Value) unsigned char storage[kMaxNativeParams * sizeof(Value)];
     Value* values = reinterpret_cast<Value*>(storage);
-    for (size_t i = 0; i < params.size(); i++)
-      new (&values[i]) Value(fromSlot(I.handles, args[i], kindOf(params[i]), true));
+    size_t made = 0;
+    uint64_t reserved = 0; // the arguments' copies, charged to the guest during the call
+    auto destroyArguments = [&] {
+      for (size_t i = 0; i < made; i++)
+        values[i].~Value();
+      I.release(reserved);
+    };
+    for (; made < params.size(); made++) {
+      new (&values[made]) Value();
+      if (!hostArgument(I, args[made], kindOf(params[made]), values[made], reserved)) {
+        made++;
+        destroyArguments();
+        return false;
+      }
+    }
     CallContext context(*I.api, entry);
     std::optional<Result<Value>> result;
     I.inHostCall = true;
@@ -143,8 +156,7 @@ struct HostCall {
                            ""});
     }
     I.inHostCall = false;
-    for (size_t i = 0; i < params.size(); i++)
-      values[i].~Value();
+    destroyArguments();
     // Limits that passed while the host worked (a deadline, a terminate, also one the host
     // function made) stop the guest as the function returns.
     if (!I.checkLimits(I.instructions)) return false;

@@ -17,7 +17,7 @@ std::optional<std::vector<Value>> guestElements(const GuestHandle& handle) {
   std::vector<Value> out;
   out.reserve(size_t(array->length));
   for (int64_t i = 0; i < array->length; i++)
-    out.push_back(fromSlot(handle.table, array->elements[i], element, false));
+    out.push_back(fromSlot(handle.table, array->elements[i], element));
   return out;
 }
 

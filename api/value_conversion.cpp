@@ -112,8 +112,7 @@ Value makeHandle(const std::shared_ptr<HandleTable>& handles, void* object) {
   return ValueAccess::fromObject(std::make_shared<GuestHandle>(handles, slot));
 }
 
-Value fromSlot(const std::shared_ptr<HandleTable>& handles, Slot slot, TypeKind kind,
-               bool copyArrays) {
+Value fromSlot(const std::shared_ptr<HandleTable>& handles, Slot slot, TypeKind kind) {
   switch (kind) {
   case TypeKind::Int: return Value(slot.i);
   case TypeKind::Float: return Value(slot.f);
@@ -124,15 +123,38 @@ Value fromSlot(const std::shared_ptr<HandleTable>& handles, Slot slot, TypeKind 
   if (!slot.p) return Value();
   const RuntimeType* type = handles->owner()->typeOf(slot.p);
   if (type->kind == TypeKind::String) return Value(static_cast<StringObject*>(slot.p)->view());
-  if (type->kind == TypeKind::Array && copyArrays) {
-    auto* array = static_cast<ArrayObject*>(slot.p);
-    std::vector<Value> elements;
-    elements.reserve(size_t(array->length));
-    for (int64_t i = 0; i < array->length; i++)
-      elements.push_back(fromSlot(handles, array->elements[i], type->element->kind, true));
-    return Value::array(std::move(elements));
-  }
   return makeHandle(handles, slot.p);
+}
+
+bool hostArgument(IsolateState& I, Slot slot, TypeKind kind, Value& out, uint64_t& reserved) {
+  if (kind != TypeKind::String && kind != TypeKind::Array) {
+    out = fromSlot(I.handles, slot, kind);
+    return true;
+  }
+  if (!slot.p) {
+    out = Value();
+    return true;
+  }
+  const RuntimeType* type = I.typeOf(slot.p);
+  uint64_t bytes = sizeof(Value);
+  if (type->kind == TypeKind::String) bytes += static_cast<StringObject*>(slot.p)->byteLength;
+  if (type->kind == TypeKind::Array)
+    bytes += uint64_t(static_cast<ArrayObject*>(slot.p)->length) * sizeof(Value);
+  if (!I.reserve(bytes)) return false;
+  reserved += bytes;
+  if (!I.nativeProgress(bytes)) return false;
+  if (type->kind == TypeKind::String) {
+    out = Value(static_cast<StringObject*>(slot.p)->view());
+    return true;
+  }
+  auto* array = static_cast<ArrayObject*>(slot.p);
+  std::vector<Value> elements(size_t(array->length));
+  for (int64_t i = 0; i < array->length; i++) {
+    if (!hostArgument(I, array->elements[i], type->element->kind, elements[size_t(i)], reserved))
+      return false;
+  }
+  out = Value(std::move(elements));
+  return true;
 }
 
 } // namespace nuri

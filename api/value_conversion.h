@@ -21,11 +21,15 @@ enum class Conversion {
 Conversion toSlot(IsolateState& isolate, const Value& value, const RuntimeType* type, Slot& out,
                   std::string& error);
 
-// A slot of kind `kind` as a Value: strings copied, arrays copied into Value::array (when
-// `copyArrays`) or, like other objects, held by a handle in `handles`. Null when no handle
-// slot could be had.
-Value fromSlot(const std::shared_ptr<HandleTable>& handles, Slot slot, TypeKind kind,
-               bool copyArrays);
+// A slot of kind `kind` as a Value: strings copied, objects (arrays included) held by a handle
+// in `handles`. Null when no handle slot could be had.
+Value fromSlot(const std::shared_ptr<HandleTable>& handles, Slot slot, TypeKind kind);
+
+// A host function's argument of kind `kind`: strings copied, arrays copied into Value::arrays.
+// What the copies occupy counts towards the heap limit as the isolate's temporaries (added to
+// `reserved`, for the caller to release once the host function has returned), and copying them
+// spends fuel and checks the limits as it goes. False with a LimitError raised when one stops it.
+bool hostArgument(IsolateState& isolate, Slot slot, TypeKind kind, Value& out, uint64_t& reserved);
 
 // A handle to `object` (not null) of an isolate whose handles are `handles`.
 Value makeHandle(const std::shared_ptr<HandleTable>& handles, void* object);

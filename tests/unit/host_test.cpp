@@ -437,6 +437,21 @@ TEST(HostModules, LimitsAreCheckedAsHostFunctionsReturn) {
   EXPECT_EQ(guest.isolate->call("poll", {1})->asInt(), 1); // and not the next one
 }
 
+TEST(HostModules, CopiesOfArgumentsCountTowardsTheHeapLimit) {
+  // A guest array of 1M ints (8 MB) fits in 16 MB; its copy for the host, 1M Values, does not.
+  auto app = appModule();
+  IsolateConfig config;
+  config.heapLimitBytes = 16 << 20;
+  HostGuest guest({app}, config);
+  ASSERT_TRUE(guest.isolate->load(
+      compileWith("import app\nfun big(n: int): int { return app.sum(new int[n]) }\n", {app})));
+  EXPECT_EQ(guest.isolate->call("big", {1000})->asInt(), 0);
+  Result<Value> r = guest.isolate->call("big", {1000000});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().limit, Error::Limit::Heap);
+  EXPECT_EQ(guest.isolate->call("big", {10})->asInt(), 0); // the copies were released
+}
+
 TEST(HostModules, AnEmptyErrorMessageNamesTheFunction) {
   auto m = std::make_shared<HostModule>("m");
   m->function("fun f()",
