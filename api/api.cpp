@@ -311,7 +311,13 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
     }
     return I.takeError();
   }
-  return fromSlot(I.handles, result, fn->returnType->kind);
+  Value value = fromSlot(I.handles, result, fn->returnType->kind);
+  if (value.isNull() && isReferenceKind(fn->returnType->kind) && result.p) {
+    Error e = makeError(Error::Kind::Runtime, "out of memory for a handle to the result");
+    e.errorClass = "LimitError";
+    return e; // the collector could not give the handle table another block
+  }
+  return value;
 }
 
 std::optional<int> Isolate::exitStatus() const {
