@@ -4,6 +4,7 @@
 #include "api/host_call.h"
 #include "api/host_module.h"
 #include "api/program_access.h"
+#include "api/runtime_state.h"
 #include "api/value_conversion.h"
 #include "classlib/natives.h"
 #include "classlib/registry/native_registry.h"
@@ -46,8 +47,6 @@ std::string Error::render() const {
   }
 }
 
-namespace {
-
 Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::string& name) {
   std::string error;
   std::shared_ptr<Module> module = readBytecode(bytes, size, error);
@@ -61,8 +60,6 @@ Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::
   }
   return ProgramAccess::verified(module);
 }
-
-} // namespace
 
 Program::Program() = default;
 Program::Program(std::shared_ptr<const Module> module) : module_(std::move(module)) {}
@@ -85,7 +82,8 @@ Result<Program> loadBytecodeFile(const std::string& path) {
 
 // ---- Isolates ----
 
-Runtime::Runtime() { gc::initialize(); }
+Runtime::Runtime() : state_(std::make_shared<RuntimeState>()) { gc::initialize(); }
+Runtime::~Runtime() = default;
 
 // A thread that calls into Nuri without a ThreadScope is attached to the collector for the
 // call only, so that it does not receive the collector's signals while it does other things.
@@ -120,25 +118,41 @@ double secondsNow(Timing timing) {
   return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
 }
 
-// Runs `fn` as the guest's top-level activation, accounting time and limits.
-bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_t argc,
-              Slot* result, Timing timing = Timing::Precise) {
+// Runs `fn` as the guest's top-level activation (`entry` says what started it), or with `fn`
+// null continues the suspended guest, accounting time and limits. Returns false with an error
+// pending, or with I.suspended set.
+bool runGuest(IsolateState& I, GuestEntry entry, const FunctionInfo* fn, const Slot* args,
+              uint32_t argc, Slot* result, Timing timing = Timing::Precise) {
   // A terminate() made while the guest was idle applies as it starts.
   if (I.interrupt->terminate.exchange(false, std::memory_order_relaxed)) {
+    if (!fn) { // a suspended guest that is terminated ends: its frames go
+      I.frames.clear();
+      I.stackTop = I.stackBase;
+      I.suspended = false;
+    }
+    I.entry = GuestEntry::None;
     return I.raiseLimit(Error::Limit::Terminated, "terminated by the host");
   }
+  // So does a requestSuspend(): the first limit check, as the activation starts, meets it.
+  if (I.interrupt->suspend.load(std::memory_order_relaxed)) I.checkpoint = I.instructions;
   double start = secondsNow(timing);
-  size_t depth = I.frames.size();
-  Slot* top = I.stackTop;
+  size_t depth = fn ? I.frames.size() : 0;
+  Slot* top = fn ? I.stackTop : I.stackBase;
+  if (fn) {
+    I.entry = entry;
+    I.suspendHold = false;
+  }
+  I.suspended = false;
   bool ok;
   try {
-    ok = callFunction(I, fn, args, argc, result);
+    ok = fn ? callFunction(I, fn, args, argc, result) : resumeFunction(I, result);
   } catch (...) {
     // Nothing thrown inside the VM may reach the host: drop the guest's frames of this run
     // and report it as the guest's error, leaving the isolate usable.
     I.frames.resize(depth);
     I.stackTop = top;
     I.clearPending();
+    I.suspended = false;
     std::string what = "an unknown exception";
     bool memory = false;
     try {
@@ -152,22 +166,84 @@ bool runGuest(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_
     ok = memory ? I.raise(ErrorClass::LimitError, "out of memory")
                 : I.raise(ErrorClass::Error, "internal error: " + what);
   }
+  if (!I.suspended) I.entry = GuestEntry::None;
   I.runSeconds += secondsNow(timing) - start;
-  // A terminate() that came during the run and found no limit check before it ended was meant
-  // for this run: it does not stop the next one.
+  // A terminate() or requestSuspend() that came during the run and found no limit check
+  // before it ended was meant for this run: it does not stop the next one.
   I.interrupt->terminate.store(false, std::memory_order_relaxed);
-  I.flushOutput();
+  I.interrupt->suspend.store(false, std::memory_order_relaxed);
+  I.flushOutput(); // before a suspended guest is snapshotted, so nothing is printed twice
   if (ok && I.outputFailed) {
     return I.raise(ErrorClass::IOError, "cannot write to standard output: " + I.outputError);
   }
   return ok;
 }
 
+// The error runMain, call, load and resume return for a guest that suspended.
+Error suspendedError(const IsolateState& I) {
+  const char* why = I.suspendReason == Error::Limit::Fuel   ? "its fuel ran out"
+                    : I.suspendReason == Error::Limit::Time ? "its time ran out"
+                                                            : "the host asked it to";
+  Error e = makeError(Error::Kind::Suspended, std::string("the guest suspended: ") + why);
+  e.limit = I.suspendReason;
+  return e;
+}
+
+// What load returns once its top-level code has run (or stopped).
+Status finishLoad(IsolateState& I, bool ok) {
+  if (ok) return Ok{};
+  if (I.suspended) return suspendedError(I);
+  if (I.pending && I.pending->exit) {
+    I.pending.reset();
+    I.exited = true;
+    return Ok{};
+  }
+  return I.takeError();
+}
+
+// What runMain returns once `main` has run (or stopped).
+Result<int> finishMain(IsolateState& I, bool ok, Slot result, const FunctionInfo* main) {
+  if (!ok) {
+    if (I.suspended) return suspendedError(I);
+    if (I.pending && I.pending->exit) {
+      I.pending.reset();
+      I.exited = true;
+      return I.exitStatus;
+    }
+    return I.takeError();
+  }
+  if (main->returnType->kind == TypeKind::Int) { // whole, within int's range
+    return int(std::clamp<int64_t>(result.i, std::numeric_limits<int>::min(),
+                                   std::numeric_limits<int>::max()));
+  }
+  return 0;
+}
+
+// What call returns once the function `fn` has run (or stopped).
+Result<Value> finishCall(IsolateState& I, bool ok, Slot result, const FunctionInfo* fn) {
+  if (!ok) {
+    if (I.suspended) return suspendedError(I);
+    if (I.pending && I.pending->exit) {
+      I.pending.reset();
+      I.exited = true;
+      Error e = makeError(Error::Kind::Runtime,
+                          "the guest called System.exit(" + std::to_string(I.exitStatus) + ")");
+      e.errorClass = "Exit";
+      return e;
+    }
+    return I.takeError();
+  }
+  Value value = fromSlot(I.handles, result, fn->returnType->kind);
+  if (value.isNull() && isReferenceKind(fn->returnType->kind) && result.p) {
+    Error e = makeError(Error::Kind::Runtime, "out of memory for a handle to the result");
+    e.errorClass = "LimitError";
+    return e; // the collector could not give the handle table another block
+  }
+  return value;
+}
+
 } // namespace
 
-namespace {
-
-// The error of an isolate whose VM stack could not be reserved (say, under `ulimit -v`).
 Error noStack(const IsolateState& I) {
   Error e = makeError(Error::Kind::Runtime, "cannot reserve " + std::to_string(I.stackReserve) +
                                                 " bytes of address space for the VM stack");
@@ -175,10 +251,18 @@ Error noStack(const IsolateState& I) {
   return e;
 }
 
+namespace {
+
 // A host function called back into the guest that called it.
 Error reentered() {
   return makeError(Error::Kind::Usage,
                    "a host function cannot call into the guest that is calling it");
+}
+
+// A suspended guest was asked to start something else.
+Error suspendedUsage() {
+  return makeError(Error::Kind::Usage,
+                   "the guest is suspended: resume() it or snapshot() it before anything else");
 }
 
 } // namespace
@@ -187,6 +271,7 @@ Status Isolate::load(const Program& program) {
   gc::ThreadAttachment attached; // an isolate may be used from any thread, one at a time
   IsolateState& I = *state_;
   if (I.inHostCall) return reentered();
+  if (I.suspended) return suspendedUsage();
   if (I.loaded) return makeError(Error::Kind::Usage, "an isolate can load only one program");
   if (!program.shared()) return makeError(Error::Kind::Usage, "empty program");
   if (std::string problem = hostModulesProblem(I.config.hostModules); !problem.empty()) {
@@ -207,15 +292,7 @@ Status Isolate::load(const Program& program) {
   I.setDeadline(I.config.timeoutSeconds);
   I.setFuel(I.config.fuel);
   const FunctionInfo* init = &I.program.functions[program.module().initFunction];
-  if (!runGuest(I, init, nullptr, 0, nullptr)) {
-    if (I.pending && I.pending->exit) {
-      I.pending.reset();
-      I.exited = true;
-      return Ok{};
-    }
-    return I.takeError();
-  }
-  return Ok{};
+  return finishLoad(I, runGuest(I, GuestEntry::Load, init, nullptr, 0, nullptr));
 }
 
 Result<int> Isolate::runMain(const std::vector<std::string>& args) {
@@ -224,6 +301,7 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
   if (I.inHostCall) return reentered();
   if (!I.stackBase) return noStack(I);
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before running it");
+  if (I.suspended) return suspendedUsage();
   if (I.exited) return I.exitStatus;
   const Module& m = *I.program.module;
   if (m.mainFunction == kNoIndex) return 0;
@@ -241,19 +319,8 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
     argv[0].p = array;
   }
   Slot result{};
-  if (!runGuest(I, main, argv, main->paramCount, &result)) {
-    if (I.pending && I.pending->exit) {
-      I.pending.reset();
-      I.exited = true;
-      return I.exitStatus;
-    }
-    return I.takeError();
-  }
-  if (main->returnType->kind == TypeKind::Int) { // whole, within int's range
-    return int(std::clamp<int64_t>(result.i, std::numeric_limits<int>::min(),
-                                   std::numeric_limits<int>::max()));
-  }
-  return 0;
+  bool ok = runGuest(I, GuestEntry::Main, main, argv, main->paramCount, &result);
+  return finishMain(I, ok, result, main);
 }
 
 Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& args) {
@@ -262,6 +329,7 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
   if (I.inHostCall) return reentered();
   if (!I.stackBase) return noStack(I);
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before calling it");
+  if (I.suspended) return suspendedUsage();
   if (I.exited) {
     return makeError(Error::Kind::Usage, "the guest has ended (it called System.exit(" +
                                              std::to_string(I.exitStatus) + "))");
@@ -300,24 +368,52 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
     }
   }
   Slot result{};
-  if (!runGuest(I, fn, slots, fn->paramCount, &result, Timing::Coarse)) {
-    if (I.pending && I.pending->exit) {
-      I.pending.reset();
-      I.exited = true;
-      Error e = makeError(Error::Kind::Runtime,
-                          "the guest called System.exit(" + std::to_string(I.exitStatus) + ")");
-      e.errorClass = "Exit";
-      return e;
-    }
-    return I.takeError();
+  bool ok = runGuest(I, GuestEntry::Call, fn, slots, fn->paramCount, &result, Timing::Coarse);
+  return finishCall(I, ok, result, fn);
+}
+
+Result<Value> Isolate::resume() {
+  gc::ThreadAttachment attached;
+  IsolateState& I = *state_;
+  if (I.inHostCall) return reentered();
+  if (!I.suspended || I.frames.empty()) {
+    return makeError(Error::Kind::Usage, "the guest is not suspended: there is nothing to resume");
   }
-  Value value = fromSlot(I.handles, result, fn->returnType->kind);
-  if (value.isNull() && isReferenceKind(fn->returnType->kind) && result.p) {
-    Error e = makeError(Error::Kind::Runtime, "out of memory for a handle to the result");
-    e.errorClass = "LimitError";
-    return e; // the collector could not give the handle table another block
+  GuestEntry entry = I.entry;
+  const FunctionInfo* outermost = I.frames.front().function;
+  I.suspendHold = true; // it runs at least to its next suspension point
+  Slot result{};
+  bool ok = runGuest(I, entry, nullptr, nullptr, 0, &result);
+  switch (entry) {
+  case GuestEntry::Load: {
+    Status loaded = finishLoad(I, ok);
+    if (!loaded) return loaded.error();
+    return Value();
   }
-  return value;
+  case GuestEntry::Main: {
+    Result<int> status = finishMain(I, ok, result, outermost);
+    if (!status) return status.error();
+    return Value(*status);
+  }
+  default: return finishCall(I, ok, result, outermost);
+  }
+}
+
+bool Isolate::suspended() const { return state_->suspended; }
+
+std::string Isolate::suspendedIn() const {
+  if (!state_->suspended) return "";
+  switch (state_->entry) {
+  case GuestEntry::Load: return "load";
+  case GuestEntry::Main: return "main";
+  default: return "call";
+  }
+}
+
+void Isolate::requestSuspend() { interruptHandle().requestSuspend(); }
+
+void InterruptHandle::requestSuspend() const {
+  if (state_) state_->suspend.store(true, std::memory_order_relaxed);
 }
 
 std::optional<int> Isolate::exitStatus() const {

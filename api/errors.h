@@ -16,6 +16,11 @@ inline Error makeError(Error::Kind kind, std::string message) {
   return e;
 }
 
+class IsolateState;
+
+// The error of an isolate whose VM stack could not be reserved (say, under `ulimit -v`).
+Error noStack(const IsolateState& isolate);
+
 // Reads an input file of at most `limit` bytes. Too large is an error of the file's contents,
 // reported like the compiler or the loader reports it, not an unreadable file.
 bool readInput(const std::string& path, uint64_t limit, Error::Kind tooLarge, const char* what,

@@ -158,8 +158,9 @@ struct HostCall {
     I.inHostCall = false;
     destroyArguments();
     // Limits that passed while the host worked (a deadline, a terminate, also one the host
-    // function made) stop the guest as the function returns.
-    if (!I.checkLimits(I.instructions)) return false;
+    // function made) stop the guest as the function returns; a suspension waits for the next
+    // suspension point, since the host function's effects cannot be undone.
+    if (!I.checkLimits(I.instructions, CheckSite::AfterHostCall)) return false;
     if (!*result) {
       const std::string& message = result->error().message;
       return I.raise(ErrorClass::HostError,
@@ -171,6 +172,20 @@ struct HostCall {
 
 const HostLinker& hostLinker() {
   static const HostLinker linker{bind, HostCall::call};
+  return linker;
+}
+
+} // namespace nuri
+
+namespace nuri {
+
+const HostLinker& absentHostLinker() {
+  static const HostBinding none{nullptr, nullptr};
+  static const HostLinker linker{
+      [](IsolateState&, const NativeImport&, std::string&) -> const HostBinding* { return &none; },
+      [](IsolateState& I, const LinkedNative& native, Slot*, Slot*) {
+        return I.raise(ErrorClass::HostError, "no host module is granted to this guest");
+      }};
   return linker;
 }
 

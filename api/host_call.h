@@ -9,4 +9,8 @@ namespace nuri {
 // What the linker needs to bind host imports in isolates made by the embedding API.
 const HostLinker& hostLinker();
 
+// Binds every host import to nothing, for a guest that is examined but never run (`nuri
+// inspect`, `nuri verify`): calling one raises HostError.
+const HostLinker& absentHostLinker();
+
 } // namespace nuri

@@ -2,7 +2,9 @@
 // only programs built by hand. Shared by the API's runtime part and its compiler part.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "nuri/nuri.h"
 
@@ -16,5 +18,8 @@ struct ProgramAccess {
   }
   static bool isVerified(const Program& p) { return p.verified_; }
 };
+
+// Reads and verifies .nbc bytes (loadBytecode's work); `name` goes in error messages.
+Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::string& name);
 
 } // namespace nuri

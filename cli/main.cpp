@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/repl.h"
@@ -23,7 +24,9 @@ Usage:
   nuri build FILE.nuri -o OUT.nbc                    compile to a bytecode file
   nuri check FILE.nuri                               type-check only
   nuri disasm FILE.nuri|FILE.nbc                     print a readable bytecode listing
-  nuri verify FILE.nbc                               check a bytecode file; prints `ok`
+  nuri verify FILE.nbc|FILE.nsnap                    check a bytecode or snapshot file
+  nuri snapshot FILE.nuri|FILE.nbc -o OUT.nsnap      run the top-level code, write a template
+  nuri inspect FILE.nsnap                            describe what a snapshot holds
   nuri repl [OPTIONS]                                interactive prompt
 
 Options:
@@ -31,14 +34,16 @@ Options:
   --version    show the version
 
 Exit status: 0 success (or main's result), 64 bad usage, 65 compile error or bad
-bytecode, 66 unreadable input, 70 uncaught runtime error or a hit limit.
+bytecode or snapshot, 66 unreadable input, 70 uncaught runtime error or a hit limit,
+75 suspended (--suspend-to).
 )";
 
 const char* const kRunHelp = R"(Usage: nuri run [OPTIONS] FILE [ARGS...]
 
 Compiles FILE.nuri in memory (or loads and verifies FILE.nbc) and runs it: first its
 top-level statements, then `fun main` if it declares one. Everything after FILE is passed
-to the program as `args`.
+to the program as `args`. FILE.nsnap is a snapshot: a template runs `main(args)`; a
+suspended guest continues where it stopped (it takes no ARGS).
 
 Options (before FILE):
   --heap-limit=SIZE     stop with LimitError when the heap grows past SIZE (e.g. 64M, 1G)
@@ -48,6 +53,14 @@ Options (before FILE):
   --jit=off|auto|always JIT policy (accepted; this build always interprets)
   --stats               print instruction, allocation, live-object and GC statistics to stderr
   --path=DIR            also look for imported modules in DIR (repeatable)
+  --suspend-to=FILE     when --fuel or --timeout runs out, suspend the program instead,
+                        write its snapshot to FILE and exit with status 75; continue it
+                        with `nuri run FILE` (give --fuel again for the next slice)
+  --key-file=FILE       sign snapshots written with --suspend-to with the key in FILE
+                        (HMAC-SHA-256), and accept only .nsnap files signed with it
+  --snapshot-cycle=N    for testing: every N instructions, suspend the program, snapshot
+                        it, restore it in a new isolate and continue; the output must
+                        equal an uninterrupted run's
 )";
 
 const char* const kBuildHelp = R"(Usage: nuri build [--path=DIR] FILE.nuri -o OUT.nbc
@@ -69,10 +82,11 @@ Prints the bytecode: globals, classes, and each function with its register types
 one instruction a line (offset, source line, opcode, operands).
 )";
 
-const char* const kVerifyHelp = R"(Usage: nuri verify FILE.nbc
+const char* const kVerifyHelp = R"(Usage: nuri verify [--key-file=FILE] FILE.nbc|FILE.nsnap
 
-Loads and verifies a bytecode file without running it. Prints `ok`, or the first
-problem found (exit status 65).
+Loads and verifies a bytecode file, or checks a snapshot as restoring it would, without
+running it. Prints `ok`, or the first problem found (exit status 65). A signed snapshot
+needs --key-file.
 )";
 
 const char* const kReplHelp = R"(Usage: nuri repl [OPTIONS]
@@ -88,61 +102,6 @@ Options: the limits of `nuri run` (--heap-limit, --fuel, --timeout, --stack-limi
 to each entry; --path=DIR adds a folder to look for imported modules in.
 )";
 
-bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool isHelp(const std::string& arg) { return arg == "--help" || arg == "-h"; }
-
-int usage(const std::string& message, const char* help = nullptr) {
-  std::fflush(stdout);
-  std::cerr << "nuri: " << message << "\n";
-  if (help)
-    std::cerr << "\n" << help;
-  else
-    std::cerr << "Run `nuri --help` for usage.\n";
-  return kExitUsage;
-}
-
-int report(const Error& error) {
-  std::fflush(stdout);
-  std::cerr << withOptionHint(error).render();
-  std::cerr.flush();
-  switch (error.kind) {
-  case Error::Kind::Io: return kExitNoInput;
-  case Error::Kind::Compile:
-  case Error::Kind::Load: return kExitDataError;
-  case Error::Kind::Runtime: return kExitRuntimeError;
-  case Error::Kind::Usage: return kExitUsage;
-  }
-  return kExitRuntimeError;
-}
-
-// Compiles a .nuri file (with its imports) or loads a .nbc file.
-Result<Program> loadProgram(const std::string& path, const std::vector<std::string>& searchPath) {
-  if (endsWith(path, ".nbc")) return loadBytecodeFile(path);
-  return compileFile(path, {.searchPath = searchPath});
-}
-
-// Takes `--path DIR` / `--path=DIR` out of args[i...] for commands other than run.
-std::string takeSearchPath(std::vector<std::string>& args, size_t i,
-                           std::vector<std::string>& searchPath) {
-  while (i < args.size()) {
-    if (args[i] == "--path") {
-      if (i + 1 >= args.size()) return "--path needs a folder";
-      searchPath.push_back(args[i + 1]);
-      args.erase(args.begin() + long(i), args.begin() + long(i) + 2);
-    } else if (args[i].rfind("--path=", 0) == 0) {
-      searchPath.push_back(args[i].substr(7));
-      args.erase(args.begin() + long(i));
-    } else {
-      i++;
-    }
-  }
-  return "";
-}
-
 std::string humanBytes(uint64_t bytes) {
   char text[32];
   if (bytes >= (1u << 20))
@@ -154,7 +113,8 @@ std::string humanBytes(uint64_t bytes) {
   return text;
 }
 
-void printStats(const Stats& s) {
+void printStats(const Isolate& guest) {
+  Stats s = guest.stats();
   std::fprintf(stderr,
                "-- nuri stats --\n"
                "instructions executed  %llu\n"
@@ -171,6 +131,17 @@ void printStats(const Stats& s) {
                static_cast<unsigned long long>(s.heapWalks),
                static_cast<unsigned long long>(s.processCollections),
                humanBytes(s.processHeapBytes).c_str(), s.seconds);
+  // The live objects by type, the largest first: what a guest's memory goes to.
+  std::vector<TypeStats> types = guest.liveObjectsByType();
+  constexpr size_t kShownTypes = 10;
+  if (!types.empty()) std::fprintf(stderr, "live objects by type\n");
+  for (size_t i = 0; i < types.size() && i < kShownTypes; i++) {
+    std::fprintf(stderr, "  %-20s %10llu  %s\n", types[i].type.c_str(),
+                 static_cast<unsigned long long>(types[i].objects),
+                 humanBytes(types[i].bytes).c_str());
+  }
+  if (types.size() > kShownTypes)
+    std::fprintf(stderr, "  (%zu more types)\n", types.size() - kShownTypes);
 }
 
 int commandRun(const std::vector<std::string>& args, size_t i) {
@@ -186,19 +157,30 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
   std::vector<std::string> programArgs(args.begin() + long(i), args.end());
 
   Runtime runtime;
-  Result<Program> program = loadProgram(path, options.searchPath);
-  if (!program) return report(program.error());
-  std::unique_ptr<Isolate> guest = runtime.newIsolate(options.config);
+  std::unique_ptr<Isolate> guest;
   int status = kExitOk;
-  if (Status loaded = guest->load(*program); !loaded) {
-    status = report(loaded.error());
-  } else if (Result<int> result = guest->runMain(programArgs); !result) {
-    status = report(result.error());
+  if (endsWith(path, ".nsnap")) {
+    status = runSnapshot(runtime, path, programArgs, options, guest);
   } else {
-    status = *result & 0xFF; // a process's exit status is one byte
+    Result<Program> program = loadProgram(path, options.searchPath);
+    if (!program) return report(program.error());
+    if (options.snapshotCycle) {
+      status = runThroughSnapshots(*program, programArgs, options, options.snapshotCycle, guest);
+      std::fflush(stdout);
+      if (options.stats && guest) printStats(*guest);
+      return status;
+    }
+    guest = runtime.newIsolate(options.config);
+    if (Status loaded = guest->load(*program); !loaded) {
+      status = loaded.error().kind == Error::Kind::Suspended
+                   ? suspendGuest(*guest, options, loaded.error())
+                   : report(loaded.error());
+    } else {
+      status = runLoaded(*guest, programArgs, options);
+    }
   }
   std::fflush(stdout);
-  if (options.stats) printStats(guest->stats());
+  if (options.stats && guest) printStats(*guest);
   return status;
 }
 
@@ -265,6 +247,10 @@ int commandSingleFile(const std::string& command, std::vector<std::string> args,
   if (std::string error = takeSearchPath(args, i, searchPath); !error.empty()) {
     return usage(error, help);
   }
+  std::string key; // verify: of a signed snapshot
+  if (command == "verify") {
+    if (std::string error = takeKeyFile(args, i, key); !error.empty()) return usage(error, help);
+  }
   if (i < args.size() && isHelp(args[i])) {
     std::cout << help;
     return kExitOk;
@@ -281,6 +267,7 @@ int commandSingleFile(const std::string& command, std::vector<std::string> args,
     return kExitOk;
   }
   if (command == "verify") {
+    if (endsWith(path, ".nsnap")) return verifySnapshot(path, key);
     Result<Program> program = loadBytecodeFile(path);
     if (!program) {
       if (program.error().kind == Error::Kind::Load) {
@@ -323,10 +310,14 @@ int main(int argc, char** argv) {
   if (first == "disasm") return commandSingleFile("disasm", args, 1, kDisasmHelp);
   if (first == "verify") return commandSingleFile("verify", args, 1, kVerifyHelp);
   if (first == "repl") return commandRepl(args, 1);
+  if (first == "snapshot") return commandSnapshot(args, 1);
+  if (first == "inspect") return commandInspect(args, 1);
   if (!first.empty() && first[0] == '-') {
     // `nuri --fuel=10 app.nuri` is `nuri run --fuel=10 app.nuri`.
     return commandRun(args, 0);
   }
-  if (endsWith(first, ".nuri") || endsWith(first, ".nbc")) return commandRun(args, 0);
+  if (endsWith(first, ".nuri") || endsWith(first, ".nbc") || endsWith(first, ".nsnap")) {
+    return commandRun(args, 0);
+  }
   return usage("unknown command `" + first + "`");
 }

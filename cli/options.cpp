@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "support/read_file.h"
+
 namespace nuri::cli {
 
 std::optional<uint64_t> parseSize(const std::string& text) {
@@ -94,6 +96,21 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
         return "--timeout needs a positive number of seconds, not `" + value + "`";
       }
       out.config.timeoutSeconds = seconds;
+    } else if (name == "--suspend-to") {
+      if (!takeValue() || value.empty()) {
+        return "--suspend-to needs a file for the snapshot, e.g. --suspend-to=app.nsnap";
+      }
+      out.suspendTo = value;
+      out.config.suspendOnLimit = true;
+    } else if (name == "--snapshot-cycle") {
+      auto n = takeValue() ? parseCount(value) : std::nullopt;
+      if (!n || *n == 0) return "--snapshot-cycle needs a positive number of instructions";
+      out.snapshotCycle = *n;
+    } else if (name == "--key-file") {
+      if (!takeValue() || value.empty()) return "--key-file needs a file holding the key";
+      if (std::string error = readKeyFile(value, out.config.snapshotKey); !error.empty()) {
+        return error;
+      }
     } else if (name == "--stack-limit") {
       if (!takeValue()) return "--stack-limit needs a number of frames, e.g. --stack-limit=5000";
       auto n = parseCount(value);
@@ -109,13 +126,23 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
   return "";
 }
 
+std::string readKeyFile(const std::string& path, std::string& key) {
+  ReadOutcome read = readFileUpTo(path, 1u << 16, key);
+  if (read.status == ReadStatus::Unreadable)
+    return "cannot read the key file " + path + ": " + read.reason;
+  if (read.status != ReadStatus::Ok) return "the key file " + path + " is larger than 64 KB";
+  if (key.empty()) return "the key file " + path + " is empty";
+  return "";
+}
+
 Error withOptionHint(Error error) {
   switch (error.limit) {
   case Error::Limit::Fuel: error.message += " (--fuel)"; break;
   case Error::Limit::Time: error.message += " (--timeout)"; break;
   case Error::Limit::Heap: error.message += " (--heap-limit)"; break;
   case Error::Limit::None:
-  case Error::Limit::Terminated: break;
+  case Error::Limit::Terminated:
+  case Error::Limit::Requested: break;
   }
   return error;
 }

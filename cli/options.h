@@ -16,6 +16,7 @@ enum ExitStatus {
   kExitDataError = 65, // compile error or bad bytecode
   kExitNoInput = 66,
   kExitRuntimeError = 70,
+  kExitSuspended = 75, // the guest suspended and its snapshot was written (--suspend-to)
 };
 
 struct RunOptions {
@@ -24,7 +25,12 @@ struct RunOptions {
   std::vector<std::string> searchPath; // --path
   bool stats = false;
   std::string jit = "auto";
+  std::string suspendTo;      // --suspend-to: where a suspended guest's snapshot goes
+  uint64_t snapshotCycle = 0; // --snapshot-cycle: move the guest through a snapshot this often
 };
+
+// Reads the key of --key-file (its bytes as they are) into `key`; an error message, or empty.
+std::string readKeyFile(const std::string& path, std::string& key);
 
 // Parses `--name=value` or `--name value` run options from args[i...]; stops at the first
 // argument that is not an option. Returns an error message, or empty on success.

@@ -9,6 +9,7 @@
 #include "classlib/registry/prelude.h"
 #include "support/number_format.h"
 #include "vm/bytecode/opcodes.h"
+#include "vm/stack_trace.h"
 
 namespace nuri {
 namespace {
@@ -37,14 +38,6 @@ inline int64_t remainder(int64_t x, int64_t y) {
   return fitsInt32(x) && fitsInt32(y) ? int32_t(x) % int32_t(y) : x % y;
 }
 
-constexpr size_t kTraceHead = 40; // frames shown before eliding the middle of a deep trace
-constexpr size_t kTraceTail = 10;
-
-std::string baseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // Records the stack trace of the pending error from the frames on the stack. An error object
 // thrown again keeps the trace of where it was first thrown, stored in its `trace` field when
 // it was first caught: that text is read only if the error ends the activation (takeError), so
@@ -56,25 +49,7 @@ void captureTrace(IsolateState& I) {
     auto* stored = static_cast<const StringObject*>(error->fields[1].p);
     if (stored && stored->byteLength) return;
   }
-  const Module& module = *I.program.module;
-  size_t n = I.frames.size();
-  for (size_t k = 0; k < n; k++) {
-    if (n > kTraceHead + kTraceTail && k == kTraceHead) {
-      size_t hidden = n - kTraceHead - kTraceTail;
-      I.pending->trace.push_back("... " + std::to_string(hidden) + " more frame" +
-                                 (hidden == 1 ? "" : "s") + " ...");
-      k = n - kTraceTail;
-    }
-    const CallFrame& f = I.frames[n - 1 - k];
-    uint32_t pc = uint32_t(f.pc - f.function->code);
-    uint32_t fileIndex = module.functions[f.function->index].file;
-    std::string file =
-        baseName(fileIndex < module.files.size() ? module.files[fileIndex] : module.sourceFile);
-    // The prelude's own helpers (`__arrayToString`) are not the program's business.
-    if (f.function->name.starts_with("__") && file == kPreludeFileName) continue;
-    I.pending->trace.push_back("at " + f.function->name + " (" + file + ":" +
-                               std::to_string(f.function->lineAt(pc)) + ")");
-  }
+  I.pending->trace = stackTrace(I);
 }
 
 // Stores the pending trace in the error object being caught, for `e.stackTrace()`.
@@ -150,6 +125,13 @@ bool callFunction(IsolateState& I, const FunctionInfo* fn, const Slot* args, uin
   return ok;
 }
 
+bool resumeFunction(IsolateState& I, Slot* result) {
+  Slot ret{};
+  bool ok = run(I, &ret);
+  if (ok && result) *result = ret;
+  return ok;
+}
+
 namespace {
 
 bool run(IsolateState& I, Slot* result) {
@@ -199,11 +181,13 @@ bool run(IsolateState& I, Slot* result) {
   do {                                                                                             \
     if (UNLIKELY(I.work >= IsolateState::kWorkBetweenChecks)) checkpoint = count;                  \
   } while (0)
+// At a suspension point (a call or a backward branch): checks the limits, and may suspend.
 #define CHECK_LIMITS()                                                                             \
   do {                                                                                             \
     if (UNLIKELY(count >= checkpoint)) {                                                           \
       SAVE_STATE();                                                                                \
-      if (!I.checkLimits(count)) goto exception;                                                   \
+      I.suspendHold = false; /* a resumed guest has made progress */                               \
+      if (!I.checkLimits(count, CheckSite::SuspensionPoint)) goto exception;                       \
       checkpoint = I.checkpoint;                                                                   \
     }                                                                                              \
   } while (0)
@@ -272,7 +256,13 @@ bool run(IsolateState& I, Slot* result) {
     NEXT(4);                                                                                       \
   }
 
-  CHECK_LIMITS();
+  // Where the activation starts or resumes: the first instruction of its function, or where a
+  // suspended guest stopped (which does not count as progress for IsolateState::suspendHold).
+  if (UNLIKELY(count >= checkpoint)) {
+    SAVE_STATE();
+    if (!I.checkLimits(count, CheckSite::SuspensionPoint)) goto exception;
+    checkpoint = I.checkpoint;
+  }
 #if NURI_COMPUTED_GOTO
   DISPATCH();
 #else
@@ -762,6 +752,14 @@ dispatch:
 
 exception : frame->pc = pc;
 I.instructions = count;
+if (I.pending && I.pending->suspend) {
+  // Suspend: the frames stay on the stack, the innermost at the instruction to run next (a
+  // suspension point, or an operation that was abandoned and runs again).
+  I.suspendReason = I.pending->limit;
+  I.clearPending();
+  I.suspended = true;
+  return false;
+}
 captureTrace(I);
 if (InstanceObject* error = I.pendingObject(); error && !I.pending->uncatchable) {
   // Find a handler, from the innermost frame of this activation outwards.

@@ -35,10 +35,13 @@ struct PendingError {
   ErrorClass cls = ErrorClass::Error;
   std::string className; // of the error object, when there is one
   std::string message;
-  std::vector<std::string> trace;          // `at f (file:line)`, innermost first
-  bool traced = false;                     // the trace has been captured
-  bool uncatchable = false;                // fuel or time ran out: the isolate stops
-  bool exit = false;                       // not an error: System.exit unwinding the guest
+  std::vector<std::string> trace; // `at f (file:line)`, innermost first
+  bool traced = false;            // the trace has been captured
+  bool uncatchable = false;       // fuel or time ran out: the isolate stops
+  bool exit = false;              // not an error: System.exit unwinding the guest
+  // Not an error: the guest suspends (see IsolateState::checkLimits). Raised only where the
+  // guest may suspend; the interpreter then leaves its frames on the VM stack.
+  bool suspend = false;
   Error::Limit limit = Error::Limit::None; // a LimitError raised by a limit of the isolate
 };
 

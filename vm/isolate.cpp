@@ -27,7 +27,8 @@ size_t stackReserveBytes(const IsolateConfig& config) {
 constexpr uint64_t kCheckInterval = 1u << 16;
 } // namespace
 
-IsolateState::IsolateState(const IsolateConfig& cfg) : config(cfg) {
+IsolateState::IsolateState(const IsolateConfig& cfg)
+    : config(cfg), suspendOnLimit(cfg.suspendOnLimit) {
   stringType.kind = TypeKind::String;
   stringType.index = kStringType;
   stringType.name = "string";
@@ -223,18 +224,42 @@ void IsolateState::resetCheckpoint(uint64_t executed) {
   checkpoint = next;
 }
 
-bool IsolateState::checkLimits(uint64_t executed) {
+bool IsolateState::checkLimits(uint64_t executed, CheckSite site) {
   // Bytes handled by instructions and natives since the last check spend fuel too.
   nativeFuel += work / kUnitsPerInstruction;
   if (interrupt->terminate.load(std::memory_order_relaxed) &&
       interrupt->terminate.exchange(false, std::memory_order_relaxed)) {
     return raiseLimit(Error::Limit::Terminated, "terminated by the host");
   }
-  if (fuel && executed + nativeFuel >= fuelUsedBefore + fuel) {
+  bool fuelOut = fuel && executed + nativeFuel >= fuelUsedBefore + fuel;
+  bool timeOut = !fuelOut && hasDeadline && std::chrono::steady_clock::now() >= deadline;
+  Error::Limit reason = fuelOut   ? Error::Limit::Fuel
+                        : timeOut ? Error::Limit::Time
+                                  : Error::Limit::None;
+  if ((reason != Error::Limit::None && suspendOnLimit) ||
+      interrupt->suspend.load(std::memory_order_relaxed)) {
+    // Only a running guest suspends, and only where it can (see CheckSite); otherwise the
+    // interpreter checks again at its next suspension point.
+    if (site == CheckSite::AfterHostCall || suspendHold || frames.empty()) {
+      checkpoint = executed;
+      return true;
+    }
+    if (reason == Error::Limit::None) {
+      reason = Error::Limit::Requested;
+      interrupt->suspend.store(false, std::memory_order_relaxed);
+    }
+    if (pending) return false;
+    pending = PendingError{};
+    pending->suspend = true;
+    pending->uncatchable = true;
+    pending->limit = reason;
+    return false;
+  }
+  if (fuelOut) {
     return raiseLimit(Error::Limit::Fuel,
                       "fuel exhausted after " + std::to_string(fuel) + " instructions");
   }
-  if (hasDeadline && std::chrono::steady_clock::now() >= deadline) {
+  if (timeOut) {
     char text[64];
     std::snprintf(text, sizeof text, "%g", timeoutSeconds);
     return raiseLimit(Error::Limit::Time, std::string("timed out after ") + text + " s");

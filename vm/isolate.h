@@ -28,6 +28,28 @@ struct HostBinding;
 // outlive the isolate.
 struct InterruptState {
   std::atomic<bool> terminate{false};
+  std::atomic<bool> suspend{false}; // Isolate::requestSuspend
+};
+
+// What started the guest's outermost activation, which says what a resumed guest returns.
+enum class GuestEntry : uint8_t {
+  None, // not running, nor suspended
+  Load, // the program's top-level code (Isolate::load)
+  Main, // `main` (Isolate::runMain): returns the exit status
+  Call, // a function called by the host (Isolate::call): returns its result
+};
+
+// Where a limit is checked, which says what may happen when suspension is due (GUESTS.md §3).
+enum class CheckSite : uint8_t {
+  // A call or a backward branch of the interpreter: the guest suspends here.
+  SuspensionPoint,
+  // Inside an operation with no visible effect until it completes (a class-library native, an
+  // allocation, converting a host function's arguments): it is abandoned, and the guest
+  // suspends at the instruction that started it, which runs again on resume.
+  Abandonable,
+  // As a host function returns: its effects have happened, so the guest does not suspend
+  // here; it suspends at its next suspension point.
+  AfterHostCall,
 };
 
 struct LinkedNative;
@@ -207,8 +229,22 @@ public:
   void setDeadline(double seconds);
 
   // Called when `instructions` reaches `checkpoint`: checks fuel and time, sets the next
-  // checkpoint. Returns false (with an error raised) when a limit is hit.
-  bool checkLimits(uint64_t executed);
+  // checkpoint. Returns false (with an error raised) when a limit is hit, or with a suspension
+  // raised (PendingError::suspend) when the guest is to suspend here (see CheckSite); a
+  // suspension due where the guest cannot suspend is kept for its next suspension point.
+  bool checkLimits(uint64_t executed, CheckSite site = CheckSite::Abandonable);
+  // Suspension (GUESTS.md §3). Suspend rather than fail when fuel or time runs out.
+  bool suspendOnLimit = false;
+  // The guest's frames stand on the VM stack, waiting for resume (the interpreter left them).
+  bool suspended = false;
+  Error::Limit suspendReason = Error::Limit::None; // Fuel, Time or Requested
+  // Set on resume: no suspension until the guest reaches a suspension point, so that every
+  // resume makes progress, however little fuel it has (an abandoned native runs again whole).
+  bool suspendHold = false;
+  GuestEntry entry = GuestEntry::None; // of the running or suspended activation
+  // The program's .nbc encoding, which snapshots hold: made on the first snapshot, or the bytes
+  // a restored guest came from (shared by the clones of one Runtime).
+  std::shared_ptr<const std::vector<uint8_t>> bytecodeImage;
   void resetCheckpoint(uint64_t executed);
 
   // Work done inside one long operation (a native, building nested arrays, text of an array),

@@ -42,6 +42,10 @@ struct Error {
     Compile, // the source has errors (see `diagnostics`)
     Load,    // a bytecode file is malformed or fails verification
     Runtime, // an uncaught Nuri error (see `errorClass`, `message`, `trace`)
+    // The guest stopped at a suspension point (its fuel or time ran out under
+    // IsolateConfig::suspendOnLimit, or the host called requestSuspend): it can be resumed
+    // (Isolate::resume) or snapshotted (Isolate::snapshot). `limit` says why.
+    Suspended,
   };
   // Which limit of the isolate a Runtime `LimitError` came from. Its message is neutral
   // (`fuel exhausted after 1000 instructions`): a host adds how its users set the limit.
@@ -51,6 +55,7 @@ struct Error {
     Time,       // IsolateConfig::timeoutSeconds or setTimeout
     Heap,       // IsolateConfig::heapLimitBytes (catchable by the guest)
     Terminated, // Isolate::terminate or an InterruptHandle
+    Requested,  // Suspended by Isolate::requestSuspend or an InterruptHandle
   };
   Kind kind = Kind::Usage;
   Limit limit = Limit::None;
@@ -375,6 +380,20 @@ struct IsolateConfig {
   // granted here, a function it lacks, or one with another signature fails to load
   // (Error::Kind::Load, naming it).
   std::vector<std::shared_ptr<HostModule>> hostModules;
+
+  // Suspension and snapshots (docs/snapshots.md).
+  //
+  // When fuel or time runs out, suspend the guest at its next suspension point (a call or a
+  // backward branch) instead of raising LimitError: runMain, call and resume then return an
+  // Error of Kind::Suspended, and the guest can be resumed or snapshotted.
+  bool suspendOnLimit = false;
+  // For Runtime::restore: give the clone fresh identity hashes (for objects not yet hashed) and
+  // fresh seeds, so that clones of one template do not all draw the same numbers.
+  bool reseed = false;
+  // A key for HMAC-SHA-256: Isolate::snapshot signs with it, and Runtime::restore refuses a
+  // snapshot without a valid signature by it. Empty: snapshots are not signed, and restore
+  // refuses a signed one (it cannot check it).
+  std::string snapshotKey;
 };
 
 // Sets every input hook of `config` (input, errorOutput, environment, wallClock,
@@ -394,6 +413,13 @@ public:
   // stops so as soon as it starts. One that comes as a run ends, after its last limit check, is
   // dropped with the run.
   void terminate() const;
+  // Asks the guest to suspend at its next suspension point (a call or a backward branch, met
+  // within about 65,000 instructions or inside a long operation of the class library, which is
+  // then abandoned and run again on resume); its runMain, call or resume returns an Error of
+  // Kind::Suspended (Limit::Requested). If it is not running, its next runMain, call or resume
+  // suspends as it starts. A host function's call is never interrupted: the request is met after
+  // it returns.
+  void requestSuspend() const;
 
 private:
   friend class Isolate;
@@ -435,7 +461,30 @@ public:
   void setTimeout(double seconds);
   // Stops the guest from any thread (see InterruptHandle::terminate).
   void terminate();
+  // Suspends the guest from any thread (see InterruptHandle::requestSuspend).
+  void requestSuspend();
   InterruptHandle interruptHandle() const;
+
+  // Whether the guest is suspended: runMain, call or load returned Kind::Suspended and it has
+  // not been resumed to its end since. A suspended guest takes no other call until resumed.
+  bool suspended() const;
+  // What a suspended guest was doing: "load" (its top-level code), "main" or "call"; empty
+  // when it is not suspended.
+  std::string suspendedIn() const;
+  // Continues a suspended guest where it stopped. Returns what the interrupted call would have
+  // returned: for runMain the exit status as an int, for call its result, for load null (the
+  // program is then loaded). It may suspend again (Kind::Suspended). Set fresh fuel or time
+  // first (setFuel, setTimeout) if those are what ran out.
+  Result<Value> resume();
+  // The guest as snapshot bytes (docs/snapshots.md): its program, globals and live objects, and
+  // when suspended its frames. Only for a loaded guest that is not running: between calls (a
+  // template, when no call was made yet) or suspended. Signed when IsolateConfig::snapshotKey
+  // is set. Usage error when the guest is running a host function, has ended (System.exit), or
+  // was never loaded.
+  Result<std::vector<uint8_t>> snapshot();
+  // Writes snapshot() to `path` atomically: a temporary file next to it, flushed to disk, then
+  // renamed over `path`, so a crash leaves the old file intact (Kind::Io on failure).
+  Status snapshotToFile(const std::string& path);
 
   Stats stats() const;
   // This guest's reachable objects by type, those occupying the most bytes first (a walk of its
@@ -467,10 +516,48 @@ private:
 };
 
 // Process-wide services (the collector). Create one before any isolate.
+// What a snapshot holds (Runtime::inspect), as `nuri inspect` shows it.
+struct SnapshotSummary {
+  std::string formatVersion; // "0.1"
+  bool isSigned = false;
+  bool suspended = false;                   // a suspended guest; otherwise a template
+  std::string entry;                        // a suspended guest's: "load", "main" or "call"
+  Error::Limit reason = Error::Limit::None; // why it suspended: Fuel, Time or Requested
+  std::string programFile;                  // the program's source file, as compiled
+  uint64_t instructions = 0;                // executed before the snapshot, over all its runs
+  std::vector<std::string> globals;         // `name: type = value`, in declaration order
+  uint64_t liveObjects = 0;
+  uint64_t liveBytes = 0;
+  std::vector<TypeStats> heap; // live objects by type, largest first
+  std::vector<std::string>
+      trace; // a suspended guest's frames, `at f (file.nuri:12)`, innermost first
+};
+
+struct RuntimeState;
 class Runtime {
 public:
   Runtime();
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
   std::unique_ptr<Isolate> newIsolate(const IsolateConfig& config = {});
+  // A new guest from snapshot bytes: the snapshot is checked as strictly as bytecode (a
+  // malformed, hostile or wrongly signed one is Error::Kind::Load with the reason) and its
+  // program linked under `config` (its host modules must be granted again). Restoring the same
+  // bytes many times makes independent clones; the program's data are shared between the clones
+  // of one Runtime, and bytecode already verified by this Runtime is not verified again. A
+  // suspended guest comes back suspended (resume() continues it); a template comes back loaded.
+  Result<std::unique_ptr<Isolate>> restore(std::span<const uint8_t> bytes,
+                                           const IsolateConfig& config = {});
+  // The same from a file (Kind::Io when it cannot be read).
+  Result<std::unique_ptr<Isolate>> restoreFile(const std::string& path,
+                                               const IsolateConfig& config = {});
+  // Checks a snapshot as restore does, without running it or needing its host modules, and
+  // describes what it holds. `key` as IsolateConfig::snapshotKey.
+  Result<SnapshotSummary> inspect(std::span<const uint8_t> bytes, const std::string& key = {});
+
+private:
+  std::shared_ptr<RuntimeState> state_;
 };
 
 const char* version();

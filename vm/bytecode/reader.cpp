@@ -2,122 +2,14 @@
 
 #include <cstring>
 
+#include "support/byte_codec.h"
 #include "support/utf8.h"
 #include "vm/bytecode/format.h"
 
 namespace nuri {
 namespace {
 
-struct LoadFailure {
-  std::string message;
-};
-
-[[noreturn]] void fail(std::string message) { throw LoadFailure{std::move(message)}; }
-
-class Decoder {
-public:
-  Decoder(const uint8_t* data, size_t size, std::string where)
-      : p_(data), end_(data + size), where_(std::move(where)) {}
-
-  size_t remaining() const { return size_t(end_ - p_); }
-  bool atEnd() const { return p_ == end_; }
-
-  uint8_t u8() {
-    need(1);
-    return *p_++;
-  }
-  uint16_t u16() {
-    need(2);
-    uint16_t v = uint16_t(p_[0] | (p_[1] << 8));
-    p_ += 2;
-    return v;
-  }
-  uint32_t u32() {
-    need(4);
-    uint32_t v =
-        uint32_t(p_[0]) | uint32_t(p_[1]) << 8 | uint32_t(p_[2]) << 16 | uint32_t(p_[3]) << 24;
-    p_ += 4;
-    return v;
-  }
-  uint64_t varint64() {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      uint8_t b = u8();
-      if (shift == 63 && b > 1) fail(where_ + ": malformed number");
-      v |= uint64_t(b & 0x7F) << shift;
-      if (!(b & 0x80)) return v;
-    }
-    fail(where_ + ": malformed number");
-  }
-  uint32_t varint() {
-    uint64_t v = varint64();
-    if (v > 0xFFFFFFFFu) fail(where_ + ": number out of range");
-    return uint32_t(v);
-  }
-  int64_t svarint() {
-    uint64_t v = varint64();
-    return int64_t(v >> 1) ^ -int64_t(v & 1);
-  }
-  uint32_t optionalIndex() {
-    uint32_t v = varint();
-    return v == 0 ? kNoIndex : v - 1;
-  }
-  double f64() {
-    need(8);
-    uint64_t bits = 0;
-    for (int i = 0; i < 8; i++)
-      bits |= uint64_t(p_[i]) << (8 * i);
-    p_ += 8;
-    double d;
-    std::memcpy(&d, &bits, 8);
-    return d;
-  }
-  std::string str(const char* what) {
-    uint32_t len = varint();
-    if (len > nbc::kMaxStringBytes) fail(where_ + ": " + what + " is too long");
-    need(len);
-    std::string s(reinterpret_cast<const char*>(p_), len);
-    p_ += len;
-    if (!isValidUtf8(s)) fail(where_ + ": " + what + " is not valid UTF-8");
-    return s;
-  }
-  // A name (of a file, global, class, field, function, local or native): a string without
-  // control characters, since names appear in error messages and stack traces.
-  std::string name(const char* what) {
-    std::string s = str(what);
-    for (unsigned char c : s) {
-      if (c < 0x20 || c == 0x7F) fail(where_ + ": " + what + " contains a control character");
-    }
-    return s;
-  }
-  // A count of items that each take at least `minBytes` bytes: never more than the data left,
-  // so a tiny file cannot make the reader allocate much.
-  uint32_t count(const char* what, size_t minBytes = 1) {
-    uint32_t n = varint();
-    if (uint64_t(n) * minBytes > remaining()) {
-      fail(where_ + ": " + what + " count " + std::to_string(n) + " exceeds the section size");
-    }
-    return n;
-  }
-  Decoder sub(size_t length, std::string where) {
-    need(length);
-    Decoder d(p_, length, std::move(where));
-    p_ += length;
-    return d;
-  }
-  void expectEnd() {
-    if (!atEnd()) fail(where_ + ": " + std::to_string(remaining()) + " unexpected trailing bytes");
-  }
-  const std::string& where() const { return where_; }
-
-private:
-  void need(size_t n) {
-    if (remaining() < n) fail(where_ + ": unexpected end of data (truncated file?)");
-  }
-  const uint8_t* p_;
-  const uint8_t* end_;
-  std::string where_;
-};
+static_assert(Decoder::kMaxStringBytes == nbc::kMaxStringBytes);
 
 Module decode(const uint8_t* data, size_t size) {
   if (size > nbc::kMaxFileBytes) fail("file is larger than the 256 MB limit for bytecode");

@@ -3,48 +3,11 @@
 #include <cstring>
 #include <string>
 
+#include "support/byte_codec.h"
 #include "vm/bytecode/format.h"
 
 namespace nuri {
 namespace {
-
-class Encoder {
-public:
-  std::vector<uint8_t> bytes;
-
-  void u8(uint8_t v) { bytes.push_back(v); }
-  void u16(uint16_t v) {
-    u8(uint8_t(v));
-    u8(uint8_t(v >> 8));
-  }
-  void u32(uint32_t v) {
-    for (int i = 0; i < 4; i++)
-      u8(uint8_t(v >> (8 * i)));
-  }
-  void varint(uint64_t v) {
-    while (v >= 0x80) {
-      u8(uint8_t(v) | 0x80);
-      v >>= 7;
-    }
-    u8(uint8_t(v));
-  }
-  // Indices that may be "none" are stored plus one, so none is 0.
-  void optionalIndex(uint32_t v) { varint(v == kNoIndex ? 0 : uint64_t(v) + 1); }
-  void svarint(int64_t v) { varint((uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
-  void f64(double d) {
-    uint64_t bits;
-    std::memcpy(&bits, &d, 8);
-    for (int i = 0; i < 8; i++)
-      u8(uint8_t(bits >> (8 * i)));
-  }
-  void str(const std::string& s) {
-    varint(s.size());
-    bytes.insert(bytes.end(), s.begin(), s.end());
-  }
-  void append(const Encoder& other) {
-    bytes.insert(bytes.end(), other.bytes.begin(), other.bytes.end());
-  }
-};
 
 void section(Encoder& out, nbc::Section id, const Encoder& body) {
   out.u32(uint32_t(id));

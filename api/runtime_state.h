@@ -1,0 +1,39 @@
+// What a Runtime keeps for the isolates it makes: the programs of the snapshots it restored,
+// verified once and shared by every clone.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vm/bytecode/module.h"
+
+namespace nuri {
+
+// A verified program and the .nbc bytes it was read from.
+struct ProgramImage {
+  std::shared_ptr<const Module> module;
+  std::shared_ptr<const std::vector<uint8_t>> bytecode;
+};
+
+struct RuntimeState {
+  // The image of `bytecode`: the one already verified when the same bytes (compared in full)
+  // were seen before, else read and verified now. Null with `error` set when they fail.
+  std::shared_ptr<const ProgramImage> program(std::span<const uint8_t> bytecode,
+                                              std::string& error);
+
+private:
+  std::mutex mutex_;
+  // Keyed by the bytes themselves (views into each image's own copy).
+  std::unordered_map<std::string_view, std::shared_ptr<const ProgramImage>> programs_;
+  uint64_t cachedBytes_ = 0;
+  // Past this many bytes of cached programs the cache starts again.
+  static constexpr uint64_t kMaxCachedBytes = 256u << 20;
+};
+
+} // namespace nuri

@@ -1,0 +1,48 @@
+// What the commands of `nuri` share: usage errors, reporting errors, loading programs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+#include "nuri/nuri.h"
+
+namespace nuri::cli {
+
+bool endsWith(const std::string& s, const std::string& suffix);
+bool isHelp(const std::string& arg);
+
+// Prints `nuri: MESSAGE` and the command's help (or a pointer to `nuri --help`) on standard
+// error; returns the usage exit status.
+int usage(const std::string& message, const char* help = nullptr);
+
+// Prints an error of the API on standard error; returns the exit status for its kind.
+int report(const Error& error);
+
+// Compiles a .nuri file (with its imports) or loads a .nbc file.
+Result<Program> loadProgram(const std::string& path, const std::vector<std::string>& searchPath);
+
+// Takes `--path DIR` / `--path=DIR` out of args[i...] for commands other than run.
+std::string takeSearchPath(std::vector<std::string>& args, size_t i,
+                           std::vector<std::string>& searchPath);
+
+// Takes `--key-file FILE` / `--key-file=FILE` out of args[i...] and reads the key.
+std::string takeKeyFile(std::vector<std::string>& args, size_t i, std::string& key);
+
+// The snapshot commands (snapshot_commands.cpp).
+int commandSnapshot(std::vector<std::string> args, size_t i);
+int commandInspect(std::vector<std::string> args, size_t i);
+int verifySnapshot(const std::string& path, const std::string& key);
+// Runs a guest restored from a .nsnap file: a template's main, or a suspended guest onwards.
+int runSnapshot(Runtime& runtime, const std::string& path, const std::vector<std::string>& args,
+                const RunOptions& options, std::unique_ptr<Isolate>& guest);
+// After the guest suspended: writes its snapshot where --suspend-to says (exit 75), or reports.
+int suspendGuest(Isolate& guest, const RunOptions& options, const Error& suspended);
+// --snapshot-cycle=N (for testing exactness): runs the program in slices of N instructions'
+// fuel, moving it after each slice through a snapshot into a new isolate of a new Runtime.
+int runThroughSnapshots(const Program& program, const std::vector<std::string>& args,
+                        const RunOptions& options, uint64_t slice, std::unique_ptr<Isolate>& guest);
+// Runs `main` of a loaded guest; the exit status.
+int runLoaded(Isolate& guest, const std::vector<std::string>& args, const RunOptions& options);
+
+} // namespace nuri::cli

@@ -1,0 +1,253 @@
+// The snapshot commands of `nuri` (GUESTS.md §4): running a .nsnap, writing templates,
+// inspecting and verifying snapshots, and what --suspend-to does when a guest suspends.
+#include <cinttypes>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "support/read_file.h"
+
+namespace nuri::cli {
+namespace {
+
+const char* const kSnapshotHelp =
+    R"(Usage: nuri snapshot [--path=DIR] [--key-file=FILE] FILE.nuri|FILE.nbc -o OUT.nsnap
+
+Compiles FILE.nuri (or loads FILE.nbc), runs its top-level statements and writes the guest
+as a template: `nuri run OUT.nsnap ARGS` then starts at `main(args)` without compiling,
+linking or initialising again. Without -o, writes FILE.nsnap next to FILE. --key-file
+signs the snapshot (HMAC-SHA-256) with the key in FILE.
+)";
+
+const char* const kInspectHelp = R"(Usage: nuri inspect [--key-file=FILE] FILE.nsnap
+
+Checks a snapshot as restoring it would, and prints what it holds: its format version,
+whether it is a template or a suspended guest, the program, the instructions executed,
+the globals, the live objects and bytes by type (largest first), and for a suspended
+guest its stack. Exit status 65 for a corrupt snapshot, 66 for an unreadable one.
+)";
+
+// Reads a snapshot file; an exit status other than 0 when it cannot be read.
+int readSnapshotFile(const std::string& path, std::string& bytes) {
+  constexpr uint64_t kMaxSnapshotBytes = 4ull << 30;
+  ReadOutcome read = readFileUpTo(path, kMaxSnapshotBytes, bytes);
+  if (read.status == ReadStatus::Unreadable) {
+    std::cerr << "error: cannot read " << path << ": " << read.reason << "\n";
+    return kExitNoInput;
+  }
+  if (read.status != ReadStatus::Ok) {
+    std::cerr << "error: " << path << ": larger than the 4 GB limit for snapshots\n";
+    return kExitDataError;
+  }
+  return kExitOk;
+}
+
+std::span<const uint8_t> asBytes(const std::string& text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+const char* reasonText(Error::Limit reason) {
+  switch (reason) {
+  case Error::Limit::Fuel: return "its fuel ran out";
+  case Error::Limit::Time: return "its time ran out";
+  case Error::Limit::Requested: return "its host asked it to";
+  default: return "";
+  }
+}
+
+} // namespace
+
+int suspendGuest(Isolate& guest, const RunOptions& options, const Error& suspended) {
+  if (options.suspendTo.empty()) return report(suspended);
+  std::fflush(stdout);
+  if (Status written = guest.snapshotToFile(options.suspendTo); !written) {
+    return report(written.error());
+  }
+  std::cerr << "suspended: snapshot written to " << options.suspendTo << "\n";
+  return kExitSuspended;
+}
+
+int runLoaded(Isolate& guest, const std::vector<std::string>& args, const RunOptions& options) {
+  Result<int> result = guest.runMain(args);
+  if (!result) {
+    return result.error().kind == Error::Kind::Suspended
+               ? suspendGuest(guest, options, result.error())
+               : report(result.error());
+  }
+  return *result & 0xFF; // a process's exit status is one byte
+}
+
+int runSnapshot(Runtime& runtime, const std::string& path, const std::vector<std::string>& args,
+                const RunOptions& options, std::unique_ptr<Isolate>& guest) {
+  Result<std::unique_ptr<Isolate>> restored = runtime.restoreFile(path, options.config);
+  if (!restored) return report(restored.error());
+  guest = std::move(*restored);
+  if (!guest->suspended()) return runLoaded(*guest, args, options); // a template
+  // A guest suspended in its top-level code has not started main yet: ARGS are for main.
+  std::string in = guest->suspendedIn();
+  if (in != "load" && !args.empty()) {
+    return usage(path + " holds a suspended guest, which continues where it stopped: it takes "
+                        "no arguments");
+  }
+  Result<Value> resumed = guest->resume();
+  if (!resumed) {
+    return resumed.error().kind == Error::Kind::Suspended
+               ? suspendGuest(*guest, options, resumed.error())
+               : report(resumed.error());
+  }
+  if (in == "load") return runLoaded(*guest, args, options);
+  return int(resumed->asInt().value_or(0)) & 0xFF;
+}
+
+int runThroughSnapshots(const Program& program, const std::vector<std::string>& args,
+                        const RunOptions& options, uint64_t slice,
+                        std::unique_ptr<Isolate>& guest) {
+  IsolateConfig config = options.config;
+  config.fuel = slice;
+  config.suspendOnLimit = true;
+  // Moves the suspended guest into a new isolate of a new Runtime through its snapshot.
+  auto move = [&]() -> Status {
+    Result<std::vector<uint8_t>> bytes = guest->snapshot();
+    if (!bytes) return bytes.error();
+    Runtime fresh; // verifies the snapshot's program again, as another process would
+    Result<std::unique_ptr<Isolate>> restored = fresh.restore(*bytes, config);
+    if (!restored) return restored.error();
+    guest = std::move(*restored);
+    return Ok{};
+  };
+  // Continues a guest that suspended until it ends; the last error, or null.
+  auto finish = [&](Error error, Value& value) -> std::optional<Error> {
+    while (error.kind == Error::Kind::Suspended) {
+      if (Status moved = move(); !moved) return moved.error();
+      Result<Value> resumed = guest->resume();
+      if (resumed) {
+        value = *resumed;
+        return std::nullopt;
+      }
+      error = resumed.error();
+    }
+    return error;
+  };
+  Runtime runtime;
+  guest = runtime.newIsolate(config);
+  Value value;
+  if (Status loaded = guest->load(program); !loaded) {
+    if (auto error = finish(loaded.error(), value)) return report(*error);
+  }
+  Result<int> status = guest->runMain(args);
+  if (status) return *status & 0xFF;
+  if (auto error = finish(status.error(), value)) return report(*error);
+  return int(value.asInt().value_or(0)) & 0xFF;
+}
+
+int commandSnapshot(std::vector<std::string> args, size_t i) {
+  std::vector<std::string> searchPath;
+  std::string key;
+  if (std::string error = takeSearchPath(args, i, searchPath); !error.empty()) {
+    return usage(error, kSnapshotHelp);
+  }
+  if (std::string error = takeKeyFile(args, i, key); !error.empty()) {
+    return usage(error, kSnapshotHelp);
+  }
+  std::string input, output;
+  for (; i < args.size(); i++) {
+    if (isHelp(args[i])) {
+      std::cout << kSnapshotHelp;
+      return kExitOk;
+    }
+    if (args[i] == "-o") {
+      if (i + 1 >= args.size()) return usage("-o needs an output file name", kSnapshotHelp);
+      output = args[++i];
+    } else if (args[i].rfind("-o", 0) == 0 && args[i].size() > 2) {
+      output = args[i].substr(2);
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return usage("unknown option `" + args[i] + "`", kSnapshotHelp);
+    } else if (input.empty()) {
+      input = args[i];
+    } else {
+      return usage("`snapshot` takes one program", kSnapshotHelp);
+    }
+  }
+  if (input.empty()) return usage("`snapshot` needs a program", kSnapshotHelp);
+  if (output.empty()) {
+    size_t dot = input.rfind('.');
+    bool known = endsWith(input, ".nuri") || endsWith(input, ".nbc");
+    output = (known ? input.substr(0, dot) : input) + ".nsnap";
+  }
+  Runtime runtime;
+  Result<Program> program = loadProgram(input, searchPath);
+  if (!program) return report(program.error());
+  RunOptions options;
+  options.config.snapshotKey = key;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(options.config);
+  if (Status loaded = guest->load(*program); !loaded) return report(loaded.error());
+  std::fflush(stdout);
+  if (Status written = guest->snapshotToFile(output); !written) return report(written.error());
+  return kExitOk;
+}
+
+int verifySnapshot(const std::string& path, const std::string& key) {
+  std::string bytes;
+  if (int status = readSnapshotFile(path, bytes)) return status;
+  Runtime runtime;
+  Result<SnapshotSummary> summary = runtime.inspect(asBytes(bytes), key);
+  if (!summary) {
+    std::cout << path << ": " << summary.error().message << "\n";
+    return summary.error().kind == Error::Kind::Load ? kExitDataError : kExitRuntimeError;
+  }
+  std::cout << "ok\n";
+  return kExitOk;
+}
+
+int commandInspect(std::vector<std::string> args, size_t i) {
+  std::string key;
+  if (std::string error = takeKeyFile(args, i, key); !error.empty()) {
+    return usage(error, kInspectHelp);
+  }
+  if (i < args.size() && isHelp(args[i])) {
+    std::cout << kInspectHelp;
+    return kExitOk;
+  }
+  if (i >= args.size()) return usage("`inspect` needs a snapshot file", kInspectHelp);
+  if (i + 1 < args.size()) return usage("`inspect` takes one file", kInspectHelp);
+  const std::string& path = args[i];
+  std::string bytes;
+  if (int status = readSnapshotFile(path, bytes)) return status;
+  Runtime runtime;
+  Result<SnapshotSummary> result = runtime.inspect(asBytes(bytes), key);
+  if (!result) {
+    std::cerr << "error: " << path << ": " << result.error().message << "\n";
+    return result.error().kind == Error::Kind::Load ? kExitDataError : kExitRuntimeError;
+  }
+  const SnapshotSummary& s = *result;
+  std::string out;
+  out += "snapshot format " + s.formatVersion + (s.isSigned ? ", signed\n" : ", unsigned\n");
+  if (s.suspended) {
+    out += "state: suspended in " + s.entry + " (" + reasonText(s.reason) + ")\n";
+  } else {
+    out += "state: template (top-level code done, main not started)\n";
+  }
+  out += "program: " + s.programFile + "\n";
+  out += "instructions executed: " + std::to_string(s.instructions) + "\n";
+  out += "globals: " + std::to_string(s.globals.size()) + "\n";
+  for (const std::string& global : s.globals)
+    out += "  " + global + "\n";
+  out += "live objects: " + std::to_string(s.liveObjects) + " (" + std::to_string(s.liveBytes) +
+         " bytes)\n";
+  for (const TypeStats& type : s.heap) {
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-24s %10" PRIu64 " objects %12" PRIu64 " bytes\n",
+                  type.type.c_str(), type.objects, type.bytes);
+    out += line;
+  }
+  if (s.suspended) {
+    out += "stack:\n";
+    for (const std::string& frame : s.trace)
+      out += "  " + frame + "\n";
+  }
+  writeOutput(out);
+  return kExitOk;
+}
+
+} // namespace nuri::cli

@@ -1,0 +1,183 @@
+// Writes a guest as a snapshot (docs/snapshots.md). Objects are numbered in the order they are
+// first reached, from the globals and then the frames, and written in that order, so that the
+// reader can allocate them all in one pass before it links their references.
+#include <bit>
+#include <cstring>
+#include <deque>
+
+#include "snapshot/snapshot.h"
+#include "support/byte_codec.h"
+#include "support/crc32c.h"
+#include "support/sha256.h"
+#include "vm/visited_set.h"
+
+namespace nuri {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "snapshots copy int and float arrays as they are in memory: little-endian");
+
+class SnapshotWriter {
+public:
+  explicit SnapshotWriter(const IsolateState& isolate) : I_(isolate) {}
+
+  // The body after its info and bytecode: objects, globals, frames.
+  void writeGuest(Encoder& out) {
+    const LinkedProgram& P = I_.program;
+    const Module& m = *P.module;
+    Encoder roots;
+    for (size_t i = 0; i < m.globals.size(); i++)
+      value(roots, P.globals[i], P.types[m.globals[i].type].get());
+    roots.varint(I_.frames.size());
+    for (const CallFrame& frame : I_.frames) {
+      const FunctionInfo* fn = frame.function;
+      roots.varint(fn->index);
+      roots.varint(uint64_t(frame.pc - fn->code));
+      for (uint32_t r = 0; r < fn->registerCount; r++)
+        value(roots, frame.registers[r], fn->registerTypes[r]);
+    }
+    // Objects found while writing objects join the queue behind them.
+    Encoder heap;
+    for (size_t next = 0; next < queue_.size(); next++)
+      object(heap, queue_[next]);
+    out.varint(queue_.size());
+    out.append(heap);
+    out.append(roots);
+  }
+
+private:
+  // A reference: 0 for null, else the object's number plus one.
+  void reference(Encoder& out, const void* p) {
+    if (!p) {
+      out.u8(0);
+      return;
+    }
+    auto [number, added] = numbers_.add(p);
+    if (added) queue_.push_back(p);
+    out.varint(uint64_t(number) + 1);
+  }
+
+  // A slot holding a value of `type`.
+  void value(Encoder& out, Slot slot, const RuntimeType* type) {
+    switch (type->kind) {
+    case TypeKind::Void: break;
+    case TypeKind::Int: out.svarint(slot.i); break;
+    case TypeKind::Float: out.f64(slot.f); break;
+    case TypeKind::Bool: out.u8(slot.i != 0); break;
+    default: reference(out, slot.p); break;
+    }
+  }
+
+  void object(Encoder& out, const void* p) {
+    const RuntimeType* type = I_.typeOf(p);
+    out.varint(type->index);
+    out.u32(static_cast<const ObjectHeader*>(p)->hash);
+    switch (type->kind) {
+    case TypeKind::String: {
+      auto* s = static_cast<const StringObject*>(p);
+      out.varint(s->byteLength);
+      out.raw(s->bytes, s->byteLength);
+      break;
+    }
+    case TypeKind::StringBuilder: {
+      auto* b = static_cast<const StringBuilderObject*>(p);
+      out.varint(b->length);
+      out.raw(b->buffer, b->length);
+      break;
+    }
+    case TypeKind::Array: {
+      auto* a = static_cast<const ArrayObject*>(p);
+      out.varint(uint64_t(a->length));
+      TypeKind element = type->element->kind;
+      if (element == TypeKind::Int || element == TypeKind::Float) {
+        out.raw(a->elements, size_t(a->length) * sizeof(Slot)); // as in memory: little-endian
+      } else {
+        for (int64_t i = 0; i < a->length; i++)
+          value(out, a->elements[i], type->element);
+      }
+      break;
+    }
+    case TypeKind::Class: {
+      auto* o = static_cast<const InstanceObject*>(p);
+      const std::vector<FieldInfo>& fields = type->cls->fields;
+      for (size_t i = 0; i < fields.size(); i++)
+        value(out, o->fields[i], fields[i].type);
+      break;
+    }
+    case TypeKind::Cell: value(out, static_cast<const CellObject*>(p)->value, type->element); break;
+    case TypeKind::Function: {
+      auto* c = static_cast<const ClosureObject*>(p);
+      out.varint(c->function->index);
+      out.varint(c->cellCount);
+      for (uint64_t i = 0; i < c->cellCount; i++)
+        reference(out, c->cells[i]);
+      break;
+    }
+    default: break; // no object has another kind (the heap walker's check)
+    }
+  }
+
+  const IsolateState& I_;
+  ObjectNumbering numbers_;
+  std::deque<const void*> queue_;
+};
+
+nsnap::Entry entryCode(GuestEntry entry) {
+  switch (entry) {
+  case GuestEntry::Load: return nsnap::Entry::Load;
+  case GuestEntry::Main: return nsnap::Entry::Main;
+  case GuestEntry::Call: return nsnap::Entry::Call;
+  default: return nsnap::Entry::None;
+  }
+}
+
+nsnap::Reason reasonCode(Error::Limit limit) {
+  switch (limit) {
+  case Error::Limit::Fuel: return nsnap::Reason::Fuel;
+  case Error::Limit::Time: return nsnap::Reason::Time;
+  case Error::Limit::Requested: return nsnap::Reason::Requested;
+  default: return nsnap::Reason::None;
+  }
+}
+
+} // namespace
+
+bool writeSnapshot(const IsolateState& I, std::span<const uint8_t> bytecode, const std::string& key,
+                   std::vector<uint8_t>& out, std::string& error) {
+  Encoder body;
+  bool suspended = I.suspended && !I.frames.empty();
+  body.u8(uint8_t(suspended ? nsnap::State::Suspended : nsnap::State::Template));
+  body.u8(uint8_t(suspended ? entryCode(I.entry) : nsnap::Entry::None));
+  body.u8(uint8_t(suspended ? reasonCode(I.suspendReason) : nsnap::Reason::None));
+  body.varint(I.instructions);
+  body.u32(I.lastIdentityHash);
+  body.varint(I.config.fuel);
+  body.f64(I.config.timeoutSeconds);
+  body.varint(I.config.heapLimitBytes);
+  body.varint(bytecode.size());
+  body.raw(bytecode.data(), bytecode.size());
+  SnapshotWriter(I).writeGuest(body);
+
+  Encoder file;
+  file.raw(nsnap::kMagic, sizeof nsnap::kMagic);
+  file.u16(nsnap::kVersionMajor);
+  file.u16(nsnap::kVersionMinor);
+  file.u32(key.empty() ? 0 : nsnap::kSigned);
+  file.u64(body.bytes.size());
+  file.append(body);
+  if (file.bytes.size() + nsnap::kSignatureBytes + nsnap::kChecksumBytes > nsnap::kMaxFileBytes) {
+    error = "the snapshot would take " + std::to_string(file.bytes.size()) +
+            " bytes, more than the limit of " + std::to_string(nsnap::kMaxFileBytes >> 30) + " GB";
+    return false;
+  }
+  if (!key.empty()) {
+    auto signature = hmacSha256(reinterpret_cast<const uint8_t*>(key.data()), key.size(),
+                                file.bytes.data(), file.bytes.size());
+    file.raw(signature.data(), signature.size());
+  }
+  file.u32(crc32c(file.bytes.data(), file.bytes.size()));
+  out = std::move(file.bytes);
+  return true;
+}
+
+} // namespace nuri
