@@ -80,14 +80,18 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
   }
   I.loaded = true;
   I.bytecodeImage = image->bytecode;
-  if (!restoreGuest(I, info, error)) {
+  bool adopted = false;
+  if (!restoreGuest(I, info, error, adopted)) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
   }
-  // The objects were unreachable while they were made, so no walk saw them: walk now.
-  if (config.heapLimitBytes && !I.walkForLimit(0, I.stackBytes())) {
-    Error e = makeError(Error::Kind::Runtime, "the snapshot's guest does not fit in its " +
-                                                  I.heapLimitMessage().substr(5)); // "limit of ..."
+  // The objects were unreachable while they were made, so no walk has seen them. Under the
+  // heap limit the guest had, the accounting it left continues (so a limit is hit exactly where
+  // it would have been); under another, the clone's live objects must fit from the start.
+  if (config.heapLimitBytes && !adopted && !I.walkForLimit(0, I.stackBytes())) {
+    Error e = makeError(Error::Kind::Runtime,
+                        "the snapshot's guest needs " + std::to_string(I.liveAtLastWalk) +
+                            " bytes of live objects: " + I.heapLimitMessage());
     e.errorClass = "LimitError";
     e.limit = Error::Limit::Heap;
     return e;

@@ -3,6 +3,7 @@
 // before anything is allocated for it, every index is checked before it is used, every
 // reference must point at an object of the type its slot declares, and every frame must stand
 // where the interpreter could have left it.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -63,6 +64,8 @@ public:
       if (I_.pending) return false;
       readGlobals();
       readFrames();
+      readIsolateRoots();
+      readAccounting();
       in_.expectEnd();
       return true;
     } catch (const LoadFailure& failure) {
@@ -83,10 +86,19 @@ private:
     table_ = std::make_unique<ObjectTable>(count);
     if (!table_->ok())
       fail("snapshot: no memory for a table of " + std::to_string(count) + " objects");
+    // Under a heap limit no guest's live objects pass limit + limit/8 (the most a guest
+    // allocates between two walks of its heap): stop a snapshot that claims more before it
+    // takes the memory (the walk after the restore checks the exact figure).
+    uint64_t limit = I_.config.heapLimitBytes;
+    uint64_t before = I_.allocatedBytes;
     for (uint64_t i = 0; i < count; i++) {
       void* object = readObject(i);
       if (!object) return; // a limit of the isolate: its error is pending
       (*table_)[i] = object;
+      if (limit && I_.allocatedBytes - before > limit + limit / 8) {
+        fail("snapshot: its objects take more than the heap limit of " + std::to_string(limit) +
+             " bytes");
+      }
     }
     for (uint64_t i = 0; i < count; i++)
       linkObject((*table_)[i], i);
@@ -142,16 +154,23 @@ private:
 
   void* readBuilder(uint64_t number) {
     std::string_view text = readText(number, "StringBuilder");
+    // A builder's buffer grows by doubling: never more than about twice what it holds.
+    uint64_t capacity = in_.varint64();
+    bool empty = capacity == 0 && text.empty();
+    if (!empty && (capacity <= text.size() || capacity > 2 * uint64_t(text.size()) + 64)) {
+      fail("snapshot: StringBuilder " + std::to_string(number) + " holds " +
+           std::to_string(text.size()) + " bytes in a buffer of " + std::to_string(capacity));
+    }
     StringBuilderObject* b = I_.newStringBuilder();
-    if (!b || text.empty()) return b;
+    if (!b || empty) return b;
     TemporaryRoot root(I_, &b);
-    auto* buffer = static_cast<char*>(I_.allocate(text.size() + 1, false));
+    auto* buffer = static_cast<char*>(I_.allocate(capacity, false));
     if (!buffer) return nullptr;
     std::memcpy(buffer, text.data(), text.size());
     buffer[text.size()] = '\0';
     b->buffer = buffer;
     b->length = text.size();
-    b->capacity = text.size() + 1;
+    b->capacity = capacity;
     b->codePoints = countCodePoints(text);
     return b;
   }
@@ -353,9 +372,61 @@ private:
     }
     for (size_t k = 0; k < I_.frames.size(); k++)
       checkFrame(k);
-    if (count && (I_.stackTop > I_.stackSoftEnd || I_.frames.size() >= I_.frameSoftLimit)) {
-      if (!I_.extendStack(I_.stackTop)) fail("snapshot: " + I_.takeError().message);
+    // The next call asks for more stack as any call does (IsolateState::extendStack): the soft
+    // limits need only cover what the frames use now, which the heap limit's check after the
+    // restore counts.
+    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackTop);
+    I_.frameSoftLimit = std::max<uint32_t>(I_.frameSoftLimit, uint32_t(I_.frames.size()));
+  }
+
+  // The isolate's own objects (see SnapshotWriter): each must be what the program and the VM
+  // make, and replaces the one the linker made.
+  void readIsolateRoots() {
+    const Module& m = *P_.module;
+    uint64_t count = in_.varint64();
+    if (count != m.strings.size() + 2) {
+      fail("snapshot: " + std::to_string(count) + " objects of the isolate, not " +
+           std::to_string(m.strings.size() + 2));
     }
+    for (size_t k = 0; k < m.strings.size(); k++) {
+      P_.stringConstants[k] = static_cast<StringObject*>(
+          isolateObject(&I_.stringType, m.strings[k], "string constant " + std::to_string(k)));
+    }
+    I_.roots_[2] = isolateObject(&I_.stringType, "null", "the text of null");
+    const ClassInfo* limitError = P_.errorClasses[int(ErrorClass::LimitError)];
+    void* reserved = numberAsPointer(readNumber());
+    if (!limitError ? reserved != nullptr : !reserved) {
+      fail("snapshot: the reserved LimitError does not match the program's error classes");
+    }
+    if (limitError) I_.roots_[1] = resolve(reserved, limitError->type);
+  }
+
+  // A string the isolate keeps, which must hold `text`.
+  void* isolateObject(const RuntimeType* type, std::string_view text, const std::string& what) {
+    void* object = resolve(numberAsPointer(readNumber()), type);
+    if (!object || static_cast<const StringObject*>(object)->view() != text) {
+      fail("snapshot: " + what + " is not the program's");
+    }
+    return object;
+  }
+
+  // The heap limit's accounting (IsolateState::walkForLimit) as the guest left it, adopted
+  // when the guest is restored under the same heap limit.
+  void readAccounting() {
+    uint64_t live = in_.varint64(), allocated = in_.varint64(), budget = in_.varint64();
+    uint64_t stackSoftEnd = in_.varint64(), frameSoftLimit = in_.varint64();
+    uint64_t limit = info_.heapLimitBytes;
+    if (budget > limit || allocated > budget || stackSoftEnd > I_.stackReserve / sizeof(Slot) ||
+        frameSoftLimit > I_.config.stackLimitFrames) {
+      fail("snapshot: the heap accounting is out of its bounds");
+    }
+    if (!limit || limit != I_.config.heapLimitBytes) return;
+    I_.liveAtLastWalk = live;
+    I_.allocatedSinceWalk = allocated;
+    I_.walkBudget = budget;
+    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackBase + stackSoftEnd);
+    I_.frameSoftLimit = std::max<uint32_t>(I_.frameSoftLimit, uint32_t(frameSoftLimit));
+    adoptedAccounting_ = true;
   }
 
   bool isInstructionStart(const FunctionInfo* fn, uint32_t pc) {
@@ -465,6 +536,9 @@ private:
   std::unique_ptr<ObjectTable> table_;
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> closureKinds_;
   bool closureKindsMade_ = false;
+
+public:
+  bool adoptedAccounting_ = false;
 };
 
 GuestEntry entryOf(uint8_t code) {
@@ -582,8 +656,12 @@ bool openSnapshot(std::span<const uint8_t> file, const std::string& key, Snapsho
   return true;
 }
 
-bool restoreGuest(IsolateState& isolate, const SnapshotInfo& info, std::string& error) {
-  return GuestReader(isolate, info).run(error);
+bool restoreGuest(IsolateState& isolate, const SnapshotInfo& info, std::string& error,
+                  bool& adoptedAccounting) {
+  GuestReader reader(isolate, info);
+  bool ok = reader.run(error);
+  adoptedAccounting = reader.adoptedAccounting_;
+  return ok;
 }
 
 } // namespace nuri

@@ -46,6 +46,9 @@ bool openSnapshot(std::span<const uint8_t> file, const std::string& key, Snapsho
 // type its slot declares, that every frame stands at a safepoint of its function and matches
 // the call that made it, and bounds every count before allocating. Returns false with `error`
 // set (or a LimitError pending in the isolate, if the guest does not fit its heap limit).
-bool restoreGuest(IsolateState& isolate, const SnapshotInfo& info, std::string& error);
+// `adoptedAccounting` says whether the heap limit's accounting was taken from the snapshot (it
+// is when the isolate has the snapshot's heap limit); otherwise the caller walks the heap.
+bool restoreGuest(IsolateState& isolate, const SnapshotInfo& info, std::string& error,
+                  bool& adoptedAccounting);
 
 } // namespace nuri

@@ -36,6 +36,21 @@ public:
       for (uint32_t r = 0; r < fn->registerCount; r++)
         value(roots, frame.registers[r], fn->registerTypes[r]);
     }
+    // The objects the isolate itself keeps (its string constants, the text "null", the
+    // reserved LimitError): the restored isolate adopts these copies, so an object that is also
+    // the guest's stays one object (the heap limit counts it once, as here).
+    roots.varint(m.strings.size() + 2);
+    for (size_t k = 0; k < m.strings.size(); k++)
+      reference(roots, P.stringConstants[k]);
+    reference(roots, I_.roots_[2]);
+    reference(roots, I_.roots_[1]);
+    // The heap limit's accounting, so that a guest restored under the same limit walks its heap
+    // when the uninterrupted guest would have, and fails (or not) at the same allocation.
+    roots.varint(I_.liveAtLastWalk);
+    roots.varint(I_.allocatedSinceWalk);
+    roots.varint(I_.walkBudget);
+    roots.varint(uint64_t(I_.stackSoftEnd - I_.stackBase));
+    roots.varint(I_.frameSoftLimit);
     // Objects found while writing objects join the queue behind them.
     Encoder heap;
     for (size_t next = 0; next < queue_.size(); next++)
@@ -83,6 +98,7 @@ private:
       auto* b = static_cast<const StringBuilderObject*>(p);
       out.varint(b->length);
       out.raw(b->buffer, b->length);
+      out.varint(b->capacity); // its buffer's size counts towards the heap limit
       break;
     }
     case TypeKind::Array: {

@@ -12,8 +12,14 @@
 
 Files in folders named lib/ are modules imported by tests and are not run on their own.
 
-Every program runs in each mode given with --modes: `source` (nuri run FILE.nuri) and `nbc`
-(nuri build FILE.nuri, then nuri run FILE.nbc). Prints `N passed, N failed`.
+Every program runs in each mode given with --modes: `source` (nuri run FILE.nuri), `nbc`
+(nuri build FILE.nuri, then nuri run FILE.nbc) and `snapshot`. In snapshot mode a program that
+runs is suspended again and again, snapshotted, restored and resumed until it ends, and must
+behave exactly as the expectations say: in one process with `--snapshot-cycle=N` (N = 997, a slice giving
+about 50 moves, and 1 for programs of up to 20,000 instructions whose moves are cheap), and
+through separate processes with `--fuel=N --suspend-to=FILE` (about 8 processes). Programs
+with their own --fuel, --timeout or --suspend-to are not run in snapshot mode. Prints
+`N passed, N failed`.
 """
 import argparse
 import concurrent.futures
@@ -23,6 +29,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
 
 EXPECT = re.compile(r"//\s*expect:(.*)$")
 EXPECT_ERROR = re.compile(r"//\s*expect error(?:\s*\(column (\d+)\))?:\s*(.*?)\s*$")
@@ -125,9 +132,81 @@ def check_run(test, status, stdout, stderr):
     return problems
 
 
+STATS_START = "-- nuri stats --"
+SUSPENDED = re.compile(r"^suspended: snapshot written to .*$")
+SMALL_PROGRAM = 20000  # instructions: moved through a snapshot at every suspension point
+
+
+def without_stats(stderr):
+    """Standard error without the block --stats appends, and the instructions it counted."""
+    start = stderr.find(STATS_START)
+    if start < 0:
+        return stderr, None
+    m = re.search(r"instructions executed\s+(\d+)", stderr[start:])
+    return stderr[:start], int(m.group(1)) if m else None
+
+
+def run_through_processes(test, nuri, slice_, timeout, env, workdir):
+    """Runs the test in fuel slices, each in a new process continuing the last one's snapshot."""
+    snap = os.path.join(workdir, re.sub(r"[^A-Za-z0-9_.-]", "_", test.path) + ".nsnap")
+    options = ["--fuel=%d" % slice_, "--suspend-to=" + snap] + test.options
+    status, out, err = run([nuri, "run"] + options + [test.path] + test.args, timeout, env)
+    outs, errs = [out], [err]
+    for _ in range(1000):
+        if status != 75:
+            break
+        args = []
+        if test.args:  # a guest suspended in its top-level code still needs main's arguments
+            _, summary, _ = run([nuri, "inspect", snap], timeout, env)
+            if "state: suspended in load" in summary:
+                args = test.args
+        status, out, err = run([nuri, "run"] + options + [snap] + args, timeout, env)
+        outs.append(out)
+        errs.append(err)
+    kept = [line for e in errs for line in e.splitlines(True) if not SUSPENDED.match(line.rstrip("\n"))]
+    return status, "".join(outs), "".join(kept)
+
+
+def snapshot_runs(test, nuri, timeout, env, workdir):
+    """The runs of snapshot mode: (label, status, stdout, stderr) each."""
+    if any(o.split("=")[0] in ("--fuel", "--timeout", "--suspend-to") for o in test.options):
+        return []
+    runs = []
+    started = time.monotonic()
+    first = run([nuri, "run", "--snapshot-cycle=997", "--stats"] + test.options + [test.path] + test.args,
+                timeout, env)
+    seconds = time.monotonic() - started
+    if first[0] is None:
+        return [("cycle 997", None, "", first[2])]
+    err, instructions = without_stats(first[2])
+    runs.append(("cycle 997", first[0], first[1], err))
+    instructions = instructions or 0
+    slices = [max(7, instructions // 50)]
+    # Every suspension point (about one in four instructions) moves the guest: only where that
+    # stays cheap, judged by what the moves every 997 instructions cost.
+    moves = instructions // 997 + 1
+    if instructions <= SMALL_PROGRAM and seconds / moves * instructions / 4 < 5:
+        slices.append(1)
+    for n in slices:
+        status, out, err = run([nuri, "run", "--snapshot-cycle=%d" % n] + test.options + [test.path] + test.args,
+                               timeout, env)
+        runs.append(("cycle %d" % n, status, out, err))
+    status, out, err = run_through_processes(test, nuri, max(1000, instructions // 8), timeout, env, workdir)
+    runs.append(("processes", status, out, err))
+    return runs
+
+
 def run_test(test, nuri, modes, timeout, env, workdir):
     failures = []
     for mode in modes:
+        if mode == "snapshot":
+            if test.compile_errors:
+                continue
+            for label, status, out, err in snapshot_runs(test, nuri, timeout, env, workdir):
+                problems = [err] if status is None else check_run(test, status, out, err)
+                if problems:
+                    failures.append("%s [snapshot, %s]\n  %s" % (test.path, label, "\n  ".join(problems)))
+            continue
         if mode == "source":
             status, out, err = run([nuri, "run"] + test.options + [test.path] + test.args, timeout, env)
         else:
@@ -149,7 +228,7 @@ def run_test(test, nuri, modes, timeout, env, workdir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nuri", required=True, help="the nuri binary")
-    parser.add_argument("--modes", default="source,nbc", help="comma-separated: source, nbc")
+    parser.add_argument("--modes", default="source,nbc", help="comma-separated: source, nbc, snapshot")
     parser.add_argument("--gc-stress", action="store_true", help="collect at every allocation")
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
