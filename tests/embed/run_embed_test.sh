@@ -40,6 +40,15 @@ if [ "$output" != "$expected" ]; then
 fi
 echo "embed_demo built against the installed package and ran"
 
+# A guest moved through 13 processes by snapshots prints what one uninterrupted run prints.
+migrated="$("$work/build/migrate_demo")"
+case "$migrated" in
+  *"the guest ran in 13 processes, exit status 0
+same output as an uninterrupted run") ;;
+  *) echo "unexpected output from migrate_demo:"; echo "$migrated"; exit 1 ;;
+esac
+echo "migrate_demo moved its guest between processes"
+
 # A host that only loads bytecode links Nuri::runtime, or nuri-runtime through pkg-config.
 cmake -S "$runtime_only" -B "$work/runtime" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$work/runtime" >/dev/null
