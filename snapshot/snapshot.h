@@ -15,8 +15,9 @@ namespace nuri {
 
 // Writes the guest in `isolate` (loaded, not running: between calls or suspended) as a snapshot
 // file's bytes. `bytecode` is its program's .nbc encoding; a non-empty `key` signs the file.
-// Returns false with `error` set when the guest cannot be captured.
-bool writeSnapshot(const IsolateState& isolate, std::span<const uint8_t> bytecode,
+// Returns false with `error` set when the guest cannot be captured. The guest's object headers
+// are marked while it works and restored before it returns.
+bool writeSnapshot(IsolateState& isolate, std::span<const uint8_t> bytecode,
                    const std::string& key, std::vector<uint8_t>& out, std::string& error);
 
 // What a snapshot's body says before its heap: enough to load its program and to describe it.

@@ -1,15 +1,19 @@
 // Writes a guest as a snapshot (docs/snapshots.md). Objects are numbered in the order they are
 // first reached, from the globals and then the frames, and written in that order, so that the
 // reader can allocate them all in one pass before it links their references.
+//
+// While the snapshot is written, each numbered object carries its number in its header: the
+// identity-hash half holds the number and the type index has kNumbered set, the real hashes
+// wait in a side table and go back when the writer is done (also if it fails). That costs no
+// table of addresses, whose growth dominated the time of writing a large heap.
+#include <algorithm>
 #include <bit>
 #include <cstring>
-#include <deque>
 
 #include "snapshot/snapshot.h"
 #include "support/byte_codec.h"
 #include "support/crc32c.h"
 #include "support/sha256.h"
-#include "vm/visited_set.h"
 
 namespace nuri {
 namespace {
@@ -17,15 +21,43 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "snapshots copy int and float arrays as they are in memory: little-endian");
 
+// Set in a header's type index while the object holds its number instead of its hash.
+constexpr uint32_t kNumbered = 1u << 31;
+
 class SnapshotWriter {
 public:
-  explicit SnapshotWriter(const IsolateState& isolate) : I_(isolate) {}
+  explicit SnapshotWriter(IsolateState& isolate, size_t expectedObjects) : I_(isolate) {
+    queue_.reserve(expectedObjects);
+    hashes_.reserve(expectedObjects);
+  }
+  ~SnapshotWriter() {
+    for (size_t n = 0; n < queue_.size(); n++) {
+      ObjectHeader* header = headerOf(queue_[n]);
+      header->typeIndex &= ~kNumbered;
+      header->hash = hashes_[n];
+    }
+  }
+  SnapshotWriter(const SnapshotWriter&) = delete;
+  SnapshotWriter& operator=(const SnapshotWriter&) = delete;
+  size_t objectCount() const { return queue_.size(); }
 
-  // The body after its info and bytecode: objects, globals, frames.
+  // The body after its info and bytecode: objects, then globals, frames and the rest. The
+  // roots are encoded first, into their own small encoder, so that their objects get the first
+  // numbers; the objects then go straight into `out` as they are reached.
   void writeGuest(Encoder& out) {
+    Encoder roots;
+    writeRoots(roots);
+    size_t count = out.varintPlaceholder();
+    for (size_t next = 0; next < queue_.size(); next++)
+      object(out, queue_[next], next);
+    out.patchVarint(count, queue_.size());
+    out.append(roots);
+  }
+
+private:
+  void writeRoots(Encoder& roots) {
     const LinkedProgram& P = I_.program;
     const Module& m = *P.module;
-    Encoder roots;
     for (size_t i = 0; i < m.globals.size(); i++)
       value(roots, P.globals[i], P.types[m.globals[i].type].get());
     roots.varint(I_.frames.size());
@@ -51,25 +83,22 @@ public:
     roots.varint(I_.walkBudget);
     roots.varint(uint64_t(I_.stackSoftEnd - I_.stackBase));
     roots.varint(I_.frameSoftLimit);
-    // Objects found while writing objects join the queue behind them.
-    Encoder heap;
-    for (size_t next = 0; next < queue_.size(); next++)
-      object(heap, queue_[next]);
-    out.varint(queue_.size());
-    out.append(heap);
-    out.append(roots);
   }
 
-private:
   // A reference: 0 for null, else the object's number plus one.
   void reference(Encoder& out, const void* p) {
     if (!p) {
       out.u8(0);
       return;
     }
-    auto [number, added] = numbers_.add(p);
-    if (added) queue_.push_back(p);
-    out.varint(uint64_t(number) + 1);
+    ObjectHeader* header = headerOf(p);
+    if (!(header->typeIndex & kNumbered)) {
+      hashes_.push_back(header->hash);
+      header->typeIndex |= kNumbered;
+      header->hash = uint32_t(queue_.size());
+      queue_.push_back(p);
+    }
+    out.varint(uint64_t(header->hash) + 1);
   }
 
   // A slot holding a value of `type`.
@@ -83,10 +112,15 @@ private:
     }
   }
 
-  void object(Encoder& out, const void* p) {
-    const RuntimeType* type = I_.typeOf(p);
+  // The header of an object of the guest, which the writer marks while it works (see above).
+  static ObjectHeader* headerOf(const void* p) {
+    return static_cast<ObjectHeader*>(const_cast<void*>(p));
+  }
+
+  void object(Encoder& out, const void* p, size_t number) {
+    const RuntimeType* type = I_.typeTable[headerOf(p)->typeIndex & ~kNumbered];
     out.varint(type->index);
-    out.u32(static_cast<const ObjectHeader*>(p)->hash);
+    out.u32(hashes_[number]);
     switch (type->kind) {
     case TypeKind::String: {
       auto* s = static_cast<const StringObject*>(p);
@@ -133,9 +167,9 @@ private:
     }
   }
 
-  const IsolateState& I_;
-  ObjectNumbering numbers_;
-  std::deque<const void*> queue_;
+  IsolateState& I_;
+  std::vector<const void*> queue_; // by number
+  std::vector<uint32_t> hashes_;   // their identity hashes, by number
 };
 
 nsnap::Entry entryCode(GuestEntry entry) {
@@ -158,29 +192,35 @@ nsnap::Reason reasonCode(Error::Limit limit) {
 
 } // namespace
 
-bool writeSnapshot(const IsolateState& I, std::span<const uint8_t> bytecode, const std::string& key,
+bool writeSnapshot(IsolateState& I, std::span<const uint8_t> bytecode, const std::string& key,
                    std::vector<uint8_t>& out, std::string& error) {
-  Encoder body;
-  bool suspended = I.suspended && !I.frames.empty();
-  body.u8(uint8_t(suspended ? nsnap::State::Suspended : nsnap::State::Template));
-  body.u8(uint8_t(suspended ? entryCode(I.entry) : nsnap::Entry::None));
-  body.u8(uint8_t(suspended ? reasonCode(I.suspendReason) : nsnap::Reason::None));
-  body.varint(I.instructions);
-  body.u32(I.lastIdentityHash);
-  body.varint(I.config.fuel);
-  body.f64(I.config.timeoutSeconds);
-  body.varint(I.config.heapLimitBytes);
-  body.varint(bytecode.size());
-  body.raw(bytecode.data(), bytecode.size());
-  SnapshotWriter(I).writeGuest(body);
-
+  // One buffer, the size of the last snapshot to start with: a large one is not copied as it
+  // grows.
   Encoder file;
+  file.bytes.reserve(size_t(std::max<uint64_t>(I.lastSnapshotBytes, 4096) + bytecode.size()));
   file.raw(nsnap::kMagic, sizeof nsnap::kMagic);
   file.u16(nsnap::kVersionMajor);
   file.u16(nsnap::kVersionMinor);
   file.u32(key.empty() ? 0 : nsnap::kSigned);
-  file.u64(body.bytes.size());
-  file.append(body);
+  size_t bodySize = file.bytes.size();
+  file.u64(0); // patched below
+  bool suspended = I.suspended && !I.frames.empty();
+  file.u8(uint8_t(suspended ? nsnap::State::Suspended : nsnap::State::Template));
+  file.u8(uint8_t(suspended ? entryCode(I.entry) : nsnap::Entry::None));
+  file.u8(uint8_t(suspended ? reasonCode(I.suspendReason) : nsnap::Reason::None));
+  file.varint(I.instructions);
+  file.u32(I.lastIdentityHash);
+  file.varint(I.config.fuel);
+  file.f64(I.config.timeoutSeconds);
+  file.varint(I.config.heapLimitBytes);
+  file.varint(bytecode.size());
+  file.raw(bytecode.data(), bytecode.size());
+  {
+    SnapshotWriter writer(I, I.lastSnapshotObjects);
+    writer.writeGuest(file);
+    I.lastSnapshotObjects = writer.objectCount();
+  }
+  file.patchU64(bodySize, file.bytes.size() - nsnap::kHeaderBytes);
   if (file.bytes.size() + nsnap::kSignatureBytes + nsnap::kChecksumBytes > nsnap::kMaxFileBytes) {
     error = "the snapshot would take " + std::to_string(file.bytes.size()) +
             " bytes, more than the limit of " + std::to_string(nsnap::kMaxFileBytes >> 30) + " GB";
@@ -192,6 +232,7 @@ bool writeSnapshot(const IsolateState& I, std::span<const uint8_t> bytecode, con
     file.raw(signature.data(), signature.size());
   }
   file.u32(crc32c(file.bytes.data(), file.bytes.size()));
+  I.lastSnapshotBytes = file.bytes.size();
   out = std::move(file.bytes);
   return true;
 }

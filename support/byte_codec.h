@@ -38,6 +38,24 @@ public:
     auto* p = static_cast<const uint8_t*>(data);
     bytes.insert(bytes.end(), p, p + n);
   }
+  // Room for a varint written later (patchVarint), when a count is known only after what it
+  // counts: ten bytes, the longest a 64-bit varint takes, each but the last with its high bit.
+  size_t varintPlaceholder() {
+    size_t at = bytes.size();
+    for (int i = 0; i < 9; i++)
+      u8(0x80);
+    u8(0);
+    return at;
+  }
+  // Writes `v` into a placeholder as a ten-byte varint (its upper groups zero).
+  void patchVarint(size_t at, uint64_t v) {
+    for (int i = 0; i < 10; i++, v >>= 7)
+      bytes[at + i] = uint8_t(v & 0x7F) | (i < 9 ? 0x80 : 0);
+  }
+  void patchU64(size_t at, uint64_t v) {
+    for (int i = 0; i < 8; i++)
+      bytes[at + i] = uint8_t(v >> (8 * i));
+  }
   void varint(uint64_t v) {
     while (v >= 0x80) {
       u8(uint8_t(v) | 0x80);

@@ -245,6 +245,9 @@ public:
   // The program's .nbc encoding, which snapshots hold: made on the first snapshot, or the bytes
   // a restored guest came from (shared by the clones of one Runtime).
   std::shared_ptr<const std::vector<uint8_t>> bytecodeImage;
+  // The size and object count of the last snapshot, to size the next one's buffers.
+  uint64_t lastSnapshotBytes = 0;
+  uint64_t lastSnapshotObjects = 0;
   void resetCheckpoint(uint64_t executed);
 
   // Work done inside one long operation (a native, building nested arrays, text of an array),

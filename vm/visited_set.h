@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 namespace nuri {
@@ -52,54 +51,6 @@ private:
   }
 
   std::vector<uintptr_t> slots_;
-  size_t count_ = 0;
-  size_t mask_ = 0;
-  unsigned shift_ = 64;
-};
-
-// Numbers object addresses in the order they are first added (0, 1, 2, ...), for writing an
-// object graph with references as numbers. The same open addressing as VisitedSet, each slot
-// with its number beside it.
-class ObjectNumbering {
-public:
-  // The number of `p` (not null), and whether it was new.
-  std::pair<uint32_t, bool> add(const void* p) {
-    if ((count_ + 1) * 2 > keys_.size()) grow();
-    uintptr_t key = reinterpret_cast<uintptr_t>(p);
-    for (size_t i = VisitedSet::hashOf(key, shift_);; i = (i + 1) & mask_) {
-      if (keys_[i] == key) return {numbers_[i], false};
-      if (keys_[i] == 0) {
-        keys_[i] = key;
-        numbers_[i] = uint32_t(count_++);
-        return {numbers_[i], true};
-      }
-    }
-  }
-  size_t size() const { return count_; }
-
-private:
-  void grow() {
-    std::vector<uintptr_t> oldKeys;
-    std::vector<uint32_t> oldNumbers;
-    oldKeys.swap(keys_);
-    oldNumbers.swap(numbers_);
-    size_t capacity = oldKeys.empty() ? 1024 : oldKeys.size() * 2;
-    keys_.assign(capacity, 0);
-    numbers_.assign(capacity, 0);
-    mask_ = capacity - 1;
-    shift_ = 64 - unsigned(__builtin_ctzll(capacity));
-    for (size_t k = 0; k < oldKeys.size(); k++) {
-      if (!oldKeys[k]) continue;
-      size_t i = VisitedSet::hashOf(oldKeys[k], shift_);
-      while (keys_[i])
-        i = (i + 1) & mask_;
-      keys_[i] = oldKeys[k];
-      numbers_[i] = oldNumbers[k];
-    }
-  }
-
-  std::vector<uintptr_t> keys_;
-  std::vector<uint32_t> numbers_;
   size_t count_ = 0;
   size_t mask_ = 0;
   unsigned shift_ = 64;
