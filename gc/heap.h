@@ -54,6 +54,17 @@ uint64_t maxHeapBytes();
 // Forces a full collection.
 void collect();
 
+// No collection starts while one of these lives (nestable; process-wide): for work that
+// allocates only objects that stay live, such as restoring a snapshot, where collecting as the
+// heap grows would mark the same objects again and again. The heap's maximum still holds.
+class CollectionPause {
+public:
+  CollectionPause();
+  ~CollectionPause();
+  CollectionPause(const CollectionPause&) = delete;
+  CollectionPause& operator=(const CollectionPause&) = delete;
+};
+
 // Collect at every allocation (GC-stress mode), also enabled by NURI_GC_STRESS=1.
 void setStressMode(bool on);
 bool stressMode();

@@ -210,6 +210,18 @@ void collect() {
 #endif
 }
 
+CollectionPause::CollectionPause() {
+#if NURI_USE_BOEHM
+  GC_disable();
+#endif
+}
+
+CollectionPause::~CollectionPause() {
+#if NURI_USE_BOEHM
+  GC_enable();
+#endif
+}
+
 void setStressMode(bool on) { gStress = on; }
 bool stressMode() { return gStress; }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -91,6 +92,12 @@ private:
     // takes the memory (the walk after the restore checks the exact figure).
     uint64_t limit = I_.config.heapLimitBytes;
     uint64_t before = I_.allocatedBytes;
+    // Everything made here stays live: for a large heap, collecting as it grows would only
+    // mark it again and again. (A small one had better reuse the garbage of earlier guests,
+    // which a collection frees; in GC-stress mode the collections are the point.)
+    constexpr size_t kPauseAbove = 8u << 20;
+    std::optional<gc::CollectionPause> pause;
+    if (!I_.heapChecks && info_.guestData.size() > kPauseAbove) pause.emplace();
     for (uint64_t i = 0; i < count; i++) {
       void* object = readObject(i);
       if (!object) return; // a limit of the isolate: its error is pending

@@ -41,12 +41,36 @@ inline uint32_t loadLittleEndian32(const uint8_t* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
 
-} // namespace
+// The same CRC in the processor's CRC-32C instructions (x86-64 with SSE 4.2: eight bytes a
+// step), several times faster than the tables; chosen at run time where the processor has them.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NURI_CRC32C_INSTRUCTIONS 1
+__attribute__((target("sse4.2"))) uint32_t crc32cInstructions(const uint8_t* data, size_t size,
+                                                              uint32_t crc) {
+  uint64_t wide = crc;
+  while (size >= 8) {
+    uint64_t word;
+    __builtin_memcpy(&word, data, 8); // little-endian on x86-64, any alignment
+    wide = __builtin_ia32_crc32di(wide, word);
+    data += 8;
+    size -= 8;
+  }
+  crc = uint32_t(wide);
+  while (size > 0) {
+    crc = __builtin_ia32_crc32qi(crc, *data);
+    data++;
+    size--;
+  }
+  return crc;
+}
 
-uint32_t crc32c(const uint8_t* data, size_t size, uint32_t crc) {
-  // The register starts at all ones and is inverted at the end; undoing that inversion first
-  // lets a caller pass the previous result straight back in.
-  crc = ~crc;
+bool hasCrc32cInstructions() {
+  static const bool has = __builtin_cpu_supports("sse4.2");
+  return has;
+}
+#endif
+
+uint32_t crc32cTables(const uint8_t* data, size_t size, uint32_t crc) {
   while (size >= 8) {
     uint32_t low = loadLittleEndian32(data) ^ crc;
     uint32_t high = loadLittleEndian32(data + 4);
@@ -61,7 +85,23 @@ uint32_t crc32c(const uint8_t* data, size_t size, uint32_t crc) {
     data++;
     size--;
   }
-  return ~crc;
+  return crc;
+}
+
+} // namespace
+
+uint32_t crc32c(const uint8_t* data, size_t size, uint32_t crc) {
+  // The register starts at all ones and is inverted at the end; undoing that inversion first
+  // lets a caller pass the previous result straight back in.
+#ifdef NURI_CRC32C_INSTRUCTIONS
+  if (hasCrc32cInstructions()) return ~crc32cInstructions(data, size, ~crc);
+#endif
+  return ~crc32cTables(data, size, ~crc);
+}
+
+// For the tests: the tables alone, which machines without the instructions use.
+uint32_t crc32cPortable(const uint8_t* data, size_t size, uint32_t crc) {
+  return ~crc32cTables(data, size, ~crc);
 }
 
 } // namespace nuri

@@ -84,7 +84,10 @@ TEST(Crc32c, UnalignedStartsAndEveryTailLength) {
   std::vector<uint8_t> bytes = patternBytes(200);
   for (size_t start = 0; start < 16; start++) {
     for (size_t size = 0; start + size <= 150; size++) {
-      EXPECT_EQ(crc32c(bytes.data() + start, size), crc32cBitByBit(bytes.data() + start, size))
+      uint32_t expected = crc32cBitByBit(bytes.data() + start, size);
+      EXPECT_EQ(crc32c(bytes.data() + start, size), expected)
+          << "start " << start << ", size " << size;
+      EXPECT_EQ(crc32cPortable(bytes.data() + start, size), expected)
           << "start " << start << ", size " << size;
     }
   }
@@ -92,6 +95,15 @@ TEST(Crc32c, UnalignedStartsAndEveryTailLength) {
   std::vector<uint8_t> shifted(33, 0xFF);
   shifted[0] = 0;
   EXPECT_EQ(crc32c(shifted.data() + 1, 32), 0x62A8AB43u);
+}
+
+// The processor's instructions (where used) and the tables agree on long inputs and chains.
+TEST(Crc32c, InstructionsAndTablesAgree) {
+  std::vector<uint8_t> bytes = patternBytes(100000);
+  EXPECT_EQ(crc32c(bytes.data(), bytes.size()), crc32cPortable(bytes.data(), bytes.size()));
+  uint32_t chained = crc32cPortable(bytes.data(), 333);
+  EXPECT_EQ(crc32c(bytes.data() + 333, bytes.size() - 333, chained),
+            crc32c(bytes.data(), bytes.size()));
 }
 
 TEST(Sha256, FipsExamples) {
