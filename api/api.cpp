@@ -62,7 +62,19 @@ Result<Program> loadBytecodeBytes(const uint8_t* bytes, size_t size, const std::
 }
 
 Program::Program() = default;
-Program::Program(std::shared_ptr<const Module> module) : module_(std::move(module)) {}
+Program::Program(std::shared_ptr<const Module> module)
+    : module_(std::move(module)), linked_(std::make_shared<ProgramLinkCache>()) {}
+
+std::shared_ptr<const LinkedCode> ProgramAccess::linkedCode(const Program& program,
+                                                            std::string& error) {
+  ProgramLinkCache& cache = *program.linked_;
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (!cache.code && cache.error.empty()) {
+    cache.code = linkCode(program.module_, nativeFunction, cache.error);
+  }
+  error = cache.error;
+  return cache.code;
+}
 
 std::vector<uint8_t> Program::toBytecode() const { return writeBytecode(*module_); }
 std::string Program::disassemble() const { return nuri::disassemble(*module_); }
@@ -283,7 +295,8 @@ Status Isolate::load(const Program& program) {
     return makeError(Error::Kind::Load, error);
   }
   if (!I.stackBase) return noStack(I);
-  if (!linkProgram(I, program.shared(), nativeFunction, hostLinker(), error)) {
+  std::shared_ptr<const LinkedCode> code = ProgramAccess::linkedCode(program, error);
+  if (!code || !linkIsolate(I, code, hostLinker(), error)) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
   }
@@ -334,8 +347,8 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
     return makeError(Error::Kind::Usage, "the guest has ended (it called System.exit(" +
                                              std::to_string(I.exitStatus) + "))");
   }
-  auto it = I.program.callable.find(std::string(name));
-  if (it == I.program.callable.end()) {
+  auto it = I.program.callable->find(std::string(name));
+  if (it == I.program.callable->end()) {
     std::string generic(name);
     generic += '<';
     for (const FunctionEntry& f : I.program.module->functions) {

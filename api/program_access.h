@@ -4,13 +4,26 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "nuri/nuri.h"
 
 namespace nuri {
 
+struct LinkedCode;
+
+// The isolate-independent linked code of a Program, made by the first load and shared by every
+// isolate that loads it (and by copies of the Program).
+struct ProgramLinkCache {
+  std::mutex mutex;
+  std::shared_ptr<const LinkedCode> code;
+  std::string error; // why the program could not be linked
+};
+
 struct ProgramAccess {
+  // The program's linked code, linked on first use; null with `error` set if it cannot be.
+  static std::shared_ptr<const LinkedCode> linkedCode(const Program& program, std::string& error);
   static Program verified(std::shared_ptr<const Module> module) {
     Program p(std::move(module));
     p.verified_ = true;

@@ -15,10 +15,14 @@
 
 namespace nuri {
 
-// A verified program and the .nbc bytes it was read from.
+struct LinkedCode;
+
+// A verified program, the .nbc bytes it was read from, and its linked code, shared by every
+// clone restored from them.
 struct ProgramImage {
   std::shared_ptr<const Module> module;
   std::shared_ptr<const std::vector<uint8_t>> bytecode;
+  std::shared_ptr<const LinkedCode> code;
 };
 
 struct RuntimeState {

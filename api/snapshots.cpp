@@ -42,6 +42,8 @@ std::shared_ptr<const ProgramImage> RuntimeState::program(std::span<const uint8_
   }
   auto image = std::make_shared<ProgramImage>();
   image->module = loaded->shared();
+  image->code = linkCode(image->module, nativeFunction, error);
+  if (!image->code) return nullptr;
   image->bytecode = std::make_shared<const std::vector<uint8_t>>(bytecode.begin(), bytecode.end());
   std::string_view own(reinterpret_cast<const char*>(image->bytecode->data()),
                        image->bytecode->size());
@@ -74,7 +76,7 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
   auto state = std::make_unique<IsolateState>(config);
   IsolateState& I = *state;
   if (!I.stackBase) return noStack(I);
-  if (!linkProgram(I, image->module, nativeFunction, host, error)) {
+  if (!linkIsolate(I, image->code, host, error)) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
   }

@@ -477,8 +477,8 @@ private:
       case GuestEntry::Load: ok = fn->index == m.initFunction; break;
       case GuestEntry::Main: ok = fn->index == m.mainFunction; break;
       case GuestEntry::Call: {
-        auto it = P_.callable.find(fn->name);
-        ok = it != P_.callable.end() && it->second == fn;
+        auto it = P_.callable->find(fn->name);
+        ok = it != P_.callable->end() && it->second == fn;
         break;
       }
       default: break;

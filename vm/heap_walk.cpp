@@ -167,7 +167,7 @@ private:
     }
     case TypeKind::Function: {
       auto* c = static_cast<const ClosureObject*>(object);
-      const std::vector<FunctionInfo>& functions = I_.program.functions;
+      std::span<const FunctionInfo> functions = I_.program.functions;
       bool known = c->function >= functions.data() &&
                    c->function < functions.data() + functions.size() &&
                    c->cellCount <= c->function->paramCount;

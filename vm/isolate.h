@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -65,25 +66,42 @@ struct LinkedNative {
   const HostBinding* host = nullptr; // a host function: what calls it (api/host_call.h)
 };
 
-// A program linked into an isolate: run-time types, classes with vtables, functions, natives.
-struct LinkedProgram {
+// The part of a linked program that is the same in every isolate: run-time types, classes with
+// vtables, functions, handlers, the class library's natives. Immutable once made, and shared by
+// every isolate running the program (those that load one Program, the clones of one snapshot).
+struct LinkedCode {
   std::shared_ptr<const Module> module;
   std::vector<std::unique_ptr<RuntimeType>> types;
   std::vector<std::unique_ptr<ClassInfo>> classes;
   std::vector<FunctionInfo> functions;
+  // Every native the module imports: the class library's bound, host functions left for each
+  // isolate to bind to its own grants.
   std::vector<LinkedNative> natives;
   std::vector<std::vector<RuntimeHandler>> handlers; // per function
   // The prelude's error classes by ErrorClass, or all null when the program lacks a usable
   // `Error` class (then errors cannot be caught).
   const ClassInfo* errorClasses[kErrorClassCount] = {};
-  std::vector<std::vector<const RuntimeType*>> registerTypes;   // per function
-  std::vector<std::vector<uint32_t>> localReferences;           // per function
-  std::vector<std::shared_ptr<const HostBinding>> hostBindings; // what natives' `host` point at
+  std::vector<std::vector<const RuntimeType*>> registerTypes; // per function
+  std::vector<std::vector<uint32_t>> localReferences;         // per function
   // The functions a host may call by name (Isolate::call): top-level, not private, not the
   // compiler's own (`<module>`, lambdas, generic instances, the prelude's `__` helpers).
   std::unordered_map<std::string, const FunctionInfo*> callable;
-  Slot* globals = nullptr;                  // GC roots
-  StringObject** stringConstants = nullptr; // GC roots
+};
+
+// A program linked into an isolate: the shared code, seen through views for brevity, and what is
+// the isolate's own (natives bound to its host functions, globals, string constants).
+struct LinkedProgram {
+  std::shared_ptr<const LinkedCode> code;
+  std::shared_ptr<const Module> module;
+  std::span<const std::unique_ptr<RuntimeType>> types;
+  std::span<const std::unique_ptr<ClassInfo>> classes;
+  std::span<const FunctionInfo> functions;
+  const ClassInfo* errorClasses[kErrorClassCount] = {};
+  const std::unordered_map<std::string, const FunctionInfo*>* callable = nullptr;
+  std::vector<LinkedNative> natives;
+  std::vector<std::shared_ptr<const HostBinding>> hostBindings; // what natives' `host` point at
+  Slot* globals = nullptr;                                      // GC roots
+  StringObject** stringConstants = nullptr;                     // GC roots
 };
 
 // How a frame was entered, which says what its return does.

@@ -1,6 +1,8 @@
 #include "vm/linker.h"
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "classlib/registry/native_registry.h"
 #include "classlib/registry/prelude.h"
@@ -12,7 +14,7 @@ namespace {
 // Finds the prelude's error classes. The VM stores a message in field 0 and a trace in
 // field 1 of every error it raises, so it uses them only when `Error` has that layout (the
 // verifier checks that whatever is thrown or caught extends that `Error`).
-void bindErrorClasses(LinkedProgram& p) {
+void bindErrorClasses(LinkedCode& p) {
   const ClassInfo* base = nullptr;
   for (auto& cls : p.classes) {
     if (cls->name == "Error" && isErrorBaseLayout(*cls)) base = cls.get();
@@ -27,27 +29,16 @@ void bindErrorClasses(LinkedProgram& p) {
   }
 }
 
-// Binds each native the module imports to the class library's native or the granted host
-// function of that name, refusing one whose signature differs.
-bool bindNatives(IsolateState& isolate, const Module& m, LibraryNatives library,
-                 const HostLinker& host, std::string& error) {
-  LinkedProgram& p = isolate.program;
+// Binds each native the module imports from the class library, refusing one whose name or
+// signature this VM lacks; host functions are left for each isolate (bindHostFunctions).
+bool bindLibraryNatives(LinkedCode& p, LibraryNatives library, std::string& error) {
+  const Module& m = *p.module;
   p.natives.resize(m.natives.size());
   for (size_t i = 0; i < m.natives.size(); i++) {
     const NativeImport& import = m.natives[i];
     LinkedNative& linked = p.natives[i];
     linked.hasResult = import.signature.result.code != 'V';
-    if (import.isHost()) {
-      linked.host = host.bind ? host.bind(isolate, import, error) : nullptr;
-      if (!linked.host) {
-        if (!host.bind)
-          error = "the program imports host function `" + import.qualifiedName() +
-                  "`, but no host provides one";
-        return false;
-      }
-      linked.function = host.call;
-      continue;
-    }
+    if (import.isHost()) continue;
     error = libraryImportProblem(import);
     if (!error.empty()) return false;
     int n = findNative(import.name);
@@ -61,11 +52,33 @@ bool bindNatives(IsolateState& isolate, const Module& m, LibraryNatives library,
   return true;
 }
 
+// Binds the host functions the module imports to the isolate's granted host modules.
+bool bindHostFunctions(IsolateState& isolate, const HostLinker& host, std::string& error) {
+  LinkedProgram& p = isolate.program;
+  const Module& m = *p.module;
+  for (size_t i = 0; i < m.natives.size(); i++) {
+    const NativeImport& import = m.natives[i];
+    if (!import.isHost()) continue;
+    LinkedNative& linked = p.natives[i];
+    linked.host = host.bind ? host.bind(isolate, import, error) : nullptr;
+    if (!linked.host) {
+      if (!host.bind) {
+        error = "the program imports host function `" + import.qualifiedName() +
+                "`, but no host provides one";
+      }
+      return false;
+    }
+    linked.function = host.call;
+  }
+  return true;
+}
+
 } // namespace
 
-bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
-                 LibraryNatives library, const HostLinker& host, std::string& error) {
-  LinkedProgram& p = isolate.program;
+std::shared_ptr<const LinkedCode> linkCode(std::shared_ptr<const Module> module,
+                                           LibraryNatives library, std::string& error) {
+  auto code = std::make_shared<LinkedCode>();
+  LinkedCode& p = *code;
   const Module& m = *module;
   p.module = module;
 
@@ -91,7 +104,6 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
       rt->cls = cls;
       if (!cls->type) cls->type = rt.get();
     }
-    isolate.typeTable.push_back(rt.get());
     p.types.push_back(std::move(rt));
   }
   // A class whose type never appears in the type table still needs one (for its header).
@@ -102,9 +114,8 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
       rt->kind = TypeKind::Class;
       rt->name = cls->name;
       rt->cls = cls;
-      rt->index = uint32_t(isolate.typeTable.size());
+      rt->index = kFirstProgramType + uint32_t(p.types.size());
       cls->type = rt.get();
-      isolate.typeTable.push_back(rt.get());
       p.types.push_back(std::move(rt));
     }
   }
@@ -188,8 +199,25 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
     p.functions[i].handlerCount = uint32_t(p.handlers[i].size());
   }
   bindErrorClasses(p);
+  if (!bindLibraryNatives(p, library, error)) return nullptr;
+  return code;
+}
 
-  if (!bindNatives(isolate, m, library, host, error)) return false;
+bool linkIsolate(IsolateState& isolate, std::shared_ptr<const LinkedCode> code,
+                 const HostLinker& host, std::string& error) {
+  LinkedProgram& p = isolate.program;
+  const Module& m = *code->module;
+  p.code = code;
+  p.module = code->module;
+  p.types = code->types;
+  p.classes = code->classes;
+  p.functions = code->functions;
+  std::copy(std::begin(code->errorClasses), std::end(code->errorClasses), p.errorClasses);
+  p.callable = &code->callable;
+  p.natives = code->natives;
+  for (const auto& type : code->types)
+    isolate.typeTable.push_back(type.get());
+  if (!bindHostFunctions(isolate, host, error)) return false;
 
   p.globals = static_cast<Slot*>(gc::allocateRoots(m.globals.size() * sizeof(Slot)));
   p.stringConstants =
@@ -201,6 +229,12 @@ bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
     p.stringConstants[i] = s;
   }
   return isolate.makeReservedObjects();
+}
+
+bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
+                 LibraryNatives library, const HostLinker& host, std::string& error) {
+  std::shared_ptr<const LinkedCode> code = linkCode(std::move(module), library, error);
+  return code && linkIsolate(isolate, std::move(code), host, error);
 }
 
 } // namespace nuri

@@ -21,11 +21,20 @@ struct HostLinker {
   NativeFn call = nullptr;
 };
 
-// Links a verified module into an isolate: builds run-time types, class layouts and vtables,
-// binds natives (the class library's to `library`, host functions through `host`), allocates
-// globals and string constants. Returns false with `error` set if the module needs something
-// this VM or its host does not provide, or with a LimitError pending in the isolate if its
+// Links a verified module into the code every isolate running it shares: run-time types, class
+// layouts and vtables, functions, the class library's natives (bound to `library`). Null with
+// `error` set if the module needs a native this VM lacks.
+std::shared_ptr<const LinkedCode> linkCode(std::shared_ptr<const Module> module,
+                                           LibraryNatives library, std::string& error);
+
+// Links shared code into an isolate: its type table, host functions bound through `host`, its
+// globals and string constants. Returns false with `error` set if the module needs a host
+// function its host does not grant, or with a LimitError pending in the isolate if its
 // constants do not fit in its heap limit.
+bool linkIsolate(IsolateState& isolate, std::shared_ptr<const LinkedCode> code,
+                 const HostLinker& host, std::string& error);
+
+// linkCode and linkIsolate at once, for a module linked into one isolate.
 bool linkProgram(IsolateState& isolate, std::shared_ptr<const Module> module,
                  LibraryNatives library, const HostLinker& host, std::string& error);
 

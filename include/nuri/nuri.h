@@ -236,6 +236,8 @@ private:
   std::shared_ptr<const Module> module_;
   // Made by compileSource or loadBytecode, which verified it: load need not verify it again.
   bool verified_ = false;
+  // What every isolate loading this program shares (made by the first load).
+  std::shared_ptr<struct ProgramLinkCache> linked_;
 };
 
 // maxSourceBytes, compileSource, compileFile and isIncompleteSource below are the compiler's: a
