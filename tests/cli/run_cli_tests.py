@@ -314,6 +314,62 @@ def main():
          stdin="var i = 0\nwhile (true) { i += 1 }\n1 + 2\n")
     case("repl: takes no file", ["repl", hello], 64, ("err", "`repl` takes no file"))
 
+    # Suspension and snapshots (docs/snapshots.md). The cases run in order: later ones continue
+    # the snapshots earlier ones wrote.
+    counting = write("counting.nuri", 'var done = 0\nfun main(args: string[]): int {\n'
+                     '    for (i in 0..3000) {\n        if (i % 1000 == 0) { println("at " + i) }\n'
+                     '        done = i\n    }\n    println("done " + done + " " + args.length)\n'
+                     '    return 7\n}\n')
+    snap = os.path.join(work, "counting.nsnap")
+    for cmd in ["snapshot", "inspect"]:
+        case(cmd + " --help", [cmd, "--help"], 0, ("out", "Usage: nuri " + cmd))
+    case("--suspend-to: fuel runs out, the snapshot is written, exit 75",
+         ["run", "--fuel=5000", "--suspend-to=" + snap, counting, "a"], 75,
+         ("out=", "at 0\nat 1000\n"), ("err=", "suspended: snapshot written to %s\n" % snap))
+    case("inspect: a suspended guest", ["inspect", snap], 0, ("out", "state: suspended in main (its fuel ran out)"),
+         ("out", "program: counting.nuri"), ("out", "  done: int = "), ("out", "stack:\n  at main (counting.nuri:"))
+    case("verify: a snapshot", ["verify", snap], 0, ("out=", "ok\n"))
+    case("a suspended guest takes no arguments", ["run", snap, "x"], 64, ("err", "takes no arguments"))
+    case("continued where it stopped, suspended again into the same file",
+         ["run", "--fuel=5000", "--suspend-to=" + snap, snap], 75, ("out=", "at 2000\n"))
+    case("continued to its end: main's status", ["run", snap], 7, ("out=", "done 2999 1\n"))
+    template = os.path.join(work, "counting-template.nsnap")
+    case("snapshot: a template", ["snapshot", counting, "-o", template], 0, ("out=", ""))
+    case("snapshot: without -o, next to the program", ["snapshot", counting], 0)
+    case("inspect: a template", ["inspect", template], 0, ("out", "state: template"), ("out", "done: int = 0"))
+    case("a template runs main with the arguments", ["run", template, "p", "q"], 7,
+         ("out=", "at 0\nat 1000\nat 2000\ndone 2999 2\n"))
+    case("a template, short form", [template], 7, ("out", "done 2999 0"))
+    long_loop = write("long.nuri", "var i = 0\nwhile (i < 2000000000) { i += 1 }\nprintln(i)\n")
+    timed = os.path.join(work, "timed.nsnap")
+    case("--timeout suspends too", ["run", "--timeout=0.05", "--suspend-to=" + timed, long_loop], 75,
+         ("err", "suspended: snapshot written to"))
+    case("inspect: suspended by time in the top-level code", ["inspect", timed], 0,
+         ("out", "state: suspended in load (its time ran out)"))
+    key = write("key", "not a secret")
+    other = write("other-key", "another")
+    signed = os.path.join(work, "signed.nsnap")
+    case("--key-file signs", ["run", "--fuel=5000", "--key-file=" + key, "--suspend-to=" + signed, counting],
+         75, ("err", "suspended"))
+    case("a signed snapshot needs its key", ["run", signed], 65, ("err", "snapshot is signed: give the key"))
+    case("a signed snapshot refuses another key", ["run", "--key-file=" + other, signed], 65,
+         ("err", "signature does not match the key"))
+    case("a signed snapshot with its key", ["run", "--key-file=" + key, signed], 7, ("out", "done 2999 0"))
+    case("verify with the key", ["verify", "--key-file=" + key, signed], 0, ("out=", "ok\n"))
+    case("an unsigned snapshot is refused when a key is given", ["run", "--key-file=" + key, template], 65,
+         ("err", "not signed"))
+    case("missing key file", ["run", "--key-file=" + os.path.join(work, "nokey"), template], 64,
+         ("err", "cannot read the key file"))
+    case("missing snapshot", ["run", os.path.join(work, "nope.nsnap")], 66, ("err", "cannot read"))
+    case("inspect: missing snapshot", ["inspect", os.path.join(work, "nope.nsnap")], 66, ("err", "cannot read"))
+    case("not a snapshot", ["run", hello_nbc.replace(".nbc", ".nuri") and write("fake.nsnap", "hello")], 65,
+         ("err", "not a Nuri snapshot file (bad magic number)"))
+    case("verify: not a snapshot", ["verify", os.path.join(work, "fake.nsnap")], 65, ("out", "bad magic number"))
+    case("--snapshot-cycle gives the uninterrupted output", ["run", "--snapshot-cycle=1", counting, "z"], 7,
+         ("out=", "at 0\nat 1000\nat 2000\ndone 2999 1\n"))
+    case("--suspend-to into a folder that does not exist", ["run", "--fuel=5000", "--suspend-to=" +
+         os.path.join(work, "no", "such", "dir", "s.nsnap"), counting], 66, ("err", "cannot write"))
+
     passed = failed = 0
     for name, argv, status, expect, stdin in cases:
         try:
