@@ -340,7 +340,7 @@ def main():
     case("a template runs main with the arguments", ["run", template, "p", "q"], 7,
          ("out=", "at 0\nat 1000\nat 2000\ndone 2999 2\n"))
     case("a template, short form", [template], 7, ("out", "done 2999 0"))
-    long_loop = write("long.nuri", "var i = 0\nwhile (i < 2000000000) { i += 1 }\nprintln(i)\n")
+    long_loop = write("suspend_by_time.nuri", "var i = 0\nwhile (i < 2000000000) { i += 1 }\nprintln(i)\n")
     timed = os.path.join(work, "timed.nsnap")
     case("--timeout suspends too", ["run", "--timeout=0.05", "--suspend-to=" + timed, long_loop], 75,
          ("err", "suspended: snapshot written to"))
