@@ -72,14 +72,15 @@ std::string takeSearchPath(std::vector<std::string>& args, size_t i,
   return takeOption(args, i, "--path", "a folder", searchPath);
 }
 
-std::string takeKeyFile(std::vector<std::string>& args, size_t i, std::string& key) {
+std::string takeKeyFile(std::vector<std::string>& args, size_t i, std::string& keyFile) {
   std::vector<std::string> files;
   if (std::string error = takeOption(args, i, "--key-file", "a file holding the key", files);
       !error.empty()) {
     return error;
   }
   if (files.size() > 1) return "--key-file is given more than once";
-  return files.empty() ? "" : readKeyFile(files[0], key);
+  if (!files.empty()) keyFile = files[0];
+  return "";
 }
 
 } // namespace nuri::cli

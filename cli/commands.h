@@ -1,6 +1,7 @@
 // What the commands of `nuri` share: usage errors, reporting errors, loading programs.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,8 @@ Result<Program> loadProgram(const std::string& path, const std::vector<std::stri
 std::string takeSearchPath(std::vector<std::string>& args, size_t i,
                            std::vector<std::string>& searchPath);
 
-// Takes `--key-file FILE` / `--key-file=FILE` out of args[i...] and reads the key.
-std::string takeKeyFile(std::vector<std::string>& args, size_t i, std::string& key);
+// Takes `--key-file FILE` / `--key-file=FILE` out of args[i...] (see loadKeyFile).
+std::string takeKeyFile(std::vector<std::string>& args, size_t i, std::string& keyFile);
 
 // The snapshot commands (snapshot_commands.cpp).
 int commandSnapshot(std::vector<std::string> args, size_t i);
@@ -42,6 +43,19 @@ int suspendGuest(Isolate& guest, const RunOptions& options, const Error& suspend
 // fuel, moving it after each slice through a snapshot into a new isolate of a new Runtime.
 int runThroughSnapshots(const Program& program, const std::vector<std::string>& args,
                         const RunOptions& options, uint64_t slice, std::unique_ptr<Isolate>& guest);
+// With --suspend-to, SIGINT and SIGTERM suspend `guest` (which is then written to the file)
+// for this object's life, instead of ending the process.
+class SuspendOnSignals {
+public:
+  SuspendOnSignals(const RunOptions& options, const Isolate& guest);
+  ~SuspendOnSignals();
+  SuspendOnSignals(const SuspendOnSignals&) = delete;
+  SuspendOnSignals& operator=(const SuspendOnSignals&) = delete;
+
+private:
+  std::unique_ptr<InterruptHandle> handle_;
+};
+
 // Runs `main` of a loaded guest; the exit status.
 int runLoaded(Isolate& guest, const std::vector<std::string>& args, const RunOptions& options);
 

@@ -53,11 +53,13 @@ Options (before FILE):
   --jit=off|auto|always JIT policy (accepted; this build always interprets)
   --stats               print instruction, allocation, live-object and GC statistics to stderr
   --path=DIR            also look for imported modules in DIR (repeatable)
-  --suspend-to=FILE     when --fuel or --timeout runs out, suspend the program instead,
-                        write its snapshot to FILE and exit with status 75; continue it
-                        with `nuri run FILE` (give --fuel again for the next slice)
+  --suspend-to=FILE     when --fuel or --timeout runs out, or on SIGINT or SIGTERM,
+                        suspend the program instead, write its snapshot to FILE and exit
+                        with status 75; continue it with `nuri run FILE` (give --fuel
+                        again for the next slice). When a guest continued from FILE ends,
+                        FILE is removed
   --key-file=FILE       sign snapshots written with --suspend-to with the key in FILE
-                        (HMAC-SHA-256), and accept only .nsnap files signed with it
+                        (its bytes as they are), and accept only .nsnap files signed with it
   --snapshot-cycle=N    for testing: every N instructions, suspend the program, snapshot
                         it, restore it in a new isolate and continue; the output must
                         equal an uninterrupted run's
@@ -155,6 +157,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
   if (i >= args.size()) return usage("`run` needs a file to run", kRunHelp);
   std::string path = args[i++];
   std::vector<std::string> programArgs(args.begin() + long(i), args.end());
+  if (int status = loadKeyFile(options.keyFile, options.config.snapshotKey)) return status;
 
   Runtime runtime;
   std::unique_ptr<Isolate> guest;
@@ -171,6 +174,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
       return status;
     }
     guest = runtime.newIsolate(options.config);
+    SuspendOnSignals signals(options, *guest);
     if (Status loaded = guest->load(*program); !loaded) {
       status = loaded.error().kind == Error::Kind::Suspended
                    ? suspendGuest(*guest, options, loaded.error())
@@ -247,9 +251,11 @@ int commandSingleFile(const std::string& command, std::vector<std::string> args,
   if (std::string error = takeSearchPath(args, i, searchPath); !error.empty()) {
     return usage(error, help);
   }
-  std::string key; // verify: of a signed snapshot
+  std::string keyFile, key; // verify: of a signed snapshot
   if (command == "verify") {
-    if (std::string error = takeKeyFile(args, i, key); !error.empty()) return usage(error, help);
+    if (std::string error = takeKeyFile(args, i, keyFile); !error.empty()) {
+      return usage(error, help);
+    }
   }
   if (i < args.size() && isHelp(args[i])) {
     std::cout << help;
@@ -267,7 +273,10 @@ int commandSingleFile(const std::string& command, std::vector<std::string> args,
     return kExitOk;
   }
   if (command == "verify") {
-    if (endsWith(path, ".nsnap")) return verifySnapshot(path, key);
+    if (endsWith(path, ".nsnap")) {
+      if (int status = loadKeyFile(keyFile, key)) return status;
+      return verifySnapshot(path, key);
+    }
     Result<Program> program = loadBytecodeFile(path);
     if (!program) {
       if (program.error().kind == Error::Kind::Load) {

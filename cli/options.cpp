@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "support/read_file.h"
@@ -108,9 +109,7 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
       out.snapshotCycle = *n;
     } else if (name == "--key-file") {
       if (!takeValue() || value.empty()) return "--key-file needs a file holding the key";
-      if (std::string error = readKeyFile(value, out.config.snapshotKey); !error.empty()) {
-        return error;
-      }
+      out.keyFile = value;
     } else if (name == "--stack-limit") {
       if (!takeValue()) return "--stack-limit needs a number of frames, e.g. --stack-limit=5000";
       auto n = parseCount(value);
@@ -126,13 +125,22 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
   return "";
 }
 
-std::string readKeyFile(const std::string& path, std::string& key) {
+int loadKeyFile(const std::string& path, std::string& key) {
+  if (path.empty()) return kExitOk;
   ReadOutcome read = readFileUpTo(path, 1u << 16, key);
-  if (read.status == ReadStatus::Unreadable)
-    return "cannot read the key file " + path + ": " + read.reason;
-  if (read.status != ReadStatus::Ok) return "the key file " + path + " is larger than 64 KB";
-  if (key.empty()) return "the key file " + path + " is empty";
-  return "";
+  std::string problem;
+  int status = kExitDataError;
+  if (read.status == ReadStatus::Unreadable) {
+    problem = "cannot read the key file " + path + ": " + read.reason;
+    status = kExitNoInput;
+  } else if (read.status != ReadStatus::Ok) {
+    problem = "the key file " + path + " is larger than 64 KB";
+  } else if (key.empty()) {
+    problem = "the key file " + path + " is empty";
+  }
+  if (problem.empty()) return kExitOk;
+  std::fprintf(stderr, "error: %s\n", problem.c_str());
+  return status;
 }
 
 Error withOptionHint(Error error) {

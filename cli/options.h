@@ -27,10 +27,13 @@ struct RunOptions {
   std::string jit = "auto";
   std::string suspendTo;      // --suspend-to: where a suspended guest's snapshot goes
   uint64_t snapshotCycle = 0; // --snapshot-cycle: move the guest through a snapshot this often
+  std::string keyFile;        // --key-file: the snapshot key's file, read by loadKeyFile
 };
 
-// Reads the key of --key-file (its bytes as they are) into `key`; an error message, or empty.
-std::string readKeyFile(const std::string& path, std::string& key);
+// Reads the key of --key-file (its bytes as they are, a final newline included) into `key`.
+// Returns 0, or the exit status after printing the problem: 66 unreadable, 65 empty or over
+// 64 KB. An empty path is no key.
+int loadKeyFile(const std::string& path, std::string& key);
 
 // Parses `--name=value` or `--name value` run options from args[i...]; stops at the first
 // argument that is not an option. Returns an error message, or empty on success.

@@ -1,6 +1,8 @@
 // The snapshot commands of `nuri` (GUESTS.md §4): running a .nsnap, writing templates,
 // inspecting and verifying snapshots, and what --suspend-to does when a guest suspends.
+#include <atomic>
 #include <cinttypes>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -12,12 +14,15 @@ namespace nuri::cli {
 namespace {
 
 const char* const kSnapshotHelp =
-    R"(Usage: nuri snapshot [--path=DIR] [--key-file=FILE] FILE.nuri|FILE.nbc -o OUT.nsnap
+    R"(Usage: nuri snapshot [OPTIONS] FILE.nuri|FILE.nbc -o OUT.nsnap
 
 Compiles FILE.nuri (or loads FILE.nbc), runs its top-level statements and writes the guest
 as a template: `nuri run OUT.nsnap ARGS` then starts at `main(args)` without compiling,
-linking or initialising again. Without -o, writes FILE.nsnap next to FILE. --key-file
-signs the snapshot (HMAC-SHA-256) with the key in FILE.
+linking or initialising again. Without -o, writes FILE.nsnap next to FILE.
+
+Options (before FILE): those of `nuri run` that apply to the top-level code (--path,
+--heap-limit, --fuel, --timeout, --stack-limit), and --key-file=FILE to sign the snapshot
+(HMAC-SHA-256) with the key in FILE (its bytes as they are, a final newline included).
 )";
 
 const char* const kInspectHelp = R"(Usage: nuri inspect [--key-file=FILE] FILE.nsnap
@@ -56,7 +61,33 @@ const char* reasonText(Error::Limit reason) {
   }
 }
 
+// While a guest runs with --suspend-to, SIGINT and SIGTERM ask it to suspend (and be written
+// to the file) instead of ending the process: Ctrl-C, or a scheduler's stop, keeps its work.
+std::atomic<const InterruptHandle*> signalTarget{nullptr};
+
+extern "C" void suspendOnSignal(int) {
+  if (const InterruptHandle* target = signalTarget.load()) target->requestSuspend();
+}
+
 } // namespace
+
+SuspendOnSignals::SuspendOnSignals(const RunOptions& options, const Isolate& guest) {
+  if (options.suspendTo.empty()) return;
+  handle_ = std::make_unique<InterruptHandle>(guest.interruptHandle());
+  signalTarget.store(handle_.get());
+  struct sigaction action {};
+  action.sa_handler = suspendOnSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+SuspendOnSignals::~SuspendOnSignals() {
+  if (!handle_) return;
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signalTarget.store(nullptr);
+}
 
 int suspendGuest(Isolate& guest, const RunOptions& options, const Error& suspended) {
   if (options.suspendTo.empty()) return report(suspended);
@@ -78,26 +109,46 @@ int runLoaded(Isolate& guest, const std::vector<std::string>& args, const RunOpt
   return *result & 0xFF; // a process's exit status is one byte
 }
 
+namespace {
+
+// Continues a guest restored from `path` (see runSnapshot).
+int continueSnapshot(const std::string& path, const std::vector<std::string>& args,
+                     const RunOptions& options, Isolate& guest) {
+  SuspendOnSignals signals(options, guest);
+  if (!guest.suspended()) return runLoaded(guest, args, options); // a template
+  // A guest suspended in its top-level code has not started main yet: ARGS are for main.
+  std::string in = guest.suspendedIn();
+  if (in != "load" && !args.empty()) {
+    return usage(path + " holds a suspended guest, which continues where it stopped: it takes "
+                        "no arguments");
+  }
+  Result<Value> resumed = guest.resume();
+  if (!resumed) {
+    return resumed.error().kind == Error::Kind::Suspended
+               ? suspendGuest(guest, options, resumed.error())
+               : report(resumed.error());
+  }
+  if (in == "load") return runLoaded(guest, args, options);
+  // Suspended in main: its status. (In a host's call: its result is the host's business.)
+  return in == "main" ? int(resumed->asInt().value_or(0)) & 0xFF : kExitOk;
+}
+
+} // namespace
+
 int runSnapshot(Runtime& runtime, const std::string& path, const std::vector<std::string>& args,
                 const RunOptions& options, std::unique_ptr<Isolate>& guest) {
   Result<std::unique_ptr<Isolate>> restored = runtime.restoreFile(path, options.config);
   if (!restored) return report(restored.error());
   guest = std::move(*restored);
-  if (!guest->suspended()) return runLoaded(*guest, args, options); // a template
-  // A guest suspended in its top-level code has not started main yet: ARGS are for main.
-  std::string in = guest->suspendedIn();
-  if (in != "load" && !args.empty()) {
-    return usage(path + " holds a suspended guest, which continues where it stopped: it takes "
-                        "no arguments");
+  bool wasSuspended = guest->suspended();
+  int status = continueSnapshot(path, args, options, *guest);
+  // A suspended guest continued from the file --suspend-to names, and now ended: the file holds
+  // a past moment of it, which must not be continued again (a loop that runs the file until it
+  // stops suspending ends here).
+  if (wasSuspended && status != kExitSuspended && path == options.suspendTo) {
+    std::remove(path.c_str());
   }
-  Result<Value> resumed = guest->resume();
-  if (!resumed) {
-    return resumed.error().kind == Error::Kind::Suspended
-               ? suspendGuest(*guest, options, resumed.error())
-               : report(resumed.error());
-  }
-  if (in == "load") return runLoaded(*guest, args, options);
-  return int(resumed->asInt().value_or(0)) & 0xFF;
+  return status;
 }
 
 int runThroughSnapshots(const Program& program, const std::vector<std::string>& args,
@@ -142,27 +193,28 @@ int runThroughSnapshots(const Program& program, const std::vector<std::string>& 
 }
 
 int commandSnapshot(std::vector<std::string> args, size_t i) {
-  std::vector<std::string> searchPath;
-  std::string key;
-  if (std::string error = takeSearchPath(args, i, searchPath); !error.empty()) {
+  if (i < args.size() && isHelp(args[i])) {
+    std::cout << kSnapshotHelp;
+    return kExitOk;
+  }
+  RunOptions options;
+  if (std::string error = parseRunOptions(args, i, options); !error.empty()) {
     return usage(error, kSnapshotHelp);
   }
-  if (std::string error = takeKeyFile(args, i, key); !error.empty()) {
-    return usage(error, kSnapshotHelp);
+  if (!options.suspendTo.empty() || options.snapshotCycle) {
+    return usage("`snapshot` writes a template: --suspend-to and --snapshot-cycle are for `run`",
+                 kSnapshotHelp);
   }
   std::string input, output;
   for (; i < args.size(); i++) {
-    if (isHelp(args[i])) {
-      std::cout << kSnapshotHelp;
-      return kExitOk;
-    }
     if (args[i] == "-o") {
       if (i + 1 >= args.size()) return usage("-o needs an output file name", kSnapshotHelp);
       output = args[++i];
     } else if (args[i].rfind("-o", 0) == 0 && args[i].size() > 2) {
       output = args[i].substr(2);
     } else if (!args[i].empty() && args[i][0] == '-') {
-      return usage("unknown option `" + args[i] + "`", kSnapshotHelp);
+      return usage("unknown option `" + args[i] + "` (options go before the program)",
+                   kSnapshotHelp);
     } else if (input.empty()) {
       input = args[i];
     } else {
@@ -175,14 +227,18 @@ int commandSnapshot(std::vector<std::string> args, size_t i) {
     bool known = endsWith(input, ".nuri") || endsWith(input, ".nbc");
     output = (known ? input.substr(0, dot) : input) + ".nsnap";
   }
+  if (int status = loadKeyFile(options.keyFile, options.config.snapshotKey)) return status;
   Runtime runtime;
-  Result<Program> program = loadProgram(input, searchPath);
+  Result<Program> program = loadProgram(input, options.searchPath);
   if (!program) return report(program.error());
-  RunOptions options;
-  options.config.snapshotKey = key;
   std::unique_ptr<Isolate> guest = runtime.newIsolate(options.config);
   if (Status loaded = guest->load(*program); !loaded) return report(loaded.error());
   std::fflush(stdout);
+  if (std::optional<int> exited = guest->exitStatus()) {
+    std::cerr << "error: " << input << " ended in its top-level code (System.exit(" << *exited
+              << ")): there is no guest left to snapshot\n";
+    return kExitRuntimeError;
+  }
   if (Status written = guest->snapshotToFile(output); !written) return report(written.error());
   return kExitOk;
 }
@@ -202,16 +258,23 @@ int verifySnapshot(const std::string& path, const std::string& key) {
 
 int commandInspect(std::vector<std::string> args, size_t i) {
   std::string key;
-  if (std::string error = takeKeyFile(args, i, key); !error.empty()) {
+  std::string keyFile;
+  if (std::string error = takeKeyFile(args, i, keyFile); !error.empty()) {
     return usage(error, kInspectHelp);
   }
   if (i < args.size() && isHelp(args[i])) {
     std::cout << kInspectHelp;
     return kExitOk;
   }
+  for (size_t k = i; k < args.size(); k++) {
+    if (args[k].size() > 1 && args[k][0] == '-') {
+      return usage("unknown option `" + args[k] + "`", kInspectHelp);
+    }
+  }
   if (i >= args.size()) return usage("`inspect` needs a snapshot file", kInspectHelp);
   if (i + 1 < args.size()) return usage("`inspect` takes one file", kInspectHelp);
   const std::string& path = args[i];
+  if (int status = loadKeyFile(keyFile, key)) return status;
   std::string bytes;
   if (int status = readSnapshotFile(path, bytes)) return status;
   Runtime runtime;
@@ -235,10 +298,15 @@ int commandInspect(std::vector<std::string> args, size_t i) {
     out += "  " + global + "\n";
   out += "live objects: " + std::to_string(s.liveObjects) + " (" + std::to_string(s.liveBytes) +
          " bytes)\n";
+  if (!s.heap.empty()) {
+    char header[128];
+    std::snprintf(header, sizeof header, "  %-24s %10s %12s\n", "type", "objects", "bytes");
+    out += header;
+  }
   for (const TypeStats& type : s.heap) {
     char line[256];
-    std::snprintf(line, sizeof line, "  %-24s %10" PRIu64 " objects %12" PRIu64 " bytes\n",
-                  type.type.c_str(), type.objects, type.bytes);
+    std::snprintf(line, sizeof line, "  %-24s %10" PRIu64 " %12" PRIu64 "\n", type.type.c_str(),
+                  type.objects, type.bytes);
     out += line;
   }
   if (s.suspended) {

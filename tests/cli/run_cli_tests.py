@@ -358,8 +358,20 @@ def main():
     case("verify with the key", ["verify", "--key-file=" + key, signed], 0, ("out=", "ok\n"))
     case("an unsigned snapshot is refused when a key is given", ["run", "--key-file=" + key, template], 65,
          ("err", "not signed"))
-    case("missing key file", ["run", "--key-file=" + os.path.join(work, "nokey"), template], 64,
-         ("err", "cannot read the key file"))
+    case("missing key file", ["run", "--key-file=" + os.path.join(work, "nokey"), template], 66,
+         ("err=", "error: cannot read the key file %s: No such file or directory\n" % os.path.join(work, "nokey")))
+    case("empty key file", ["verify", "--key-file=" + write("empty-key", ""), signed], 65,
+         ("err", "is empty"))
+    looped = os.path.join(work, "looped.nsnap")
+    case("a guest continued from the --suspend-to file ends: the file is removed",
+         "$NURI run --fuel=5000 --suspend-to=%s %s; while [ -f %s ]; do $NURI run --fuel=5000 "
+         "--suspend-to=%s %s; done; echo end" % (looped, counting, looped, looped, looped), 0,
+         ("out=", "at 0\nat 1000\nat 2000\ndone 2999 0\nend\n"))
+    case("snapshot: limits apply to the top-level code", ["snapshot", "--fuel=1000",
+         write("top_forever.nuri", "while (true) {}\n")], 70, ("err", "fuel exhausted"))
+    case("snapshot: a program that exits in its top-level code",
+         ["snapshot", write("top_exit.nuri", "System.exit(3)\n")], 70, ("err", "no guest left to snapshot"))
+    case("inspect: unknown option", ["inspect", "--heap-limit=1M", template], 64, ("err", "unknown option"))
     case("missing snapshot", ["run", os.path.join(work, "nope.nsnap")], 66, ("err", "cannot read"))
     case("inspect: missing snapshot", ["inspect", os.path.join(work, "nope.nsnap")], 66, ("err", "cannot read"))
     case("not a snapshot", ["run", hello_nbc.replace(".nbc", ".nuri") and write("fake.nsnap", "hello")], 65,
@@ -401,7 +413,8 @@ def main():
         else:
             passed += 1
     for name, check in (("repl on a terminal", repl_on_a_terminal),
-                        ("repl history linked to /dev/zero", history_linked_to_dev_zero)):
+                        ("repl history linked to /dev/zero", history_linked_to_dev_zero),
+                        ("SIGTERM suspends a guest run with --suspend-to", suspend_on_signal)):
         problems = check(nuri, work)
         if problems:
             failed += 1
@@ -411,6 +424,30 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
+
+
+def suspend_on_signal(nuri, work):
+    """SIGTERM to `nuri run --suspend-to` writes the snapshot (exit 75), which continues."""
+    import signal
+    import time
+
+    program = os.path.join(work, "signalled.nuri")
+    with open(program, "w") as f:
+        f.write('var i = 0\nwhile (i < 300000000) { i += 1 }\nprintln("counted " + i)\n')
+    snap = os.path.join(work, "signalled.nsnap")
+    p = subprocess.Popen([nuri, "run", "--suspend-to=" + snap, program], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=30)
+    problems = []
+    if p.returncode != 75 or b"suspended: snapshot written to" not in err:
+        problems.append("exit status %s, stderr %r" % (p.returncode, err[:200]))
+        return problems
+    q = subprocess.run([nuri, "run", snap], capture_output=True, timeout=120)
+    if q.returncode != 0 or q.stdout != b"counted 300000000\n":
+        problems.append("continued: exit status %s, stdout %r" % (q.returncode, q.stdout[:200]))
+    return problems
 
 
 def history_linked_to_dev_zero(nuri, work):
