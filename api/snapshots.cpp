@@ -86,8 +86,8 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
   }
   // The objects were unreachable while they were made, so no walk saw them: walk now.
   if (config.heapLimitBytes && !I.walkForLimit(0, I.stackBytes())) {
-    Error e = makeError(Error::Kind::Runtime, "the snapshot's guest does not fit in its " +
-                                                  I.heapLimitMessage().substr(5)); // "limit of ..."
+    Error e = makeError(Error::Kind::Runtime,
+                        "the snapshot's guest does not fit: " + I.heapLimitMessage());
     e.errorClass = "LimitError";
     e.limit = Error::Limit::Heap;
     return e;
