@@ -394,7 +394,10 @@ Result<Value> Isolate::resume() {
   }
   GuestEntry entry = I.entry;
   const FunctionInfo* outermost = I.frames.front().function;
-  I.suspendHold = true; // it runs at least to its next suspension point
+  // It runs at least to its next suspension point, and no further: the limits are checked as it
+  // starts, and while the hold lasts each check keeps the next one at that point.
+  I.suspendHold = true;
+  I.checkpoint = I.instructions;
   Slot result{};
   bool ok = runGuest(I, entry, nullptr, nullptr, 0, &result);
   switch (entry) {

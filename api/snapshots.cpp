@@ -92,8 +92,7 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
   // it would have been); under another, the clone's live objects must fit from the start.
   if (config.heapLimitBytes && !adopted && !I.walkForLimit(0, I.stackBytes())) {
     Error e = makeError(Error::Kind::Runtime,
-                        "the snapshot's guest needs " + std::to_string(I.liveAtLastWalk) +
-                            " bytes of live objects: " + I.heapLimitMessage());
+                        "the snapshot's guest does not fit: " + I.heapLimitMessage());
     e.errorClass = "LimitError";
     e.limit = Error::Limit::Heap;
     return e;

@@ -265,6 +265,8 @@ bool IsolateState::checkLimits(uint64_t executed, CheckSite site) {
     return raiseLimit(Error::Limit::Time, std::string("timed out after ") + text + " s");
   }
   resetCheckpoint(executed);
+  // A resumed guest checks again at its next suspension point, where its hold ends.
+  if (suspendHold) checkpoint = executed;
   return true;
 }
 
