@@ -417,15 +417,18 @@ NATIVE_FUNCTION(sb_append) {
   std::string_view text = s ? s->view() : "null";
   uint64_t needed = b->length + text.size() + 1;
   if (needed >= kMaxStringBytes) return I.raise(ErrorClass::LimitError, "StringBuilder too long");
-  if (needed > b->capacity) {
-    uint64_t capacity = std::max<uint64_t>(needed, b->capacity * 2 + 16);
-    auto* buffer = static_cast<char*>(I.allocate(capacity, false));
-    if (!buffer) return false;
-    if (!I.copyInSteps(buffer, b->buffer, b->length)) return false;
-    b->buffer = buffer;
-    b->capacity = capacity;
+  // The builder changes only once the append has succeeded: one stopped by a limit (and run
+  // again after a suspension) leaves it as it was, its buffer too.
+  char* buffer = b->buffer;
+  uint64_t capacity = b->capacity;
+  if (needed > capacity) {
+    capacity = std::max<uint64_t>(needed, b->capacity * 2 + 16);
+    buffer = static_cast<char*>(I.allocate(capacity, false));
+    if (!buffer || !I.copyInSteps(buffer, b->buffer, b->length)) return false;
   }
-  if (!I.copyInSteps(b->buffer + b->length, text.data(), text.size())) return false;
+  if (!I.copyInSteps(buffer + b->length, text.data(), text.size())) return false;
+  b->buffer = buffer;
+  b->capacity = capacity;
   b->length += text.size();
   b->buffer[b->length] = '\0';
   b->codePoints += s ? s->codePointLength : 4;

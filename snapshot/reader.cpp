@@ -103,8 +103,10 @@ private:
       if (!object) return; // a limit of the isolate: its error is pending
       (*table_)[i] = object;
       if (limit && I_.allocatedBytes - before > limit + limit / 8) {
-        fail("snapshot: its objects take more than the heap limit of " + std::to_string(limit) +
-             " bytes");
+        I_.raise(ErrorClass::LimitError,
+                 "the snapshot's guest does not fit: " + I_.heapLimitMessage());
+        I_.markHeapLimit();
+        return;
       }
     }
     for (uint64_t i = 0; i < count; i++)
