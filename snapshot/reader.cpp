@@ -275,13 +275,43 @@ private:
   }
   static void* numberAsPointer(uint64_t n) { return reinterpret_cast<void*>(uintptr_t(n)); }
 
-  // The object a reference number names, checked against the type its slot declares.
+  // Whether `a` and `b` are the same type, as the verifier compares types. At run time a
+  // function value or a cell knows only its kind (isInstance compares no more), but the code
+  // that uses one relies on its exact type: a cell<int> read as a cell<string> would hand out
+  // an int as a string.
+  bool sameType(const RuntimeType* a, const RuntimeType* b) const {
+    if (a == b) return true;
+    if (a->kind != b->kind) return false;
+    switch (a->kind) {
+    case TypeKind::Array:
+    case TypeKind::Cell: return sameType(a->element, b->element);
+    case TypeKind::Class: return a->cls == b->cls;
+    case TypeKind::Function: { // always a type entry of the program
+      const TypeEntry& x = P_.module->types[a->index - kFirstProgramType];
+      const TypeEntry& y = P_.module->types[b->index - kFirstProgramType];
+      if (x.params.size() != y.params.size() || !sameType(typeAt(x.element), typeAt(y.element)))
+        return false;
+      for (size_t i = 0; i < x.params.size(); i++) {
+        if (!sameType(typeAt(x.params[i]), typeAt(y.params[i]))) return false;
+      }
+      return true;
+    }
+    default: return true;
+    }
+  }
+  const RuntimeType* typeAt(uint32_t entry) const { return P_.types[entry].get(); }
+
+  // The object a reference number names, checked against the type its slot declares: an
+  // object of the class or a subclass (or a class implementing the interface), anything else
+  // of exactly that type.
   void* resolve(void* numbered, const RuntimeType* declared) {
     uint64_t n = uint64_t(reinterpret_cast<uintptr_t>(numbered));
     if (!n) return nullptr;
     void* target = (*table_)[n - 1];
     const RuntimeType* actual = I_.typeOf(target);
-    if (actual->kind != declared->kind || !isInstance(actual, declared)) {
+    bool fits =
+        actual->kind == TypeKind::Class ? isInstance(actual, declared) : sameType(actual, declared);
+    if (actual->kind != declared->kind || !fits) {
       fail("snapshot: a slot of type " + declared->name + " refers to object " +
            std::to_string(n - 1) + " of type " + actual->name);
     }
