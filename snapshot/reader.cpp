@@ -459,13 +459,19 @@ private:
     adoptedAccounting_ = true;
   }
 
+  // Whether `pc` starts an instruction of `fn`. Each function's instructions are found once:
+  // a snapshot may hold a million frames of one long function.
   bool isInstructionStart(const FunctionInfo* fn, uint32_t pc) {
-    for (uint32_t at = 0; at < fn->codeSize;) {
-      if (at == pc) return true;
-      if (at > pc) return false;
-      at += instructionLength(fn->code + at, fn->codeSize - at);
+    if (instructionStarts_.empty()) instructionStarts_.resize(P_.functions.size());
+    std::vector<bool>& starts = instructionStarts_[fn->index];
+    if (starts.empty()) {
+      starts.resize(fn->codeSize);
+      for (uint32_t at = 0; at < fn->codeSize;) {
+        starts[at] = true;
+        at += instructionLength(fn->code + at, fn->codeSize - at);
+      }
     }
-    return false;
+    return pc < starts.size() && starts[pc];
   }
 
   // Whether a backward branch of `fn` (where the interpreter checks limits) goes to `pc`.
@@ -566,6 +572,7 @@ private:
   std::unique_ptr<ObjectTable> table_;
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> closureKinds_;
   bool closureKindsMade_ = false;
+  std::vector<std::vector<bool>> instructionStarts_; // by function (isInstructionStart)
 
 public:
   bool adoptedAccounting_ = false;
