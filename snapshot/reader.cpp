@@ -446,16 +446,20 @@ private:
     uint64_t live = in_.varint64(), allocated = in_.varint64(), budget = in_.varint64();
     uint64_t stackSoftEnd = in_.varint64(), frameSoftLimit = in_.varint64();
     uint64_t limit = info_.heapLimitBytes;
-    if (budget > limit || allocated > budget || stackSoftEnd > I_.stackReserve / sizeof(Slot) ||
-        frameSoftLimit > I_.config.stackLimitFrames) {
+    if (budget > limit || allocated > budget) {
       fail("snapshot: the heap accounting is out of its bounds");
     }
     if (!limit || limit != I_.config.heapLimitBytes) return;
     I_.liveAtLastWalk = live;
     I_.allocatedSinceWalk = allocated;
     I_.walkBudget = budget;
-    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackBase + stackSoftEnd);
-    I_.frameSoftLimit = std::max<uint32_t>(I_.frameSoftLimit, uint32_t(frameSoftLimit));
+    // The stack's soft limits, within this isolate's stack (its stack limit, and so the size
+    // of its VM stack, may differ from the guest's before).
+    uint64_t slots = uint64_t(I_.stackEnd - I_.stackBase);
+    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackBase + std::min(stackSoftEnd, slots));
+    I_.frameSoftLimit = std::max<uint32_t>(
+        I_.frameSoftLimit,
+        uint32_t(std::min<uint64_t>(frameSoftLimit, I_.config.stackLimitFrames)));
     adoptedAccounting_ = true;
   }
 
