@@ -13,6 +13,7 @@ python3 tests/run_lang_tests.py --nuri build-asan/nuri --timeout 120 tests/lang 
 python3 tests/cli/run_cli_tests.py --nuri build-asan/nuri
 python3 tests/bytecode/run_bytecode_tests.py --nuri build-asan/nuri
 python3 tests/snapshot/run_snapshot_tests.py --nuri build-asan/nuri
+python3 tests/mutation/mutate_snapshot.py --nuri build-asan/nuri --mutants 200 --jobs "$(nproc)"
 python3 tests/mutation/run_mutation_test.py --nuri build-asan/nuri --mutate build-asan/tests/mutation/nuri_mutate \
   --mutants-per-file 150 --jobs "$(nproc)"
 # Two tests measure speed or memory and do not apply under the sanitizers' overhead.
