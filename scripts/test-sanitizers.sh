@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Nuri with AddressSanitizer and UndefinedBehaviorSanitizer (Debug) and runs the
-# language, command-line, bytecode, mutation and unit tests against it. Boehm stays on: leak
-# checking is off because blocks referenced only from collected memory look leaked to
+# language, command-line, bytecode, snapshot, mutation and unit tests against it. Boehm stays
+# on: leak checking is off because blocks referenced only from collected memory look leaked to
 # LeakSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ cmake --build build-asan -j"$(nproc)"
 python3 tests/run_lang_tests.py --nuri build-asan/nuri --timeout 120 tests/lang tests/limits samples
 python3 tests/cli/run_cli_tests.py --nuri build-asan/nuri
 python3 tests/bytecode/run_bytecode_tests.py --nuri build-asan/nuri
+python3 tests/snapshot/run_snapshot_tests.py --nuri build-asan/nuri
+python3 tests/mutation/mutate_snapshot.py --nuri build-asan/nuri --mutants 200 --jobs "$(nproc)"
 python3 tests/mutation/run_mutation_test.py --nuri build-asan/nuri --mutate build-asan/tests/mutation/nuri_mutate \
   --mutants-per-file 150 --jobs "$(nproc)"
 # Two tests measure speed or memory and do not apply under the sanitizers' overhead.

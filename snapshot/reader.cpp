@@ -284,13 +284,43 @@ private:
   }
   static void* numberAsPointer(uint64_t n) { return reinterpret_cast<void*>(uintptr_t(n)); }
 
-  // The object a reference number names, checked against the type its slot declares.
+  // Whether `a` and `b` are the same type, as the verifier compares types. At run time a
+  // function value or a cell knows only its kind (isInstance compares no more), but the code
+  // that uses one relies on its exact type: a cell<int> read as a cell<string> would hand out
+  // an int as a string.
+  bool sameType(const RuntimeType* a, const RuntimeType* b) const {
+    if (a == b) return true;
+    if (a->kind != b->kind) return false;
+    switch (a->kind) {
+    case TypeKind::Array:
+    case TypeKind::Cell: return sameType(a->element, b->element);
+    case TypeKind::Class: return a->cls == b->cls;
+    case TypeKind::Function: { // always a type entry of the program
+      const TypeEntry& x = P_.module->types[a->index - kFirstProgramType];
+      const TypeEntry& y = P_.module->types[b->index - kFirstProgramType];
+      if (x.params.size() != y.params.size() || !sameType(typeAt(x.element), typeAt(y.element)))
+        return false;
+      for (size_t i = 0; i < x.params.size(); i++) {
+        if (!sameType(typeAt(x.params[i]), typeAt(y.params[i]))) return false;
+      }
+      return true;
+    }
+    default: return true;
+    }
+  }
+  const RuntimeType* typeAt(uint32_t entry) const { return P_.types[entry].get(); }
+
+  // The object a reference number names, checked against the type its slot declares: an
+  // object of the class or a subclass (or a class implementing the interface), anything else
+  // of exactly that type.
   void* resolve(void* numbered, const RuntimeType* declared) {
     uint64_t n = uint64_t(reinterpret_cast<uintptr_t>(numbered));
     if (!n) return nullptr;
     void* target = (*table_)[n - 1];
     const RuntimeType* actual = I_.typeOf(target);
-    if (actual->kind != declared->kind || !isInstance(actual, declared)) {
+    bool fits =
+        actual->kind == TypeKind::Class ? isInstance(actual, declared) : sameType(actual, declared);
+    if (actual->kind != declared->kind || !fits) {
       fail("snapshot: a slot of type " + declared->name + " refers to object " +
            std::to_string(n - 1) + " of type " + actual->name);
     }
@@ -425,26 +455,36 @@ private:
     uint64_t live = in_.varint64(), allocated = in_.varint64(), budget = in_.varint64();
     uint64_t stackSoftEnd = in_.varint64(), frameSoftLimit = in_.varint64();
     uint64_t limit = info_.heapLimitBytes;
-    if (budget > limit || allocated > budget || stackSoftEnd > I_.stackReserve / sizeof(Slot) ||
-        frameSoftLimit > I_.config.stackLimitFrames) {
+    if (budget > limit || allocated > budget) {
       fail("snapshot: the heap accounting is out of its bounds");
     }
     if (!limit || limit != I_.config.heapLimitBytes) return;
     I_.liveAtLastWalk = live;
     I_.allocatedSinceWalk = allocated;
     I_.walkBudget = budget;
-    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackBase + stackSoftEnd);
-    I_.frameSoftLimit = std::max<uint32_t>(I_.frameSoftLimit, uint32_t(frameSoftLimit));
+    // The stack's soft limits, within this isolate's stack (its stack limit, and so the size
+    // of its VM stack, may differ from the guest's before).
+    uint64_t slots = uint64_t(I_.stackEnd - I_.stackBase);
+    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackBase + std::min(stackSoftEnd, slots));
+    I_.frameSoftLimit = std::max<uint32_t>(
+        I_.frameSoftLimit,
+        uint32_t(std::min<uint64_t>(frameSoftLimit, I_.config.stackLimitFrames)));
     adoptedAccounting_ = true;
   }
 
+  // Whether `pc` starts an instruction of `fn`. Each function's instructions are found once:
+  // a snapshot may hold a million frames of one long function.
   bool isInstructionStart(const FunctionInfo* fn, uint32_t pc) {
-    for (uint32_t at = 0; at < fn->codeSize;) {
-      if (at == pc) return true;
-      if (at > pc) return false;
-      at += instructionLength(fn->code + at, fn->codeSize - at);
+    if (instructionStarts_.empty()) instructionStarts_.resize(P_.functions.size());
+    std::vector<bool>& starts = instructionStarts_[fn->index];
+    if (starts.empty()) {
+      starts.resize(fn->codeSize);
+      for (uint32_t at = 0; at < fn->codeSize;) {
+        starts[at] = true;
+        at += instructionLength(fn->code + at, fn->codeSize - at);
+      }
     }
-    return false;
+    return pc < starts.size() && starts[pc];
   }
 
   // Whether a backward branch of `fn` (where the interpreter checks limits) goes to `pc`.
@@ -545,6 +585,7 @@ private:
   std::unique_ptr<ObjectTable> table_;
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> closureKinds_;
   bool closureKindsMade_ = false;
+  std::vector<std::vector<bool>> instructionStarts_; // by function (isInstructionStart)
 
 public:
   bool adoptedAccounting_ = false;

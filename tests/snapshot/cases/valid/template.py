@@ -1,0 +1,12 @@
+# The template itself, as `nuri snapshot` wrote it, runs main.
+# expect: ok
+# output: 3 0.5 true snapshot built 3
+# output: 2.5 true b two 16
+# output: hey!
+# output: one 5 11 42 1
+# output: 11 12 L+ L++
+BASE = "heap"
+
+
+def edit(s):
+    pass
