@@ -153,6 +153,7 @@ bool runGuest(IsolateState& I, GuestEntry entry, const FunctionInfo* fn, const S
   if (fn) {
     I.entry = entry;
     I.suspendHold = false;
+    if (entry != GuestEntry::Load) I.entered = true;
   }
   I.suspended = false;
   bool ok;
@@ -416,6 +417,17 @@ Result<Value> Isolate::resume() {
 }
 
 bool Isolate::suspended() const { return state_->suspended; }
+
+Status Isolate::setHostData(std::string data) {
+  if (data.size() > IsolateState::kMaxHostData) {
+    return makeError(Error::Kind::Usage, "host data of " + std::to_string(data.size()) +
+                                             " bytes: at most 1 MB travels with a guest");
+  }
+  state_->hostData = std::move(data);
+  return Ok{};
+}
+
+const std::string& Isolate::hostData() const { return state_->hostData; }
 
 std::string Isolate::suspendedIn() const {
   if (!state_->suspended) return "";

@@ -30,7 +30,9 @@ const RuntimeType* findArrayType(const LinkedProgram& p, const NativeType& t) {
   return nullptr;
 }
 
-std::string importedAs(const NativeImport& import) {
+} // namespace
+
+std::string describeHostImport(const NativeImport& import) {
   std::string text = import.qualifiedName() + "(";
   for (size_t i = 0; i < import.signature.params.size(); i++)
     text += (i ? ", " : "") + nuriTypeName(import.signature.params[i]);
@@ -38,6 +40,8 @@ std::string importedAs(const NativeImport& import) {
   if (import.signature.result.code != 'V') text += ": " + nuriTypeName(import.signature.result);
   return text;
 }
+
+namespace {
 
 const HostBinding* bind(IsolateState& I, const NativeImport& import, std::string& error) {
   const HostModule* module = nullptr;
@@ -56,7 +60,7 @@ const HostBinding* bind(IsolateState& I, const NativeImport& import, std::string
     return nullptr;
   }
   if (entry->signature != import.signature) {
-    error = "the program imports `" + importedAs(import) + "`, but host module `" + import.module +
+    error = "the program imports `" + describeHostImport(import) + "`, but host module `" + import.module +
             "` declares `" + entry->declaration + "`";
     return nullptr;
   }

@@ -103,6 +103,7 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
     I.lastIdentityHash = config.randomSeed ? uint32_t(config.randomSeed()) : std::random_device{}();
   }
   I.suspended = info.state == nsnap::State::Suspended;
+  I.entered = info.state == nsnap::State::Idle;
   I.entry = I.suspended ? info.entry : GuestEntry::None;
   I.suspendReason = info.reason;
   I.startTime = std::chrono::steady_clock::now();
@@ -194,6 +195,14 @@ Result<SnapshotSummary> Runtime::inspect(std::span<const uint8_t> bytes, const s
       std::to_string(info.versionMajor) + "." + std::to_string(info.versionMinor);
   summary.isSigned = info.isSigned;
   summary.suspended = I.suspended;
+  summary.isTemplate = info.state == nsnap::State::Template;
+  summary.fuel = info.fuel;
+  summary.timeoutSeconds = info.timeoutSeconds;
+  summary.heapLimitBytes = info.heapLimitBytes;
+  summary.hostData = I.hostData;
+  for (const NativeImport& import : I.program.module->natives) {
+    if (import.isHost()) summary.hostFunctions.push_back(describeHostImport(import));
+  }
   summary.entry = entryName(info.entry);
   summary.reason = info.reason;
   summary.programFile = I.program.module->sourceFile;

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/options.h"
@@ -55,6 +57,11 @@ public:
 private:
   std::unique_ptr<InterruptHandle> handle_;
 };
+
+// The arguments for main as `nuri run` keeps them in a guest's host data (a guest suspended in
+// its top-level code gets them when it continues), and back; nullopt for other host data.
+std::string encodeArguments(const std::vector<std::string>& args);
+std::optional<std::vector<std::string>> decodeArguments(std::string_view data);
 
 // Runs `main` of a loaded guest; the exit status.
 int runLoaded(Isolate& guest, const std::vector<std::string>& args, const RunOptions& options);

@@ -174,6 +174,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
       return status;
     }
     guest = runtime.newIsolate(options.config);
+    (void)guest->setHostData(encodeArguments(programArgs)); // for a suspension before main
     SuspendOnSignals signals(options, *guest);
     if (Status loaded = guest->load(*program); !loaded) {
       status = loaded.error().kind == Error::Kind::Suspended

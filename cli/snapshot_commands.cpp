@@ -5,6 +5,8 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -69,7 +71,38 @@ extern "C" void suspendOnSignal(int) {
   if (const InterruptHandle* target = signalTarget.load()) target->requestSuspend();
 }
 
+// The host data `nuri run` keeps in a guest: the arguments for main, so that a guest suspended
+// in its top-level code still gets them. Each is its length, a colon and its bytes.
+constexpr std::string_view kArgsTag = "nuri run arguments\n";
+
 } // namespace
+
+std::string encodeArguments(const std::vector<std::string>& args) {
+  std::string out(kArgsTag);
+  for (const std::string& arg : args)
+    out += std::to_string(arg.size()) + ":" + arg;
+  return out;
+}
+
+std::optional<std::vector<std::string>> decodeArguments(std::string_view data) {
+  if (!data.starts_with(kArgsTag)) return std::nullopt;
+  data.remove_prefix(kArgsTag.size());
+  std::vector<std::string> args;
+  while (!data.empty()) {
+    size_t colon = data.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 9) return std::nullopt;
+    size_t length = 0;
+    for (char c : data.substr(0, colon)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      length = length * 10 + size_t(c - '0');
+    }
+    data.remove_prefix(colon + 1);
+    if (length > data.size()) return std::nullopt;
+    args.emplace_back(data.substr(0, length));
+    data.remove_prefix(length);
+  }
+  return args;
+}
 
 SuspendOnSignals::SuspendOnSignals(const RunOptions& options, const Isolate& guest) {
   if (options.suspendTo.empty()) return;
@@ -116,19 +149,22 @@ int continueSnapshot(const std::string& path, const std::vector<std::string>& ar
                      const RunOptions& options, Isolate& guest) {
   SuspendOnSignals signals(options, guest);
   if (!guest.suspended()) return runLoaded(guest, args, options); // a template
-  // A guest suspended in its top-level code has not started main yet: ARGS are for main.
+  // A guest suspended in its top-level code has not started main yet: it keeps the arguments
+  // `nuri run` was given for main, or (written by another host) takes them now.
   std::string in = guest.suspendedIn();
-  if (in != "load" && !args.empty()) {
+  std::optional<std::vector<std::string>> stored = decodeArguments(guest.hostData());
+  if ((in != "load" || stored) && !args.empty()) {
     return usage(path + " holds a suspended guest, which continues where it stopped: it takes "
                         "no arguments");
   }
+  const std::vector<std::string>& mainArgs = stored ? *stored : args;
   Result<Value> resumed = guest.resume();
   if (!resumed) {
     return resumed.error().kind == Error::Kind::Suspended
                ? suspendGuest(guest, options, resumed.error())
                : report(resumed.error());
   }
-  if (in == "load") return runLoaded(guest, args, options);
+  if (in == "load") return runLoaded(guest, mainArgs, options);
   // Suspended in main: its status. (In a host's call: its result is the host's business.)
   return in == "main" ? int(resumed->asInt().value_or(0)) & 0xFF : kExitOk;
 }
@@ -288,11 +324,33 @@ int commandInspect(std::vector<std::string> args, size_t i) {
   out += "snapshot format " + s.formatVersion + (s.isSigned ? ", signed\n" : ", unsigned\n");
   if (s.suspended) {
     out += "state: suspended in " + s.entry + " (" + reasonText(s.reason) + ")\n";
-  } else {
+  } else if (s.isTemplate) {
     out += "state: template (top-level code done, main not started)\n";
+  } else {
+    out += "state: between calls (main or a call has run; `nuri run` starts main again)\n";
   }
   out += "program: " + s.programFile + "\n";
+  if (auto args = decodeArguments(s.hostData)) {
+    out += "arguments for main:";
+    for (const std::string& arg : *args)
+      out += " " + arg;
+    out += "\n";
+  }
   out += "instructions executed: " + std::to_string(s.instructions) + "\n";
+  if (s.fuel || s.timeoutSeconds > 0 || s.heapLimitBytes) {
+    char limits[160];
+    std::snprintf(limits, sizeof limits,
+                  "limits it ran under: fuel %" PRIu64 ", timeout %g s, "
+                  "heap limit %" PRIu64 " bytes (0: none)\n",
+                  s.fuel, s.timeoutSeconds, s.heapLimitBytes);
+    out += limits;
+  }
+  if (!s.hostFunctions.empty()) {
+    out += "host functions (their modules must be granted): " +
+           std::to_string(s.hostFunctions.size()) + "\n";
+    for (const std::string& f : s.hostFunctions)
+      out += "  " + f + "\n";
+  }
   out += "globals: " + std::to_string(s.globals.size()) + "\n";
   for (const std::string& global : s.globals)
     out += "  " + global + "\n";

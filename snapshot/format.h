@@ -27,8 +27,9 @@ constexpr uint64_t kMaxFileBytes = 4ull << 30;
 
 // What the body says about the guest.
 enum class State : uint8_t {
-  Template = 0,  // loaded, not running: no frames
+  Template = 0,  // loaded, no runMain or call since: no frames
   Suspended = 1, // frames stand on the stack (see GuestEntry)
+  Idle = 2,      // loaded, between calls, after main or a call has run: no frames
 };
 
 // Values of `entry` in the body: what started a suspended guest's outermost frame.

@@ -67,6 +67,7 @@ public:
       readFrames();
       readIsolateRoots();
       readAccounting();
+      readHostData();
       in_.expectEnd();
       return true;
     } catch (const LoadFailure& failure) {
@@ -376,7 +377,9 @@ private:
   void readFrames() {
     uint64_t count = in_.varint64();
     bool suspended = info_.state == nsnap::State::Suspended;
-    if (!suspended && count) fail("snapshot: a template has " + std::to_string(count) + " frames");
+    if (!suspended && count) {
+      fail("snapshot: a guest that is not suspended has " + std::to_string(count) + " frames");
+    }
     if (suspended && !count) fail("snapshot: a suspended guest has no frames");
     if (count > I_.config.stackLimitFrames) {
       fail("snapshot: the guest has " + std::to_string(count) +
@@ -474,6 +477,14 @@ private:
 
   // Whether `pc` starts an instruction of `fn`. Each function's instructions are found once:
   // a snapshot may hold a million frames of one long function.
+  void readHostData() {
+    uint64_t size = in_.varint64();
+    if (size > IsolateState::kMaxHostData || size > in_.remaining()) {
+      fail("snapshot: the host's data claims " + std::to_string(size) + " bytes");
+    }
+    I_.hostData.assign(reinterpret_cast<const char*>(in_.raw(size)), size);
+  }
+
   bool isInstructionStart(const FunctionInfo* fn, uint32_t pc) {
     if (instructionStarts_.empty()) instructionStarts_.resize(P_.functions.size());
     std::vector<bool>& starts = instructionStarts_[fn->index];
@@ -612,7 +623,7 @@ Error::Limit reasonOf(uint8_t code) {
 void readInfo(std::span<const uint8_t> body, SnapshotInfo& out) {
   Decoder in(body.data(), body.size(), "snapshot");
   uint8_t state = in.u8(), entry = in.u8(), reason = in.u8();
-  if (state > uint8_t(nsnap::State::Suspended))
+  if (state > uint8_t(nsnap::State::Idle))
     fail("snapshot: unknown state " + std::to_string(state));
   out.state = nsnap::State(state);
   bool suspended = out.state == nsnap::State::Suspended;
@@ -648,8 +659,13 @@ bool openSnapshot(std::span<const uint8_t> file, const std::string& key, Snapsho
                   std::string& error) {
   using namespace nsnap;
   const uint8_t* p = file.data();
-  if (file.size() < kHeaderBytes + kChecksumBytes || std::memcmp(p, kMagic, sizeof kMagic) != 0) {
+  if (file.size() < sizeof kMagic || std::memcmp(p, kMagic, sizeof kMagic) != 0) {
     error = "not a Nuri snapshot file (bad magic number)";
+    return false;
+  }
+  if (file.size() < kHeaderBytes + kChecksumBytes) {
+    error = "snapshot is " + std::to_string(file.size()) + " bytes, too short for its header " +
+            "and checksum (a truncated file)";
     return false;
   }
   out.versionMajor = uint16_t(p[8] | p[9] << 8);

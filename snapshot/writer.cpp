@@ -83,6 +83,8 @@ private:
     roots.varint(I_.walkBudget);
     roots.varint(uint64_t(I_.stackSoftEnd - I_.stackBase));
     roots.varint(I_.frameSoftLimit);
+    roots.varint(I_.hostData.size());
+    roots.raw(I_.hostData.data(), I_.hostData.size());
   }
 
   // A reference: 0 for null, else the object's number plus one.
@@ -205,7 +207,9 @@ bool writeSnapshot(IsolateState& I, std::span<const uint8_t> bytecode, const std
   size_t bodySize = file.bytes.size();
   file.u64(0); // patched below
   bool suspended = I.suspended && !I.frames.empty();
-  file.u8(uint8_t(suspended ? nsnap::State::Suspended : nsnap::State::Template));
+  file.u8(uint8_t(suspended  ? nsnap::State::Suspended
+                  : I.entered ? nsnap::State::Idle
+                              : nsnap::State::Template));
   file.u8(uint8_t(suspended ? entryCode(I.entry) : nsnap::Entry::None));
   file.u8(uint8_t(suspended ? reasonCode(I.suspendReason) : nsnap::Reason::None));
   file.varint(I.instructions);

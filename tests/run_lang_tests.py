@@ -155,12 +155,8 @@ def run_through_processes(test, nuri, slice_, timeout, env, workdir):
     for _ in range(1000):
         if status != 75:
             break
-        args = []
-        if test.args:  # a guest suspended in its top-level code still needs main's arguments
-            _, summary, _ = run([nuri, "inspect", snap], timeout, env)
-            if "state: suspended in load" in summary:
-                args = test.args
-        status, out, err = run([nuri, "run"] + options + [snap] + args, timeout, env)
+        # A suspended guest takes no arguments: one suspended before main keeps its own.
+        status, out, err = run([nuri, "run"] + options + [snap], timeout, env)
         outs.append(out)
         errs.append(err)
     kept = [line for e in errs for line in e.splitlines(True) if not SUSPENDED.match(line.rstrip("\n"))]

@@ -260,6 +260,9 @@ public:
   // resume makes progress, however little fuel it has (an abandoned native runs again whole).
   bool suspendHold = false;
   GuestEntry entry = GuestEntry::None; // of the running or suspended activation
+  bool entered = false; // a runMain or call has started since load (a snapshot is no template)
+  std::string hostData; // the host's own, kept in snapshots (Isolate::setHostData)
+  static constexpr size_t kMaxHostData = 1u << 20;
   // The program's .nbc encoding, which snapshots hold: made on the first snapshot, or the bytes
   // a restored guest came from (shared by the clones of one Runtime).
   std::shared_ptr<const std::vector<uint8_t>> bytecodeImage;

@@ -484,6 +484,11 @@ public:
   // is set. Usage error when the guest is running a host function, has ended (System.exit), or
   // was never loaded.
   Result<std::vector<uint8_t>> snapshot();
+  // Data of the host's own that travels with the guest in its snapshots and comes back with
+  // restore (at most 1 MB; Usage error past it): what the host needs to carry on with a guest
+  // it restores, such as the arguments it meant to give main.
+  Status setHostData(std::string data);
+  const std::string& hostData() const;
   // Writes snapshot() to `path` atomically: a temporary file next to it, flushed to disk, then
   // renamed over `path`, so a crash leaves the old file intact (Kind::Io on failure).
   Status snapshotToFile(const std::string& path);
@@ -517,25 +522,37 @@ private:
   bool attached_;
 };
 
-// Process-wide services (the collector). Create one before any isolate.
 // What a snapshot holds (Runtime::inspect), as `nuri inspect` shows it.
 struct SnapshotSummary {
   std::string formatVersion; // "0.1"
   bool isSigned = false;
-  bool suspended = false;                   // a suspended guest; otherwise a template
+  // A suspended guest; otherwise a loaded guest between calls, which is a template when no
+  // runMain or call had started since its load.
+  bool suspended = false;
+  bool isTemplate = false;
   std::string entry;                        // a suspended guest's: "load", "main" or "call"
   Error::Limit reason = Error::Limit::None; // why it suspended: Fuel, Time or Requested
   std::string programFile;                  // the program's source file, as compiled
   uint64_t instructions = 0;                // executed before the snapshot, over all its runs
-  std::vector<std::string> globals;         // `name: type = value`, in declaration order
+  // The limits the snapshotted guest ran under (0: none); a restore gives its own.
+  uint64_t fuel = 0;
+  double timeoutSeconds = 0;
+  uint64_t heapLimitBytes = 0;
+  // The host functions the program imports (`app.add(int, int): int`): a host restoring it
+  // must grant their modules.
+  std::vector<std::string> hostFunctions;
+  std::vector<std::string> globals; // `name: type = value`, in declaration order
   uint64_t liveObjects = 0;
   uint64_t liveBytes = 0;
   std::vector<TypeStats> heap; // live objects by type, largest first
-  std::vector<std::string>
-      trace; // a suspended guest's frames, `at f (file.nuri:12)`, innermost first
+  // A suspended guest's frames, `at f (file.nuri:12)`, innermost first.
+  std::vector<std::string> trace;
+  std::string hostData; // see Isolate::setHostData
 };
 
 struct RuntimeState;
+// Process-wide services (the collector) and what isolates share: the programs of restored
+// snapshots. Create one before any isolate.
 class Runtime {
 public:
   Runtime();

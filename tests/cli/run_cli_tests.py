@@ -367,6 +367,17 @@ def main():
          "$NURI run --fuel=5000 --suspend-to=%s %s; while [ -f %s ]; do $NURI run --fuel=5000 "
          "--suspend-to=%s %s; done; echo end" % (looped, counting, looped, looped, looped), 0,
          ("out=", "at 0\nat 1000\nat 2000\ndone 2999 0\nend\n"))
+    early = write("early.nuri", 'var n = 0\nfor (i in 0..20000) { n += i }\n'
+                  'fun main(args: string[]) { println(args.length + " " + args[0] + " " + n) }\n')
+    early_snap = os.path.join(work, "early.nsnap")
+    case("suspended in the top-level code: main's arguments are kept",
+         ["run", "--fuel=1000", "--suspend-to=" + early_snap, early, "first", "second"], 75)
+    case("inspect: the arguments kept for main", ["inspect", early_snap], 0,
+         ("out", "state: suspended in load"), ("out", "arguments for main: first second\n"))
+    case("a guest suspended before main takes no arguments either", ["run", early_snap, "x"], 64,
+         ("err", "takes no arguments"))
+    case("continued, main gets the arguments given at first", ["run", early_snap], 0,
+         ("out=", "2 first 199990000\n"))
     case("snapshot: limits apply to the top-level code", ["snapshot", "--fuel=1000",
          write("top_forever.nuri", "while (true) {}\n")], 70, ("err", "fuel exhausted"))
     case("snapshot: a program that exits in its top-level code",

@@ -462,6 +462,7 @@ class Snapshot:
         # stack's soft end and frame limit.
         self.isolate_roots = []
         self.accounting = [0, 0, 0, 0, 0]
+        self.host_data = b""
         self.trailing = b""
         self.signature = b""
         self.sign_key = None  # bytes: sign with HMAC-SHA-256 when encoding
@@ -511,6 +512,7 @@ class Snapshot:
             self.frames.append(Frame(fn, pc, regs))
         self.isolate_roots = [read_val(r, "ref") for _ in range(r.varint())]
         self.accounting = [r.varint() for _ in range(5)]
+        self.host_data = r.raw(r.varint())
         self.trailing = r.raw(r.remaining())
 
     def _object(self, r, p):
@@ -562,6 +564,7 @@ class Snapshot:
         n = len(self.isolate_roots) if self.root_count_override is None else self.root_count_override
         out += varint(n) + b"".join(v.encode() for v in self.isolate_roots)
         out += b"".join(varint(v) for v in self.accounting)
+        out += varint(len(self.host_data)) + self.host_data
         out += self.trailing
         return bytes(out[:len(out) - self.body_cut])
 
@@ -621,6 +624,7 @@ class Snapshot:
             o.data = text
         self.isolate_roots = [ref(i) for i in range(len(strings) + 1)] + [ref(None)]
         self.accounting = [0, 0, 0, 0, 0]
+        self.host_data = b""
 
     def pc_of(self, fn, opcode, nth=0):
         """The pc of the nth instruction `opcode` of function `fn`."""
@@ -650,6 +654,7 @@ class Snapshot:
                          (k, fn.name, f.function, f.pc, op, f.registers))
         lines.append("isolate's objects %r" % self.isolate_roots)
         lines.append("accounting %r" % self.accounting)
+        lines.append("host data %r" % self.host_data[:60])
         if self.trailing:
             lines.append("trailing %d bytes" % len(self.trailing))
         return "\n".join(lines)

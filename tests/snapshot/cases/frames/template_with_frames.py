@@ -1,5 +1,5 @@
 # A template with a frame: nothing of it is running.
-# expect: snapshot: a template has 1 frames
+# expect: snapshot: a guest that is not suspended has 1 frames
 BASE = "heap"
 
 

@@ -1,6 +1,5 @@
-# A file shorter than a header and a checksum, whatever its bytes.
-# expect: not a Nuri snapshot file (bad magic number)
-# repeats: header/bad_magic.py
+# A file with the magic number but shorter than a header and a checksum.
+# expect: snapshot is 27 bytes, too short for its header and checksum (a truncated file)
 BASE = "heap"
 
 

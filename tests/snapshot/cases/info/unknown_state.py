@@ -1,7 +1,7 @@
-# State 2 is neither template (0) nor suspended (1).
-# expect: snapshot: unknown state 2
+# State 3 is none of template (0), suspended (1) and between calls (2).
+# expect: snapshot: unknown state 3
 BASE = "heap"
 
 
 def edit(s):
-    s.state = 2
+    s.state = 3
