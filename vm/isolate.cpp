@@ -256,8 +256,8 @@ bool IsolateState::checkLimits(uint64_t executed, CheckSite site) {
     return false;
   }
   if (fuelOut) {
-    return raiseLimit(Error::Limit::Fuel,
-                      "fuel exhausted after " + std::to_string(fuel) + " instructions");
+    return raiseLimit(Error::Limit::Fuel, "fuel exhausted after " + std::to_string(fuel) +
+                                              (fuel == 1 ? " instruction" : " instructions"));
   }
   if (timeOut) {
     char text[64];

@@ -148,7 +148,8 @@ public:
   TypeKind kindOf(const void* object) const { return typeOf(object)->kind; }
 
   // The identity hash of `object` (not null): given on first use from a sequence of this
-  // isolate's (never 0, unique for 2^32 objects), so it does not depend on where the object is
+  // isolate's (never 0; unique for 2^32 objects unless a restore reseeded the sequence, which
+  // may then meet hashes given before), so it does not depend on where the object is
   // and survives anything that moves or restores the heap.
   uint32_t identityHash(void* object) {
     auto* header = static_cast<ObjectHeader*>(object);
