@@ -475,8 +475,7 @@ private:
     adoptedAccounting_ = true;
   }
 
-  // Whether `pc` starts an instruction of `fn`. Each function's instructions are found once:
-  // a snapshot may hold a million frames of one long function.
+  // The host's own bytes (Isolate::setHostData), at most 1 MB, which the VM keeps for it.
   void readHostData() {
     uint64_t size = in_.varint64();
     if (size > IsolateState::kMaxHostData || size > in_.remaining()) {
@@ -485,6 +484,8 @@ private:
     I_.hostData.assign(reinterpret_cast<const char*>(in_.raw(size)), size);
   }
 
+  // Whether `pc` starts an instruction of `fn`. Each function's instructions are found once:
+  // a snapshot may hold a million frames of one long function.
   bool isInstructionStart(const FunctionInfo* fn, uint32_t pc) {
     if (instructionStarts_.empty()) instructionStarts_.resize(P_.functions.size());
     std::vector<bool>& starts = instructionStarts_[fn->index];
@@ -623,8 +624,7 @@ Error::Limit reasonOf(uint8_t code) {
 void readInfo(std::span<const uint8_t> body, SnapshotInfo& out) {
   Decoder in(body.data(), body.size(), "snapshot");
   uint8_t state = in.u8(), entry = in.u8(), reason = in.u8();
-  if (state > uint8_t(nsnap::State::Idle))
-    fail("snapshot: unknown state " + std::to_string(state));
+  if (state > uint8_t(nsnap::State::Idle)) fail("snapshot: unknown state " + std::to_string(state));
   out.state = nsnap::State(state);
   bool suspended = out.state == nsnap::State::Suspended;
   if (entry > uint8_t(nsnap::Entry::Call) || (entry != 0) != suspended) {

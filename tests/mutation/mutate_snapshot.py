@@ -18,8 +18,8 @@ CRC-32C and reaches the checks past the checksum:
                numbers; type indices, hashes, ints, floats and bools changed; objects removed,
                repeated or exchanged; counts and lengths made too large, off by one or huge;
                frames at other pcs (instruction starts or not), of other functions, removed,
-               repeated or exchanged; the state, entry and reason; the isolate's objects and
-               the heap accounting
+               repeated or exchanged; the state, entry and reason; the isolate's objects, the
+               heap accounting and the host's data
 
 Each mutant is written to a file and given to `nuri verify` and to `nuri run --fuel=100000
 --heap-limit=16M --timeout=1 --stack-limit=200`. Each must end within --hang-seconds with a
@@ -242,8 +242,12 @@ def mutate_frames(r, s):
 
 
 def mutate_roots(r, s):
-    how = r.randrange(4)
-    if how == 0:
+    how = r.randrange(6)
+    if how == 4:  # the host's data: other bytes, or a size that disagrees
+        s.host_data = bytes(r.randrange(256) for _ in range(r.randrange(40)))
+    elif how == 5:
+        s.host_data_size_override = r.choice([len(s.host_data) + 1, (1 << 20) + 1] + HUGE)
+    elif how == 0:
         s.root_count_override = r.choice([len(s.isolate_roots) + 1, len(s.isolate_roots) - 1, 0])
     elif how == 1 and s.isolate_roots:
         i = r.randrange(len(s.isolate_roots))
@@ -256,7 +260,7 @@ def mutate_roots(r, s):
 
 STRUCTURAL = [("reference", mutate_reference, 5), ("value", mutate_value, 3),
               ("object", mutate_object, 5), ("frame", mutate_frames, 5),
-              ("isolate", mutate_roots, 1)]
+              ("isolate", mutate_roots, 2)]
 
 
 def mutate_bytes(r, data):

@@ -472,6 +472,7 @@ class Snapshot:
         self.object_count_override = None
         self.frame_count_override = None
         self.root_count_override = None
+        self.host_data_size_override = None
         self.checksum_override = None
         self.body_cut = 0  # bytes cut from the end of the body (the header agrees)
 
@@ -564,7 +565,9 @@ class Snapshot:
         n = len(self.isolate_roots) if self.root_count_override is None else self.root_count_override
         out += varint(n) + b"".join(v.encode() for v in self.isolate_roots)
         out += b"".join(varint(v) for v in self.accounting)
-        out += varint(len(self.host_data)) + self.host_data
+        n = len(self.host_data) if self.host_data_size_override is None else \
+            self.host_data_size_override
+        out += varint(n) + self.host_data
         out += self.trailing
         return bytes(out[:len(out) - self.body_cut])
 

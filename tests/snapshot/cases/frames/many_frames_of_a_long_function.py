@@ -1,5 +1,6 @@
 # 40,000 frames of a function of 200,000 instructions: finding each frame's instruction must
-# not take time in proportion to the function's length (that was 4 * 10^9 steps, a minute).
+# not take time in proportion to the function's length (that was 8 * 10^9 steps, about half a
+# minute).
 # expect: ok
 # run-options: --stack-limit=40000 --fuel=1000
 # run-status: 70
