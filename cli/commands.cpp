@@ -83,4 +83,24 @@ std::string takeKeyFile(std::vector<std::string>& args, size_t i, std::string& k
   return "";
 }
 
+std::string takeInputAndOutput(const std::vector<std::string>& args, size_t i,
+                               const std::string& command, std::string& input,
+                               std::string& output) {
+  for (; i < args.size(); i++) {
+    if (args[i] == "-o") {
+      if (i + 1 >= args.size()) return "-o needs an output file name";
+      output = args[++i];
+    } else if (args[i].rfind("-o", 0) == 0 && args[i].size() > 2) {
+      output = args[i].substr(2);
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return "unknown option `" + args[i] + "`";
+    } else if (input.empty()) {
+      input = args[i];
+    } else {
+      return "`" + command + "` takes one program";
+    }
+  }
+  return input.empty() ? "`" + command + "` needs a program" : "";
+}
+
 } // namespace nuri::cli

@@ -32,6 +32,11 @@ std::string takeSearchPath(std::vector<std::string>& args, size_t i,
 // Takes `--key-file FILE` / `--key-file=FILE` out of args[i...] (see loadKeyFile).
 std::string takeKeyFile(std::vector<std::string>& args, size_t i, std::string& keyFile);
 
+// The program and `-o OUT` of a command that writes a file (build, snapshot) from args[i...].
+// Returns an error message, or empty.
+std::string takeInputAndOutput(const std::vector<std::string>& args, size_t i,
+                               const std::string& command, std::string& input, std::string& output);
+
 // The snapshot commands (snapshot_commands.cpp).
 int commandSnapshot(std::vector<std::string> args, size_t i);
 int commandInspect(std::vector<std::string> args, size_t i);

@@ -207,25 +207,15 @@ int commandBuild(std::vector<std::string> args, size_t i) {
   if (std::string error = takeSearchPath(args, i, searchPath); !error.empty()) {
     return usage(error, kBuildHelp);
   }
-  for (; i < args.size(); i++) {
-    if (isHelp(args[i])) {
+  for (size_t k = i; k < args.size(); k++) {
+    if (isHelp(args[k])) {
       std::cout << kBuildHelp;
       return kExitOk;
     }
-    if (args[i] == "-o") {
-      if (i + 1 >= args.size()) return usage("-o needs an output file name", kBuildHelp);
-      output = args[++i];
-    } else if (args[i].rfind("-o", 0) == 0 && args[i].size() > 2) {
-      output = args[i].substr(2);
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      return usage("unknown option `" + args[i] + "`", kBuildHelp);
-    } else if (input.empty()) {
-      input = args[i];
-    } else {
-      return usage("`build` takes one source file", kBuildHelp);
-    }
   }
-  if (input.empty()) return usage("`build` needs a source file", kBuildHelp);
+  if (std::string error = takeInputAndOutput(args, i, "build", input, output); !error.empty()) {
+    return usage(error, kBuildHelp);
+  }
   if (output.empty()) {
     output = (endsWith(input, ".nuri") ? input.substr(0, input.size() - 5) : input) + ".nbc";
   }

@@ -242,22 +242,10 @@ int commandSnapshot(std::vector<std::string> args, size_t i) {
                  kSnapshotHelp);
   }
   std::string input, output;
-  for (; i < args.size(); i++) {
-    if (args[i] == "-o") {
-      if (i + 1 >= args.size()) return usage("-o needs an output file name", kSnapshotHelp);
-      output = args[++i];
-    } else if (args[i].rfind("-o", 0) == 0 && args[i].size() > 2) {
-      output = args[i].substr(2);
-    } else if (!args[i].empty() && args[i][0] == '-') {
-      return usage("unknown option `" + args[i] + "` (options go before the program)",
-                   kSnapshotHelp);
-    } else if (input.empty()) {
-      input = args[i];
-    } else {
-      return usage("`snapshot` takes one program", kSnapshotHelp);
-    }
+  if (std::string error = takeInputAndOutput(args, i, "snapshot", input, output); !error.empty()) {
+    if (error.starts_with("unknown option")) error += " (options go before the program)";
+    return usage(error, kSnapshotHelp);
   }
-  if (input.empty()) return usage("`snapshot` needs a program", kSnapshotHelp);
   if (output.empty()) {
     size_t dot = input.rfind('.');
     bool known = endsWith(input, ".nuri") || endsWith(input, ".nbc");
