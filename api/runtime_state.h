@@ -36,8 +36,12 @@ private:
   // Keyed by the bytes themselves (views into each image's own copy).
   std::unordered_map<std::string_view, std::shared_ptr<const ProgramImage>> programs_;
   uint64_t cachedBytes_ = 0;
-  // Past this many bytes of cached programs the cache starts again.
-  static constexpr uint64_t kMaxCachedBytes = 256u << 20;
+  // Past this many programs, or bytes of their bytecode, the cache starts again. A verified and
+  // linked program takes several times its bytecode's size, so both stay modest: a host that
+  // restores clones of a few templates keeps them all, one that restores ever new programs does
+  // not grow without end.
+  static constexpr size_t kMaxCachedPrograms = 64;
+  static constexpr uint64_t kMaxCachedBytes = 32u << 20;
 };
 
 } // namespace nuri

@@ -48,7 +48,7 @@ std::shared_ptr<const ProgramImage> RuntimeState::program(std::span<const uint8_
   std::string_view own(reinterpret_cast<const char*>(image->bytecode->data()),
                        image->bytecode->size());
   std::lock_guard<std::mutex> lock(mutex_);
-  if (cachedBytes_ + own.size() > kMaxCachedBytes) {
+  if (cachedBytes_ + own.size() > kMaxCachedBytes || programs_.size() >= kMaxCachedPrograms) {
     programs_.clear();
     cachedBytes_ = 0;
   }
