@@ -10,13 +10,8 @@
 #include "nuri/nuri.h"
 #include "support/crc32c.h"
 
-namespace {
-// One Runtime for all inputs: it keeps the programs it has verified, and most inputs share one.
-nuri::Runtime* runtime;
-} // namespace
-
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  runtime = new nuri::Runtime; // also initialises the collector on the main thread
+  static nuri::Runtime runtime; // initialises the collector on the main thread
   return 0;
 }
 
@@ -32,7 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.heapLimitBytes = 16 << 20;
   config.stackLimitFrames = 100;
   config.output = [](std::string_view) {};
-  nuri::Result<std::unique_ptr<nuri::Isolate>> guest = runtime->restore(bytes, config);
+  // A Runtime of its own, so that each input's outcome does not depend on the programs earlier
+  // inputs left in a Runtime's cache (and that cache does not grow over millions of inputs).
+  nuri::Runtime runtime;
+  nuri::Result<std::unique_ptr<nuri::Isolate>> guest = runtime.restore(bytes, config);
   if (!guest) return 0;
   if ((*guest)->suspended()) {
     (void)(*guest)->resume();
