@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.stackLimitFrames = 100;
   config.output = [](std::string_view) {};
   // A Runtime of its own, so that each input's outcome does not depend on the programs earlier
-  // inputs left in a Runtime's cache (and that cache does not grow over millions of inputs).
+  // inputs left in a Runtime's cache (a finding reproduces alone).
   nuri::Runtime runtime;
   nuri::Result<std::unique_ptr<nuri::Isolate>> guest = runtime.restore(bytes, config);
   if (!guest) return 0;
