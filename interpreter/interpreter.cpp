@@ -664,10 +664,11 @@ dispatch:
       goto enter;
     }
   enter : {
-    // Only reference registers must start as null; any bits are a valid int, float or bool.
-    for (uint32_t i = 0; i < callee->localReferenceCount; i++) {
-      newR[callee->localReferences[i]].p = nullptr;
-    }
+    // Every register but the parameters starts as zero (null, 0, 0.0, false): references must,
+    // and the others would otherwise hold what earlier frames left on the VM stack (addresses
+    // among it), which a snapshot would carry and make differ from run to run.
+    for (uint32_t r = callee->paramCount; r < callee->registerCount; r++)
+      newR[r].bits = 0;
     frame->pc = pc;
     I.frames.push_back({callee, callee->code, newR, A, kind});
     frame = &I.frames.back();

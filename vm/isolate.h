@@ -82,7 +82,6 @@ struct LinkedCode {
   // `Error` class (then errors cannot be caught).
   const ClassInfo* errorClasses[kErrorClassCount] = {};
   std::vector<std::vector<const RuntimeType*>> registerTypes; // per function
-  std::vector<std::vector<uint32_t>> localReferences;         // per function
   // The functions a host may call by name (Isolate::call): top-level, not private, not the
   // compiler's own (`<module>`, lambdas, generic instances, the prelude's `__` helpers).
   std::unordered_map<std::string, const FunctionInfo*> callable;

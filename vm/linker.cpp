@@ -122,7 +122,6 @@ std::shared_ptr<const LinkedCode> linkCode(std::shared_ptr<const Module> module,
 
   p.functions.resize(m.functions.size());
   p.registerTypes.resize(m.functions.size());
-  p.localReferences.resize(m.functions.size());
   for (size_t i = 0; i < m.functions.size(); i++) {
     const FunctionEntry& f = m.functions[i];
     FunctionInfo& fi = p.functions[i];
@@ -137,11 +136,6 @@ std::shared_ptr<const LinkedCode> linkCode(std::shared_ptr<const Module> module,
     for (uint32_t t : f.registerTypes)
       p.registerTypes[i].push_back(p.types[t].get());
     fi.registerTypes = p.registerTypes[i].data();
-    for (uint32_t r = f.paramCount; r < f.registerTypes.size(); r++) {
-      if (isReferenceKind(m.types[f.registerTypes[r]].kind)) p.localReferences[i].push_back(r);
-    }
-    fi.localReferences = p.localReferences[i].data();
-    fi.localReferenceCount = uint32_t(p.localReferences[i].size());
   }
 
   // Classes come after their superclass (verified).

@@ -100,9 +100,6 @@ struct FunctionInfo {
   uint32_t codeSize = 0;
   const LineTable* lines = nullptr;
   const RuntimeType* const* registerTypes = nullptr;
-  // Reference registers that are not parameters: cleared to null on entry.
-  const uint32_t* localReferences = nullptr;
-  uint32_t localReferenceCount = 0;
   const RuntimeHandler* handlers = nullptr;
   uint32_t handlerCount = 0;
   uint32_t lineAt(uint32_t pc) const;

@@ -367,6 +367,11 @@ def main():
          "$NURI run --fuel=5000 --suspend-to=%s %s; while [ -f %s ]; do $NURI run --fuel=5000 "
          "--suspend-to=%s %s; done; echo end" % (looped, counting, looped, looped, looped), 0,
          ("out=", "at 0\nat 1000\nat 2000\ndone 2999 0\nend\n"))
+    same_a, same_b = os.path.join(work, "same-a.nsnap"), os.path.join(work, "same-b.nsnap")
+    case("the same guest suspended at the same point gives the same bytes (no stale addresses)",
+         "$NURI run --fuel=5000 --suspend-to=%s %s >/dev/null 2>&1; "
+         "$NURI run --fuel=5000 --suspend-to=%s %s >/dev/null 2>&1; cmp %s %s && echo same"
+         % (same_a, counting, same_b, counting, same_a, same_b), 0, ("out=", "same\n"))
     early = write("early.nuri", 'var n = 0\nfor (i in 0..20000) { n += i }\n'
                   'fun main(args: string[]) { println(args.length + " " + args[0] + " " + n) }\n')
     early_snap = os.path.join(work, "early.nsnap")
