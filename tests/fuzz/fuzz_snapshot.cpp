@@ -9,6 +9,7 @@
 
 #include "nuri/nuri.h"
 #include "support/crc32c.h"
+#include "tests/fuzz/run_guest.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   static nuri::Runtime runtime; // initialises the collector on the main thread
@@ -22,11 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int i = 0; i < 4; i++)
       bytes[bytes.size() - 4 + i] = uint8_t(crc >> (8 * i));
   }
-  nuri::IsolateConfig config;
-  config.fuel = 20000;
-  config.heapLimitBytes = 16 << 20;
-  config.stackLimitFrames = 100;
-  config.output = [](std::string_view) {};
+  nuri::IsolateConfig config = tightLimits();
   // A Runtime of its own, so that each input's outcome does not depend on the programs earlier
   // inputs left in a Runtime's cache (a finding reproduces alone).
   nuri::Runtime runtime;
