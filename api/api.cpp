@@ -138,8 +138,8 @@ bool runGuest(IsolateState& I, GuestEntry entry, const FunctionInfo* fn, const S
   // A terminate() made while the guest was idle applies as it starts.
   if (I.interrupt->terminate.exchange(false, std::memory_order_relaxed)) {
     if (!fn) { // a suspended guest that is terminated ends: its frames go
-      I.frames.clear();
-      I.stackTop = I.stackBase;
+      I.stack.frames.clear();
+      I.stack.top = I.stack.base;
       I.suspended = false;
     }
     I.entry = GuestEntry::None;
@@ -148,8 +148,8 @@ bool runGuest(IsolateState& I, GuestEntry entry, const FunctionInfo* fn, const S
   // So does a requestSuspend(): the first limit check, as the activation starts, meets it.
   if (I.interrupt->suspend.load(std::memory_order_relaxed)) I.checkpoint = I.instructions;
   double start = secondsNow(timing);
-  size_t depth = fn ? I.frames.size() : 0;
-  Slot* top = fn ? I.stackTop : I.stackBase;
+  size_t depth = fn ? I.stack.frames.size() : 0;
+  Slot* top = fn ? I.stack.top : I.stack.base;
   if (fn) {
     I.entry = entry;
     I.suspendHold = false;
@@ -162,8 +162,8 @@ bool runGuest(IsolateState& I, GuestEntry entry, const FunctionInfo* fn, const S
   } catch (...) {
     // Nothing thrown inside the VM may reach the host: drop the guest's frames of this run
     // and report it as the guest's error, leaving the isolate usable.
-    I.frames.resize(depth);
-    I.stackTop = top;
+    I.stack.frames.truncate(depth);
+    I.stack.top = top;
     I.clearPending();
     I.suspended = false;
     std::string what = "an unknown exception";
@@ -258,8 +258,9 @@ Result<Value> finishCall(IsolateState& I, bool ok, Slot result, const FunctionIn
 } // namespace
 
 Error noStack(const IsolateState& I) {
-  Error e = makeError(Error::Kind::Runtime, "cannot reserve " + std::to_string(I.stackReserve) +
-                                                " bytes of address space for the VM stack");
+  Error e =
+      makeError(Error::Kind::Runtime, "cannot reserve " + std::to_string(I.stack.reserveBytes) +
+                                          " bytes of address space for the VM stack");
   e.errorClass = "LimitError";
   return e;
 }
@@ -295,7 +296,7 @@ Status Isolate::load(const Program& program) {
   if (!ProgramAccess::isVerified(program) && !verifyModule(program.module(), error)) {
     return makeError(Error::Kind::Load, error);
   }
-  if (!I.stackBase) return noStack(I);
+  if (!I.stack.base) return noStack(I);
   std::shared_ptr<const LinkedCode> code = ProgramAccess::linkedCode(program, error);
   if (!code || !linkIsolate(I, code, hostLinker(), error)) {
     if (I.pending) return I.takeError();
@@ -313,7 +314,7 @@ Result<int> Isolate::runMain(const std::vector<std::string>& args) {
   gc::ThreadAttachment attached;
   IsolateState& I = *state_;
   if (I.inHostCall) return reentered();
-  if (!I.stackBase) return noStack(I);
+  if (!I.stack.base) return noStack(I);
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before running it");
   if (I.suspended) return suspendedUsage();
   if (I.exited) return I.exitStatus;
@@ -341,7 +342,7 @@ Result<Value> Isolate::call(std::string_view name, const std::vector<Value>& arg
   gc::ThreadAttachment attached;
   IsolateState& I = *state_;
   if (I.inHostCall) return reentered();
-  if (!I.stackBase) return noStack(I);
+  if (!I.stack.base) return noStack(I);
   if (!I.loaded) return makeError(Error::Kind::Usage, "load a program before calling it");
   if (I.suspended) return suspendedUsage();
   if (I.exited) {
@@ -390,11 +391,11 @@ Result<Value> Isolate::resume() {
   gc::ThreadAttachment attached;
   IsolateState& I = *state_;
   if (I.inHostCall) return reentered();
-  if (!I.suspended || I.frames.empty()) {
+  if (!I.suspended || I.stack.frames.empty()) {
     return makeError(Error::Kind::Usage, "the guest is not suspended: there is nothing to resume");
   }
   GuestEntry entry = I.entry;
-  const FunctionInfo* outermost = I.frames.front().function;
+  const FunctionInfo* outermost = I.stack.frames.front().function;
   // It runs at least to its next suspension point, and no further: the limits are checked as it
   // starts, and while the hold lasts each check keeps the next one at that point.
   I.suspendHold = true;

@@ -75,7 +75,7 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
   if (!image) return makeError(Error::Kind::Load, error);
   auto state = std::make_unique<IsolateState>(config);
   IsolateState& I = *state;
-  if (!I.stackBase) return noStack(I);
+  if (!I.stack.base) return noStack(I);
   if (!linkIsolate(I, image->code, host, error)) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
@@ -232,7 +232,7 @@ Result<std::vector<uint8_t>> Isolate::snapshot() {
     return makeError(Error::Kind::Usage, "the guest has ended (it called System.exit(" +
                                              std::to_string(I.exitStatus) + "))");
   }
-  if (!I.frames.empty() && !I.suspended) {
+  if (!I.stack.frames.empty() && !I.suspended) {
     return makeError(Error::Kind::Usage, "the guest is running: suspend it first");
   }
   if (!I.bytecodeImage) {

@@ -109,16 +109,12 @@ bool run(IsolateState& I, Slot* result);
 
 bool callFunction(IsolateState& I, const FunctionInfo* fn, const Slot* args, uint32_t argc,
                   Slot* result) {
-  Slot* base = I.stackTop;
+  Slot* base = I.stack.top;
   if (!base) return I.raiseStackOverflow();
-  if (base + fn->registerCount > I.stackSoftEnd || I.frames.size() >= I.frameSoftLimit) {
-    if (!I.extendStack(base + fn->registerCount)) return false;
-  }
-  for (uint32_t i = 0; i < argc; i++)
-    base[i] = args[i];
-  std::memset(static_cast<void*>(base + argc), 0, (fn->registerCount - argc) * sizeof(Slot));
-  I.frames.push_back({fn, fn->code, base, 0, FrameKind::Entry});
-  I.stackTop = base + fn->registerCount;
+  if (!I.stack.fits(base, fn) && !I.extendStack(base + fn->registerCount)) return false;
+  for (uint32_t i = 0; i < fn->paramCount; i++)
+    base[i] = i < argc ? args[i] : Slot{};
+  I.stack.push(fn, base, 0, FrameKind::Entry);
   Slot ret{};
   bool ok = run(I, &ret);
   if (ok && result) *result = ret;
@@ -136,13 +132,13 @@ namespace {
 
 bool run(IsolateState& I, Slot* result) {
   const LinkedProgram& P = I.program;
-  CallFrame* frame = &I.frames.back();
+  VmStack& S = I.stack;
+  CallFrame* frame = &S.frames.back();
   const FunctionInfo* fn = frame->function;
   const uint32_t* pc = frame->pc;
   Slot* R = frame->registers;
   uint64_t count = I.instructions;
-  uint32_t frameLimit = I.frameSoftLimit; // changes only in extendStack
-  uint64_t checkpoint = I.checkpoint;     // changes only in checkLimits
+  uint64_t checkpoint = I.checkpoint; // changes only in checkLimits
   // Object headers hold type indices into this table, which is fixed once the program is linked.
   const RuntimeType* const* types = I.typeTable.data();
 
@@ -152,12 +148,11 @@ bool run(IsolateState& I, Slot* result) {
     I.instructions = count;                                                                        \
   } while (0)
 // Whether entering `callee` at `newR` passes the stack's soft limits (see extendStack).
-#define NEEDS_MORE_STACK()                                                                         \
-  (newR + callee->registerCount > I.stackSoftEnd || I.frames.size() >= frameLimit)
+#define NEEDS_MORE_STACK() (!S.fits(newR, callee))
 // After the innermost frame was popped: continue in the frame below, at its call.
 #define RESUME_CALLER()                                                                            \
   do {                                                                                             \
-    frame = &I.frames.back();                                                                      \
+    frame = &S.frames.back();                                                                      \
     fn = frame->function;                                                                          \
     R = frame->registers;                                                                          \
     pc = frame->pc;                                                                                \
@@ -645,7 +640,6 @@ dispatch:
     // Past the soft limits of the stack: a stack overflow, the heap limit, or room to go on.
     SAVE_STATE();
     if (!I.extendStack(newR + callee->registerCount)) goto exception;
-    frameLimit = I.frameSoftLimit;
     DISPATCH(); // runs the call again
     CASE(CALL_CLOSURE) {
       auto* closure = static_cast<ClosureObject*>(R[B].p);
@@ -664,18 +658,11 @@ dispatch:
       goto enter;
     }
   enter : {
-    // Every register but the parameters starts as zero (null, 0, 0.0, false): references must,
-    // and the others would otherwise hold what earlier frames left on the VM stack (addresses
-    // among it), which a snapshot would carry and make differ from run to run.
-    for (uint32_t r = callee->paramCount; r < callee->registerCount; r++)
-      newR[r].bits = 0;
     frame->pc = pc;
-    I.frames.push_back({callee, callee->code, newR, A, kind});
-    frame = &I.frames.back();
+    frame = S.push(callee, newR, A, kind);
     fn = callee;
     R = newR;
     pc = callee->code;
-    I.stackTop = R + fn->registerCount;
     ++count;
     CHECK_LIMITS();
     DISPATCH();
@@ -711,22 +698,19 @@ dispatch:
     Slot value = R[A];
     FrameKind kind = frame->kind;
     uint32_t dst = frame->resultRegister;
-    I.frames.pop_back();
-    I.stackTop = R;
-    if (UNLIKELY(kind != FrameKind::Call)) {
-      if (kind == FrameKind::Entry) {
-        I.instructions = count + 1;
-        *result = value;
-        return true;
-      }
-      // The end of a toString called by TO_STR_REF (3 words long): null reads as "null".
-      RESUME_CALLER();
-      R[dst].p = value.p ? value.p : I.nullText();
-      NEXT(3);
+    S.pop();
+    if (UNLIKELY(kind == FrameKind::Entry)) {
+      I.instructions = count + 1;
+      *result = value;
+      return true;
     }
     RESUME_CALLER();
+    // The end of a toString called by TO_STR_REF: null reads as "null".
+    if (UNLIKELY(kind == FrameKind::Text) && !value.p) value.p = I.nullText();
     R[dst] = value;
-    NEXT(4 + C);
+    pc = returnPoint(pc, kind);
+    ++count;
+    DISPATCH();
   }
   CASE(THROW) {
     auto* error = static_cast<InstanceObject*>(R[A].p);
@@ -737,14 +721,15 @@ dispatch:
   CASE(RETURN_VOID) {
     // Never the end of a toString (which returns a string): a Call or an Entry frame.
     bool entry = frame->entry();
-    I.frames.pop_back();
-    I.stackTop = R;
+    S.pop();
     if (entry) {
       I.instructions = count + 1;
       return true;
     }
     RESUME_CALLER();
-    NEXT(4 + C);
+    pc = returnPoint(pc, FrameKind::Call);
+    ++count;
+    DISPATCH();
   }
 
 #if !NURI_COMPUTED_GOTO
@@ -777,21 +762,20 @@ if (InstanceObject* error = I.pendingObject(); error && !I.pending->uncatchable)
       I.clearPending();
       fn = f;
       R = frame->registers;
-      I.stackTop = R + fn->registerCount;
+      S.top = R + fn->registerCount;
       R[handler.reg].p = error;
       pc = f->code + handler.target;
       DISPATCH();
     }
     if (frame->entry()) break; // the caller of this activation sees the error
-    I.frames.pop_back();
-    frame = &I.frames.back();
+    S.pop();
+    frame = &S.frames.back();
   }
 }
 // Unwind this activation's frames.
 while (true) {
-  bool entry = I.frames.back().entry();
-  I.stackTop = I.frames.back().registers;
-  I.frames.pop_back();
+  bool entry = S.frames.back().entry();
+  S.pop();
   if (entry) break;
 }
 return false;

@@ -386,8 +386,8 @@ private:
            " frames, more than the stack limit of " + std::to_string(I_.config.stackLimitFrames));
     }
     if (count > in_.remaining() / 2) fail("snapshot: frame count exceeds the data left");
-    if (count && !I_.stackBase) fail("snapshot: no VM stack to restore frames on");
-    Slot* base = I_.stackBase;
+    if (count && !I_.stack.base) fail("snapshot: no VM stack to restore frames on");
+    Slot* base = I_.stack.base;
     for (uint64_t k = 0; k < count; k++) {
       uint32_t index = in_.varint();
       if (index >= P_.functions.size()) {
@@ -400,25 +400,26 @@ private:
         fail("snapshot: frame " + std::to_string(k) + " of `" + fn->name + "` stands at " +
              std::to_string(pc) + ", not at an instruction of it");
       }
-      if (uint64_t(I_.stackEnd - base) < fn->registerCount) {
+      if (uint64_t(I_.stack.end - base) < fn->registerCount) {
         fail("snapshot: the frames need more than the VM stack of " +
-             std::to_string(I_.stackReserve) + " bytes");
+             std::to_string(I_.stack.reserveBytes) + " bytes");
       }
       for (uint32_t r = 0; r < fn->registerCount; r++) {
         base[r] = readValue(fn->registerTypes[r]);
         linkSlot(base[r], fn->registerTypes[r]);
       }
-      I_.frames.push_back({fn, fn->code + pc, base, 0, FrameKind::Entry});
+      I_.stack.frames.push({fn, fn->code + pc, base, 0, FrameKind::Entry});
       base += fn->registerCount;
-      I_.stackTop = base;
+      I_.stack.top = base;
     }
-    for (size_t k = 0; k < I_.frames.size(); k++)
+    for (size_t k = 0; k < I_.stack.frames.size(); k++)
       checkFrame(k);
     // The next call asks for more stack as any call does (IsolateState::extendStack): the soft
     // limits need only cover what the frames use now, which the heap limit's check after the
     // restore counts.
-    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackTop);
-    I_.frameSoftLimit = std::max<uint32_t>(I_.frameSoftLimit, uint32_t(I_.frames.size()));
+    I_.stack.softEnd = std::max(I_.stack.softEnd, I_.stack.top);
+    I_.stack.frames.setSoftLimit(
+        std::max<uint64_t>(I_.stack.frames.softLimit(), I_.stack.frames.size()));
   }
 
   // The isolate's own objects (see SnapshotWriter): each must be what the program and the VM
@@ -467,11 +468,11 @@ private:
     I_.walkBudget = budget;
     // The stack's soft limits, within this isolate's stack (its stack limit, and so the size
     // of its VM stack, may differ from the guest's before).
-    uint64_t slots = uint64_t(I_.stackEnd - I_.stackBase);
-    I_.stackSoftEnd = std::max(I_.stackSoftEnd, I_.stackBase + std::min(stackSoftEnd, slots));
-    I_.frameSoftLimit = std::max<uint32_t>(
-        I_.frameSoftLimit,
-        uint32_t(std::min<uint64_t>(frameSoftLimit, I_.config.stackLimitFrames)));
+    uint64_t slots = uint64_t(I_.stack.end - I_.stack.base);
+    I_.stack.softEnd = std::max(I_.stack.softEnd, I_.stack.base + std::min(stackSoftEnd, slots));
+    I_.stack.frames.setSoftLimit(
+        std::max<uint64_t>(I_.stack.frames.softLimit(),
+                           std::min<uint64_t>(frameSoftLimit, I_.config.stackLimitFrames)));
     adoptedAccounting_ = true;
   }
 
@@ -520,7 +521,7 @@ private:
   // says, the others at the call that made the frame above them, the innermost at a suspension
   // point or an operation that runs again.
   void checkFrame(size_t k) {
-    CallFrame& frame = I_.frames[k];
+    CallFrame& frame = I_.stack.frames[k];
     const FunctionInfo* fn = frame.function;
     uint32_t pc = uint32_t(frame.pc - fn->code);
     auto where = [&] { return "snapshot: frame " + std::to_string(k) + " (`" + fn->name + "`)"; };
@@ -539,20 +540,20 @@ private:
       }
       if (!ok) fail(where() + " is not a function its entry can start");
     }
-    if (k + 1 == I_.frames.size()) {
+    if (k + 1 == I_.stack.frames.size()) {
       Opcode op = Opcode(fn->code[pc]);
       bool rerun = opcodeInfo(op).flags & F_ALLOC;
       if (pc != 0 && !rerun && !isLoopTarget(fn, pc)) {
         fail(where() + " stands at " + std::to_string(pc) + ", which is not a suspension point");
       }
     } else {
-      checkCall(k, I_.frames[k + 1]);
+      checkCall(k, I_.stack.frames[k + 1]);
     }
   }
 
   // That frame k stands at a call instruction that made `callee`, and sets how callee returns.
   void checkCall(size_t k, CallFrame& callee) {
-    const CallFrame& frame = I_.frames[k];
+    const CallFrame& frame = I_.stack.frames[k];
     const FunctionInfo* fn = frame.function;
     const uint32_t* at = frame.pc;
     const Slot* R = frame.registers;

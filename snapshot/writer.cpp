@@ -60,8 +60,8 @@ private:
     const Module& m = *P.module;
     for (size_t i = 0; i < m.globals.size(); i++)
       value(roots, P.globals[i], P.types[m.globals[i].type].get());
-    roots.varint(I_.frames.size());
-    for (const CallFrame& frame : I_.frames) {
+    roots.varint(I_.stack.frames.size());
+    for (const CallFrame& frame : I_.stack.frames) {
       const FunctionInfo* fn = frame.function;
       roots.varint(fn->index);
       roots.varint(uint64_t(frame.pc - fn->code));
@@ -81,8 +81,8 @@ private:
     roots.varint(I_.liveAtLastWalk);
     roots.varint(I_.allocatedSinceWalk);
     roots.varint(I_.walkBudget);
-    roots.varint(uint64_t(I_.stackSoftEnd - I_.stackBase));
-    roots.varint(I_.frameSoftLimit);
+    roots.varint(uint64_t(I_.stack.softEnd - I_.stack.base));
+    roots.varint(I_.stack.frames.softLimit());
     roots.varint(I_.hostData.size());
     roots.raw(I_.hostData.data(), I_.hostData.size());
   }
@@ -206,8 +206,8 @@ bool writeSnapshot(IsolateState& I, std::span<const uint8_t> bytecode, const std
   file.u32(key.empty() ? 0 : nsnap::kSigned);
   size_t bodySize = file.bytes.size();
   file.u64(0); // patched below
-  bool suspended = I.suspended && !I.frames.empty();
-  file.u8(uint8_t(suspended  ? nsnap::State::Suspended
+  bool suspended = I.suspended && !I.stack.frames.empty();
+  file.u8(uint8_t(suspended   ? nsnap::State::Suspended
                   : I.entered ? nsnap::State::Idle
                               : nsnap::State::Template));
   file.u8(uint8_t(suspended ? entryCode(I.entry) : nsnap::Entry::None));

@@ -89,10 +89,10 @@ private:
     for (size_t k = 0; I_.roots_ && k < IsolateState::kRootCount; k++) {
       reference(I_.roots_[k], nullptr, [&] { return "the isolate's root " + std::to_string(k); });
     }
-    for (const CallFrame& frame : I_.frames) {
+    for (const CallFrame& frame : I_.stack.frames) {
       const FunctionInfo* fn = frame.function;
       if (check_ &&
-          (frame.registers < I_.stackBase || frame.registers + fn->registerCount > I_.stackTop)) {
+          (frame.registers < I_.stack.base || frame.registers + fn->registerCount > I_.stack.top)) {
         violation("the registers of a frame of " + fn->name + " are outside the VM stack in use");
       }
       for (uint32_t r = 0; r < fn->registerCount; r++) {

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <new>
 
 #include "support/utf8.h"
 #include "vm/heap_walk.h"
@@ -42,27 +44,32 @@ IsolateState::IsolateState(const IsolateConfig& cfg)
   stringArrayType.holdsReferences = true;
   typeTable = {nullptr, &stringType, &stringBuilderType, &stringArrayType};
 
-  stackReserve = stackReserveBytes(cfg);
-  void* mem = reserveStack(stackReserve);
+  stack.reserveBytes = stackReserveBytes(cfg);
+  void* mem = reserveStack(stack.reserveBytes);
   if (mem) {
-    stackBase = static_cast<Slot*>(mem);
-    stackEnd = stackBase + stackReserve / sizeof(Slot);
+    stack.base = static_cast<Slot*>(mem);
+    stack.end = stack.base + stack.reserveBytes / sizeof(Slot);
   }
-  stackTop = stackBase;
-  stackRoots.begin = reinterpret_cast<void* const*>(&stackBase);
-  stackRoots.end = reinterpret_cast<void* const*>(&stackTop);
+  stack.top = stack.base;
+  stackRoots.begin = reinterpret_cast<void* const*>(&stack.base);
+  stackRoots.end = reinterpret_cast<void* const*>(&stack.top);
   gc::addRootRange(&stackRoots);
   roots_ = static_cast<void**>(gc::allocateRoots(kRootCount * sizeof(void*)));
-  frames.reserve(size_t(cfg.stackLimitFrames) + 1);
+  // Frame records for the stack limit; pages of a large reservation are committed as touched.
+  size_t frameCapacity = size_t(cfg.stackLimitFrames) + 1;
+  stack.frames.base = static_cast<CallFrame*>(std::malloc(frameCapacity * sizeof(CallFrame)));
+  if (!stack.frames.base) throw std::bad_alloc();
+  stack.frames.top = stack.frames.base;
+  stack.frames.reserveEnd = stack.frames.base + frameCapacity;
   temporaryRoots.reserve(16);
   heapChecks = gc::stressMode();
   accountsAllocations = cfg.heapLimitBytes || heapChecks;
-  stackSoftEnd = stackEnd;
-  frameSoftLimit = cfg.stackLimitFrames;
-  if (cfg.heapLimitBytes && stackBase) { // the stack grows in steps under a heap limit
+  stack.softEnd = stack.end;
+  stack.frames.setSoftLimit(cfg.stackLimitFrames);
+  if (cfg.heapLimitBytes && stack.base) { // the stack grows in steps under a heap limit
     uint64_t room = cfg.heapLimitBytes / 16;
-    stackSoftEnd = stackBase + std::min<uint64_t>(room / sizeof(Slot), stackEnd - stackBase);
-    frameSoftLimit = uint32_t(std::min<uint64_t>(room / sizeof(CallFrame), cfg.stackLimitFrames));
+    stack.softEnd = stack.base + std::min<uint64_t>(room / sizeof(Slot), stack.end - stack.base);
+    stack.frames.setSoftLimit(std::min<uint64_t>(room / sizeof(CallFrame), cfg.stackLimitFrames));
   }
   collectionsAtStart = gc::heapStats().collections;
 }
@@ -71,7 +78,8 @@ IsolateState::~IsolateState() {
   flushOutput();
   handles->close();
   gc::removeRootRange(&stackRoots);
-  if (stackBase) releaseStack(stackBase, stackReserve);
+  if (stack.base) releaseStack(stack.base, stack.reserveBytes);
+  std::free(stack.frames.base);
   if (program.globals) gc::freeRoots(program.globals);
   if (program.stringConstants) gc::freeRoots(program.stringConstants);
   gc::freeRoots(roots_);
@@ -154,21 +162,21 @@ bool IsolateState::raiseStackOverflow() {
 }
 
 uint64_t IsolateState::stackBytes() const {
-  return uint64_t(stackTop - stackBase) * sizeof(Slot) + frames.size() * sizeof(CallFrame);
+  return uint64_t(stack.top - stack.base) * sizeof(Slot) + stack.frames.size() * sizeof(CallFrame);
 }
 
 bool IsolateState::extendStack(const Slot* end) {
-  if (!stackBase || frames.size() >= config.stackLimitFrames) return raiseStackOverflow();
-  if (end > stackEnd) {
+  if (!stack.base || stack.frames.size() >= config.stackLimitFrames) return raiseStackOverflow();
+  if (end > stack.end) {
     return raise(ErrorClass::StackOverflowError,
-                 "the VM stack of " + std::to_string(stackReserve) + " bytes is full");
+                 "the VM stack of " + std::to_string(stack.reserveBytes) + " bytes is full");
   }
   // Under a heap limit: check the room left (walking the heap when what was live at the last
   // walk and everything allocated since may not leave enough), then let the stack grow by a
   // quarter of it.
   uint64_t limit = config.heapLimitBytes;
   uint64_t needed =
-      uint64_t(end - stackBase) * sizeof(Slot) + (frames.size() + 1) * sizeof(CallFrame);
+      uint64_t(end - stack.base) * sizeof(Slot) + (stack.frames.size() + 1) * sizeof(CallFrame);
   auto bound = [&] { return liveAtLastWalk + allocatedSinceWalk + temporaryBytes + needed; };
   if (bound() > limit && !walkForLimit(0, needed)) {
     raise(ErrorClass::LimitError, "heap limit of " + formatBytes(limit) +
@@ -177,9 +185,9 @@ bool IsolateState::extendStack(const Slot* end) {
     return markHeapLimit();
   }
   uint64_t room = std::max<uint64_t>((limit - std::min(bound(), limit)) / 4, 4096);
-  stackSoftEnd = std::min(stackEnd, const_cast<Slot*>(end) + room / sizeof(Slot));
-  frameSoftLimit = uint32_t(
-      std::min<uint64_t>(config.stackLimitFrames, frames.size() + 1 + room / sizeof(CallFrame)));
+  stack.softEnd = std::min(stack.end, const_cast<Slot*>(end) + room / sizeof(Slot));
+  stack.frames.setSoftLimit(std::min<uint64_t>(config.stackLimitFrames,
+                                               stack.frames.size() + 1 + room / sizeof(CallFrame)));
   return true;
 }
 bool IsolateState::raiseUncatchable(ErrorClass cls, std::string message) {
@@ -240,7 +248,7 @@ bool IsolateState::checkLimits(uint64_t executed, CheckSite site) {
       interrupt->suspend.load(std::memory_order_relaxed)) {
     // Only a running guest suspends, and only where it can (see CheckSite); otherwise the
     // interpreter checks again at its next suspension point.
-    if (site == CheckSite::AfterHostCall || suspendHold || frames.empty()) {
+    if (site == CheckSite::AfterHostCall || suspendHold || stack.frames.empty()) {
       checkpoint = executed;
       return true;
     }

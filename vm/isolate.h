@@ -17,6 +17,7 @@
 #include "gc/heap.h"
 #include "nuri/nuri.h"
 #include "vm/errors.h"
+#include "vm/frame.h"
 #include "vm/handles.h"
 #include "vm/objects.h"
 
@@ -103,23 +104,6 @@ struct LinkedProgram {
   StringObject** stringConstants = nullptr;                     // GC roots
 };
 
-// How a frame was entered, which says what its return does.
-enum class FrameKind : uint8_t {
-  Call,  // by a call instruction: the caller resumes after it
-  Entry, // the first frame of one interpreter activation: its return ends the activation
-  Text,  // an object's toString called by TO_STR_REF: a null result reads as "null"
-};
-
-// One activation on the VM stack. Its registers are a window of the stack's slots.
-struct CallFrame {
-  const FunctionInfo* function;
-  const uint32_t* pc; // the instruction being executed (saved when calling out)
-  Slot* registers;
-  uint32_t resultRegister; // in the caller's frame
-  FrameKind kind;
-  bool entry() const { return kind == FrameKind::Entry; }
-};
-
 class IsolateState {
 public:
   explicit IsolateState(const IsolateConfig& config);
@@ -163,17 +147,9 @@ public:
   uint32_t lastIdentityHash = 0;
   static constexpr uint32_t kIdentityHashStep = 0x9E3779B9u; // odd: visits every 32-bit value
 
-  // The VM stack: reserved address space; frames are windows into it.
-  Slot* stackBase = nullptr; // null when the reservation failed (every run then reports it)
-  Slot* stackEnd = nullptr;
-  size_t stackReserve = 0;
-  Slot* stackTop = nullptr; // end of the innermost frame's registers; scanned up to here
+  // The VM stack: its slots and frame records (vm/frame.h).
+  VmStack stack;
   gc::RootRange stackRoots{};
-  std::vector<CallFrame> frames;
-  // How far calls may go before extendStack() is asked: the stack's end and the frame limit, or
-  // less under a heap limit (the stack counts towards it, and grows only after a check).
-  Slot* stackSoftEnd = nullptr;
-  uint32_t frameSoftLimit = 0;
   // Called when a call needs the stack up to `end` and a frame more than `frames` holds: raises
   // StackOverflowError past the stack limit, LimitError past the heap limit, or moves the soft
   // limits on. Returns false with the error raised.

@@ -18,7 +18,7 @@ std::string baseName(const std::string& path) {
 std::vector<std::string> stackTrace(const IsolateState& I) {
   std::vector<std::string> trace;
   const Module& module = *I.program.module;
-  size_t n = I.frames.size();
+  size_t n = I.stack.frames.size();
   for (size_t k = 0; k < n; k++) {
     if (n > kTraceHead + kTraceTail && k == kTraceHead) {
       size_t hidden = n - kTraceHead - kTraceTail;
@@ -26,7 +26,7 @@ std::vector<std::string> stackTrace(const IsolateState& I) {
                       " ...");
       k = n - kTraceTail;
     }
-    const CallFrame& f = I.frames[n - 1 - k];
+    const CallFrame& f = I.stack.frames[n - 1 - k];
     uint32_t pc = uint32_t(f.pc - f.function->code);
     uint32_t fileIndex = module.functions[f.function->index].file;
     std::string file =
