@@ -7,6 +7,7 @@
 #include "classlib/format.h"
 #include "classlib/natives.h"
 #include "classlib/registry/prelude.h"
+#include "interpreter/slow_paths.h"
 #include "support/number_format.h"
 #include "vm/bytecode/opcodes.h"
 #include "vm/stack_trace.h"
@@ -16,92 +17,6 @@ namespace {
 
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
-
-// The size in bytes of a string, array or StringBuilder (what a native may scan or copy).
-uint64_t objectBytes(const IsolateState& I, const void* object) {
-  switch (I.kindOf(object)) {
-  case TypeKind::String: return static_cast<const StringObject*>(object)->byteLength;
-  case TypeKind::Array:
-    return uint64_t(static_cast<const ArrayObject*>(object)->length) * sizeof(Slot);
-  case TypeKind::StringBuilder: return static_cast<const StringBuilderObject*>(object)->length;
-  default: return 0;
-  }
-}
-
-// Integer division for y other than 0 and -1. A 64-bit divide takes several times as long as a
-// 32-bit one on common x86 cores, and most operands fit in 32 bits.
-inline bool fitsInt32(int64_t v) { return int64_t(int32_t(v)) == v; }
-inline int64_t quotient(int64_t x, int64_t y) {
-  return fitsInt32(x) && fitsInt32(y) ? int32_t(x) / int32_t(y) : x / y;
-}
-inline int64_t remainder(int64_t x, int64_t y) {
-  return fitsInt32(x) && fitsInt32(y) ? int32_t(x) % int32_t(y) : x % y;
-}
-
-// Records the stack trace of the pending error from the frames on the stack. An error object
-// thrown again keeps the trace of where it was first thrown, stored in its `trace` field when
-// it was first caught: that text is read only if the error ends the activation (takeError), so
-// throwing an error with a long trace again and again costs no more than throwing it once.
-void captureTrace(IsolateState& I) {
-  if (!I.pending || I.pending->traced || I.pending->exit) return;
-  I.pending->traced = true;
-  if (InstanceObject* error = I.pendingObject()) {
-    auto* stored = static_cast<const StringObject*>(error->fields[1].p);
-    if (stored && stored->byteLength) return;
-  }
-  I.pending->trace = stackTrace(I);
-}
-
-// Stores the pending trace in the error object being caught, for `e.stackTrace()`.
-void recordTrace(IsolateState& I, InstanceObject* error) {
-  if (error->fields[1].p) return;
-  std::string text;
-  for (const std::string& line : I.pending->trace)
-    text += (text.empty() ? "" : "\n") + line;
-  error->fields[1].p = I.newString(text); // stays null over the heap limit: an empty trace
-}
-
-std::string methodName(const FunctionInfo* f) {
-  size_t dot = f->name.rfind('.');
-  return dot == std::string::npos ? f->name : f->name.substr(dot + 1);
-}
-
-int compareStrings(const StringObject* a, const StringObject* b) {
-  size_t n = std::min(a->byteLength, b->byteLength);
-  int c = std::memcmp(a->bytes, b->bytes, n); // UTF-8 byte order is code-point order
-  if (c != 0) return c;
-  return a->byteLength < b->byteLength ? -1 : a->byteLength > b->byteLength ? 1 : 0;
-}
-
-bool stringsEqual(const StringObject* a, const StringObject* b) {
-  if (a == b) return true;
-  if (!a || !b || a->byteLength != b->byteLength) return false;
-  return std::memcmp(a->bytes, b->bytes, a->byteLength) == 0;
-}
-
-// Builds nested arrays for `new T[d0][d1]...`.
-ArrayObject* newMultiArray(IsolateState& I, const RuntimeType* type, const Slot* R,
-                           const uint32_t* dims, uint32_t count) {
-  int64_t length = R[dims[0]].i;
-  ArrayObject* a = I.newArray(type, length);
-  if (!a || count == 1) return a;
-  TemporaryRoot root(I, &a); // filled as its elements are made
-  for (int64_t i = 0; i < length; i++) {
-    ArrayObject* inner = newMultiArray(I, type->element, R, dims + 1, count - 1);
-    if (!inner || !I.nativeProgress(sizeof(ArrayObject) + sizeof(Slot))) return nullptr;
-    a->elements[i].p = inner;
-  }
-  return a;
-}
-
-// A shallow copy of `a`, made in steps so that limits can stop a huge one.
-ArrayObject* copyArray(IsolateState& I, const ArrayObject* a) {
-  ArrayObject* copy = I.newArray(I.typeOf(a), a->length);
-  if (!copy || !I.copyInSteps(copy->elements, a->elements, size_t(a->length) * sizeof(Slot))) {
-    return nullptr;
-  }
-  return copy;
-}
 
 bool run(IsolateState& I, Slot* result);
 
@@ -165,9 +80,11 @@ bool run(IsolateState& I, Slot* result) {
     checkpoint = I.checkpoint;                                                                     \
     AFTER_WORK();                                                                                  \
   } while (0)
-#define THROW(cls, msg)                                                                            \
+// The instruction failed a check: its error is made by the slow path (slow_paths.h).
+#define FAIL()                                                                                     \
   do {                                                                                             \
-    I.raise(cls, msg);                                                                             \
+    SAVE_STATE();                                                                                  \
+    raiseInstructionError(I);                                                                      \
     goto exception;                                                                                \
   } while (0)
 // After an instruction that may have handled many bytes (see IsolateState::work): the limits
@@ -308,13 +225,13 @@ dispatch:
   INT_BINOP(MUL_INT, int64_t(uint64_t(x) * uint64_t(y)))
   CASE(DIV_INT) {
     int64_t x = R[B].i, y = R[C].i;
-    if (UNLIKELY(y == 0)) THROW(ErrorClass::ArithmeticError, "division by zero");
+    if (UNLIKELY(y == 0)) FAIL();
     R[A].i = y == -1 ? int64_t(0 - uint64_t(x)) : quotient(x, y);
     NEXT(4);
   }
   CASE(MOD_INT) {
     int64_t x = R[B].i, y = R[C].i;
-    if (UNLIKELY(y == 0)) THROW(ErrorClass::ArithmeticError, "division by zero");
+    if (UNLIKELY(y == 0)) FAIL();
     R[A].i = y == -1 ? 0 : remainder(x, y);
     NEXT(4);
   }
@@ -335,7 +252,7 @@ dispatch:
   CASE(DIV_INT_IMM) {
     int64_t y = int32_t(C);
     if (UNLIKELY(y == 0 || y == -1)) {
-      if (y == 0) THROW(ErrorClass::ArithmeticError, "division by zero");
+      if (y == 0) FAIL();
       R[A].i = int64_t(0 - uint64_t(R[B].i));
     } else {
       R[A].i = quotient(R[B].i, y);
@@ -345,7 +262,7 @@ dispatch:
   CASE(MOD_INT_IMM) {
     int64_t y = int32_t(C);
     if (UNLIKELY(y == 0 || y == -1)) {
-      if (y == 0) THROW(ErrorClass::ArithmeticError, "division by zero");
+      if (y == 0) FAIL();
       R[A].i = 0;
     } else {
       R[A].i = remainder(R[B].i, y);
@@ -407,7 +324,7 @@ dispatch:
   }
   CASE(LT_STR) {
     auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
-    if (UNLIKELY(!x || !y)) THROW(ErrorClass::NullError, "cannot compare null strings");
+    if (UNLIKELY(!x || !y)) FAIL();
     R[A].i = compareStrings(x, y) < 0;
     I.chargeWork(x->byteLength);
     AFTER_WORK();
@@ -415,7 +332,7 @@ dispatch:
   }
   CASE(LE_STR) {
     auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
-    if (UNLIKELY(!x || !y)) THROW(ErrorClass::NullError, "cannot compare null strings");
+    if (UNLIKELY(!x || !y)) FAIL();
     R[A].i = compareStrings(x, y) <= 0;
     I.chargeWork(x->byteLength);
     AFTER_WORK();
@@ -460,19 +377,13 @@ dispatch:
   }
   CASE(GET_FIELD) {
     auto* o = static_cast<InstanceObject*>(R[B].p);
-    if (UNLIKELY(!o)) {
-      THROW(ErrorClass::NullError,
-            "cannot read field `" + fn->registerTypes[B]->cls->fields[C].name + "` of null");
-    }
+    if (UNLIKELY(!o)) FAIL();
     R[A] = o->fields[C];
     NEXT(4);
   }
   CASE(SET_FIELD) {
     auto* o = static_cast<InstanceObject*>(R[A].p);
-    if (UNLIKELY(!o)) {
-      THROW(ErrorClass::NullError,
-            "cannot write field `" + fn->registerTypes[A]->cls->fields[B].name + "` of null");
-    }
+    if (UNLIKELY(!o)) FAIL();
     o->fields[B] = R[C];
     NEXT(4);
   }
@@ -486,43 +397,28 @@ dispatch:
   }
   CASE(NEW_ARRAY_MULTI) {
     SAVE_STATE();
-    uint32_t dims = B;
-    for (uint32_t i = 0; i < dims; i++) {
-      if (R[pc[3 + i]].i < 0) {
-        THROW(ErrorClass::ValueError, "negative array length " + std::to_string(R[pc[3 + i]].i));
-      }
-    }
-    ArrayObject* a = newMultiArray(I, fn->registerTypes[A], R, pc + 3, dims);
+    bool ok = newArrayMulti(I);
     AFTER_LONG_OPERATION();
-    if (!a) goto exception;
-    R[A].p = a;
-    NEXT(3 + dims);
+    if (!ok) goto exception;
+    NEXT(3 + B);
   }
   CASE(ARRAY_GET) {
     auto* a = static_cast<ArrayObject*>(R[B].p);
     int64_t i = R[C].i;
-    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot index null");
-    if (UNLIKELY(uint64_t(i) >= uint64_t(a->length))) {
-      THROW(ErrorClass::IndexError, "index " + std::to_string(i) + " out of bounds for length " +
-                                        std::to_string(a->length));
-    }
+    if (UNLIKELY(!a || uint64_t(i) >= uint64_t(a->length))) FAIL();
     R[A] = a->elements[i];
     NEXT(4);
   }
   CASE(ARRAY_SET) {
     auto* a = static_cast<ArrayObject*>(R[A].p);
     int64_t i = R[B].i;
-    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot index null");
-    if (UNLIKELY(uint64_t(i) >= uint64_t(a->length))) {
-      THROW(ErrorClass::IndexError, "index " + std::to_string(i) + " out of bounds for length " +
-                                        std::to_string(a->length));
-    }
+    if (UNLIKELY(!a || uint64_t(i) >= uint64_t(a->length))) FAIL();
     a->elements[i] = R[C];
     NEXT(4);
   }
   CASE(ARRAY_LEN) {
     auto* a = static_cast<ArrayObject*>(R[B].p);
-    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot read `length` of null");
+    if (UNLIKELY(!a)) FAIL();
     R[A].i = a->length;
     NEXT(3);
   }
@@ -535,13 +431,13 @@ dispatch:
   }
   CASE(CELL_GET) {
     auto* cell = static_cast<CellObject*>(R[B].p);
-    if (UNLIKELY(!cell)) THROW(ErrorClass::NullError, "a captured variable is not initialised");
+    if (UNLIKELY(!cell)) FAIL();
     R[A] = cell->value;
     NEXT(3);
   }
   CASE(CELL_SET) {
     auto* cell = static_cast<CellObject*>(R[A].p);
-    if (UNLIKELY(!cell)) THROW(ErrorClass::NullError, "a captured variable is not initialised");
+    if (UNLIKELY(!cell)) FAIL();
     cell->value = R[B];
     NEXT(3);
   }
@@ -562,16 +458,13 @@ dispatch:
   }
   CASE(CAST) {
     void* object = R[B].p;
-    if (object && UNLIKELY(!isInstance(types[typeIndexOf(object)], P.types[C].get()))) {
-      THROW(ErrorClass::CastError,
-            "cannot cast " + types[typeIndexOf(object)]->name + " to " + P.types[C]->name);
-    }
+    if (object && UNLIKELY(!isInstance(types[typeIndexOf(object)], P.types[C].get()))) FAIL();
     R[A].p = object;
     NEXT(4);
   }
   CASE(ARRAY_COPY) {
     auto* a = static_cast<ArrayObject*>(R[B].p);
-    if (UNLIKELY(!a)) THROW(ErrorClass::NullError, "cannot call method `copy` on null");
+    if (UNLIKELY(!a)) FAIL();
     SAVE_STATE();
     ArrayObject* copy = copyArray(I, a);
     AFTER_LONG_OPERATION();
@@ -598,10 +491,9 @@ dispatch:
         }
       }
       SAVE_STATE();
-      StringObject* s = toStringObject(I, object);
+      bool ok = valueToString(I);
       AFTER_LONG_OPERATION();
-      if (!s) goto exception;
-      R[A].p = s;
+      if (!ok) goto exception;
       NEXT(3);
     }
     CASE(CALL)
@@ -609,20 +501,14 @@ dispatch:
     goto call;
     CASE(CALL_VIRTUAL) {
       auto* receiver = static_cast<InstanceObject*>(R[pc[4]].p);
-      if (UNLIKELY(!receiver)) {
-        const FunctionInfo* target = fn->registerTypes[pc[4]]->cls->vtable[B];
-        THROW(ErrorClass::NullError, "cannot call method `" + methodName(target) + "` on null");
-      }
+      if (UNLIKELY(!receiver)) FAIL();
       callee = types[receiver->header.typeIndex]->vtable[B];
       goto call;
     }
     CASE(CALL_INTERFACE) {
       auto* receiver = static_cast<InstanceObject*>(R[pc[4]].p);
       const ClassInfo* iface = fn->registerTypes[pc[4]]->cls;
-      if (UNLIKELY(!receiver)) {
-        THROW(ErrorClass::NullError,
-              "cannot call method `" + methodName(iface->vtable[B]) + "` on null");
-      }
+      if (UNLIKELY(!receiver)) FAIL();
       callee = types[receiver->header.typeIndex]->cls->interfaceTable(iface)->methods[B];
       goto call;
     }
@@ -643,7 +529,7 @@ dispatch:
     DISPATCH(); // runs the call again
     CASE(CALL_CLOSURE) {
       auto* closure = static_cast<ClosureObject*>(R[B].p);
-      if (UNLIKELY(!closure)) THROW(ErrorClass::NullError, "cannot call a null function");
+      if (UNLIKELY(!closure)) FAIL();
       callee = closure->function;
       newR = R + fn->registerCount;
       kind = FrameKind::Call;
@@ -670,28 +556,10 @@ dispatch:
   }
   CASE(CALL_NATIVE) {
     uint32_t argc = C;
-    Slot args[8];
-    for (uint32_t i = 0; i < argc && i < 8; i++)
-      args[i] = R[pc[4 + i]];
     SAVE_STATE();
-    const LinkedNative& native = P.natives[B];
-    for (uint32_t mask = native.nonNullParams; mask; mask &= mask - 1) {
-      if (UNLIKELY(!args[__builtin_ctz(mask)].p)) {
-        checkNativeArguments(I, native.id, args); // raises the NullError naming the argument
-        goto exception;
-      }
-    }
-    Slot out{};
-    if (!native.function(I, native, args, &out)) {
-      RESTORE_COUNT();
-      goto exception;
-    }
-    if (native.hasResult) R[A] = out;
-    // A native's time grows with its string, array and StringBuilder arguments (scans, searches,
-    // copies, sorts): charge their sizes.
-    for (uint32_t mask = native.nonNullParams; mask; mask &= mask - 1)
-      I.chargeWork(objectBytes(I, args[__builtin_ctz(mask)].p));
+    bool ok = callNative(I);
     AFTER_LONG_OPERATION();
+    if (!ok) goto exception;
     NEXT(4 + argc);
   }
   CASE(RETURN) {
@@ -714,7 +582,7 @@ dispatch:
   }
   CASE(THROW) {
     auto* error = static_cast<InstanceObject*>(R[A].p);
-    if (UNLIKELY(!error)) THROW(ErrorClass::NullError, "cannot throw null");
+    if (UNLIKELY(!error)) FAIL();
     I.throwObject(error);
     goto exception;
   }
@@ -736,49 +604,13 @@ dispatch:
 }
 #endif
 
-exception : frame->pc = pc;
-I.instructions = count;
-if (I.pending && I.pending->suspend) {
-  // Suspend: the frames stay on the stack, the innermost at the instruction to run next (a
-  // suspension point, or an operation that was abandoned and runs again).
-  I.suspendReason = I.pending->limit;
-  I.clearPending();
-  I.suspended = true;
-  return false;
-}
-captureTrace(I);
-if (InstanceObject* error = I.pendingObject(); error && !I.pending->uncatchable) {
-  // Find a handler, from the innermost frame of this activation outwards.
-  while (true) {
-    const FunctionInfo* f = frame->function;
-    uint32_t offset = uint32_t(frame->pc - f->code);
-    for (uint32_t h = 0; h < f->handlerCount; h++) {
-      const RuntimeHandler& handler = f->handlers[h];
-      if (offset < handler.start || offset >= handler.end) continue;
-      if (handler.catchClass && !types[typeIndexOf(error)]->cls->isSubclassOf(handler.catchClass)) {
-        continue;
-      }
-      recordTrace(I, error);
-      I.clearPending();
-      fn = f;
-      R = frame->registers;
-      S.top = R + fn->registerCount;
-      R[handler.reg].p = error;
-      pc = f->code + handler.target;
-      DISPATCH();
-    }
-    if (frame->entry()) break; // the caller of this activation sees the error
-    S.pop();
-    frame = &S.frames.back();
-  }
-}
-// Unwind this activation's frames.
-while (true) {
-  bool entry = S.frames.back().entry();
-  S.pop();
-  if (entry) break;
-}
-return false;
+exception : SAVE_STATE();
+if (handlePending(I) != PendingOutcome::Caught) return false;
+frame = &S.frames.back();
+fn = frame->function;
+R = frame->registers;
+pc = frame->pc;
+DISPATCH();
 }
 
 } // namespace
