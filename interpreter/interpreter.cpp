@@ -18,7 +18,16 @@ namespace {
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-bool run(IsolateState& I, Slot* result);
+// The compiled code to run `fn` from its start, when the JIT is on and has some (or makes it now).
+inline const void* enterCompiled(IsolateState& I, CompilerTier* tier, const FunctionInfo* fn) {
+  const void* code = tier->entries[fn->index].load(std::memory_order_acquire);
+  return code ? code : tier->entryOnCall(I, fn);
+}
+
+// Runs the innermost frame until the activation's Entry frame returns (false: an error escaped,
+// or the guest suspended). With kStep, runs the one instruction at the innermost frame's pc and
+// returns (false: an error is pending): compiled code's way to share any instruction's slow path.
+template <bool kStep> bool run(IsolateState& I, Slot* result);
 
 } // namespace
 
@@ -31,21 +40,23 @@ bool callFunction(IsolateState& I, const FunctionInfo* fn, const Slot* args, uin
     base[i] = i < argc ? args[i] : Slot{};
   I.stack.push(fn, base, 0, FrameKind::Entry);
   Slot ret{};
-  bool ok = run(I, &ret);
+  bool ok = run<false>(I, &ret);
   if (ok && result) *result = ret;
   return ok;
 }
 
 bool resumeFunction(IsolateState& I, Slot* result) {
   Slot ret{};
-  bool ok = run(I, &ret);
+  bool ok = run<false>(I, &ret);
   if (ok && result) *result = ret;
   return ok;
 }
 
+bool stepInstruction(IsolateState& I) { return run<true>(I, nullptr); }
+
 namespace {
 
-bool run(IsolateState& I, Slot* result) {
+template <bool kStep> bool run(IsolateState& I, Slot* result) {
   const LinkedProgram& P = I.program;
   VmStack& S = I.stack;
   CallFrame* frame = &S.frames.back();
@@ -56,6 +67,12 @@ bool run(IsolateState& I, Slot* result) {
   uint64_t checkpoint = I.checkpoint; // changes only in checkLimits
   // Object headers hold type indices into this table, which is fixed once the program is linked.
   const RuntimeType* const* types = I.typeTable.data();
+  CompilerTier* const tier = I.tier; // never used by a step
+  const void* compiled;              // code that continues the innermost frame (runCompiled)
+  Slot value;                        // the result of a frame that returned (returned)
+  FrameKind kind;                    // how that frame was entered
+  uint32_t dst;                      // its result register in the caller
+  bool hasValue;                     // whether it returned a value
 
 #define SAVE_STATE()                                                                               \
   do {                                                                                             \
@@ -111,11 +128,17 @@ bool run(IsolateState& I, Slot* result) {
 #undef OP
   };
 #define CASE(name) L_##name:
-#define DISPATCH() goto* kLabels[*pc]
+#define DISPATCH_NEXT() goto* kLabels[*pc]
 #else
 #define CASE(name) case Opcode::name:
-#define DISPATCH() goto dispatch
+#define DISPATCH_NEXT() goto dispatch
 #endif
+// A step ends after its one instruction.
+#define DISPATCH()                                                                                 \
+  do {                                                                                             \
+    if constexpr (kStep) goto stepDone;                                                            \
+    DISPATCH_NEXT();                                                                               \
+  } while (0)
 #define NEXT(n)                                                                                    \
   do {                                                                                             \
     pc += (n);                                                                                     \
@@ -127,7 +150,12 @@ bool run(IsolateState& I, Slot* result) {
     int32_t off_ = int32_t(offset);                                                                \
     pc += off_;                                                                                    \
     ++count;                                                                                       \
-    if (off_ <= 0) CHECK_LIMITS(); /* a branch to itself loops too */                              \
+    if (off_ <= 0) { /* a branch to itself loops too */                                            \
+      CHECK_LIMITS();                                                                              \
+      if constexpr (!kStep) {                                                                      \
+        if (UNLIKELY(tier) && (compiled = tier->entryOnLoop(I, fn, pc))) goto runCompiled;         \
+      }                                                                                            \
+    }                                                                                              \
     DISPATCH();                                                                                    \
   } while (0)
 
@@ -170,13 +198,18 @@ bool run(IsolateState& I, Slot* result) {
 
   // Where the activation starts or resumes: the first instruction of its function, or where a
   // suspended guest stopped (which does not count as progress for IsolateState::suspendHold).
-  if (UNLIKELY(count >= checkpoint)) {
-    SAVE_STATE();
-    if (!I.checkLimits(count, CheckSite::SuspensionPoint)) goto exception;
-    checkpoint = I.checkpoint;
+  if constexpr (!kStep) {
+    if (UNLIKELY(count >= checkpoint)) {
+      SAVE_STATE();
+      if (!I.checkLimits(count, CheckSite::SuspensionPoint)) goto exception;
+      checkpoint = I.checkpoint;
+    }
+    if (UNLIKELY(tier) && pc == fn->code && (compiled = enterCompiled(I, tier, fn))) {
+      goto runCompiled;
+    }
   }
 #if NURI_COMPUTED_GOTO
-  DISPATCH();
+  DISPATCH_NEXT();
 #else
 dispatch:
   switch (Opcode(*pc)) {
@@ -551,6 +584,9 @@ dispatch:
     pc = callee->code;
     ++count;
     CHECK_LIMITS();
+    if constexpr (!kStep) {
+      if (UNLIKELY(tier) && (compiled = enterCompiled(I, tier, fn))) goto runCompiled;
+    }
     DISPATCH();
   }
   }
@@ -563,22 +599,9 @@ dispatch:
     NEXT(4 + argc);
   }
   CASE(RETURN) {
-    Slot value = R[A];
-    FrameKind kind = frame->kind;
-    uint32_t dst = frame->resultRegister;
-    S.pop();
-    if (UNLIKELY(kind == FrameKind::Entry)) {
-      I.instructions = count + 1;
-      *result = value;
-      return true;
-    }
-    RESUME_CALLER();
-    // The end of a toString called by TO_STR_REF: null reads as "null".
-    if (UNLIKELY(kind == FrameKind::Text) && !value.p) value.p = I.nullText();
-    R[dst] = value;
-    pc = returnPoint(pc, kind);
-    ++count;
-    DISPATCH();
+    value = R[A];
+    hasValue = true;
+    goto leave;
   }
   CASE(THROW) {
     auto* error = static_cast<InstanceObject*>(R[A].p);
@@ -588,29 +611,68 @@ dispatch:
   }
   CASE(RETURN_VOID) {
     // Never the end of a toString (which returns a string): a Call or an Entry frame.
-    bool entry = frame->entry();
-    S.pop();
-    if (entry) {
-      I.instructions = count + 1;
-      return true;
+    value.bits = 0;
+    hasValue = false;
+    goto leave;
+  }
+leave:
+  kind = frame->kind;
+  dst = frame->resultRegister;
+  S.pop();
+  ++count;
+returned:
+  __attribute__((unused));
+  // The innermost frame has returned `value`: continue its caller, or end the activation.
+  if (UNLIKELY(kind == FrameKind::Entry)) {
+    I.instructions = count;
+    if (result) *result = value;
+    return true;
+  }
+  RESUME_CALLER();
+  // The end of a toString called by TO_STR_REF: null reads as "null".
+  if (UNLIKELY(kind == FrameKind::Text) && !value.p) value.p = I.nullText();
+  if (hasValue) R[dst] = value;
+  pc = returnPoint(pc, kind);
+  DISPATCH();
+
+runCompiled:
+  __attribute__((unused));
+  // The innermost frame continues in compiled code, from its start or a loop header, until it
+  // returns or compiled code stops (vm/tier.h).
+  if constexpr (!kStep) {
+    kind = frame->kind;
+    dst = frame->resultRegister;
+    hasValue = fn->returnType->kind != TypeKind::Void;
+    SAVE_STATE();
+    TierResult outcome = tier->run(I, compiled);
+    count = I.instructions;
+    checkpoint = I.checkpoint;
+    if (outcome.status == kTierReturned) {
+      value.bits = outcome.value;
+      goto returned;
     }
     RESUME_CALLER();
-    pc = returnPoint(pc, FrameKind::Call);
-    ++count;
-    DISPATCH();
+    if (I.pending) goto exception;
   }
+  DISPATCH();
 
 #if !NURI_COMPUTED_GOTO
 }
 #endif
 
 exception : SAVE_STATE();
+if constexpr (kStep) return false;
 if (handlePending(I) != PendingOutcome::Caught) return false;
 frame = &S.frames.back();
 fn = frame->function;
 R = frame->registers;
 pc = frame->pc;
 DISPATCH();
+
+stepDone : __attribute__((unused));
+SAVE_STATE();
+I.checkpoint = checkpoint; // lowered by AFTER_WORK when a check is due
+return true;
 }
 
 } // namespace

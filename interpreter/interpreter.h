@@ -16,4 +16,10 @@ bool callFunction(IsolateState& isolate, const FunctionInfo* function, const Slo
 // instruction) until the outermost returns, as callFunction does.
 bool resumeFunction(IsolateState& isolate, Slot* result);
 
+// Runs the one instruction at the innermost frame's pc as the interpreter does, and leaves the
+// frame's pc after it (or, for an instruction that enters a frame, that frame innermost at its
+// start): how compiled code runs an instruction it has no machine code for. Returns false with
+// an error (or suspension) pending. Not for branches and returns.
+bool stepInstruction(IsolateState& isolate);
+
 } // namespace nuri

@@ -20,6 +20,7 @@
 #include "vm/frame.h"
 #include "vm/handles.h"
 #include "vm/objects.h"
+#include "vm/tier.h"
 
 namespace nuri {
 
@@ -147,6 +148,8 @@ public:
   uint32_t lastIdentityHash = 0;
   static constexpr uint32_t kIdentityHashStep = 0x9E3779B9u; // odd: visits every 32-bit value
 
+  // The JIT, when it is on for this isolate (shared by the isolates running one program).
+  CompilerTier* tier = nullptr;
   // The VM stack: its slots and frame records (vm/frame.h).
   VmStack stack;
   gc::RootRange stackRoots{};
