@@ -3,6 +3,7 @@
 #include "api/errors.h"
 #include "api/host_call.h"
 #include "api/host_module.h"
+#include "api/jit_attach.h"
 #include "api/program_access.h"
 #include "api/runtime_state.h"
 #include "api/value_conversion.h"
@@ -302,6 +303,7 @@ Status Isolate::load(const Program& program) {
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
   }
+  attachJit(I);
   I.loaded = true;
   I.startTime = std::chrono::steady_clock::now();
   I.setDeadline(I.config.timeoutSeconds);
@@ -480,6 +482,14 @@ Stats Isolate::stats() const {
   s.processCollections = heap.collections - I.collectionsAtStart;
   s.processHeapBytes = heap.heapBytes;
   s.seconds = I.runSeconds;
+  if (I.tier) {
+    jit::JitStats j = jit::statsOf(*I.tier);
+    s.jitFunctions = j.functions;
+    s.jitInstructions = j.instructions;
+    s.jitCodeBytes = j.codeBytes;
+    s.jitCompileSeconds = j.compileSeconds;
+    s.jitLoopEntries = j.loopEntries;
+  }
   return s;
 }
 

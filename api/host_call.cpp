@@ -60,8 +60,8 @@ const HostBinding* bind(IsolateState& I, const NativeImport& import, std::string
     return nullptr;
   }
   if (entry->signature != import.signature) {
-    error = "the program imports `" + describeHostImport(import) + "`, but host module `" + import.module +
-            "` declares `" + entry->declaration + "`";
+    error = "the program imports `" + describeHostImport(import) + "`, but host module `" +
+            import.module + "` declares `" + entry->declaration + "`";
     return nullptr;
   }
   auto binding = std::make_shared<HostBinding>();

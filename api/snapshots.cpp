@@ -12,6 +12,7 @@
 #include "api/errors.h"
 #include "api/host_call.h"
 #include "api/host_module.h"
+#include "api/jit_attach.h"
 #include "api/program_access.h"
 #include "api/runtime_state.h"
 #include "classlib/natives.h"
@@ -80,6 +81,7 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
     if (I.pending) return I.takeError();
     return makeError(Error::Kind::Load, error);
   }
+  attachJit(I);
   I.loaded = true;
   I.bytecodeImage = image->bytecode;
   bool adopted = false;

@@ -50,7 +50,11 @@ Options (before FILE):
   --fuel=N              stop with LimitError after about N bytecode instructions
   --timeout=SECONDS     stop with LimitError after SECONDS of wall time
   --stack-limit=FRAMES  deepest call nesting before StackOverflowError (default 10000)
-  --jit=off|auto|always JIT policy (accepted; this build always interprets)
+  --jit=off|auto|always compile hot functions to machine code (auto, the default), every
+                        function before it first runs (always), or never (off)
+  --jit-threshold=N     calls of a function, or loops in it, before auto compiles it
+                        (default 1000)
+  --jit-dump=FUNCTION   print FUNCTION's machine code beside its bytecode as it is compiled
   --stats               print instruction, allocation, live-object and GC statistics to stderr
   --path=DIR            also look for imported modules in DIR (repeatable)
   --suspend-to=FILE     when --fuel or --timeout runs out, or on SIGINT or SIGTERM,
@@ -115,7 +119,7 @@ std::string humanBytes(uint64_t bytes) {
   return text;
 }
 
-void printStats(const Isolate& guest) {
+void printStats(const Isolate& guest, JitMode jit) {
   Stats s = guest.stats();
   std::fprintf(stderr,
                "-- nuri stats --\n"
@@ -125,14 +129,24 @@ void printStats(const Isolate& guest) {
                "heap walks             %llu\n"
                "collections            %llu\n"
                "heap size              %s\n"
-               "run time               %.6f s\n"
-               "jit                    off (interpreter only)\n",
+               "run time               %.6f s\n",
                static_cast<unsigned long long>(s.instructions),
                static_cast<unsigned long long>(s.allocations), humanBytes(s.allocatedBytes).c_str(),
                static_cast<unsigned long long>(s.liveObjects), humanBytes(s.liveBytes).c_str(),
                static_cast<unsigned long long>(s.heapWalks),
                static_cast<unsigned long long>(s.processCollections),
                humanBytes(s.processHeapBytes).c_str(), s.seconds);
+  if (jit == JitMode::Off) {
+    std::fprintf(stderr, "jit                    off (interpreter only)\n");
+  } else {
+    std::fprintf(stderr,
+                 "jit                    %llu functions compiled (%llu instructions, %s of code)"
+                 " in %.3f ms, %llu loop entries\n",
+                 static_cast<unsigned long long>(s.jitFunctions),
+                 static_cast<unsigned long long>(s.jitInstructions),
+                 humanBytes(s.jitCodeBytes).c_str(), s.jitCompileSeconds * 1e3,
+                 static_cast<unsigned long long>(s.jitLoopEntries));
+  }
   // The live objects by type, the largest first: what a guest's memory goes to.
   std::vector<TypeStats> types = guest.liveObjectsByType();
   constexpr size_t kShownTypes = 10;
@@ -170,7 +184,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
     if (options.snapshotCycle) {
       status = runThroughSnapshots(*program, programArgs, options, options.snapshotCycle, guest);
       std::fflush(stdout);
-      if (options.stats && guest) printStats(*guest);
+      if (options.stats && guest) printStats(*guest, options.config.jit);
       return status;
     }
     guest = runtime.newIsolate(options.config);
@@ -185,7 +199,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
     }
   }
   std::fflush(stdout);
-  if (options.stats && guest) printStats(*guest);
+  if (options.stats && guest) printStats(*guest, options.config.jit);
   return status;
 }
 

@@ -75,7 +75,22 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
       if (value != "off" && value != "auto" && value != "always") {
         return "--jit must be off, auto or always, not `" + value + "`";
       }
-      out.jit = value;
+      out.config.jit = value == "off"      ? JitMode::Off
+                       : value == "always" ? JitMode::Always
+                                           : JitMode::Auto;
+    } else if (name == "--jit-threshold") {
+      if (!takeValue())
+        return "--jit-threshold needs a number of calls or loops, e.g. --jit-threshold=100";
+      auto n = parseCount(value);
+      if (!n || *n == 0 || *n > UINT32_MAX) {
+        return "--jit-threshold needs a number from 1 to 4294967295, not `" + value + "`";
+      }
+      out.config.jitThreshold = uint32_t(*n);
+    } else if (name == "--jit-dump") {
+      if (!takeValue() || value.empty()) {
+        return "--jit-dump needs a function's name, e.g. --jit-dump=main or --jit-dump=Vec.add";
+      }
+      out.config.jitDump = value;
     } else if (name == "--heap-limit") {
       if (!takeValue()) return "--heap-limit needs a size, e.g. --heap-limit=64M";
       auto size = parseSize(value);

@@ -24,7 +24,6 @@ struct RunOptions {
   IsolateConfig config;
   std::vector<std::string> searchPath; // --path
   bool stats = false;
-  std::string jit = "auto";
   std::string suspendTo;      // --suspend-to: where a suspended guest's snapshot goes
   uint64_t snapshotCycle = 0; // --snapshot-cycle: move the guest through a snapshot this often
   std::string keyFile;        // --key-file: the snapshot key's file, read by loadKeyFile

@@ -559,7 +559,7 @@ dispatch:
     // Past the soft limits of the stack: a stack overflow, the heap limit, or room to go on.
     SAVE_STATE();
     if (!I.extendStack(newR + callee->registerCount)) goto exception;
-    DISPATCH(); // runs the call again
+    DISPATCH_NEXT(); // runs the call again (a step too)
     CASE(CALL_CLOSURE) {
       auto* closure = static_cast<ClosureObject*>(R[B].p);
       if (UNLIKELY(!closure)) FAIL();
@@ -647,7 +647,7 @@ runCompiled:
     TierResult outcome = tier->run(I, compiled);
     count = I.instructions;
     checkpoint = I.checkpoint;
-    if (outcome.status == kTierReturned) {
+    if (outcome.status != kTierStopped) {
       value.bits = outcome.value;
       goto returned;
     }

@@ -20,6 +20,9 @@ about 50 moves, and 1 for programs of up to 20,000 instructions whose moves are 
 through separate processes with `--fuel=N --suspend-to=FILE` (about 8 processes). Programs
 with their own --fuel, --timeout or --suspend-to are not run in snapshot mode. Prints
 `N passed, N failed`.
+
+--run-options gives options for every `nuri run` of every mode, e.g. `--jit=always` to run
+everything compiled, or `--jit=auto --jit-threshold=1` to enter compiled loops mid-way.
 """
 import argparse
 import concurrent.futures
@@ -68,7 +71,12 @@ class Test:
             self.exit = 65 if self.compile_errors else 70 if self.runtime_error else 0
 
 
+RUN_OPTIONS = []  # --run-options, put after `run` in every nuri run command
+
+
 def run(command, timeout, env):
+    if len(command) > 1 and command[1] == "run":
+        command = command[:2] + RUN_OPTIONS + command[2:]
     try:
         p = subprocess.run(command, capture_output=True, timeout=timeout, env=env)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
@@ -225,6 +233,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nuri", required=True, help="the nuri binary")
     parser.add_argument("--modes", default="source,nbc", help="comma-separated: source, nbc, snapshot")
+    parser.add_argument("--run-options", default="", help="options for every `nuri run`, e.g. --jit=always")
     parser.add_argument("--gc-stress", action="store_true", help="collect at every allocation")
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -242,6 +251,7 @@ def main():
         else:
             files.append(path)
     files.sort()
+    RUN_OPTIONS.extend(shlex.split(args.run_options))
     env = dict(os.environ)
     if args.gc_stress:
         env["NURI_GC_STRESS"] = "1"

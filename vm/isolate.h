@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -87,6 +88,10 @@ struct LinkedCode {
   // The functions a host may call by name (Isolate::call): top-level, not private, not the
   // compiler's own (`<module>`, lambdas, generic instances, the prelude's `__` helpers).
   std::unordered_map<std::string, const FunctionInfo*> callable;
+  // The JIT's code for this program (jit/), made when an isolate with the JIT on first runs it
+  // and freed with the program.
+  mutable std::mutex tierMutex;
+  mutable std::unique_ptr<CompilerTier> tier;
 };
 
 // A program linked into an isolate: the shared code, seen through views for brevity, and what is

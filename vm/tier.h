@@ -20,6 +20,8 @@ struct TierResult {
 enum : uint64_t {
   // The frame it was entered for returned: it is popped, its result in `value`.
   kTierReturned = 0,
+  // The same for a function without a result.
+  kTierReturnedVoid = 2,
   // Compiled code stopped with its frames left as the interpreter expects them (pc saved, every
   // register in its slot), the innermost at an instruction to run next: an error or suspension
   // is pending, or the interpreter is to continue (a callee without compiled code, a native

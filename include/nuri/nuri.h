@@ -308,6 +308,12 @@ struct Stats {
   // allocations cause them), and the size of the collected heap all guests share.
   uint64_t processCollections = 0;
   uint64_t processHeapBytes = 0;
+  // The JIT's work for the program this isolate runs (shared with the isolates running it).
+  uint64_t jitFunctions = 0;       // functions compiled
+  uint64_t jitInstructions = 0;    // bytecode instructions they hold
+  uint64_t jitCodeBytes = 0;       // machine code made
+  double jitCompileSeconds = 0;    // time spent compiling
+  uint64_t jitLoopEntries = 0;     // entries into compiled code at a loop (on-stack replacement)
   double seconds = 0; // wall time spent running guest code (calls are timed with a clock of a
                       // few milliseconds' resolution, to keep them cheap)
 };
@@ -345,6 +351,14 @@ public:
 
 private:
   std::function<bool(std::string_view)> write_;
+};
+
+// When guest code is compiled to machine code (docs/jit.md). The JIT exists on x86-64; elsewhere
+// every mode interprets.
+enum class JitMode : uint8_t {
+  Off,    // interpret only
+  Auto,   // compile a function once it has been called, or has looped, jitThreshold times
+  Always, // compile each function before it first runs
 };
 
 struct IsolateConfig {
@@ -396,6 +410,16 @@ struct IsolateConfig {
   // snapshot without a valid signature by it. Empty: snapshots are not signed, and restore
   // refuses a signed one (it cannot check it).
   std::string snapshotKey;
+
+  // The JIT. Compiled code is shared by the isolates running one Program (or the clones of one
+  // snapshot) and behaves exactly as the interpreter does: the same output, errors, stack
+  // traces, instruction counts at suspension points, limits and snapshots.
+  JitMode jit = JitMode::Auto;
+  // Calls of a function, or backward branches taken in it, before Auto compiles it (1 or more).
+  uint32_t jitThreshold = 1000;
+  // The machine code of each function of this name (`main`, `Vec.add`) is written to
+  // errorOutput as it is compiled, beside the bytecode it came from.
+  std::string jitDump;
 };
 
 // Sets every input hook of `config` (input, errorOutput, environment, wallClock,

@@ -55,6 +55,11 @@ public:
     return out_;
   }
 
+  std::string runFunction(uint32_t index) {
+    function(index);
+    return out_;
+  }
+
 private:
   const Module& m_;
   const std::vector<std::vector<LayoutSlot>> layouts_;
@@ -171,5 +176,9 @@ private:
 } // namespace
 
 std::string disassemble(const Module& module) { return Disassembler(module).run(); }
+
+std::string disassembleFunction(const Module& module, uint32_t function) {
+  return Disassembler(module).runFunction(function);
+}
 
 } // namespace nuri

@@ -1,0 +1,53 @@
+// What compiled code reaches through its context register: the isolate's state that it reads
+// and writes inline, at offsets asserted here. One context is made for each entry into compiled
+// code (CompilerTier::run), on the C++ stack, where the collector sees the objects it names.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "vm/isolate.h"
+
+namespace nuri::jit {
+
+struct Context {
+  IsolateState* isolate;
+  VmStack* stack;
+  Slot* globals;
+  StringObject* const* stringConstants;
+  const RuntimeType* const* types; // the isolate's type table, by an object header's index
+  uint64_t* instructions;          // &isolate->instructions
+  uint64_t* checkpoint;            // &isolate->checkpoint
+  // Compiled calls stop (and let the interpreter go on) when the machine stack passes this.
+  uintptr_t machineStackLimit;
+  const std::atomic<const void*>* entries; // CompilerTier::entries
+  StringObject* nullText;                  // "null", the text of a toString that returned null
+};
+static_assert(std::is_standard_layout_v<Context>);
+
+// The offsets generated code uses.
+namespace offsets {
+constexpr int32_t kIsolate = offsetof(Context, isolate);
+constexpr int32_t kStack = offsetof(Context, stack);
+constexpr int32_t kGlobals = offsetof(Context, globals);
+constexpr int32_t kStringConstants = offsetof(Context, stringConstants);
+constexpr int32_t kTypes = offsetof(Context, types);
+constexpr int32_t kInstructions = offsetof(Context, instructions);
+constexpr int32_t kCheckpoint = offsetof(Context, checkpoint);
+constexpr int32_t kMachineStackLimit = offsetof(Context, machineStackLimit);
+constexpr int32_t kEntries = offsetof(Context, entries);
+constexpr int32_t kNullText = offsetof(Context, nullText);
+
+constexpr int32_t kStackTop = offsetof(VmStack, top);
+constexpr int32_t kFramesTop = offsetof(VmStack, frames) + offsetof(FrameStack, top);
+constexpr int32_t kFramePc = offsetof(CallFrame, pc);
+constexpr int32_t kFrameFunction = offsetof(CallFrame, function);
+constexpr int32_t kFrameRegisters = offsetof(CallFrame, registers);
+
+constexpr int32_t kArrayLength = offsetof(ArrayObject, length);
+constexpr int32_t kArrayElements = offsetof(ArrayObject, elements);
+constexpr int32_t kInstanceFields = offsetof(InstanceObject, fields);
+constexpr int32_t kCellValue = offsetof(CellObject, value);
+} // namespace offsets
+
+} // namespace nuri::jit

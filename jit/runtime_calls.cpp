@@ -1,0 +1,25 @@
+#include "jit/runtime_calls.h"
+
+#include "interpreter/interpreter.h"
+#include "interpreter/slow_paths.h"
+
+namespace nuri::jit {
+
+bool stepFromCompiled(Context* ctx) { return stepInstruction(*ctx->isolate); }
+
+bool raiseFromCompiled(Context* ctx) { return raiseInstructionError(*ctx->isolate); }
+
+bool checkLimitsFromCompiled(Context* ctx) {
+  IsolateState& I = *ctx->isolate;
+  I.suspendHold = false; // a resumed guest has made progress
+  return I.checkLimits(I.instructions, CheckSite::SuspensionPoint);
+}
+
+const void* entryOfInnermost(Context* ctx) {
+  IsolateState& I = *ctx->isolate;
+  const FunctionInfo* callee = I.stack.frames.back().function;
+  const void* code = ctx->entries[callee->index].load(std::memory_order_acquire);
+  return code ? code : I.tier->entryOnCall(I, callee);
+}
+
+} // namespace nuri::jit

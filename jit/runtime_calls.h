@@ -1,0 +1,23 @@
+// The C++ functions compiled code calls. Before calling one, compiled code stores the innermost
+// frame's pc and the exact instruction count (docs/jit.md, "Exact counts"); each returns what
+// the interpreter would make of the same moment.
+#pragma once
+
+#include "jit/context.h"
+
+namespace nuri::jit {
+
+// Runs the instruction at the innermost frame's pc with the interpreter (stepInstruction).
+// False: an error or suspension is pending.
+bool stepFromCompiled(Context* ctx);
+// Raises the error of the instruction at the innermost frame's pc, which failed a check made
+// inline (raiseInstructionError). Always false.
+bool raiseFromCompiled(Context* ctx);
+// The limit check of a suspension point (a backward branch, or a callee's first instruction).
+// False: a limit was hit or the guest suspends there.
+bool checkLimitsFromCompiled(Context* ctx);
+// After a step entered a frame: the compiled code to run it from its start (compiled now if it
+// has become hot), or null to let the interpreter run it.
+const void* entryOfInnermost(Context* ctx);
+
+} // namespace nuri::jit

@@ -1,0 +1,207 @@
+// The JIT (docs/jit.md): compiled code behaves exactly as the interpreter does, down to the
+// instruction count at every suspension point.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jit/emitter.h"
+#include "nuri/nuri.h"
+#include "vm/bytecode/opcodes.h"
+
+namespace nuri {
+namespace {
+
+// Loops (counted, while, nested), calls (static, virtual, interface, closures, recursion),
+// fields, arrays, strings, floats, exceptions thrown through compiled frames and caught.
+const char* const kProgram = R"(
+interface Shape { fun area(): float }
+class Square implements Shape {
+  var side: float
+  init(side: float) { this.side = side }
+  fun area(): float { return this.side * this.side }
+}
+class Circle implements Shape {
+  var r: float
+  init(r: float) { this.r = r }
+  fun area(): float { return 3.0 * this.r * this.r }
+}
+fun fib(n: int): int {
+  if (n < 2) { return n }
+  return fib(n - 1) + fib(n - 2)
+}
+fun risky(i: int): int {
+  if (i % 5 == 4) { throw ValueError("bad " + i) }
+  return 100 / (i % 3)
+}
+fun main() {
+  var total = 0
+  for (i in 0..300) { total = total + i * i % 7 }
+  println(total)
+  println(fib(15))
+  let shapes: Shape[] = [Square(2.0), Circle(1.5), Square(0.5)]
+  var area = 0.0
+  for (k in 0..50) { area = area + shapes[k % 3].area() }
+  println(area)
+  var caught = 0
+  for (i in 0..40) {
+    try { total = total + risky(i) } catch (e: Error) { caught = caught + 1 }
+  }
+  println(total)
+  println(caught)
+  var add = { x: int -> x + total }
+  var s = ""
+  var j = 0
+  while (j < 20) { s = s + add(j) % 10; j = j + 1 }
+  println(s)
+}
+)";
+
+Program compileOk(const std::string& source) {
+  Result<Program> p = compileSource(source, "main.nuri");
+  EXPECT_TRUE(p) << (p ? "" : p.error().render());
+  return p ? *p : Program();
+}
+
+struct SlicedRun {
+  std::string output;
+  std::vector<uint64_t> counts; // the instruction count at each suspension, then at the end
+  std::string error;
+};
+
+// Runs main in slices of `fuel` instructions, suspending and resuming.
+SlicedRun runInSlices(const Program& program, JitMode mode, uint32_t threshold, uint64_t fuel) {
+  SlicedRun run;
+  IsolateConfig config;
+  config.output = [&run](std::string_view text) { run.output.append(text); };
+  config.jit = mode;
+  config.jitThreshold = threshold;
+  config.suspendOnLimit = true;
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  if (!guest->load(program)) return run;
+  guest->setFuel(fuel);
+  Result<int> status = guest->runMain({});
+  Result<Value> r = Value();
+  bool suspended = !status && status.error().kind == Error::Kind::Suspended;
+  if (!status && !suspended) run.error = status.error().render();
+  while (suspended) {
+    run.counts.push_back(guest->stats().instructions);
+    guest->setFuel(fuel);
+    r = guest->resume();
+    suspended = !r && r.error().kind == Error::Kind::Suspended;
+    if (!r && !suspended) run.error = r.error().render();
+  }
+  run.counts.push_back(guest->stats().instructions);
+  return run;
+}
+
+TEST(Jit, EveryOpcodeIsCompiledNativelyOrAsAStep) {
+  for (uint32_t op = 0; op < kOpcodeCount; op++) {
+    jit::Strategy s = jit::strategyFor(Opcode(op));
+    EXPECT_TRUE(s == jit::Strategy::Native || s == jit::Strategy::Step) << opcodeInfo(op).name;
+    // Calls enter frames, which only the step's call path knows how to do.
+    if (opcodeInfo(op).flags & F_CALL) {
+      EXPECT_EQ(s, jit::Strategy::Step) << opcodeInfo(op).name;
+    }
+  }
+}
+
+TEST(Jit, CountsAtEverySuspensionPointMatchTheInterpreter) {
+  Program program = compileOk(kProgram);
+  for (uint64_t fuel : {1ull, 3ull, 17ull, 100ull, 997ull}) {
+    SlicedRun interpreted = runInSlices(program, JitMode::Off, 1, fuel);
+    ASSERT_TRUE(interpreted.error.empty()) << interpreted.error;
+    for (auto [mode, threshold] :
+         {std::pair{JitMode::Always, 1u}, {JitMode::Auto, 1u}, {JitMode::Auto, 3u}}) {
+      SlicedRun compiled = runInSlices(program, mode, threshold, fuel);
+      EXPECT_EQ(compiled.output, interpreted.output) << "fuel " << fuel;
+      EXPECT_EQ(compiled.counts, interpreted.counts) << "fuel " << fuel;
+      EXPECT_EQ(compiled.error, interpreted.error);
+    }
+  }
+}
+
+TEST(Jit, AGuestSuspendedInCompiledCodeContinuesInAnotherRuntimeWithoutTheJit) {
+  Program program = compileOk(kProgram);
+  SlicedRun expected = runInSlices(program, JitMode::Off, 1, 1000000);
+  std::string output;
+  IsolateConfig config;
+  config.output = [&output](std::string_view text) { output.append(text); };
+  config.jit = JitMode::Always;
+  config.suspendOnLimit = true;
+  config.fuel = 2500;
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  ASSERT_TRUE(guest->load(program));
+  guest->setFuel(2500);
+  Result<int> status = guest->runMain({});
+  ASSERT_FALSE(status);
+  ASSERT_EQ(status.error().kind, Error::Kind::Suspended);
+  EXPECT_GT(guest->stats().jitFunctions, 0u);
+  Result<std::vector<uint8_t>> bytes = guest->snapshot();
+  ASSERT_TRUE(bytes) << bytes.error().render();
+  Runtime other;
+  IsolateConfig restored;
+  restored.output = config.output;
+  restored.jit = JitMode::Off;
+  Result<std::unique_ptr<Isolate>> clone = other.restore(*bytes, restored);
+  ASSERT_TRUE(clone) << clone.error().render();
+  Result<Value> r = (*clone)->resume();
+  ASSERT_TRUE(r) << r.error().render();
+  EXPECT_EQ(output, expected.output);
+  EXPECT_EQ((*clone)->stats().instructions, expected.counts.back());
+}
+
+TEST(Jit, DeepRecursionAndStackOverflowAsInTheInterpreter) {
+  Program program = compileOk(R"(
+fun depth(n: int): int {
+  if (n == 0) { return 0 }
+  return 1 + depth(n - 1)
+}
+fun main() {
+  println(depth(9000))
+  println(depth(20000))
+}
+)");
+  for (JitMode mode : {JitMode::Off, JitMode::Always}) {
+    std::string output;
+    IsolateConfig config;
+    config.output = [&output](std::string_view text) { output.append(text); };
+    config.jit = mode;
+    config.stackLimitFrames = 10000;
+    Runtime runtime;
+    std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+    ASSERT_TRUE(guest->load(program));
+    Result<int> status = guest->runMain({});
+    EXPECT_EQ(output, "9000\n");
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().errorClass, "StackOverflowError");
+    EXPECT_EQ(status.error().message, "call depth exceeded the limit of 10000 frames");
+  }
+}
+
+TEST(Jit, StatsSayWhatWasCompiled) {
+  Program program = compileOk(kProgram);
+  for (JitMode mode : {JitMode::Off, JitMode::Always}) {
+    IsolateConfig config;
+    config.output = [](std::string_view) {};
+    config.jit = mode;
+    Runtime runtime;
+    std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+    ASSERT_TRUE(guest->load(program));
+    ASSERT_TRUE(guest->runMain({}));
+    Stats s = guest->stats();
+    if (mode == JitMode::Off) {
+      EXPECT_EQ(s.jitFunctions, 0u);
+    } else {
+      EXPECT_GE(s.jitFunctions, 5u); // main, fib, risky, two area methods, ...
+      EXPECT_GT(s.jitInstructions, 50u);
+      EXPECT_GT(s.jitCodeBytes, s.jitInstructions);
+    }
+  }
+}
+
+} // namespace
+} // namespace nuri
