@@ -39,6 +39,10 @@ constexpr int32_t kEntries = offsetof(Context, entries);
 constexpr int32_t kNullText = offsetof(Context, nullText);
 
 constexpr int32_t kStackTop = offsetof(VmStack, top);
+constexpr int32_t kStackSoftEnd = offsetof(VmStack, softEnd);
+constexpr int32_t kFramesSoftEnd = offsetof(VmStack, frames) + offsetof(FrameStack, softEnd);
+constexpr int32_t kFrameResult = offsetof(CallFrame, resultRegister);
+constexpr int32_t kFrameKind = offsetof(CallFrame, kind);
 constexpr int32_t kFramesTop = offsetof(VmStack, frames) + offsetof(FrameStack, top);
 constexpr int32_t kFramePc = offsetof(CallFrame, pc);
 constexpr int32_t kFrameFunction = offsetof(CallFrame, function);

@@ -1,5 +1,6 @@
 #include "jit/emitter.h"
 
+#include <cmath>
 #include <functional>
 #include <set>
 
@@ -112,37 +113,58 @@ Strategy strategyFor(Opcode op) {
 
 namespace {
 
-// The registers compiled code keeps for itself (docs/jit.md, "Calling convention"). The
-// others are scratch: every C++ call may change them.
+// The registers compiled code keeps for itself (docs/jit.md, "Calling convention"). rax, rcx
+// and rdx are scratch; the others hold Nuri registers (their "homes", chosen per function).
 const Gp kContext = r12;    // Context*
 const Gp kRegisters = r13;  // the frame's registers (its window of VM stack slots)
 const Gp kCheckpoint = r14; // the instruction count at which limits are checked
 const Gp kCount = r15;      // the instruction count (charged ahead per run of instructions)
-const Gp kFrame = rbx;      // the frame's record (CallFrame*)
+// Homes for int, bool and reference registers: rbx and rbp survive C++ calls (and compiled
+// callees, which save them), the others do not.
+const Gp kGpHomes[] = {rbx, rbp, rsi, rdi, r8, r9, r10, r11};
+// Homes for float registers (xmm0 and xmm1 are scratch).
+const Xmm kXmmHomes[] = {xmm2, xmm3,  xmm4,  xmm5,  xmm6,  xmm7,  xmm8,
+                         xmm9, xmm10, xmm11, xmm12, xmm13, xmm14, xmm15};
 
-// What the machine stack holds in a compiled function, after its return address: the caller's
-// kRegisters and kFrame, and 8 bytes that keep rsp 16-byte aligned for calls.
+// The machine stack of a compiled function, below its return address: the caller's
+// kRegisters, rbx and rbp, then 16 bytes whose first word holds the frame's record
+// (CallFrame*); rsp stays 16-byte aligned for calls.
+const Mem kFrameRecord = qword_ptr(rsp);
 void emitPrologue(Assembler& a) {
   a.push(kRegisters);
-  a.push(kFrame);
-  a.sub(rsp, 8);
+  a.push(rbx);
+  a.push(rbp);
+  a.sub(rsp, 16);
   a.mov(kRegisters, rdi);
-  a.mov(kFrame, rsi);
+  a.mov(kFrameRecord, rsi);
 }
 void emitEpilogue(Assembler& a) {
-  a.add(rsp, 8);
-  a.pop(kFrame);
+  a.add(rsp, 16);
+  a.pop(rbp);
+  a.pop(rbx);
   a.pop(kRegisters);
   a.ret();
 }
 
+// Where a Nuri register lives while compiled code runs: a machine register (its home), or
+// only its VM stack slot. A home's value is the register's; the slot is brought up to date
+// before every call out of compiled code (flush) and read back after it (reload), so that the
+// interpreter, the collector, snapshots and stack traces see the frame as the interpreter
+// leaves it.
+struct Home {
+  Gp gp;   // valid for an int, bool or reference register with a home
+  Xmm xmm; // valid for a float register with a home
+};
+
 class FunctionEmitter {
 public:
-  FunctionEmitter(const FunctionInfo& fn, const LinkedCode& program, Assembler& a)
-      : fn_(fn), program_(program), a_(a) {}
+  FunctionEmitter(const FunctionInfo& fn, const LinkedCode& program,
+                  const std::atomic<const void*>* entries, Assembler& a)
+      : fn_(fn), program_(program), entries_(entries), a_(a) {}
 
   bool emit(EmittedFunction& out) {
     if (!analyse()) return false;
+    chooseHomes();
     out.start = a_.newLabel();
     bail_ = a_.newLabel();
     for (uint32_t at : starts_)
@@ -150,6 +172,7 @@ public:
 
     a_.bind(out.start);
     emitPrologue(a_);
+    reloadHomes();
     for (size_t k = 0; k < starts_.size(); k++) {
       uint32_t at = starts_[k];
       auto label = labels_.find(at);
@@ -160,9 +183,9 @@ public:
       }
       emitInstruction(at, ahead_[k]);
     }
-    // Cold code: error paths, limit checks, loop entries.
-    for (auto& stub : cold_)
-      stub();
+    // Cold code: error paths, limit checks, slow calls, loop entries.
+    for (size_t i = 0; i < cold_.size(); i++) // a stub may add more
+      cold_[i]();
     // Stopping: whatever stopped stored the exact count (a C++ call, or a callee that stopped).
     a_.bind(bail_);
     a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
@@ -173,6 +196,7 @@ public:
       Label entry = a_.newLabel();
       a_.bind(entry);
       emitPrologue(a_);
+      reloadHomes();
       a_.jmp(labels_.at(header));
       out.loops.emplace_back(header, entry);
     }
@@ -183,20 +207,25 @@ public:
 private:
   const FunctionInfo& fn_;
   const LinkedCode& program_;
+  const std::atomic<const void*>* entries_;
   Assembler& a_;
   std::vector<uint32_t> starts_;   // each instruction's pc
   std::vector<uint32_t> charge_;   // instructions charged at each instruction (run start)
   std::vector<uint32_t> ahead_;    // instructions charged ahead when each one starts
+  std::vector<uint32_t> depth_;    // loops each instruction is in
   std::set<uint32_t> targets_;     // branch targets, handler targets, loop headers
   std::set<uint32_t> loopHeaders_; // targets of backward branches
   std::unordered_map<uint32_t, Label> labels_;
+  std::vector<Home> homes_; // by Nuri register
+  std::vector<uint32_t> homed_;
   std::vector<std::function<void()>> cold_;
   Label bail_;
 
-  // Finds the instructions, the branch targets, and the runs of instructions whose count is
-  // charged at once: a run ends at a branch, a call or a return and before a branch target, so
-  // that at every suspension point the count is exact.
+  // Finds the instructions, the branch targets, the loops, and the runs of instructions whose
+  // count is charged at once: a run ends at a branch, a call or a return and before a branch
+  // target, so that at every suspension point the count is exact.
   bool analyse() {
+    std::vector<std::pair<uint32_t, uint32_t>> loops; // (header, backward branch)
     for (uint32_t at = 0; at < fn_.codeSize;) {
       uint32_t length = instructionLength(fn_.code + at, fn_.codeSize - at);
       if (!length) return false;
@@ -207,7 +236,10 @@ private:
         int32_t offset = int32_t(fn_.code[at + 1 + k]);
         uint32_t target = uint32_t(int64_t(at) + offset);
         targets_.insert(target);
-        if (offset <= 0) loopHeaders_.insert(target);
+        if (offset <= 0) {
+          loopHeaders_.insert(target);
+          loops.emplace_back(target, at);
+        }
       }
       at += length;
     }
@@ -216,8 +248,11 @@ private:
     size_t n = starts_.size();
     charge_.assign(n, 0);
     ahead_.assign(n, 0);
+    depth_.assign(n, 0);
     size_t runStart = 0;
     for (size_t k = 0; k < n; k++) {
+      for (auto [header, back] : loops)
+        depth_[k] += starts_[k] >= header && starts_[k] <= back;
       uint32_t flags = opcodeInfo(fn_.code[starts_[k]]).flags;
       bool last =
           k + 1 == n || (flags & (F_BRANCH | F_TERM | F_CALL)) || targets_.count(starts_[k + 1]);
@@ -231,14 +266,137 @@ private:
     return true;
   }
 
-  static Mem reg(uint32_t r) { return qword_ptr(kRegisters, int32_t(r * sizeof(Slot))); }
+  // Gives homes to the registers that machine code uses most, uses inside loops counting ten
+  // times per level of nesting.
+  void chooseHomes() {
+    homes_.assign(fn_.registerCount, Home{});
+    std::vector<double> weight(fn_.registerCount, 0);
+    for (size_t k = 0; k < starts_.size(); k++) {
+      const uint32_t* pc = fn_.code + starts_[k];
+      if (strategyFor(Opcode(pc[0])) != Strategy::Native) continue;
+      const OpcodeInfo& info = opcodeInfo(pc[0]);
+      double w = std::pow(10.0, std::min<uint32_t>(depth_[k], 6));
+      for (uint32_t i = 0; i < info.fixedOperandCount; i++) {
+        switch (info.operands[i]) {
+        case OperandKind::RI:
+        case OperandKind::RF:
+        case OperandKind::RB:
+        case OperandKind::RS:
+        case OperandKind::RSB:
+        case OperandKind::RA:
+        case OperandKind::RO:
+        case OperandKind::RR:
+        case OperandKind::RV:
+        case OperandKind::RC:
+        case OperandKind::RFN: weight[pc[1 + i]] += w; break;
+        default: break;
+        }
+      }
+    }
+    std::vector<uint32_t> order;
+    for (uint32_t r = 0; r < fn_.registerCount; r++)
+      if (weight[r] > 0) order.push_back(r);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t x, uint32_t y) { return weight[x] > weight[y]; });
+    size_t gp = 0, xmm = 0;
+    for (uint32_t r : order) {
+      if (isFloat(r)) {
+        if (xmm == std::size(kXmmHomes)) continue;
+        homes_[r].xmm = kXmmHomes[xmm++];
+      } else {
+        if (gp == std::size(kGpHomes)) continue;
+        homes_[r].gp = kGpHomes[gp++];
+      }
+      homed_.push_back(r);
+    }
+  }
+
+  bool isFloat(uint32_t r) const { return fn_.registerTypes[r]->kind == TypeKind::Float; }
+  static Mem slot(uint32_t r) { return qword_ptr(kRegisters, int32_t(r * sizeof(Slot))); }
   const uint32_t* pcOf(uint32_t at) const { return fn_.code + at; }
 
-  // Stores what a C++ call reads: the frame's pc (at `at`) and the count before the instruction
-  // (the run's count less the `ahead` instructions charged for it and those after it).
+  // ---- Nuri registers ----
+  // An int, bool or reference register as an operand: its home or its slot.
+  Operand gpSource(uint32_t r) const {
+    return homes_[r].gp.isValid() ? Operand(homes_[r].gp) : Operand(slot(r));
+  }
+  Operand xmmSource(uint32_t r) const {
+    return homes_[r].xmm.isValid() ? Operand(homes_[r].xmm) : Operand(slot(r));
+  }
+  void loadGp(const Gp& to, uint32_t r) {
+    if (homes_[r].gp.isValid()) {
+      if (homes_[r].gp != to) a_.mov(to, homes_[r].gp);
+    } else {
+      a_.mov(to, slot(r));
+    }
+  }
+  void storeGp(uint32_t r, const Gp& from) {
+    if (homes_[r].gp.isValid()) {
+      if (homes_[r].gp != from) a_.mov(homes_[r].gp, from);
+    } else {
+      a_.mov(slot(r), from);
+    }
+  }
+  void loadXmm(const Xmm& to, uint32_t r) {
+    if (homes_[r].xmm.isValid())
+      a_.movaps(to, homes_[r].xmm);
+    else
+      a_.movsd(to, slot(r));
+  }
+  void storeXmm(uint32_t r, const Xmm& from) {
+    if (homes_[r].xmm.isValid())
+      a_.movaps(homes_[r].xmm, from);
+    else
+      a_.movsd(slot(r), from);
+  }
+  // The 8 bytes of any register, through a general-purpose one.
+  void loadBits(const Gp& to, uint32_t r) {
+    if (homes_[r].xmm.isValid())
+      a_.movq(to, homes_[r].xmm);
+    else
+      loadGp(to, r);
+  }
+  void storeBits(uint32_t r, const Gp& from) {
+    if (homes_[r].xmm.isValid())
+      a_.movq(homes_[r].xmm, from);
+    else
+      storeGp(r, from);
+  }
+  void storeImmediate(uint32_t r, int64_t value) { // value fits in 32 bits, sign-extended
+    if (homes_[r].gp.isValid())
+      a_.mov(homes_[r].gp, imm(value));
+    else
+      a_.mov(slot(r), imm(value));
+  }
+  // Every home's value to its slot, before a call out of compiled code.
+  void flush() {
+    for (uint32_t r : homed_) {
+      if (homes_[r].gp.isValid())
+        a_.mov(slot(r), homes_[r].gp);
+      else
+        a_.movsd(slot(r), homes_[r].xmm);
+    }
+  }
+  // Every home from its slot, after a call out of compiled code (which may have written
+  // slots, and has changed the machine registers a C++ call may change).
+  void reloadHomes() {
+    for (uint32_t r : homed_) {
+      if (homes_[r].gp.isValid())
+        a_.mov(homes_[r].gp, slot(r));
+      else
+        a_.movsd(homes_[r].xmm, slot(r));
+    }
+  }
+
+  // ---- Calls out of compiled code ----
+  // Stores what a C++ call reads: every register in its slot, the frame's pc (at `at`) and the
+  // count before the instruction (the run's count less the `ahead` instructions charged for it
+  // and those after it).
   void saveState(uint32_t at, uint32_t ahead) {
+    flush();
     a_.mov(rax, uint64_t(uintptr_t(pcOf(at))));
-    a_.mov(qword_ptr(kFrame, offsets::kFramePc), rax);
+    a_.mov(rcx, kFrameRecord);
+    a_.mov(qword_ptr(rcx, offsets::kFramePc), rax);
     a_.lea(rax, qword_ptr(kCount, -int32_t(ahead)));
     a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
     a_.mov(qword_ptr(rcx), rax);
@@ -270,8 +428,8 @@ private:
     return stub;
   }
 
-  // A branch to `target` from the instruction at `at`, taken when `cc` holds (an unconditional
-  // one for CondCode::kMaxValue). A backward branch checks the limits as the interpreter does.
+  // A branch to `target` from the instruction at `at`, taken when `cc` holds (or always). A
+  // backward branch checks the limits as the interpreter does.
   void branch(uint32_t at, int32_t offset, CondCode cc, bool always) {
     uint32_t target = uint32_t(int64_t(at) + offset);
     Label to = labels_.at(target);
@@ -284,48 +442,48 @@ private:
     }
     Label skip = a_.newLabel();
     if (!always) a_.j(negateCond(cc), skip);
-    Label check = a_.newLabel(), back = a_.newLabel();
+    Label check = a_.newLabel();
     a_.cmp(kCount, kCheckpoint);
-    a_.jae(check);
-    a_.bind(back);
-    a_.jmp(to);
+    a_.jb(to);
+    a_.jmp(check);
     a_.bind(skip);
-    cold_.push_back([this, check, back, target] {
+    cold_.push_back([this, check, to, target] {
       a_.bind(check);
       saveState(target, 0); // the count includes the branch, as the interpreter's does
       callRuntime(reinterpret_cast<const void*>(&checkLimitsFromCompiled));
       a_.test(al, al);
       a_.jz(bail_);
       reloadCount(0);
-      a_.jmp(back);
+      reloadHomes();
+      a_.jmp(to);
     });
   }
 
+  // ---- Instructions in machine code ----
   void intBinary(uint32_t at, Opcode op) {
     const uint32_t* pc = pcOf(at);
-    a_.mov(rax, reg(pc[2]));
-    switch (op) {
-    case Opcode::ADD_INT: a_.add(rax, reg(pc[3])); break;
-    case Opcode::SUB_INT: a_.sub(rax, reg(pc[3])); break;
-    case Opcode::MUL_INT: a_.imul(rax, reg(pc[3])); break;
-    case Opcode::AND_INT: a_.and_(rax, reg(pc[3])); break;
-    case Opcode::OR_INT: a_.or_(rax, reg(pc[3])); break;
-    case Opcode::XOR_INT: a_.xor_(rax, reg(pc[3])); break;
-    case Opcode::SHL_INT:
-      a_.mov(rcx, reg(pc[3]));
-      a_.shl(rax, cl); // the machine takes the count mod 64, as Nuri does
-      break;
-    case Opcode::SHR_INT:
-      a_.mov(rcx, reg(pc[3]));
-      a_.sar(rax, cl);
-      break;
-    case Opcode::USHR_INT:
-      a_.mov(rcx, reg(pc[3]));
-      a_.shr(rax, cl);
-      break;
-    default: break;
+    if (op == Opcode::SHL_INT || op == Opcode::SHR_INT || op == Opcode::USHR_INT) {
+      loadGp(rcx, pc[3]);
+      loadGp(rax, pc[2]);
+      // The machine takes the count mod 64, as Nuri does.
+      if (op == Opcode::SHL_INT)
+        a_.shl(rax, cl);
+      else if (op == Opcode::SHR_INT)
+        a_.sar(rax, cl);
+      else
+        a_.shr(rax, cl);
+      storeGp(pc[1], rax);
+      return;
     }
-    a_.mov(reg(pc[1]), rax);
+    InstId id = op == Opcode::ADD_INT   ? Inst::kIdAdd
+                : op == Opcode::SUB_INT ? Inst::kIdSub
+                : op == Opcode::MUL_INT ? Inst::kIdImul
+                : op == Opcode::AND_INT ? Inst::kIdAnd
+                : op == Opcode::OR_INT  ? Inst::kIdOr
+                                        : Inst::kIdXor;
+    loadGp(rax, pc[2]);
+    a_.emit(id, rax, gpSource(pc[3]));
+    storeGp(pc[1], rax);
   }
 
   // x / y or x % y with x in rax and y in rcx, y neither 0 nor -1: a 32-bit divide when both
@@ -352,9 +510,67 @@ private:
     a_.bind(done);
   }
 
+  // Whether x / y for a constant y can multiply by a rounded reciprocal instead of dividing
+  // (Granlund and Montgomery's method, as C compilers do; the divide instruction takes tens of
+  // cycles): finds the smallest shift s and the multiplier m (below 2^64) with
+  // trunc(x / |y|) = floor(x * m / 2^(64 + s)), plus one for a negative x.
+  static bool reciprocal(uint64_t magnitude, uint64_t& multiplier, int& shift) {
+    for (shift = 0; shift < 64; shift++) {
+      unsigned __int128 power = (unsigned __int128)1 << (64 + shift);
+      unsigned __int128 m = power / magnitude + 1;
+      // The rounding error m * |y| - 2^(64+s) stays below 2^(s+1): exact for |x| <= 2^63.
+      if (m * magnitude - power < ((unsigned __int128)1 << (shift + 1))) {
+        if (m >> 64) return false;
+        multiplier = uint64_t(m);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // x / y or x % y for a constant y other than 0 and -1, with x in rax; the result in rax.
+  void divideByConstant(int64_t y, bool remainder) {
+    uint64_t magnitude = y < 0 ? uint64_t(-y) : uint64_t(y);
+    uint64_t multiplier = 0;
+    int shift = 0;
+    bool powerOfTwo = (magnitude & (magnitude - 1)) == 0;
+    if (!powerOfTwo && !reciprocal(magnitude, multiplier, shift)) {
+      a_.mov(rcx, y);
+      divide(remainder);
+      return;
+    }
+    a_.mov(rcx, rax); // x
+    if (powerOfTwo) {
+      // A power of two: shift, rounding toward zero by adding |y| - 1 to a negative x.
+      shift = __builtin_ctzll(magnitude);
+      a_.mov(rdx, rax);
+      if (shift) {
+        a_.sar(rdx, 63);
+        a_.shr(rdx, 64 - shift);
+        a_.add(rdx, rcx);
+        a_.sar(rdx, shift);
+      }
+    } else {
+      a_.mov(rax, multiplier);
+      a_.imul(rcx);                           // rdx:rax = x * m, m read as signed
+      if (multiplier >> 63) a_.add(rdx, rcx); // m is 2^64 more than that
+      if (shift) a_.sar(rdx, shift);
+      a_.mov(rax, rcx);
+      a_.shr(rax, 63);
+      a_.add(rdx, rax); // one more for a negative x: truncation toward zero
+    }
+    if (y < 0) a_.neg(rdx);
+    if (remainder) { // x - (x / y) * y
+      a_.imul(rdx, rdx, imm(y));
+      a_.mov(rax, rcx);
+      a_.sub(rax, rdx);
+    } else {
+      a_.mov(rax, rdx);
+    }
+  }
+
   void intDivision(uint32_t at, uint32_t ahead, bool remainder, bool immediate) {
     const uint32_t* pc = pcOf(at);
-    a_.mov(rax, reg(pc[2]));
     Label done = a_.newLabel();
     if (immediate) {
       int32_t y = int32_t(pc[3]);
@@ -362,17 +578,18 @@ private:
         a_.jmp(failure(at, ahead));
         return;
       }
+      loadGp(rax, pc[2]);
       if (y == -1) {
         if (remainder)
           a_.xor_(eax, eax);
         else
           a_.neg(rax);
       } else {
-        a_.mov(rcx, int64_t(y));
-        divide(remainder);
+        divideByConstant(y, remainder);
       }
     } else {
-      a_.mov(rcx, reg(pc[3]));
+      loadGp(rcx, pc[3]);
+      loadGp(rax, pc[2]);
       a_.test(rcx, rcx);
       a_.jz(failure(at, ahead));
       Label general = a_.newLabel();
@@ -388,30 +605,28 @@ private:
       divide(remainder);
     }
     a_.bind(done);
-    a_.mov(reg(pc[1]), rax);
+    storeGp(pc[1], rax);
   }
 
   void floatBinary(uint32_t at, Opcode op) {
     const uint32_t* pc = pcOf(at);
-    a_.movsd(xmm0, reg(pc[2]));
-    switch (op) {
-    case Opcode::ADD_FLOAT: a_.addsd(xmm0, reg(pc[3])); break;
-    case Opcode::SUB_FLOAT: a_.subsd(xmm0, reg(pc[3])); break;
-    case Opcode::MUL_FLOAT: a_.mulsd(xmm0, reg(pc[3])); break;
-    case Opcode::DIV_FLOAT: a_.divsd(xmm0, reg(pc[3])); break;
-    default: break;
-    }
-    a_.movsd(reg(pc[1]), xmm0);
+    InstId id = op == Opcode::ADD_FLOAT   ? Inst::kIdAddsd
+                : op == Opcode::SUB_FLOAT ? Inst::kIdSubsd
+                : op == Opcode::MUL_FLOAT ? Inst::kIdMulsd
+                                          : Inst::kIdDivsd;
+    loadXmm(xmm0, pc[2]);
+    a_.emit(id, xmm0, xmmSource(pc[3]));
+    storeXmm(pc[1], xmm0);
   }
 
   // R[A] := (R[B] cc R[C]) for 8-byte integers, booleans and references.
   void compareWords(uint32_t at, CondCode cc) {
     const uint32_t* pc = pcOf(at);
-    a_.mov(rax, reg(pc[2]));
-    a_.cmp(rax, reg(pc[3]));
+    loadGp(rax, pc[2]);
+    a_.emit(Inst::kIdCmp, rax, gpSource(pc[3]));
     a_.set(cc, al);
     a_.movzx(eax, al);
-    a_.mov(reg(pc[1]), rax);
+    storeGp(pc[1], rax);
   }
 
   // Float comparisons are false when either side is NaN (and != true).
@@ -420,8 +635,8 @@ private:
     switch (op) {
     case Opcode::EQ_FLOAT:
     case Opcode::NE_FLOAT:
-      a_.movsd(xmm0, reg(pc[2]));
-      a_.ucomisd(xmm0, reg(pc[3]));
+      loadXmm(xmm0, pc[2]);
+      a_.emit(Inst::kIdUcomisd, xmm0, xmmSource(pc[3]));
       if (op == Opcode::EQ_FLOAT) {
         a_.sete(al);
         a_.setnp(cl);
@@ -433,8 +648,8 @@ private:
       }
       break;
     default: // x < y is y > x, and x <= y is y >= x: "above" is false for unordered operands
-      a_.movsd(xmm0, reg(pc[3]));
-      a_.ucomisd(xmm0, reg(pc[2]));
+      loadXmm(xmm0, pc[3]);
+      a_.emit(Inst::kIdUcomisd, xmm0, xmmSource(pc[2]));
       if (op == Opcode::LT_FLOAT)
         a_.seta(al);
       else
@@ -442,12 +657,12 @@ private:
       break;
     }
     a_.movzx(eax, al);
-    a_.mov(reg(pc[1]), rax);
+    storeGp(pc[1], rax);
   }
 
   // Loads the object in register r into rax, jumping to the instruction's error when null.
   void loadNonNull(uint32_t r, uint32_t at, uint32_t ahead) {
-    a_.mov(rax, reg(r));
+    loadGp(rax, r);
     a_.test(rax, rax);
     a_.jz(failure(at, ahead));
   }
@@ -455,7 +670,7 @@ private:
   // The array in register `array` into rax and the checked index into rcx.
   void checkedIndex(uint32_t array, uint32_t index, uint32_t at, uint32_t ahead) {
     loadNonNull(array, at, ahead);
-    a_.mov(rcx, reg(index));
+    loadGp(rcx, index);
     a_.cmp(rcx, qword_ptr(rax, offsets::kArrayLength));
     a_.jae(failure(at, ahead)); // unsigned: a negative index is huge
   }
@@ -463,7 +678,7 @@ private:
   void emitReturn(uint32_t at, bool hasValue) {
     const uint32_t* pc = pcOf(at);
     if (hasValue)
-      a_.mov(rax, reg(pc[1]));
+      loadBits(rax, pc[1]);
     else
       a_.xor_(eax, eax);
     a_.mov(rcx, qword_ptr(kContext, offsets::kStack));
@@ -471,6 +686,28 @@ private:
     a_.mov(qword_ptr(rcx, offsets::kStackTop), kRegisters);
     a_.mov(edx, uint32_t(hasValue ? kTierReturned : kTierReturnedVoid));
     emitEpilogue(a_);
+  }
+
+  // ---- Calls ----
+  // Calls the compiled code in `entry` (a register other than rdi and rsi) for the innermost
+  // frame, whose record is in rsi; on return, stops if it stopped, else stores its result in
+  // register `result` (TO_STR_REF: "null" for null) unless it returned none.
+  void callCompiled(const Gp& entry, uint32_t result, Opcode op) {
+    Label done = a_.newLabel();
+    a_.mov(rdi, qword_ptr(rsi, offsets::kFrameRegisters));
+    a_.call(entry);
+    a_.cmp(edx, uint32_t(kTierStopped));
+    a_.je(bail_);                   // our pc stands at the call, as the callee's return expects
+    a_.ja(done);                    // a void function returned
+    if (op == Opcode::TO_STR_REF) { // a toString that returned null reads as "null"
+      Label text = a_.newLabel();
+      a_.test(rax, rax);
+      a_.jnz(text);
+      a_.mov(rax, qword_ptr(kContext, offsets::kNullText));
+      a_.bind(text);
+    }
+    a_.mov(slot(result), rax);
+    a_.bind(done);
   }
 
   // An instruction run by the interpreter's step. For one that may enter a frame (a call, the
@@ -482,81 +719,152 @@ private:
     a_.test(al, al);
     a_.jz(bail_);
     reloadCount(ahead - 1);
-    if (!(opcodeInfo(op).flags & F_CALL) || op == Opcode::CALL_NATIVE) return;
-    const uint32_t* pc = pcOf(at);
-    Label done = a_.newLabel();
-    // The frame innermost after the step: this one (no call was made) or the callee's.
-    a_.mov(rax, qword_ptr(kContext, offsets::kStack));
-    a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
-    a_.sub(rsi, int32_t(sizeof(CallFrame)));
-    a_.cmp(rsi, kFrame);
-    a_.je(done);
-    callRuntime(reinterpret_cast<const void*>(&entryOfInnermost));
-    a_.test(rax, rax);
-    a_.jz(bail_); // the interpreter runs the callee (pc and count are stored)
-    a_.cmp(rsp, qword_ptr(kContext, offsets::kMachineStackLimit));
-    a_.jb(bail_); // deep enough: the interpreter takes the callee, compiled code starts afresh
-    a_.mov(r11, rax);
-    a_.mov(rax, qword_ptr(kContext, offsets::kStack));
-    a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
-    a_.sub(rsi, int32_t(sizeof(CallFrame)));
-    a_.mov(rdi, qword_ptr(rsi, offsets::kFrameRegisters));
-    a_.call(r11);
-    a_.cmp(edx, uint32_t(kTierStopped));
-    a_.je(bail_);                   // our pc stands at the call, as the callee's return expects
-    a_.ja(done);                    // a void function returned
-    if (op == Opcode::TO_STR_REF) { // a toString that returned null reads as "null"
-      Label text = a_.newLabel();
+    if ((opcodeInfo(op).flags & F_CALL) && op != Opcode::CALL_NATIVE) {
+      Label done = a_.newLabel();
+      // The frame innermost after the step: this one (no call was made) or the callee's.
+      a_.mov(rax, qword_ptr(kContext, offsets::kStack));
+      a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
+      a_.sub(rsi, int32_t(sizeof(CallFrame)));
+      a_.cmp(rsi, kFrameRecord);
+      a_.je(done);
+      callRuntime(reinterpret_cast<const void*>(&entryOfInnermost));
       a_.test(rax, rax);
-      a_.jnz(text);
-      a_.mov(rax, qword_ptr(kContext, offsets::kNullText));
-      a_.bind(text);
+      a_.jz(bail_); // the interpreter runs the callee (pc and count are stored)
+      a_.cmp(rsp, qword_ptr(kContext, offsets::kMachineStackLimit));
+      a_.jb(bail_); // deep enough: the interpreter takes the callee, compiled code starts afresh
+      a_.mov(r11, rax);
+      a_.mov(rax, qword_ptr(kContext, offsets::kStack));
+      a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
+      a_.sub(rsi, int32_t(sizeof(CallFrame)));
+      callCompiled(r11, pcOf(at)[1], op);
+      a_.bind(done);
     }
-    a_.mov(reg(pc[1]), rax);
+    reloadHomes();
+  }
+
+  // CALL of a function that is compiled: the frame is entered here, as the interpreter enters
+  // one; anything unusual (no compiled code yet, the stack's soft limits, a deep machine
+  // stack) takes the step's way.
+  void directCall(uint32_t at, uint32_t ahead) {
+    const uint32_t* pc = pcOf(at);
+    const FunctionInfo& callee = program_.functions[pc[2]];
+    Label slow = a_.newLabel(), done = a_.newLabel();
+    const int32_t newBase = int32_t(fn_.registerCount * sizeof(Slot));
+    const int32_t calleeBytes = int32_t(callee.registerCount * sizeof(Slot));
+    a_.mov(rax, uint64_t(uintptr_t(&entries_[callee.index])));
+    a_.mov(rdx, qword_ptr(rax));
+    a_.test(rdx, rdx);
+    a_.jz(slow);
+    a_.cmp(rsp, qword_ptr(kContext, offsets::kMachineStackLimit));
+    a_.jb(slow);
+    a_.mov(rax, qword_ptr(kContext, offsets::kStack));
+    a_.lea(rcx, qword_ptr(kRegisters, newBase + calleeBytes));
+    a_.cmp(rcx, qword_ptr(rax, offsets::kStackSoftEnd));
+    a_.ja(slow);
+    a_.mov(rcx, qword_ptr(rax, offsets::kFramesTop));
+    a_.cmp(rcx, qword_ptr(rax, offsets::kFramesSoftEnd));
+    a_.jae(slow);
+    // Committed: the arguments into the callee's first registers, the others zeroed.
+    for (uint32_t i = 0; i < pc[3]; i++) {
+      loadBits(rax, pc[4 + i]);
+      a_.mov(qword_ptr(kRegisters, newBase + int32_t(i * sizeof(Slot))), rax);
+    }
+    flush();
+    a_.xor_(eax, eax);
+    for (uint32_t r = callee.paramCount; r < callee.registerCount; r++)
+      a_.mov(qword_ptr(kRegisters, newBase + int32_t(r * sizeof(Slot))), rax);
+    // Our pc at the call; the callee's record (function, pc, registers, result, kind Call).
+    a_.mov(rax, uint64_t(uintptr_t(pc)));
+    a_.mov(rsi, kFrameRecord);
+    a_.mov(qword_ptr(rsi, offsets::kFramePc), rax);
+    a_.lea(rsi, qword_ptr(rsi, int32_t(sizeof(CallFrame))));
+    a_.mov(rax, uint64_t(uintptr_t(&callee)));
+    a_.mov(qword_ptr(rsi, offsets::kFrameFunction), rax);
+    a_.mov(rax, uint64_t(uintptr_t(callee.code)));
+    a_.mov(qword_ptr(rsi, offsets::kFramePc), rax);
+    a_.lea(rax, qword_ptr(kRegisters, newBase));
+    a_.mov(qword_ptr(rsi, offsets::kFrameRegisters), rax);
+    a_.mov(dword_ptr(rsi, offsets::kFrameResult), pc[1]);
+    a_.mov(byte_ptr(rsi, offsets::kFrameKind), uint32_t(FrameKind::Call));
+    a_.mov(rax, qword_ptr(kContext, offsets::kStack));
+    a_.lea(rcx, qword_ptr(rsi, int32_t(sizeof(CallFrame))));
+    a_.mov(qword_ptr(rax, offsets::kFramesTop), rcx);
+    a_.lea(rcx, qword_ptr(kRegisters, newBase + calleeBytes));
+    a_.mov(qword_ptr(rax, offsets::kStackTop), rcx);
+    // The callee's first instruction is a suspension point (the call is counted).
+    Label checked = a_.newLabel(), check = a_.newLabel();
+    a_.cmp(kCount, kCheckpoint);
+    a_.jae(check);
+    a_.bind(checked);
+    a_.mov(rax, uint64_t(uintptr_t(&entries_[callee.index])));
+    a_.mov(r11, qword_ptr(rax));
+    a_.mov(rax, qword_ptr(kContext, offsets::kStack));
+    a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
+    a_.sub(rsi, int32_t(sizeof(CallFrame)));
+    callCompiled(r11, pc[1], Opcode::CALL);
+    a_.jmp(done);
+    cold_.push_back([this, check, checked] {
+      a_.bind(check);
+      a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
+      a_.mov(qword_ptr(rcx), kCount);
+      callRuntime(reinterpret_cast<const void*>(&checkLimitsFromCompiled));
+      a_.test(al, al);
+      a_.jz(bail_); // the callee's frame stands at its start, as the interpreter leaves it
+      reloadCount(0);
+      a_.jmp(checked);
+    });
+    cold_.push_back([this, slow, done, at, ahead] {
+      a_.bind(slow);
+      step(at, ahead, Opcode::CALL);
+      a_.jmp(done);
+    });
     a_.bind(done);
+    reloadHomes();
   }
 
   void emitInstruction(uint32_t at, uint32_t ahead) {
     const uint32_t* pc = pcOf(at);
     Opcode op = Opcode(pc[0]);
+    if (op == Opcode::CALL) return directCall(at, ahead);
     if (strategyFor(op) == Strategy::Step) return step(at, ahead, op);
     switch (op) {
     case Opcode::NOP: break;
     case Opcode::MOVE:
-      a_.mov(rax, reg(pc[2]));
-      a_.mov(reg(pc[1]), rax);
+      if (isFloat(pc[1])) {
+        loadXmm(xmm0, pc[2]);
+        storeXmm(pc[1], xmm0);
+      } else {
+        loadGp(rax, pc[2]);
+        storeGp(pc[1], rax);
+      }
       break;
-    case Opcode::LOAD_INT:
-    case Opcode::LOAD_BOOL: {
-      int64_t value = op == Opcode::LOAD_INT ? int64_t(int32_t(pc[2])) : int64_t(pc[2] != 0);
-      a_.mov(reg(pc[1]), imm(value)); // sign-extended from 32 bits
-      break;
-    }
+    case Opcode::LOAD_INT: storeImmediate(pc[1], int64_t(int32_t(pc[2]))); break;
+    case Opcode::LOAD_BOOL: storeImmediate(pc[1], int64_t(pc[2] != 0)); break;
+    case Opcode::LOAD_NULL: storeImmediate(pc[1], 0); break;
     case Opcode::LOAD_KINT:
       a_.mov(rax, program_.module->ints[pc[2]]);
-      a_.mov(reg(pc[1]), rax);
+      storeBits(pc[1], rax);
       break;
     case Opcode::LOAD_KFLOAT: {
       Slot value;
       value.f = program_.module->floats[pc[2]];
       a_.mov(rax, value.bits);
-      a_.mov(reg(pc[1]), rax);
+      storeBits(pc[1], rax);
       break;
     }
     case Opcode::LOAD_KSTR: // from the isolate's rooted table: code holds no object address
       a_.mov(rax, qword_ptr(kContext, offsets::kStringConstants));
       a_.mov(rax, qword_ptr(rax, int32_t(pc[2] * sizeof(void*))));
-      a_.mov(reg(pc[1]), rax);
+      storeGp(pc[1], rax);
       break;
-    case Opcode::LOAD_NULL: a_.mov(reg(pc[1]), imm(0)); break;
     case Opcode::GET_GLOBAL:
       a_.mov(rax, qword_ptr(kContext, offsets::kGlobals));
       a_.mov(rax, qword_ptr(rax, int32_t(pc[2] * sizeof(Slot))));
-      a_.mov(reg(pc[1]), rax);
+      storeBits(pc[1], rax);
       break;
     case Opcode::SET_GLOBAL:
       a_.mov(rcx, qword_ptr(kContext, offsets::kGlobals));
-      a_.mov(rax, reg(pc[2]));
+      loadBits(rax, pc[2]);
       a_.mov(qword_ptr(rcx, int32_t(pc[1] * sizeof(Slot))), rax);
       break;
     case Opcode::ADD_INT:
@@ -573,37 +881,38 @@ private:
     case Opcode::DIV_INT_IMM: intDivision(at, ahead, false, true); break;
     case Opcode::MOD_INT_IMM: intDivision(at, ahead, true, true); break;
     case Opcode::ADD_INT_IMM:
-      a_.mov(rax, reg(pc[2]));
+      loadGp(rax, pc[2]);
       a_.add(rax, int32_t(pc[3]));
-      a_.mov(reg(pc[1]), rax);
+      storeGp(pc[1], rax);
       break;
     case Opcode::MUL_INT_IMM:
-      a_.imul(rax, reg(pc[2]), int32_t(pc[3]));
-      a_.mov(reg(pc[1]), rax);
+      loadGp(rax, pc[2]);
+      a_.imul(rax, rax, int32_t(pc[3]));
+      storeGp(pc[1], rax);
       break;
     case Opcode::NEG_INT:
-      a_.mov(rax, reg(pc[2]));
+      loadGp(rax, pc[2]);
       a_.neg(rax);
-      a_.mov(reg(pc[1]), rax);
+      storeGp(pc[1], rax);
       break;
     case Opcode::NOT_INT:
-      a_.mov(rax, reg(pc[2]));
+      loadGp(rax, pc[2]);
       a_.not_(rax);
-      a_.mov(reg(pc[1]), rax);
+      storeGp(pc[1], rax);
       break;
     case Opcode::ADD_FLOAT:
     case Opcode::SUB_FLOAT:
     case Opcode::MUL_FLOAT:
     case Opcode::DIV_FLOAT: floatBinary(at, op); break;
     case Opcode::NEG_FLOAT:
-      a_.mov(rax, reg(pc[2]));
+      loadBits(rax, pc[2]);
       a_.btc(rax, 63); // flips the sign bit, NaN and zeros included
-      a_.mov(reg(pc[1]), rax);
+      storeBits(pc[1], rax);
       break;
     case Opcode::INT_TO_FLOAT:
       a_.xorps(xmm0, xmm0); // cvtsi2sd writes only the low half
-      a_.cvtsi2sd(xmm0, reg(pc[2]));
-      a_.movsd(reg(pc[1]), xmm0);
+      a_.emit(Inst::kIdCvtsi2sd, xmm0, gpSource(pc[2]));
+      storeXmm(pc[1], xmm0);
       break;
     case Opcode::EQ_INT:
     case Opcode::EQ_BOOL:
@@ -618,15 +927,17 @@ private:
     case Opcode::LT_FLOAT:
     case Opcode::LE_FLOAT: compareFloats(at, op); break;
     case Opcode::NOT_BOOL:
-      a_.cmp(reg(pc[2]), 0);
+      loadGp(rax, pc[2]);
+      a_.test(rax, rax);
       a_.sete(al);
       a_.movzx(eax, al);
-      a_.mov(reg(pc[1]), rax);
+      storeGp(pc[1], rax);
       break;
     case Opcode::JMP: branch(at, int32_t(pc[1]), CondCode::kEqual, true); break;
     case Opcode::JMP_IF:
     case Opcode::JMP_IF_NOT:
-      a_.cmp(reg(pc[1]), 0);
+      loadGp(rax, pc[1]);
+      a_.test(rax, rax);
       branch(at, int32_t(pc[2]), op == Opcode::JMP_IF ? CondCode::kNotEqual : CondCode::kEqual,
              false);
       break;
@@ -639,51 +950,51 @@ private:
       static const CondCode kConditions[] = {CondCode::kSignedLT, CondCode::kSignedLE,
                                              CondCode::kSignedGE, CondCode::kSignedGT,
                                              CondCode::kEqual,    CondCode::kNotEqual};
-      a_.mov(rax, reg(pc[1]));
-      a_.cmp(rax, reg(pc[2]));
+      loadGp(rax, pc[1]);
+      a_.emit(Inst::kIdCmp, rax, gpSource(pc[2]));
       branch(at, int32_t(pc[3]), kConditions[uint32_t(op) - uint32_t(Opcode::JLT_INT)], false);
       break;
     }
     case Opcode::LOOP_INT:
-      a_.mov(rax, reg(pc[1]));
+      loadGp(rax, pc[1]);
       a_.add(rax, 1);
-      a_.mov(reg(pc[1]), rax);
-      a_.cmp(rax, reg(pc[2]));
+      storeGp(pc[1], rax);
+      a_.emit(Inst::kIdCmp, rax, gpSource(pc[2]));
       branch(at, int32_t(pc[3]), CondCode::kSignedLT, false);
       break;
     case Opcode::GET_FIELD:
       loadNonNull(pc[2], at, ahead);
       a_.mov(rax, qword_ptr(rax, int32_t(offsets::kInstanceFields + pc[3] * sizeof(Slot))));
-      a_.mov(reg(pc[1]), rax);
+      storeBits(pc[1], rax);
       break;
     case Opcode::SET_FIELD:
       loadNonNull(pc[1], at, ahead);
-      a_.mov(rcx, reg(pc[3]));
+      loadBits(rcx, pc[3]);
       a_.mov(qword_ptr(rax, int32_t(offsets::kInstanceFields + pc[2] * sizeof(Slot))), rcx);
       break;
     case Opcode::ARRAY_GET:
       checkedIndex(pc[2], pc[3], at, ahead);
       a_.mov(rax, qword_ptr(rax, rcx, 3, offsets::kArrayElements));
-      a_.mov(reg(pc[1]), rax);
+      storeBits(pc[1], rax);
       break;
     case Opcode::ARRAY_SET:
       checkedIndex(pc[1], pc[2], at, ahead);
-      a_.mov(rdx, reg(pc[3]));
+      loadBits(rdx, pc[3]);
       a_.mov(qword_ptr(rax, rcx, 3, offsets::kArrayElements), rdx);
       break;
     case Opcode::ARRAY_LEN:
       loadNonNull(pc[2], at, ahead);
       a_.mov(rax, qword_ptr(rax, offsets::kArrayLength));
-      a_.mov(reg(pc[1]), rax);
+      storeGp(pc[1], rax);
       break;
     case Opcode::CELL_GET:
       loadNonNull(pc[2], at, ahead);
       a_.mov(rax, qword_ptr(rax, offsets::kCellValue));
-      a_.mov(reg(pc[1]), rax);
+      storeBits(pc[1], rax);
       break;
     case Opcode::CELL_SET:
       loadNonNull(pc[1], at, ahead);
-      a_.mov(rcx, reg(pc[2]));
+      loadBits(rcx, pc[2]);
       a_.mov(qword_ptr(rax, offsets::kCellValue), rcx);
       break;
     case Opcode::RETURN: emitReturn(at, true); break;
@@ -703,12 +1014,13 @@ public:
 
 } // namespace
 
-bool emitFunction(const FunctionInfo& function, const LinkedCode& program, CodeHolder& code,
-                  EmittedFunction& out, std::string& error) {
+bool emitFunction(const FunctionInfo& function, const LinkedCode& program,
+                  const std::atomic<const void*>* entries, CodeHolder& code, EmittedFunction& out,
+                  std::string& error) {
   ErrorCollector errors;
   code.setErrorHandler(&errors);
   Assembler a(&code);
-  FunctionEmitter emitter(function, program, a);
+  FunctionEmitter emitter(function, program, entries, a);
   bool ok = emitter.emit(out);
   code.resetErrorHandler();
   if (!ok)

@@ -29,8 +29,10 @@ struct EmittedFunction {
 
 // Emits `function` into `code` (initialised for the host). With a logger on `code`, the listing
 // shows the bytecode each run of machine instructions came from. Returns false when asmjit
-// fails, with `error` saying why.
-bool emitFunction(const FunctionInfo& function, const LinkedCode& program, asmjit::CodeHolder& code,
+// fails, with `error` saying why. `entries` are the program's compiled entries
+// (CompilerTier::entries), which direct calls read.
+bool emitFunction(const FunctionInfo& function, const LinkedCode& program,
+                  const std::atomic<const void*>* entries, asmjit::CodeHolder& code,
                   EmittedFunction& out, std::string& error);
 
 // The trampoline that C++ calls to enter compiled code:

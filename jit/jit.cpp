@@ -122,7 +122,7 @@ private:
     EmittedFunction emitted;
     std::string error;
     void* base = nullptr;
-    if (!emitFunction(*fn, program_, code, emitted, error) ||
+    if (!emitFunction(*fn, program_, entries_.get(), code, emitted, error) ||
         runtime_.add(&base, &code) != asmjit::kErrorOk) {
       record.failed = true; // stays interpreted (e.g. out of code memory)
       return nullptr;
