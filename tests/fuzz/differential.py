@@ -42,7 +42,7 @@ class Config:
         self.slug = re.sub(r"[^A-Za-z0-9]+", "-", spec).strip("-") or "default"
 
     def __str__(self):
-        return "`%s`" % self.spec if not self.nbc else "`%s` (from .nbc)" % (" ".join(self.options) or "run")
+        return "`%s`" % " ".join(([".nbc"] if self.nbc else []) + self.options)
 
 
 def run(argv, timeout):
@@ -131,18 +131,37 @@ def keep(args, seed, source, configs, results, summary):
     return folder
 
 
+def crash(obs):
+    """Why a run is a failure of nuri whatever the other configurations do, or None: a
+    signal (negative status), an internal compiler error, or a sanitizer's report."""
+    for key in ("build status", "status", "stats status"):
+        if isinstance(obs.get(key), int) and obs[key] < 0:
+            return "was killed by signal %d (%s)" % (-obs[key], key)
+    for key in ("build stderr", "stderr", "stats stderr"):
+        for mark in ("internal compiler error", "Sanitizer"):
+            if mark in obs.get(key, ""):
+                return "reported `%s` (%s)" % (mark, key)
+    return None
+
+
 def check_seed(args, seed, source, configs, results):
-    """Compares one program's results; returns a problem description, or None if all agree."""
+    """Checks one program's results; returns a description of the problems, or None."""
     reference = results[0]
+    problems = []
     fault = generator_fault(reference)
     if fault:
-        problem = "seed %d: %s (a generator bug)" % (seed, fault)
-    else:
-        diffs = ["%s differs in %s" % (c, ", ".join(sorted(differences(reference, obs))))
-                 for c, obs in zip(configs[1:], results[1:]) if differences(reference, obs)]
-        if not diffs:
-            return None
-        problem = "seed %d: against %s, %s" % (seed, configs[0], "; ".join(diffs))
+        problems.append("%s (a generator bug)" % fault)
+    for config, obs in zip(configs, results):
+        why = crash(obs)
+        if why:
+            problems.append("%s %s" % (config, why))
+    for config, obs in zip(configs[1:], results[1:]):
+        diffs = differences(reference, obs)
+        if diffs:
+            problems.append("%s differs from %s in %s" % (config, configs[0], ", ".join(sorted(diffs))))
+    if not problems:
+        return None
+    problem = "seed %d: %s" % (seed, "; ".join(problems))
     folder = keep(args, seed, source, configs, results, problem)
     return "%s\n  saved in %s" % (problem, folder)
 

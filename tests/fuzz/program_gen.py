@@ -137,6 +137,13 @@ def paren(text):
     return "(" + text + ")"
 
 
+def stored(t, text):
+    """A value about to be stored (in a variable, field, element, cell or list). Stored
+    strings are clipped: a string built from stored strings could otherwise double its length
+    on every iteration of a loop."""
+    return "clip(%s)" % text if t == STRING else text
+
+
 def indent(lines):
     return ["    " + line for line in lines]
 
@@ -537,11 +544,10 @@ class ProgramGen:
                 lines.append("super.init(%s)" % ", ".join(args))
             for f in cls.fields:
                 if f.init is None:
-                    value = self.param_for_field(cls, f)
-                    lines.append("this.%s = %s" % (f.name, value))
+                    lines.append("this.%s = %s" % (f.name, stored(f.type, self.param_for_field(cls, f))))
             for f in cls.fields:
                 if f.mutable and self.chance(0.3):
-                    lines.append("%s = %s" % (f.name, self.expr.gen(ctx, f.type, 1)))
+                    lines.append("%s = %s" % (f.name, stored(f.type, self.expr.gen(ctx, f.type, 1))))
             if cls.static_var and self.chance(0.7):
                 lines.append("%s += 1" % cls.static_var)
             cls.init_lines = lines
@@ -754,7 +760,8 @@ class ExprGen:
         if t == SB:
             return "StringBuilder()"
         if t in (CELL_INT, CELL_STR):
-            return "%s(%s)" % (t, self.gen(ctx, INT if t == CELL_INT else STRING, depth))
+            el = INT if t == CELL_INT else STRING
+            return "%s(%s)" % (t, stored(el, self.gen(ctx, el, depth)))
         if is_fn(t):
             return self.lambda_value(ctx, t, depth)
         if t in ERROR_PARENT:
@@ -1020,7 +1027,7 @@ class ExprGen:
             return cell + ".value"
         if self.g.chance(0.5):
             return cell + ".get()"
-        return "%s.swap(%s)" % (cell, self.gen(ctx, t, depth))
+        return "%s.swap(%s)" % (cell, stored(t, self.gen(ctx, t, depth)))
 
     def p_pick(self, ctx, t, depth, exact):
         """The generic function pick<T>, instantiated for t."""
@@ -1381,7 +1388,7 @@ class ExprGen:
         name = g.fresh("x")
         lctx.declare(name, el, False)
         if g.chance(0.5):
-            return "%s.map({ %s: %s -> %s })" % (lst, name, el, self.gen(lctx, el, 2))
+            return "%s.map({ %s: %s -> %s })" % (lst, name, el, stored(el, self.gen(lctx, el, 2)))
         return "%s.filter({ %s: %s -> %s })" % (lst, name, el, self.gen(lctx, BOOL, 2))
 
     def r_fn_ref(self, ctx, t, depth, exact):
@@ -1449,8 +1456,8 @@ class StmtGen:
         value = self.e.gen(ctx, t, 3)
         mutable = g.chance(0.6)
         typed = g.is_object(t) or is_array(t) or is_fn(t) or g.chance(0.4)
-        if t == STRING and mutable:
-            value = "clip(%s)" % value
+        if mutable:
+            value = stored(t, value)
         decl = "%s %s%s = %s" % ("var" if mutable else "let", name, ": " + t if typed else "", value)
         ctx.declare(name, t, mutable)
         return name, decl
@@ -1488,9 +1495,7 @@ class StmtGen:
             value = self.e.gen(ctx, INT, 2)          # int widens to float
         else:
             value = self.e.gen(ctx, t, 3)
-        if t == STRING:
-            value = "clip(%s)" % value
-        return ["%s = %s" % (name, value)]
+        return ["%s = %s" % (name, stored(t, value))]
 
     def observe(self, ctx):
         """Prints a value with a tag, so a difference points at its statement."""
@@ -1540,7 +1545,7 @@ class StmtGen:
             # compiler crashes on `a[x.abs()][0] = v` (a method of a primitive in an inner index).
             row = "((%s & 15) %% %s.length)" % (self.e.terminal(ctx, INT, False), arr.name)
             target, el = "%s[%s][0]" % (arr.name, row), INT
-        return ["%s = %s" % (target, self.e.gen(ctx, el, 2))]
+        return ["%s = %s" % (target, stored(el, self.e.gen(ctx, el, 2)))]
 
     def field_store(self, ctx):
         g = self.g
@@ -1552,10 +1557,7 @@ class StmtGen:
         if not options:
             return None
         target, t = g.pick(options)
-        value = self.e.gen(ctx, t, 2)
-        if t == STRING:
-            value = "clip(%s)" % value
-        return ["%s = %s" % (target, value)]
+        return ["%s = %s" % (target, stored(t, self.e.gen(ctx, t, 2)))]
 
     def coll_stmt(self, ctx):
         """Changes to lists, maps and cells. Lists stay near COLL_MAX elements at most."""
@@ -1565,7 +1567,8 @@ class StmtGen:
             return None
         c = g.pick(colls)
         if c.type in (CELL_INT, CELL_STR):
-            return ["%s.value = %s" % (c.name, self.e.gen(ctx, INT if c.type == CELL_INT else STRING, 2))]
+            el = INT if c.type == CELL_INT else STRING
+            return ["%s.value = %s" % (c.name, stored(el, self.e.gen(ctx, el, 2)))]
         if c.type == MAP_SI:
             key = self.e.map_key(ctx)
             if g.chance(0.2):
@@ -1576,12 +1579,13 @@ class StmtGen:
         el = INT if c.type == LIST_INT else STRING
         kind = g.rng.randint(0, 4)
         if kind <= 1:
-            return ["if (%s.length < %d) {" % (c.name, COLL_MAX), "    %s.add(%s)" % (c.name, self.e.gen(ctx, el, 2)), "}"]
+            value = stored(el, self.e.gen(ctx, el, 2))
+            return ["if (%s.length < %d) {" % (c.name, COLL_MAX), "    %s.add(%s)" % (c.name, value), "}"]
         if kind == 2:
             return ["if (%s.length > 0) {" % c.name, "    %s.removeLast()" % c.name, "}"]
         if kind == 3:
             # The value is pure: a call made after the index could shorten the list.
-            value = self.e.gen(ctx.child(pure=True), el, 2)
+            value = stored(el, self.e.gen(ctx.child(pure=True), el, 2))
             return ["if (%s.length > 0 && %s.length < %d) {" % (c.name, c.name, COLL_MAX),
                     "    %s.insert(%s, %s)" % (c.name, self.e.index(ctx, c.name + ".length"), value), "}"]
         if not ctx.spend(COLL_MAX * 4):
