@@ -11,14 +11,17 @@ A configuration is a list of `nuri run` options; `nbc:OPTIONS` first compiles th
 status 64) is skipped with a note, so the same command works before and after a feature lands.
 
 On a difference, the program and every configuration's results are saved under --keep/seedN,
-and the exit status is 1. A program that does not compile, or that times out in the reference
-configuration, is a fault of the generator and also fails the run.
+and the exit status is 1. A crash (a signal, an internal compiler error, a sanitizer's report)
+fails the run even when every configuration crashes alike. A program that does not compile,
+or that times out in the reference configuration, is a fault of the generator and also fails
+the run.
 """
 import argparse
 import collections
 import concurrent.futures
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -35,14 +38,27 @@ INSTRUCTIONS = re.compile(r"^instructions executed\s+(\d+)", re.MULTILINE)
 
 
 class Config:
+    """One way of running a program: `nuri run` options, on the source or on a .nbc file."""
+
     def __init__(self, spec):
-        self.spec = spec
         self.nbc = spec.startswith("nbc:")
         self.options = (spec[4:] if self.nbc else spec).split()
         self.slug = re.sub(r"[^A-Za-z0-9]+", "-", spec).strip("-") or "default"
 
     def __str__(self):
         return "`%s`" % " ".join(([".nbc"] if self.nbc else []) + self.options)
+
+    def program(self, source):
+        """The file that `nuri run` is given: the source, or the .nbc built from it."""
+        return source[:-len(".nuri")] + "-" + self.slug + ".nbc" if self.nbc else source
+
+    def commands(self, nuri, source, fuel):
+        """The build command (or None), the plain run and the run under --fuel with --stats."""
+        program = self.program(source)
+        build = [nuri, "build", source, "-o", program] if self.nbc else None
+        plain = [nuri, "run"] + self.options + [program]
+        counted = [nuri, "run"] + self.options + ["--fuel=%d" % fuel, "--stats", program]
+        return build, plain, counted
 
 
 def run(argv, timeout):
@@ -60,17 +76,14 @@ def observe(args, config, source):
     """What one configuration does with one program: an ordered dict of named observations.
     The program runs twice: plainly, and under --fuel with --stats, whose statistics are cut
     off from standard error except the instruction count (the rest, such as times, varies)."""
-    program = source
-    if config.nbc:
-        program = source[:-len(".nuri")] + "." + config.slug + ".nbc"
-        status, out, err = run([args.nuri, "build", source, "-o", program], args.timeout)
+    build, plain, counted = config.commands(args.nuri, source, args.fuel)
+    if build:
+        status, out, err = run(build, args.timeout)
         if status != 0:
             return collections.OrderedDict([("build status", status), ("build stderr", err)])
     obs = collections.OrderedDict()
-    obs["status"], obs["stdout"], obs["stderr"] = run([args.nuri, "run"] + config.options + [program],
-                                                      args.timeout)
-    fuel = ["--fuel=%d" % args.fuel, "--stats"]
-    status, out, err = run([args.nuri, "run"] + config.options + fuel + [program], args.timeout)
+    obs["status"], obs["stdout"], obs["stderr"] = run(plain, args.timeout)
+    status, out, err = run(counted, args.timeout)
     err, _, stats = err.partition(STATS_MARK)
     found = INSTRUCTIONS.search(stats)
     obs["stats status"], obs["stats stdout"], obs["stats stderr"] = status, out, err
@@ -124,10 +137,15 @@ def keep(args, seed, source, configs, results, summary):
             name = "%s.%s" % (config.slug, key.replace(" ", "-"))
             with open(os.path.join(folder, name), "w") as f:
                 f.write(value if isinstance(value, str) else "%s\n" % value)
+    generator = os.path.join(os.path.dirname(os.path.abspath(__file__)), "program_gen.py")
     with open(os.path.join(folder, "summary.txt"), "w") as f:
-        f.write(summary + "\n")
-        f.write("reproduce: python3 %s --seed %d > seed%d.nuri\n"
-                % (os.path.join(os.path.dirname(os.path.abspath(__file__)), "program_gen.py"), seed, seed))
+        f.write(summary + "\n\nthe program: python3 %s --seed %d > seed%d.nuri\n" % (generator, seed, seed))
+        for config in configs:
+            f.write("%s:\n" % config)
+            local = os.path.join(folder, os.path.basename(source))
+            for argv in config.commands(args.nuri, local, args.fuel):
+                if argv:
+                    f.write("  %s\n" % shlex.join(argv))
     return folder
 
 
@@ -166,36 +184,6 @@ def check_seed(args, seed, source, configs, results):
     return "%s\n  saved in %s" % (problem, folder)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--nuri", required=True, help="the nuri binary")
-    parser.add_argument("--start", type=int, default=1, help="first seed (default 1)")
-    parser.add_argument("--count", type=int, default=100, help="number of programs (default 100)")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                        help="runs at the same time (default: the number of CPUs)")
-    parser.add_argument("--keep", default="/tmp/nuri-diff", help="where to save differing cases")
-    parser.add_argument("--config", action="append",
-                        help="a configuration, e.g. '--jit=always' or 'nbc:--jit=off' (repeatable; "
-                             "default: %s)" % ", ".join("'%s'" % c for c in DEFAULT_CONFIGS))
-    parser.add_argument("--fuel", type=int, default=10 ** 12, help="--fuel for the --stats runs")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds per run")
-    args = parser.parse_args()
-
-    started = time.time()
-    with tempfile.TemporaryDirectory(prefix="nuri-differential-") as work:
-        configs = usable_configs(args, work)
-        if len(configs) < 2:
-            sys.exit("differential: fewer than two usable configurations, nothing to compare")
-        print("comparing %s" % ", ".join(str(c) for c in configs))
-        problems = run_seeds(args, work, configs)
-    seeds = range(args.start, args.start + args.count)
-    print("differential: %d programs (seeds %d..%d), %d configurations, %d failing, %.1f s"
-          % (len(seeds), seeds[0], seeds[-1], len(configs), len(problems), time.time() - started))
-    if problems:
-        print("failing seeds: %s" % " ".join(str(s) for s in problems))
-    return 1 if problems else 0
-
-
 def run_seeds(args, work, configs):
     """Runs every (program, configuration) pair on a pool of --jobs workers, and checks the
     programs in seed order as their results come in. Returns the failing seeds."""
@@ -229,6 +217,38 @@ def run_seeds(args, work, configs):
         while pending:
             finish()
     return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nuri", required=True, help="the nuri binary")
+    parser.add_argument("--start", type=int, default=1, help="first seed (default 1)")
+    parser.add_argument("--count", type=int, default=100, help="number of programs (default 100)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="runs at the same time (default: the number of CPUs)")
+    parser.add_argument("--keep", default="/tmp/nuri-diff", help="where to save differing cases")
+    parser.add_argument("--config", action="append",
+                        help="a configuration, e.g. '--jit=always' or 'nbc:--jit=off' (repeatable; "
+                             "default: %s)" % ", ".join("'%s'" % c for c in DEFAULT_CONFIGS))
+    parser.add_argument("--fuel", type=int, default=10 ** 12, help="--fuel for the --stats runs")
+    parser.add_argument("--timeout", type=float, default=30, help="seconds per run")
+    args = parser.parse_args()
+    if not os.access(args.nuri, os.X_OK):
+        parser.error("%s is not an executable" % args.nuri)
+
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="nuri-differential-") as work:
+        configs = usable_configs(args, work)
+        if len(configs) < 2:
+            sys.exit("differential: fewer than two usable configurations, nothing to compare")
+        print("comparing %s" % ", ".join(str(c) for c in configs))
+        problems = run_seeds(args, work, configs)
+    seeds = range(args.start, args.start + args.count)
+    print("differential: %d programs (seeds %d..%d), %d configurations, %d failing, %.1f s"
+          % (len(seeds), seeds[0], seeds[-1], len(configs), len(problems), time.time() - started))
+    if problems:
+        print("failing seeds: %s" % " ".join(str(s) for s in problems))
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
