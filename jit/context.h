@@ -24,6 +24,9 @@ struct Context {
   StringObject* nullText;                  // "null", the text of a toString that returned null
 };
 static_assert(std::is_standard_layout_v<Context>);
+// Compiled code reads these at the offsets below.
+static_assert(std::is_standard_layout_v<FunctionInfo> && std::is_standard_layout_v<RuntimeType> &&
+              std::is_standard_layout_v<ClosureObject>);
 
 // The offsets generated code uses.
 namespace offsets {
@@ -48,6 +51,14 @@ constexpr int32_t kFramePc = offsetof(CallFrame, pc);
 constexpr int32_t kFrameFunction = offsetof(CallFrame, function);
 constexpr int32_t kFrameRegisters = offsetof(CallFrame, registers);
 
+constexpr int32_t kFunctionIndex = offsetof(FunctionInfo, index);
+constexpr int32_t kFunctionParams = offsetof(FunctionInfo, paramCount);
+constexpr int32_t kFunctionRegisters = offsetof(FunctionInfo, registerCount);
+constexpr int32_t kFunctionCode = offsetof(FunctionInfo, code);
+constexpr int32_t kTypeVtable = offsetof(RuntimeType, vtable);
+constexpr int32_t kClosureFunction = offsetof(ClosureObject, function);
+constexpr int32_t kClosureCellCount = offsetof(ClosureObject, cellCount);
+constexpr int32_t kClosureCells = offsetof(ClosureObject, cells);
 constexpr int32_t kArrayLength = offsetof(ArrayObject, length);
 constexpr int32_t kArrayElements = offsetof(ArrayObject, elements);
 constexpr int32_t kInstanceFields = offsetof(InstanceObject, fields);

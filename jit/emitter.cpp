@@ -392,8 +392,8 @@ private:
   // Stores what a C++ call reads: every register in its slot, the frame's pc (at `at`) and the
   // count before the instruction (the run's count less the `ahead` instructions charged for it
   // and those after it).
-  void saveState(uint32_t at, uint32_t ahead) {
-    flush();
+  void saveState(uint32_t at, uint32_t ahead, bool flushFirst = true) {
+    if (flushFirst) flush();
     a_.mov(rax, uint64_t(uintptr_t(pcOf(at))));
     a_.mov(rcx, kFrameRecord);
     a_.mov(qword_ptr(rcx, offsets::kFramePc), rax);
@@ -713,8 +713,8 @@ private:
   // An instruction run by the interpreter's step. For one that may enter a frame (a call, the
   // text of an object with toString), compiled code then runs that frame: from its compiled
   // code, or by stopping so that the interpreter runs it.
-  void step(uint32_t at, uint32_t ahead, Opcode op) {
-    saveState(at, ahead);
+  void step(uint32_t at, uint32_t ahead, Opcode op, bool flushed = false) {
+    saveState(at, ahead, !flushed);
     callRuntime(reinterpret_cast<const void*>(&stepFromCompiled));
     a_.test(al, al);
     a_.jz(bail_);
@@ -742,67 +742,117 @@ private:
     reloadHomes();
   }
 
-  // CALL of a function that is compiled: the frame is entered here, as the interpreter enters
-  // one; anything unusual (no compiled code yet, the stack's soft limits, a deep machine
-  // stack) takes the step's way.
-  void directCall(uint32_t at, uint32_t ahead) {
+  // Calls (CALL, CALL_VIRTUAL, CALL_INTERFACE, CALL_CLOSURE) of a callee that has compiled
+  // code: the callee is found and its frame entered here, as the interpreter does; anything
+  // unusual (a null receiver, no compiled code yet, the stack's soft limits, a deep machine
+  // stack) takes the step's way, which makes the interpreter's error or runs the callee.
+  void inlineCall(uint32_t at, uint32_t ahead, Opcode op) {
     const uint32_t* pc = pcOf(at);
-    const FunctionInfo& callee = program_.functions[pc[2]];
-    Label slow = a_.newLabel(), done = a_.newLabel();
     const int32_t newBase = int32_t(fn_.registerCount * sizeof(Slot));
-    const int32_t calleeBytes = int32_t(callee.registerCount * sizeof(Slot));
-    a_.mov(rax, uint64_t(uintptr_t(&entries_[callee.index])));
-    a_.mov(rdx, qword_ptr(rax));
-    a_.test(rdx, rdx);
-    a_.jz(slow);
+    const uint32_t argc = pc[3];
+    const uint32_t* args = pc + 4;
+    Label slow = a_.newLabel(), done = a_.newLabel();
+    flush(); // from here on every home is scratch: the slow path must not flush again
+    // The callee into rdx; the arguments (after a closure's cells) from r9 on.
+    a_.lea(r9, qword_ptr(kRegisters, newBase));
+    switch (op) {
+    case Opcode::CALL: a_.mov(rdx, uint64_t(uintptr_t(&program_.functions[pc[2]]))); break;
+    case Opcode::CALL_VIRTUAL:
+      a_.mov(rax, slot(args[0]));
+      a_.test(rax, rax);
+      a_.jz(slow);
+      a_.mov(eax, dword_ptr(rax)); // the receiver's type index
+      a_.mov(rcx, qword_ptr(kContext, offsets::kTypes));
+      a_.mov(rcx, qword_ptr(rcx, rax, 3));
+      a_.mov(rcx, qword_ptr(rcx, offsets::kTypeVtable));
+      a_.mov(rdx, qword_ptr(rcx, int32_t(pc[2] * sizeof(void*))));
+      break;
+    case Opcode::CALL_INTERFACE:
+      a_.mov(rsi, slot(args[0]));
+      a_.test(rsi, rsi);
+      a_.jz(slow);
+      a_.mov(rdi, kContext);
+      a_.mov(rdx, uint64_t(uintptr_t(fn_.registerTypes[args[0]]->cls)));
+      a_.mov(ecx, pc[2]);
+      a_.mov(rax, uint64_t(uintptr_t(&interfaceMethod)));
+      a_.call(rax);
+      a_.mov(rdx, rax);
+      a_.lea(r9, qword_ptr(kRegisters, newBase));
+      break;
+    default: { // CALL_CLOSURE: its cells go first, into the callee's first registers
+      a_.mov(r10, slot(pc[2]));
+      a_.test(r10, r10);
+      a_.jz(slow);
+      a_.mov(rdx, qword_ptr(r10, offsets::kClosureFunction));
+      a_.mov(r8, qword_ptr(r10, offsets::kClosureCellCount));
+      Label loop = a_.newLabel(), copied = a_.newLabel();
+      a_.xor_(ecx, ecx);
+      a_.bind(loop);
+      a_.cmp(rcx, r8);
+      a_.jae(copied);
+      a_.mov(rax, qword_ptr(r10, rcx, 3, offsets::kClosureCells));
+      a_.mov(qword_ptr(r9, rcx, 3), rax);
+      a_.inc(rcx);
+      a_.jmp(loop);
+      a_.bind(copied);
+      a_.lea(r9, qword_ptr(r9, r8, 3));
+      break;
+    }
+    }
+    for (uint32_t i = 0; i < argc; i++) {
+      a_.mov(rax, slot(args[i]));
+      a_.mov(qword_ptr(r9, int32_t(i * sizeof(Slot))), rax);
+    }
+    // Compiled code for the callee, and room on the stack below its soft limits.
+    a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
+    a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
+    a_.cmp(qword_ptr(rax, rcx, 3), 0);
+    a_.je(slow);
     a_.cmp(rsp, qword_ptr(kContext, offsets::kMachineStackLimit));
     a_.jb(slow);
+    a_.mov(r8d, dword_ptr(rdx, offsets::kFunctionRegisters));
+    a_.lea(r9, qword_ptr(kRegisters, newBase)); // the callee's registers
+    a_.lea(r10, qword_ptr(r9, r8, 3));          // their end
     a_.mov(rax, qword_ptr(kContext, offsets::kStack));
-    a_.lea(rcx, qword_ptr(kRegisters, newBase + calleeBytes));
-    a_.cmp(rcx, qword_ptr(rax, offsets::kStackSoftEnd));
+    a_.cmp(r10, qword_ptr(rax, offsets::kStackSoftEnd));
     a_.ja(slow);
-    a_.mov(rcx, qword_ptr(rax, offsets::kFramesTop));
-    a_.cmp(rcx, qword_ptr(rax, offsets::kFramesSoftEnd));
+    a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
+    a_.cmp(rsi, qword_ptr(rax, offsets::kFramesSoftEnd));
     a_.jae(slow);
-    // Committed: the arguments into the callee's first registers, the others zeroed.
-    for (uint32_t i = 0; i < pc[3]; i++) {
-      loadBits(rax, pc[4 + i]);
-      a_.mov(qword_ptr(kRegisters, newBase + int32_t(i * sizeof(Slot))), rax);
+    // Committed. The callee's registers past its parameters start as zero (vm/frame.h).
+    {
+      Label loop = a_.newLabel(), zeroed = a_.newLabel();
+      a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionParams));
+      a_.bind(loop);
+      a_.cmp(ecx, r8d);
+      a_.jae(zeroed);
+      a_.mov(qword_ptr(r9, rcx, 3), 0);
+      a_.inc(ecx);
+      a_.jmp(loop);
+      a_.bind(zeroed);
     }
-    flush();
-    a_.xor_(eax, eax);
-    for (uint32_t r = callee.paramCount; r < callee.registerCount; r++)
-      a_.mov(qword_ptr(kRegisters, newBase + int32_t(r * sizeof(Slot))), rax);
-    // Our pc at the call; the callee's record (function, pc, registers, result, kind Call).
+    // Our pc at the call; the callee's record; the stack's tops.
     a_.mov(rax, uint64_t(uintptr_t(pc)));
-    a_.mov(rsi, kFrameRecord);
+    a_.mov(rcx, kFrameRecord);
+    a_.mov(qword_ptr(rcx, offsets::kFramePc), rax);
+    a_.mov(qword_ptr(rsi, offsets::kFrameFunction), rdx);
+    a_.mov(rax, qword_ptr(rdx, offsets::kFunctionCode));
     a_.mov(qword_ptr(rsi, offsets::kFramePc), rax);
-    a_.lea(rsi, qword_ptr(rsi, int32_t(sizeof(CallFrame))));
-    a_.mov(rax, uint64_t(uintptr_t(&callee)));
-    a_.mov(qword_ptr(rsi, offsets::kFrameFunction), rax);
-    a_.mov(rax, uint64_t(uintptr_t(callee.code)));
-    a_.mov(qword_ptr(rsi, offsets::kFramePc), rax);
-    a_.lea(rax, qword_ptr(kRegisters, newBase));
-    a_.mov(qword_ptr(rsi, offsets::kFrameRegisters), rax);
+    a_.mov(qword_ptr(rsi, offsets::kFrameRegisters), r9);
     a_.mov(dword_ptr(rsi, offsets::kFrameResult), pc[1]);
     a_.mov(byte_ptr(rsi, offsets::kFrameKind), uint32_t(FrameKind::Call));
     a_.mov(rax, qword_ptr(kContext, offsets::kStack));
     a_.lea(rcx, qword_ptr(rsi, int32_t(sizeof(CallFrame))));
     a_.mov(qword_ptr(rax, offsets::kFramesTop), rcx);
-    a_.lea(rcx, qword_ptr(kRegisters, newBase + calleeBytes));
-    a_.mov(qword_ptr(rax, offsets::kStackTop), rcx);
+    a_.mov(qword_ptr(rax, offsets::kStackTop), r10);
     // The callee's first instruction is a suspension point (the call is counted).
     Label checked = a_.newLabel(), check = a_.newLabel();
     a_.cmp(kCount, kCheckpoint);
     a_.jae(check);
     a_.bind(checked);
-    a_.mov(rax, uint64_t(uintptr_t(&entries_[callee.index])));
-    a_.mov(r11, qword_ptr(rax));
-    a_.mov(rax, qword_ptr(kContext, offsets::kStack));
-    a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
-    a_.sub(rsi, int32_t(sizeof(CallFrame)));
-    callCompiled(r11, pc[1], Opcode::CALL);
-    a_.jmp(done);
+    callInnermost(pc[1], op);
+    a_.bind(done);
+    reloadHomes();
     cold_.push_back([this, check, checked] {
       a_.bind(check);
       a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
@@ -813,19 +863,32 @@ private:
       reloadCount(0);
       a_.jmp(checked);
     });
-    cold_.push_back([this, slow, done, at, ahead] {
+    cold_.push_back([this, slow, done, at, ahead, op] {
       a_.bind(slow);
-      step(at, ahead, Opcode::CALL);
+      step(at, ahead, op, /*flushed=*/true);
       a_.jmp(done);
     });
-    a_.bind(done);
-    reloadHomes();
+  }
+
+  // Runs the compiled code of the innermost frame (entered just now, at its start).
+  void callInnermost(uint32_t result, Opcode op) {
+    a_.mov(rax, qword_ptr(kContext, offsets::kStack));
+    a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
+    a_.sub(rsi, int32_t(sizeof(CallFrame)));
+    a_.mov(rdx, qword_ptr(rsi, offsets::kFrameFunction));
+    a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
+    a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
+    a_.mov(r11, qword_ptr(rax, rcx, 3));
+    callCompiled(r11, result, op);
   }
 
   void emitInstruction(uint32_t at, uint32_t ahead) {
     const uint32_t* pc = pcOf(at);
     Opcode op = Opcode(pc[0]);
-    if (op == Opcode::CALL) return directCall(at, ahead);
+    if (op == Opcode::CALL || op == Opcode::CALL_VIRTUAL || op == Opcode::CALL_INTERFACE ||
+        op == Opcode::CALL_CLOSURE) {
+      return inlineCall(at, ahead, op);
+    }
     if (strategyFor(op) == Strategy::Step) return step(at, ahead, op);
     switch (op) {
     case Opcode::NOP: break;

@@ -22,4 +22,9 @@ const void* entryOfInnermost(Context* ctx) {
   return code ? code : I.tier->entryOnCall(I, callee);
 }
 
+const FunctionInfo* interfaceMethod(Context* ctx, const void* receiver, const ClassInfo* iface,
+                                    uint32_t slot) {
+  return ctx->isolate->typeOf(receiver)->cls->interfaceTable(iface)->methods[slot];
+}
+
 } // namespace nuri::jit

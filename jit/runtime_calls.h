@@ -19,5 +19,9 @@ bool checkLimitsFromCompiled(Context* ctx);
 // After a step entered a frame: the compiled code to run it from its start (compiled now if it
 // has become hot), or null to let the interpreter run it.
 const void* entryOfInnermost(Context* ctx);
+// The method that CALL_INTERFACE calls: slot `slot` of interface `iface` in the class of
+// `receiver` (not null). Changes nothing.
+const FunctionInfo* interfaceMethod(Context* ctx, const void* receiver, const ClassInfo* iface,
+                                    uint32_t slot);
 
 } // namespace nuri::jit
