@@ -4,6 +4,7 @@
 #include <functional>
 #include <set>
 
+#include "classlib/registry/native_registry.h"
 #include "jit/context.h"
 #include "jit/runtime_calls.h"
 #include "vm/bytecode/opcodes.h"
@@ -882,6 +883,61 @@ private:
     callCompiled(r11, result, op);
   }
 
+  // CALL_NATIVE of a class-library function that is a few machine instructions (Math.sqrt, abs,
+  // min and max of ints, floor and ceil): computed here, exactly as the native computes it.
+  // Returns false for any other native, which runs as a step.
+  bool inlineNative(uint32_t at) {
+    const uint32_t* pc = pcOf(at);
+    if (program_.module->natives[pc[2]].isHost()) return false;
+    const uint32_t result = pc[1], x = pc[4], y = pc[3] > 1 ? pc[5] : 0;
+    bool roundsd = CpuInfo::host().features().x86().hasSSE4_1();
+    switch (NativeId(program_.natives[pc[2]].id)) {
+    case NativeId::math_sqrt:
+      loadXmm(xmm0, x);
+      a_.sqrtsd(xmm0, xmm0); // correctly rounded, as std::sqrt
+      storeXmm(result, xmm0);
+      return true;
+    case NativeId::math_abs:
+    case NativeId::float_abs:
+      loadBits(rax, x);
+      a_.btr(rax, 63);
+      storeBits(result, rax);
+      return true;
+    case NativeId::int_abs: // wraps for the smallest int, as the native does
+      loadGp(rax, x);
+      a_.mov(rcx, rax);
+      a_.neg(rcx);
+      a_.test(rax, rax);
+      a_.cmovs(rax, rcx);
+      storeGp(result, rax);
+      return true;
+    case NativeId::math_min_int:
+    case NativeId::math_max_int:
+      loadGp(rax, x);
+      loadGp(rcx, y);
+      a_.cmp(rax, rcx);
+      if (NativeId(program_.natives[pc[2]].id) == NativeId::math_min_int)
+        a_.cmovg(rax, rcx);
+      else
+        a_.cmovl(rax, rcx);
+      storeGp(result, rax);
+      return true;
+    case NativeId::math_floor:
+    case NativeId::float_floor:
+    case NativeId::math_ceil:
+    case NativeId::float_ceil: {
+      if (!roundsd) return false;
+      NativeId id = NativeId(program_.natives[pc[2]].id);
+      bool down = id == NativeId::math_floor || id == NativeId::float_floor;
+      loadXmm(xmm0, x);
+      a_.roundsd(xmm0, xmm0, imm(down ? 0x9 : 0xA)); // toward -inf / +inf, no inexact fault
+      storeXmm(result, xmm0);
+      return true;
+    }
+    default: return false;
+    }
+  }
+
   void emitInstruction(uint32_t at, uint32_t ahead) {
     const uint32_t* pc = pcOf(at);
     Opcode op = Opcode(pc[0]);
@@ -889,6 +945,7 @@ private:
         op == Opcode::CALL_CLOSURE) {
       return inlineCall(at, ahead, op);
     }
+    if (op == Opcode::CALL_NATIVE && inlineNative(at)) return;
     if (strategyFor(op) == Strategy::Step) return step(at, ahead, op);
     switch (op) {
     case Opcode::NOP: break;
