@@ -10,12 +10,16 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNURI_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 python3 tests/run_lang_tests.py --nuri build-asan/nuri --timeout 120 tests/lang tests/limits samples
+python3 tests/run_lang_tests.py --nuri build-asan/nuri --timeout 120 --run-options=--jit=always \
+  --modes source tests/lang tests/limits samples
 python3 tests/cli/run_cli_tests.py --nuri build-asan/nuri
 python3 tests/bytecode/run_bytecode_tests.py --nuri build-asan/nuri
 python3 tests/snapshot/run_snapshot_tests.py --nuri build-asan/nuri
 python3 tests/mutation/mutate_snapshot.py --nuri build-asan/nuri --mutants 200 --jobs "$(nproc)"
 python3 tests/mutation/run_mutation_test.py --nuri build-asan/nuri --mutate build-asan/tests/mutation/nuri_mutate \
   --mutants-per-file 150 --jobs "$(nproc)"
+python3 tests/mutation/run_mutation_test.py --nuri build-asan/nuri --mutate build-asan/tests/mutation/nuri_mutate \
+  --mutants-per-file 100 --jobs "$(nproc)" --mutate-option=--jit=always
 # Two tests measure speed or memory and do not apply under the sanitizers' overhead.
 build-asan/nuri_unit_tests \
   --gtest_filter=-BytecodeFuzz.MutatedInstructionsAreRejectedOrRunSafely:ApiLimits.HeapLimitAlsoBoundsNativeTemporaries \

@@ -23,6 +23,7 @@
 //   --heap-limit BYTES     heap limit per run (default 16 MB)
 //   --timeout SECONDS      the VM's own time limit per run (default 1)
 //   --hang-seconds S       a mutant is hung after this long without finishing (default 10)
+//   --jit MODE             off, auto or always (default off): run the mutants compiled
 //   --mutant FILE_INDEX:I  handle only mutant I of the FILE_INDEX-th file (to reproduce one)
 //   --as-is                run the files themselves, unmutated (e.g. saved mutants)
 //   --generate-only        only make the mutants (tests and times the mutator itself)
@@ -849,6 +850,7 @@ struct Limits {
   uint64_t heapBytes = 16u << 20;
   double timeoutSeconds = 1;
   double hangSeconds = 10;
+  nuri::JitMode jit = nuri::JitMode::Off;
 };
 
 Outcome handle(const std::vector<uint8_t>& bytes, const std::vector<std::string>& args,
@@ -867,6 +869,7 @@ Outcome handle(const std::vector<uint8_t>& bytes, const std::vector<std::string>
   config.heapLimitBytes = limits.heapBytes;
   config.timeoutSeconds = limits.timeoutSeconds;
   config.stackLimitFrames = 200;
+  config.jit = limits.jit;
   config.output = [](std::string_view) {};
   nuri::Runtime runtime;
   std::unique_ptr<nuri::Isolate> guest = runtime.newIsolate(config);
@@ -1243,7 +1246,7 @@ int usage(const char* message) {
   std::fprintf(
       stderr,
       "nuri_mutate: %s\nusage: nuri_mutate [--mutants-per-file N] [--seed S] [--jobs J] "
-      "[--save-dir DIR] [--fuel N] [--heap-limit BYTES] [--timeout S] "
+      "[--save-dir DIR] [--fuel N] [--heap-limit BYTES] [--timeout S] [--jit MODE] "
       "[--hang-seconds S] [--mutant FILE_INDEX:I] [--as-is] [--generate-only] FILE.nbc...\n",
       message);
   return 64;
@@ -1277,6 +1280,14 @@ int main(int argc, char** argv) {
       o.limits.heapBytes = std::strtoull(value("--heap-limit"), nullptr, 10);
     } else if (arg == "--timeout") {
       o.limits.timeoutSeconds = std::atof(value("--timeout"));
+    } else if (arg == "--jit") {
+      std::string mode = value("--jit");
+      if (mode != "off" && mode != "auto" && mode != "always") {
+        return usage("--jit needs off, auto or always");
+      }
+      o.limits.jit = mode == "off"      ? nuri::JitMode::Off
+                     : mode == "always" ? nuri::JitMode::Always
+                                        : nuri::JitMode::Auto;
     } else if (arg == "--hang-seconds") {
       o.limits.hangSeconds = std::atof(value("--hang-seconds"));
     } else if (arg == "--mutant") {
