@@ -600,8 +600,18 @@ dispatch:
   }
   CASE(RETURN) {
     value = R[A];
+    kind = frame->kind;
+    dst = frame->resultRegister;
+    S.pop();
+    ++count;
+    if (LIKELY(kind == FrameKind::Call)) { // the common case, without the others' tests
+      RESUME_CALLER();
+      R[dst] = value;
+      pc = returnPoint(pc, FrameKind::Call);
+      DISPATCH();
+    }
     hasValue = true;
-    goto leave;
+    goto returned;
   }
   CASE(THROW) {
     auto* error = static_cast<InstanceObject*>(R[A].p);

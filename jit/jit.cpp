@@ -30,10 +30,6 @@ public:
       hotness_[i].store(0, std::memory_order_relaxed);
     }
     entries = entries_.get();
-    asmjit::CodeHolder code;
-    code.init(runtime_.environment());
-    std::string error;
-    if (emitTrampoline(code, error)) runtime_.add(&trampoline_, &code);
   }
 
   ~ProgramJit() override = default;
@@ -88,8 +84,8 @@ private:
 
   const LinkedCode& program_;
   size_t functionCount_;
-  asmjit::JitRuntime runtime_; // the code's memory, freed with the program
-  Trampoline trampoline_ = nullptr;
+  asmjit::JitRuntime runtime_;      // the code's memory, freed with the program
+  Trampoline trampoline_ = nullptr; // published with the first entry (release/acquire)
   std::unique_ptr<std::atomic<const void*>[]> entries_;
   // Calls and backward branches counted towards jitThreshold, by every isolate of the program:
   // a counter that loses an increment to a race only compiles a little later.
@@ -98,6 +94,16 @@ private:
   std::vector<Compiled> compiled_;
   JitStats stats_;
   std::atomic<uint64_t> loopEntries_{0};
+
+  // The trampoline, made with the first function compiled: a program that never gets hot
+  // (hello, world) pays nothing for the JIT at start-up. Under mutex_.
+  bool makeTrampoline() {
+    if (trampoline_) return true;
+    asmjit::CodeHolder code;
+    code.init(runtime_.environment());
+    std::string error;
+    return emitTrampoline(code, error) && runtime_.add(&trampoline_, &code) == asmjit::kErrorOk;
+  }
 
   bool isHot(const IsolateState& I, const FunctionInfo* fn) {
     if (I.config.jit == JitMode::Always) return true;
@@ -112,7 +118,7 @@ private:
     std::lock_guard<std::mutex> lock(mutex_);
     if (const void* entry = entries_[fn->index].load(std::memory_order_relaxed)) return entry;
     Compiled& record = compiled_[fn->index];
-    if (record.failed || !trampoline_) return nullptr;
+    if (record.failed || !makeTrampoline()) return nullptr;
     auto started = std::chrono::steady_clock::now();
     bool dump = !I.config.jitDump.empty() && fn->name == I.config.jitDump;
     asmjit::CodeHolder code;
@@ -123,8 +129,9 @@ private:
     std::string error;
     void* base = nullptr;
     if (!emitFunction(*fn, program_, entries_.get(), code, emitted, error) ||
+        stats_.codeBytes + code.codeSize() > I.config.jitCodeLimitBytes ||
         runtime_.add(&base, &code) != asmjit::kErrorOk) {
-      record.failed = true; // stays interpreted (e.g. out of code memory)
+      record.failed = true; // stays interpreted: past the code limit, or out of memory
       return nullptr;
     }
     auto at = [&](const asmjit::Label& label) {

@@ -417,6 +417,9 @@ struct IsolateConfig {
   JitMode jit = JitMode::Auto;
   // Calls of a function, or backward branches taken in it, before Auto compiles it (1 or more).
   uint32_t jitThreshold = 1000;
+  // Machine code the JIT may make for the program (shared by the isolates running it, freed
+  // with it); functions that would pass it stay interpreted.
+  uint64_t jitCodeLimitBytes = 64u << 20;
   // The machine code of each function of this name (`main`, `Vec.add`) is written to
   // errorOutput as it is compiled, beside the bytecode it came from.
   std::string jitDump;

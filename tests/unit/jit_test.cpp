@@ -182,6 +182,23 @@ fun main() {
   }
 }
 
+TEST(Jit, FunctionsPastTheCodeLimitStayInterpreted) {
+  Program program = compileOk(kProgram);
+  SlicedRun expected = runInSlices(program, JitMode::Off, 1, 1000000);
+  std::string output;
+  IsolateConfig config;
+  config.output = [&output](std::string_view text) { output.append(text); };
+  config.jit = JitMode::Always;
+  config.jitCodeLimitBytes = 600; // a function or two
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  ASSERT_TRUE(guest->load(program));
+  ASSERT_TRUE(guest->runMain({}));
+  EXPECT_EQ(output, expected.output);
+  EXPECT_LE(guest->stats().jitCodeBytes, 600u);
+  EXPECT_EQ(guest->stats().instructions, expected.counts.back());
+}
+
 TEST(Jit, StatsSayWhatWasCompiled) {
   Program program = compileOk(kProgram);
   for (JitMode mode : {JitMode::Off, JitMode::Always}) {
