@@ -174,16 +174,7 @@ public:
     a_.bind(out.start);
     emitPrologue(a_);
     reloadHomes();
-    for (size_t k = 0; k < starts_.size(); k++) {
-      uint32_t at = starts_[k];
-      auto label = labels_.find(at);
-      if (label != labels_.end()) a_.bind(label->second);
-      if (charge_[k]) a_.add(kCount, int32_t(charge_[k]));
-      if (Logger* logger = a_.code()->logger()) {
-        logger->logf("; %u: %s\n", at, opcodeInfo(fn_.code[at]).name);
-      }
-      emitInstruction(at, ahead_[k]);
-    }
+    emitBody();
     // Cold code: error paths, limit checks, slow calls, loop entries.
     for (size_t i = 0; i < cold_.size(); i++) // a stub may add more
       cold_[i]();
@@ -206,6 +197,20 @@ public:
   }
 
 private:
+  void emitBody() {
+    for (size_t k = 0; k < starts_.size(); k++) {
+      uint32_t at = starts_[k];
+      auto label = labels_.find(at);
+      if (label != labels_.end()) a_.bind(label->second);
+      if (charge_[k]) a_.add(kCount, int32_t(charge_[k]));
+      if (Logger* logger = a_.code()->logger()) {
+        logger->logf("; %s%u: %s\n", returnTo_.isValid() ? "inlined " : "", at,
+                     opcodeInfo(fn_.code[at]).name);
+      }
+      emitInstruction(at, ahead_[k]);
+    }
+  }
+
   const FunctionInfo& fn_;
   const LinkedCode& program_;
   const std::atomic<const void*>* entries_;
@@ -221,6 +226,10 @@ private:
   std::vector<uint32_t> homed_;
   std::vector<std::function<void()>> cold_;
   Label bail_;
+  // For a function compiled into its caller's code (inlineBody): where its registers' slots
+  // start in the caller's frame, and where its return jumps (its result in rax).
+  int32_t slotBase_ = 0;
+  Label returnTo_;
 
   // Finds the instructions, the branch targets, the loops, and the runs of instructions whose
   // count is charged at once: a run ends at a branch, a call or a return and before a branch
@@ -313,7 +322,9 @@ private:
   }
 
   bool isFloat(uint32_t r) const { return fn_.registerTypes[r]->kind == TypeKind::Float; }
-  static Mem slot(uint32_t r) { return qword_ptr(kRegisters, int32_t(r * sizeof(Slot))); }
+  Mem slot(uint32_t r) const {
+    return qword_ptr(kRegisters, slotBase_ + int32_t(r * sizeof(Slot)));
+  }
   const uint32_t* pcOf(uint32_t at) const { return fn_.code + at; }
 
   // ---- Nuri registers ----
@@ -682,6 +693,10 @@ private:
       loadBits(rax, pc[1]);
     else
       a_.xor_(eax, eax);
+    if (returnTo_.isValid()) { // inlined: back into the caller's code
+      a_.jmp(returnTo_);
+      return;
+    }
     a_.mov(rcx, qword_ptr(kContext, offsets::kStack));
     a_.sub(qword_ptr(rcx, offsets::kFramesTop), int32_t(sizeof(CallFrame)));
     a_.mov(qword_ptr(rcx, offsets::kStackTop), kRegisters);
@@ -741,6 +756,107 @@ private:
       a_.bind(done);
     }
     reloadHomes();
+  }
+
+  // Whether `callee` can be compiled into its caller's code: a small function without calls,
+  // loops, handlers or anything that can fail or call out, so that nothing (a stack trace, a
+  // limit, the collector, a snapshot) can tell that it ran without a frame.
+  static bool isInlinable(const FunctionInfo& callee) {
+    if (callee.handlerCount || callee.codeSize > 96) return false;
+    for (uint32_t at = 0; at < callee.codeSize;) {
+      const uint32_t* pc = callee.code + at;
+      uint32_t length = instructionLength(pc, callee.codeSize - at);
+      if (!length) return false;
+      Opcode op = Opcode(*pc);
+      const OpcodeInfo& info = opcodeInfo(op);
+      if (strategyFor(op) != Strategy::Native || (info.flags & F_CALL)) return false;
+      bool constantDivisor = (op == Opcode::DIV_INT_IMM || op == Opcode::MOD_INT_IMM) && pc[3] != 0;
+      if ((info.flags & F_THROW) && !constantDivisor) return false;
+      for (uint32_t k = 0; k < info.fixedOperandCount; k++) {
+        if (info.operands[k] == OperandKind::JMP && int32_t(pc[1 + k]) <= 0) return false;
+      }
+      at += length;
+    }
+    return true;
+  }
+
+  // CALL of an inlinable function: the callee's code is emitted here, its registers in the
+  // homes this function leaves free and the rest in the slots its frame would have. When the
+  // callee's entry is due for a limit check, the call is made for real (inlineCall), so that the
+  // check, and a suspension there, happen in the callee's frame as the interpreter's would.
+  bool inlineBody(uint32_t at, uint32_t ahead) {
+    const uint32_t* pc = pcOf(at);
+    const FunctionInfo& callee = program_.functions[pc[2]];
+    if (returnTo_.isValid() || !isInlinable(callee)) return false;
+    std::vector<Gp> gps;
+    std::vector<Xmm> xmms;
+    for (const Gp& gp : kGpHomes) {
+      bool used = false;
+      for (uint32_t r : homed_)
+        used |= homes_[r].gp == gp;
+      if (!used) gps.push_back(gp);
+    }
+    for (const Xmm& xmm : kXmmHomes) {
+      bool used = false;
+      for (uint32_t r : homed_)
+        used |= homes_[r].xmm == xmm;
+      if (!used) xmms.push_back(xmm);
+    }
+    FunctionEmitter inner(callee, program_, entries_, a_);
+    if (!inner.analyse()) return false;
+    inner.homes_.assign(callee.registerCount, Home{});
+    bool inSlots = false; // some register lives in its slot, above the stack's top
+    for (uint32_t r = 0; r < callee.registerCount; r++) {
+      if (inner.isFloat(r) ? xmms.empty() : gps.empty()) {
+        inSlots = true;
+        continue;
+      }
+      if (inner.isFloat(r)) {
+        inner.homes_[r].xmm = xmms.back();
+        xmms.pop_back();
+      } else {
+        inner.homes_[r].gp = gps.back();
+        gps.pop_back();
+      }
+      inner.homed_.push_back(r);
+    }
+    inner.slotBase_ = slotBase_ + int32_t(fn_.registerCount * sizeof(Slot));
+    inner.returnTo_ = a_.newLabel();
+    for (uint32_t t : inner.targets_)
+      inner.labels_[t] = a_.newLabel();
+    Label call = a_.newLabel(), after = a_.newLabel();
+    a_.cmp(kCount, kCheckpoint);
+    a_.jae(call);
+    if (inSlots) { // the slots must be within the stack's soft limit, as a frame's are
+      a_.lea(rax,
+             qword_ptr(kRegisters, inner.slotBase_ + int32_t(callee.registerCount * sizeof(Slot))));
+      a_.mov(rcx, qword_ptr(kContext, offsets::kStack));
+      a_.cmp(rax, qword_ptr(rcx, offsets::kStackSoftEnd));
+      a_.ja(call);
+    }
+    // The arguments into the callee's parameters, its other registers zero (vm/frame.h).
+    for (uint32_t i = 0; i < pc[3]; i++) {
+      loadBits(rax, pc[4 + i]);
+      inner.storeBits(i, rax);
+    }
+    for (uint32_t r = callee.paramCount; r < callee.registerCount; r++) {
+      if (inner.homes_[r].xmm.isValid())
+        a_.xorps(inner.homes_[r].xmm, inner.homes_[r].xmm);
+      else if (inner.homes_[r].gp.isValid())
+        a_.xor_(inner.homes_[r].gp.r32(), inner.homes_[r].gp.r32());
+      else
+        a_.mov(inner.slot(r), imm(0));
+    }
+    inner.emitBody();
+    a_.bind(inner.returnTo_);
+    if (callee.returnType->kind != TypeKind::Void) storeBits(pc[1], rax);
+    a_.bind(after);
+    cold_.push_back([this, call, after, at, ahead] {
+      a_.bind(call);
+      inlineCall(at, ahead, Opcode::CALL);
+      a_.jmp(after);
+    });
+    return true;
   }
 
   // Calls (CALL, CALL_VIRTUAL, CALL_INTERFACE, CALL_CLOSURE) of a callee that has compiled
@@ -943,6 +1059,7 @@ private:
     Opcode op = Opcode(pc[0]);
     if (op == Opcode::CALL || op == Opcode::CALL_VIRTUAL || op == Opcode::CALL_INTERFACE ||
         op == Opcode::CALL_CLOSURE) {
+      if (op == Opcode::CALL && inlineBody(at, ahead)) return;
       return inlineCall(at, ahead, op);
     }
     if (op == Opcode::CALL_NATIVE && inlineNative(at)) return;

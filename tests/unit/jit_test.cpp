@@ -31,6 +31,8 @@ fun fib(n: int): int {
   if (n < 2) { return n }
   return fib(n - 1) + fib(n - 2)
 }
+fun mix(a: int, b: int): int { return (a * 31 + b) % 1000 }
+fun half(x: float): float { return x > 1.0 ? x / 2.0 : x }
 fun risky(i: int): int {
   if (i % 5 == 4) { throw ValueError("bad " + i) }
   return 100 / (i % 3)
@@ -40,6 +42,14 @@ fun main() {
   for (i in 0..300) { total = total + i * i % 7 }
   println(total)
   println(fib(15))
+  var m = 7
+  var h = 1000.0
+  for (k in 0..30) {
+    m = mix(m, k)
+    h = half(h) + 0.25
+  }
+  println(m)
+  println(h)
   let shapes: Shape[] = [Square(2.0), Circle(1.5), Square(0.5)]
   var area = 0.0
   for (k in 0..50) { area = area + shapes[k % 3].area() }
