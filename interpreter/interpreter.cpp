@@ -671,7 +671,10 @@ runCompiled:
 #endif
 
 exception : SAVE_STATE();
-if constexpr (kStep) return false;
+if constexpr (kStep) {
+  I.checkpoint = checkpoint; // lowered by AFTER_WORK when a check is due, as at stepDone
+  return false;
+}
 if (handlePending(I) != PendingOutcome::Caught) return false;
 frame = &S.frames.back();
 fn = frame->function;

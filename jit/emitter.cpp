@@ -176,8 +176,10 @@ public:
     reloadHomes();
     emitBody();
     // Cold code: error paths, limit checks, slow calls, loop entries.
-    for (size_t i = 0; i < cold_.size(); i++) // a stub may add more
-      cold_[i]();
+    for (size_t i = 0; i < cold_.size(); i++) { // a stub may add more
+      std::function<void()> stub = std::move(cold_[i]);
+      stub();
+    }
     // Stopping: whatever stopped stored the exact count (a C++ call, or a callee that stopped).
     a_.bind(bail_);
     a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
@@ -827,13 +829,20 @@ private:
     Label call = a_.newLabel(), after = a_.newLabel();
     a_.cmp(kCount, kCheckpoint);
     a_.jae(call);
-    if (inSlots) { // the slots must be within the stack's soft limit, as a frame's are
-      a_.lea(rax,
-             qword_ptr(kRegisters, inner.slotBase_ + int32_t(callee.registerCount * sizeof(Slot))));
-      a_.mov(rcx, qword_ptr(kContext, offsets::kStack));
-      a_.cmp(rax, qword_ptr(rcx, offsets::kStackSoftEnd));
-      a_.ja(call);
-    }
+    // The interpreter's frame for the callee would have to fit below the stack's soft limits
+    // (else extendStack decides: a StackOverflowError, the heap limit, or more room): the same
+    // test, with the real call when it fails.
+    a_.lea(rax,
+           qword_ptr(kRegisters, inner.slotBase_ + int32_t(callee.registerCount * sizeof(Slot))));
+    a_.mov(rcx, qword_ptr(kContext, offsets::kStack));
+    a_.cmp(rax, qword_ptr(rcx, offsets::kStackSoftEnd));
+    a_.ja(call);
+    a_.mov(rdx, qword_ptr(rcx, offsets::kFramesTop));
+    a_.cmp(rdx, qword_ptr(rcx, offsets::kFramesSoftEnd));
+    a_.jae(call);
+    // Registers in slots are above the stack's top, where the collector does not look: the top
+    // covers them while the callee runs (a collection on another thread may stop it anywhere).
+    if (inSlots) a_.mov(qword_ptr(rcx, offsets::kStackTop), rax);
     // The arguments into the callee's parameters, its other registers zero (vm/frame.h).
     for (uint32_t i = 0; i < pc[3]; i++) {
       loadBits(rax, pc[4 + i]);
@@ -849,6 +858,11 @@ private:
     }
     inner.emitBody();
     a_.bind(inner.returnTo_);
+    if (inSlots) { // the top back at this frame's end
+      a_.mov(rcx, qword_ptr(kContext, offsets::kStack));
+      a_.lea(rdx, qword_ptr(kRegisters, slotBase_ + int32_t(fn_.registerCount * sizeof(Slot))));
+      a_.mov(qword_ptr(rcx, offsets::kStackTop), rdx);
+    }
     if (callee.returnType->kind != TypeKind::Void) storeBits(pc[1], rax);
     a_.bind(after);
     cold_.push_back([this, call, after, at, ahead] {
@@ -870,8 +884,7 @@ private:
     const uint32_t* args = pc + 4;
     Label slow = a_.newLabel(), done = a_.newLabel();
     flush(); // from here on every home is scratch: the slow path must not flush again
-    // The callee into rdx; the arguments (after a closure's cells) from r9 on.
-    a_.lea(r9, qword_ptr(kRegisters, newBase));
+    // The callee into rdx (a closure into r11).
     switch (op) {
     case Opcode::CALL: a_.mov(rdx, uint64_t(uintptr_t(&program_.functions[pc[2]]))); break;
     case Opcode::CALL_VIRTUAL:
@@ -894,33 +907,16 @@ private:
       a_.mov(rax, uint64_t(uintptr_t(&interfaceMethod)));
       a_.call(rax);
       a_.mov(rdx, rax);
-      a_.lea(r9, qword_ptr(kRegisters, newBase));
       break;
-    default: { // CALL_CLOSURE: its cells go first, into the callee's first registers
-      a_.mov(r10, slot(pc[2]));
-      a_.test(r10, r10);
+    default: // CALL_CLOSURE
+      a_.mov(r11, slot(pc[2]));
+      a_.test(r11, r11);
       a_.jz(slow);
-      a_.mov(rdx, qword_ptr(r10, offsets::kClosureFunction));
-      a_.mov(r8, qword_ptr(r10, offsets::kClosureCellCount));
-      Label loop = a_.newLabel(), copied = a_.newLabel();
-      a_.xor_(ecx, ecx);
-      a_.bind(loop);
-      a_.cmp(rcx, r8);
-      a_.jae(copied);
-      a_.mov(rax, qword_ptr(r10, rcx, 3, offsets::kClosureCells));
-      a_.mov(qword_ptr(r9, rcx, 3), rax);
-      a_.inc(rcx);
-      a_.jmp(loop);
-      a_.bind(copied);
-      a_.lea(r9, qword_ptr(r9, r8, 3));
+      a_.mov(rdx, qword_ptr(r11, offsets::kClosureFunction));
       break;
     }
-    }
-    for (uint32_t i = 0; i < argc; i++) {
-      a_.mov(rax, slot(args[i]));
-      a_.mov(qword_ptr(r9, int32_t(i * sizeof(Slot))), rax);
-    }
-    // Compiled code for the callee, and room on the stack below its soft limits.
+    // Compiled code for the callee, and room for its frame below the stack's soft limits,
+    // before anything is written there (the reservation has no guard page).
     a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
     a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
     a_.cmp(qword_ptr(rax, rcx, 3), 0);
@@ -936,6 +932,25 @@ private:
     a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
     a_.cmp(rsi, qword_ptr(rax, offsets::kFramesSoftEnd));
     a_.jae(slow);
+    // The arguments into the callee's first registers, after a closure's cells.
+    a_.mov(rdi, r9);
+    if (op == Opcode::CALL_CLOSURE) {
+      Label loop = a_.newLabel(), copied = a_.newLabel();
+      a_.xor_(ecx, ecx);
+      a_.bind(loop);
+      a_.cmp(rcx, qword_ptr(r11, offsets::kClosureCellCount));
+      a_.jae(copied);
+      a_.mov(rax, qword_ptr(r11, rcx, 3, offsets::kClosureCells));
+      a_.mov(qword_ptr(rdi, rcx, 3), rax);
+      a_.inc(rcx);
+      a_.jmp(loop);
+      a_.bind(copied);
+      a_.lea(rdi, qword_ptr(rdi, rcx, 3));
+    }
+    for (uint32_t i = 0; i < argc; i++) {
+      a_.mov(rax, slot(args[i]));
+      a_.mov(qword_ptr(rdi, int32_t(i * sizeof(Slot))), rax);
+    }
     // Committed. The callee's registers past its parameters start as zero (vm/frame.h).
     {
       Label loop = a_.newLabel(), zeroed = a_.newLabel();

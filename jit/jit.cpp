@@ -24,10 +24,12 @@ public:
   explicit ProgramJit(const LinkedCode& program)
       : program_(program), functionCount_(program.functions.size()),
         entries_(new std::atomic<const void*>[functionCount_]),
-        hotness_(new std::atomic<uint32_t>[functionCount_]), compiled_(functionCount_) {
+        hotness_(new std::atomic<uint32_t>[functionCount_]),
+        failed_(new std::atomic<bool>[functionCount_]), compiled_(functionCount_) {
     for (size_t i = 0; i < functionCount_; i++) {
       entries_[i].store(nullptr, std::memory_order_relaxed);
       hotness_[i].store(0, std::memory_order_relaxed);
+      failed_[i].store(false, std::memory_order_relaxed);
     }
     entries = entries_.get();
   }
@@ -35,14 +37,16 @@ public:
   ~ProgramJit() override = default;
 
   const void* entryOnCall(IsolateState& I, const FunctionInfo* fn) override {
-    if (!isHot(I, fn)) return nullptr;
+    if (failed_[fn->index].load(std::memory_order_relaxed) || !isHot(I, fn)) return nullptr;
     return compile(I, fn);
   }
 
   const void* entryOnLoop(IsolateState& I, const FunctionInfo* fn,
                           const uint32_t* target) override {
     if (!entries_[fn->index].load(std::memory_order_acquire)) {
-      if (!isHot(I, fn) || !compile(I, fn)) return nullptr;
+      if (failed_[fn->index].load(std::memory_order_relaxed) || !isHot(I, fn) || !compile(I, fn)) {
+        return nullptr;
+      }
     }
     // Published with the entry (release/acquire above), and never changed after.
     const std::vector<std::pair<uint32_t, const void*>>& loops = compiled_[fn->index].loops;
@@ -90,6 +94,9 @@ private:
   // Calls and backward branches counted towards jitThreshold, by every isolate of the program:
   // a counter that loses an increment to a race only compiles a little later.
   std::unique_ptr<std::atomic<uint32_t>[]> hotness_;
+  // Functions that cannot be compiled (past the code limit, or asmjit failed): asked about
+  // without the lock, so that they cost nothing more once known.
+  std::unique_ptr<std::atomic<bool>[]> failed_;
   mutable std::mutex mutex_; // compiling, stats_, compiled_ until published
   std::vector<Compiled> compiled_;
   JitStats stats_;
@@ -132,6 +139,7 @@ private:
         stats_.codeBytes + code.codeSize() > I.config.jitCodeLimitBytes ||
         runtime_.add(&base, &code) != asmjit::kErrorOk) {
       record.failed = true; // stays interpreted: past the code limit, or out of memory
+      failed_[fn->index].store(true, std::memory_order_relaxed);
       return nullptr;
     }
     auto at = [&](const asmjit::Label& label) {

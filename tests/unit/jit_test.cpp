@@ -192,6 +192,39 @@ fun main() {
   }
 }
 
+// Each configuration of the stack limits gives the same error, at the same call, with the same
+// trace, interpreted and compiled: a call (inlined or not) is refused exactly where the
+// interpreter refuses it.
+TEST(Jit, StackLimitsStopTheSameCallAsInTheInterpreter) {
+  Program program = compileOk(R"(
+fun leaf(a: int, b: int, c: int): int { return a * 2 + b - c }
+fun deep(n: int, a: int, b: int, c: int, d: int, e: int): int {
+  let x = leaf(n, a, b)
+  return deep(n + 1, a, b, c, d, e) + x
+}
+fun main() { println(deep(0, 1, 2, 3, 4, 5)) }
+)");
+  for (auto [frames, bytes] : {std::pair{200u, uint64_t(0)}, {100000u, uint64_t(64) << 10}}) {
+    std::vector<Error> errors;
+    for (JitMode mode : {JitMode::Off, JitMode::Always}) {
+      IsolateConfig config;
+      config.output = [](std::string_view) {};
+      config.jit = mode;
+      config.stackLimitFrames = frames;
+      config.stackBytes = bytes;
+      Runtime runtime;
+      std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+      ASSERT_TRUE(guest->load(program));
+      Result<int> status = guest->runMain({});
+      ASSERT_FALSE(status);
+      errors.push_back(status.error());
+    }
+    EXPECT_EQ(errors[1].errorClass, errors[0].errorClass);
+    EXPECT_EQ(errors[1].message, errors[0].message);
+    EXPECT_EQ(errors[1].trace, errors[0].trace);
+  }
+}
+
 TEST(Jit, FunctionsPastTheCodeLimitStayInterpreted) {
   Program program = compileOk(kProgram);
   SlicedRun expected = runInSlices(program, JitMode::Off, 1, 1000000);
