@@ -1771,7 +1771,9 @@ private:
     case ExprKind::Call: return checkCall(e);
     case ExprKind::Member: return checkMember(e);
     case ExprKind::Index: {
-      const Type* a = checkExpr(e.a);
+      // The array of an element assignment was checked already (ExprKind::Assign, to tell an
+      // array from an object with `put`): checking it again would check its parts twice.
+      const Type* a = e.a->type ? e.a->type : checkExpr(e.a);
       if (a->tag == TypeTag::Class) return indexCall(ep, "at", nullptr);
       const Type* i = checkExpr(e.b);
       if (i->tag != TypeTag::Int && i->tag != TypeTag::Error) {
