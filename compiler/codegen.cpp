@@ -286,6 +286,15 @@ public:
     out.isAbstract = fn->isAbstract;
     out.isStatic = fn->staticOwner != nullptr;
     ClassSymbol* owner = fn->owner ? fn->owner : fn->staticOwner;
+    // A lambda written in a method belongs to the method's class, as a static function (it
+    // takes no `this` of its own): it may use the private members the method may.
+    const FunSymbol* outermost = fn;
+    while (outermost->isLambda && outermost->enclosing)
+      outermost = outermost->enclosing;
+    if (fn->isLambda && !owner) {
+      owner = outermost->owner ? outermost->owner : outermost->staticOwner;
+      out.isStatic = owner != nullptr;
+    }
     out.ownerClass = owner ? owner->index : kNoIndex;
     out.returnType = mb_.typeIndex(fn->returnType);
     returnType_ = fn->returnType;
