@@ -255,10 +255,9 @@ class Ctx:
     jumps: bool = True       # return allowed (not in finally blocks)
 
     def viewer(self):
-        """The class whose private members code here may use. None inside lambdas: the
-        compiler emits code for private fields read in a lambda that the verifier rejects
-        (`GET_FIELD accesses private field ... from outside its class`)."""
-        return None if self.lambda_ else self.cls
+        """The class whose private members code here may use (lambdas written in its
+        methods included)."""
+        return self.cls
 
     def child(self, **changes):
         return dataclasses.replace(self, scopes=self.scopes + [{}], **changes)
@@ -1541,9 +1540,8 @@ class StmtGen:
         if el == INT and g.chance(0.4):
             return ["%s %s %s" % (target, g.pick(["+=", "-=", "*=", "^="]), self.e.gen(ctx, INT, 2))]
         if el == "int[]":
-            # Rows of int[][] are never empty. The row index is a variable or a literal: the
-            # compiler crashes on `a[x.abs()][0] = v` (a method of a primitive in an inner index).
-            row = "((%s & 15) %% %s.length)" % (self.e.terminal(ctx, INT, False), arr.name)
+            # Rows of int[][] are never empty; the row index may be any int expression.
+            row = self.e.index(ctx, arr.name + ".length")
             target, el = "%s[%s][0]" % (arr.name, row), INT
         return ["%s = %s" % (target, stored(el, self.e.gen(ctx, el, 2)))]
 
