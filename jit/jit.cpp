@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <pthread.h>
+
 #include "jit/context.h"
 #include "jit/emitter.h"
 #include "vm/bytecode/disasm.h"
@@ -14,8 +16,25 @@ using Trampoline = TierResult (*)(Context* ctx, const void* code, Slot* register
                                   CallFrame* frame);
 
 // How much machine stack compiled calls may use below where compiled code was entered before
-// they stop and let the interpreter take the next callee (which then starts afresh).
+// they stop and let the interpreter take the next callee (which then starts afresh), and how
+// much of the thread's stack they leave for the C++ code that compiled code calls.
 constexpr uintptr_t kMachineStackBudget = 512u << 10;
+constexpr uintptr_t kMachineStackReserve = 64u << 10;
+
+// The lowest address of this thread's stack (0 when unknown), found once per thread: a host
+// may run guests on threads with small stacks.
+uintptr_t threadStackLow() {
+  thread_local uintptr_t low = [] {
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return uintptr_t(0);
+    void* address = nullptr;
+    size_t size = 0;
+    int status = pthread_attr_getstack(&attributes, &address, &size);
+    pthread_attr_destroy(&attributes);
+    return status == 0 ? uintptr_t(address) : uintptr_t(0);
+  }();
+  return low;
+}
 
 // A program's compiled code: its functions' entries, their loop entries, the counters that say
 // when to compile, and the memory that holds the code.
@@ -67,7 +86,9 @@ public:
     ctx.types = I.typeTable.data();
     ctx.instructions = &I.instructions;
     ctx.checkpoint = &I.checkpoint;
-    ctx.machineStackLimit = uintptr_t(__builtin_frame_address(0)) - kMachineStackBudget;
+    uintptr_t here = uintptr_t(__builtin_frame_address(0));
+    ctx.machineStackLimit = std::max(here - std::min(here, kMachineStackBudget),
+                                     threadStackLow() + kMachineStackReserve);
     ctx.entries = entries_.get();
     ctx.nullText = I.nullText();
     return trampoline_(&ctx, code, frame.registers, &frame);

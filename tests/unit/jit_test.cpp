@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+
+#include <pthread.h>
 #include <string>
 #include <vector>
 
@@ -190,6 +192,42 @@ fun main() {
     EXPECT_EQ(status.error().errorClass, "StackOverflowError");
     EXPECT_EQ(status.error().message, "call depth exceeded the limit of 10000 frames");
   }
+}
+
+// Compiled calls nest on the machine stack only as far as the thread's stack allows: deep
+// recursion on a host thread with a small stack runs as it does on the main thread.
+TEST(Jit, DeepRecursionOnAThreadWithASmallStack) {
+  Program program = compileOk(R"(
+fun depth(n: int): int {
+  if (n == 0) { return 0 }
+  return 1 + depth(n - 1)
+}
+fun main() { println(depth(9000)) }
+)");
+  struct Job {
+    const Program* program;
+    std::string output;
+    bool ok = false;
+  } job{&program, {}, false};
+  auto body = [](void* argument) -> void* {
+    Job& job = *static_cast<Job*>(argument);
+    IsolateConfig config;
+    config.output = [&job](std::string_view text) { job.output.append(text); };
+    config.jit = JitMode::Always;
+    Runtime runtime;
+    std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+    job.ok = guest->load(*job.program) && guest->runMain({});
+    return nullptr;
+  };
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, 256u << 10);
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(&thread, &attributes, body, &job), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attributes);
+  EXPECT_TRUE(job.ok);
+  EXPECT_EQ(job.output, "9000\n");
 }
 
 // Each configuration of the stack limits gives the same error, at the same call, with the same
