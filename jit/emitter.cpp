@@ -6,6 +6,7 @@
 
 #include "classlib/registry/native_registry.h"
 #include "jit/context.h"
+#include "jit/home_flow.h"
 #include "jit/runtime_calls.h"
 #include "vm/bytecode/opcodes.h"
 #include "vm/tier.h"
@@ -166,6 +167,7 @@ public:
   bool emit(EmittedFunction& out) {
     if (!analyse()) return false;
     chooseHomes();
+    analyseFlow();
     out.start = a_.newLabel();
     bail_ = a_.newLabel();
     for (uint32_t at : starts_)
@@ -173,7 +175,7 @@ public:
 
     a_.bind(out.start);
     emitPrologue(a_);
-    reloadHomes();
+    enterAtStart();
     emitBody();
     // Cold code: error paths, limit checks, slow calls, loop entries.
     for (size_t i = 0; i < cold_.size(); i++) { // a stub may add more
@@ -190,7 +192,7 @@ public:
       Label entry = a_.newLabel();
       a_.bind(entry);
       emitPrologue(a_);
-      reloadHomes();
+      reloadHomes(allHomes());
       a_.jmp(labels_.at(header));
       out.loops.emplace_back(header, entry);
     }
@@ -209,7 +211,10 @@ private:
         logger->logf("; %s%u: %s\n", returnTo_.isValid() ? "inlined " : "", at,
                      opcodeInfo(fn_.code[at]).name);
       }
+      current_ = k;
       emitInstruction(at, ahead_[k]);
+      if (!flow_.flushOnExit.empty() && !(opcodeInfo(fn_.code[at]).flags & F_BRANCH))
+        flushHomes(flow_.flushOnExit[k]);
     }
   }
 
@@ -224,8 +229,12 @@ private:
   std::set<uint32_t> targets_;     // branch targets, handler targets, loop headers
   std::set<uint32_t> loopHeaders_; // targets of backward branches
   std::unordered_map<uint32_t, Label> labels_;
-  std::vector<Home> homes_; // by Nuri register
-  std::vector<uint32_t> homed_;
+  std::vector<Home> homes_;      // by Nuri register
+  std::vector<uint32_t> homed_;  // the registers with homes: bit i of a HomeMask is homed_[i]
+  std::vector<int32_t> homeBit_; // by Nuri register: its bit in a HomeMask, or -1
+  HomeMask volatileHomes_ = 0;   // homes in machine registers that calls out may change
+  HomeFlow flow_;                // empty for a function compiled into its caller's code
+  size_t current_ = 0;           // the instruction being emitted (an index into starts_)
   std::vector<std::function<void()>> cold_;
   Label bail_;
   // For a function compiled into its caller's code (inlineBody): where its registers' slots
@@ -321,6 +330,75 @@ private:
       }
       homed_.push_back(r);
     }
+    homeBit_.assign(fn_.registerCount, -1);
+    for (size_t i = 0; i < homed_.size(); i++) {
+      uint32_t r = homed_[i];
+      homeBit_[r] = int32_t(i);
+      if (homes_[r].xmm.isValid() || (homes_[r].gp != rbx && homes_[r].gp != rbp))
+        volatileHomes_ |= 1u << i;
+    }
+  }
+
+  // Whether the instruction at `at` calls out of compiled code on its main path (a step, a
+  // call made for real), as emitInstruction decides.
+  bool callsOut(uint32_t at) {
+    Opcode op = Opcode(fn_.code[at]);
+    switch (op) {
+    case Opcode::CALL: return !inlinesBody(at);
+    case Opcode::CALL_VIRTUAL:
+    case Opcode::CALL_INTERFACE:
+    case Opcode::CALL_CLOSURE: return true;
+    case Opcode::CALL_NATIVE: return !isInlineNative(at);
+    default: return strategyFor(op) == Strategy::Step;
+    }
+  }
+
+  // What each instruction does to homes, for jit/home_flow.h.
+  void analyseFlow() {
+    size_t n = starts_.size();
+    std::vector<FlowInstruction> code(n);
+    auto indexOf = [&](uint32_t pc) {
+      return uint32_t(std::lower_bound(starts_.begin(), starts_.end(), pc) - starts_.begin());
+    };
+    for (size_t k = 0; k < n; k++) {
+      const uint32_t* pc = pcOf(starts_[k]);
+      Opcode op = Opcode(pc[0]);
+      const OpcodeInfo& info = opcodeInfo(op);
+      FlowInstruction& ins = code[k];
+      if (!(info.flags & F_TERM) && k + 1 < n)
+        ins.successors[ins.successorCount++] = uint32_t(k + 1);
+      for (uint32_t i = 0; i < info.fixedOperandCount; i++) {
+        if (info.operands[i] == OperandKind::JMP)
+          ins.successors[ins.successorCount++] =
+              indexOf(uint32_t(int64_t(starts_[k]) + int32_t(pc[1 + i])));
+      }
+      FirstOperandUse first = firstOperandUse(op);
+      ins.callsOut = callsOut(starts_[k]);
+      if (ins.callsOut) { // reads its operands from their slots
+        if (first == FirstOperandUse::Written) ins.defs = bitOf(pc[1]);
+        ins.clobbers = volatileHomes_ | resultHome(k);
+        continue;
+      }
+      for (uint32_t i = 0; i < info.fixedOperandCount; i++) {
+        if (i == 0 && first != FirstOperandUse::Read && first != FirstOperandUse::ReadAndWritten)
+          continue;
+        if (isRegisterOperand(info.operands[i])) ins.uses |= bitOf(pc[1 + i]);
+      }
+      if (info.hasArgs) {
+        uint32_t argc = pc[info.fixedOperandCount];
+        for (uint32_t i = 0; i < argc; i++)
+          ins.uses |= bitOf(pc[1 + info.fixedOperandCount + i]);
+      }
+      bool writes =
+          first == FirstOperandUse::Written || first == FirstOperandUse::ReadAndWritten ||
+          (op == Opcode::CALL_NATIVE) || // an inline native returns a value
+          (op == Opcode::CALL && program_.functions[pc[2]].returnType->kind != TypeKind::Void);
+      if (writes) ins.defs = bitOf(pc[1]);
+    }
+    std::vector<uint32_t> entries{0};
+    for (uint32_t header : loopHeaders_)
+      entries.push_back(indexOf(header));
+    flow_ = analyseHomeFlow(code, entries);
   }
 
   bool isFloat(uint32_t r) const { return fn_.registerTypes[r]->kind == TypeKind::Float; }
@@ -382,23 +460,63 @@ private:
     else
       a_.mov(slot(r), imm(value));
   }
-  // Every home's value to its slot, before a call out of compiled code.
-  void flush() {
-    for (uint32_t r : homed_) {
+  // ---- Homes and slots (jit/home_flow.h) ----
+  HomeMask allHomes() const { return homed_.size() == 32 ? ~0u : (1u << homed_.size()) - 1; }
+  // (A void call's unused result operand may name no register at all.)
+  HomeMask bitOf(uint32_t r) const {
+    return r >= homeBit_.size() || homeBit_[r] < 0 ? 0 : 1u << homeBit_[r];
+  }
+  // The homes in `homes` to their slots: before a call out of compiled code, the dirty ones.
+  void flushHomes(HomeMask homes) {
+    for (size_t i = 0; i < homed_.size(); i++) {
+      if (!(homes >> i & 1)) continue;
+      uint32_t r = homed_[i];
       if (homes_[r].gp.isValid())
         a_.mov(slot(r), homes_[r].gp);
       else
         a_.movsd(slot(r), homes_[r].xmm);
     }
   }
-  // Every home from its slot, after a call out of compiled code (which may have written
-  // slots, and has changed the machine registers a C++ call may change).
-  void reloadHomes() {
-    for (uint32_t r : homed_) {
+  // The homes in `homes` from their slots: after a call out of compiled code, those it may
+  // have changed (a result, machine registers a call may change) that are needed.
+  void reloadHomes(HomeMask homes) {
+    for (size_t i = 0; i < homed_.size(); i++) {
+      if (!(homes >> i & 1)) continue;
+      uint32_t r = homed_[i];
       if (homes_[r].gp.isValid())
         a_.mov(homes_[r].gp, slot(r));
       else
         a_.movsd(homes_[r].xmm, slot(r));
+    }
+  }
+  HomeMask dirtyNow() const { return flow_.dirtyIn[current_]; }
+  // After a call out on the instruction's main path: what it changed that is live.
+  HomeMask reloadAfterCallOut() const {
+    return flow_.liveOut[current_] & (volatileHomes_ | resultHome(current_));
+  }
+  // After a call out on a cold path that rejoins the main path after the instruction: what it
+  // changed that the main path holds.
+  HomeMask reloadToRejoin() const {
+    return ~flow_.invalidOut[current_] & (volatileHomes_ | resultHome(current_)) & allHomes();
+  }
+  // The home an instruction may write through its first operand.
+  HomeMask resultHome(size_t k) const {
+    const uint32_t* pc = pcOf(starts_[k]);
+    FirstOperandUse use = firstOperandUse(Opcode(pc[0]));
+    return use == FirstOperandUse::None || use == FirstOperandUse::Read ? 0 : bitOf(pc[1]);
+  }
+  // Compiled code entered at its first instruction: the parameters from their slots, the other
+  // registers zero as the frame's push left them (vm/frame.h); unless a branch leads back to
+  // the first instruction, where the interpreter may enter with any values.
+  void enterAtStart() {
+    if (targets_.count(0)) return reloadHomes(allHomes());
+    for (uint32_t r : homed_) {
+      if (r < fn_.paramCount)
+        reloadHomes(bitOf(r));
+      else if (homes_[r].gp.isValid())
+        a_.xor_(homes_[r].gp.r32(), homes_[r].gp.r32());
+      else
+        a_.xorps(homes_[r].xmm, homes_[r].xmm);
     }
   }
 
@@ -406,8 +524,8 @@ private:
   // Stores what a C++ call reads: every register in its slot, the frame's pc (at `at`) and the
   // count before the instruction (the run's count less the `ahead` instructions charged for it
   // and those after it).
-  void saveState(uint32_t at, uint32_t ahead, bool flushFirst = true) {
-    if (flushFirst) flush();
+  void saveState(uint32_t at, uint32_t ahead, HomeMask dirty) {
+    flushHomes(dirty);
     a_.mov(rax, uint64_t(uintptr_t(pcOf(at))));
     a_.mov(rcx, kFrameRecord);
     a_.mov(qword_ptr(rcx, offsets::kFramePc), rax);
@@ -433,9 +551,9 @@ private:
   // A check that failed jumps to a cold stub that raises the instruction's error.
   Label failure(uint32_t at, uint32_t ahead) {
     Label stub = a_.newLabel();
-    cold_.push_back([this, stub, at, ahead] {
+    cold_.push_back([this, stub, at, ahead, dirty = dirtyNow()] {
       a_.bind(stub);
-      saveState(at, ahead);
+      saveState(at, ahead, dirty);
       callRuntime(reinterpret_cast<const void*>(&raiseFromCompiled));
       a_.jmp(bail_);
     });
@@ -447,6 +565,7 @@ private:
   void branch(uint32_t at, int32_t offset, CondCode cc, bool always) {
     uint32_t target = uint32_t(int64_t(at) + offset);
     Label to = labels_.at(target);
+    if (!flow_.flushOnExit.empty()) flushHomes(flow_.flushOnExit[current_]); // flags kept
     if (offset > 0) {
       if (always)
         a_.jmp(to);
@@ -461,16 +580,17 @@ private:
     a_.jb(to);
     a_.jmp(check);
     a_.bind(skip);
-    cold_.push_back([this, check, to, target] {
-      a_.bind(check);
-      saveState(target, 0); // the count includes the branch, as the interpreter's does
-      callRuntime(reinterpret_cast<const void*>(&checkLimitsFromCompiled));
-      a_.test(al, al);
-      a_.jz(bail_);
-      reloadCount(0);
-      reloadHomes();
-      a_.jmp(to);
-    });
+    cold_.push_back(
+        [this, check, to, target, dirty = flow_.dirtyOut[current_], reload = reloadToRejoin()] {
+          a_.bind(check);
+          saveState(target, 0, dirty); // the count includes the branch, as the interpreter's does
+          callRuntime(reinterpret_cast<const void*>(&checkLimitsFromCompiled));
+          a_.test(al, al);
+          a_.jz(bail_);
+          reloadCount(0);
+          reloadHomes(reload);
+          a_.jmp(to);
+        });
   }
 
   // ---- Instructions in machine code ----
@@ -731,8 +851,9 @@ private:
   // An instruction run by the interpreter's step. For one that may enter a frame (a call, the
   // text of an object with toString), compiled code then runs that frame: from its compiled
   // code, or by stopping so that the interpreter runs it.
-  void step(uint32_t at, uint32_t ahead, Opcode op, bool flushed = false) {
-    saveState(at, ahead, !flushed);
+  // `dirty`: the homes to store first; `reload`: those to load after it.
+  void step(uint32_t at, uint32_t ahead, Opcode op, HomeMask dirty, HomeMask reload) {
+    saveState(at, ahead, dirty);
     callRuntime(reinterpret_cast<const void*>(&stepFromCompiled));
     a_.test(al, al);
     a_.jz(bail_);
@@ -757,7 +878,7 @@ private:
       callCompiled(r11, pcOf(at)[1], op);
       a_.bind(done);
     }
-    reloadHomes();
+    reloadHomes(reload);
   }
 
   // Whether `callee` can be compiled into its caller's code: a small function without calls,
@@ -786,10 +907,13 @@ private:
   // homes this function leaves free and the rest in the slots its frame would have. When the
   // callee's entry is due for a limit check, the call is made for real (inlineCall), so that the
   // check, and a suspension there, happen in the callee's frame as the interpreter's would.
+  bool inlinesBody(uint32_t at) const {
+    return !returnTo_.isValid() && isInlinable(program_.functions[pcOf(at)[2]]);
+  }
   bool inlineBody(uint32_t at, uint32_t ahead) {
     const uint32_t* pc = pcOf(at);
     const FunctionInfo& callee = program_.functions[pc[2]];
-    if (returnTo_.isValid() || !isInlinable(callee)) return false;
+    if (!inlinesBody(at)) return false;
     std::vector<Gp> gps;
     std::vector<Xmm> xmms;
     for (const Gp& gp : kGpHomes) {
@@ -865,9 +989,9 @@ private:
     }
     if (callee.returnType->kind != TypeKind::Void) storeBits(pc[1], rax);
     a_.bind(after);
-    cold_.push_back([this, call, after, at, ahead] {
+    cold_.push_back([this, call, after, at, ahead, dirty = dirtyNow(), reload = reloadToRejoin()] {
       a_.bind(call);
-      inlineCall(at, ahead, Opcode::CALL);
+      inlineCall(at, ahead, Opcode::CALL, dirty, reload);
       a_.jmp(after);
     });
     return true;
@@ -877,13 +1001,14 @@ private:
   // code: the callee is found and its frame entered here, as the interpreter does; anything
   // unusual (a null receiver, no compiled code yet, the stack's soft limits, a deep machine
   // stack) takes the step's way, which makes the interpreter's error or runs the callee.
-  void inlineCall(uint32_t at, uint32_t ahead, Opcode op) {
+  // `dirty`: the homes to store first; `reload`: those to load after the call.
+  void inlineCall(uint32_t at, uint32_t ahead, Opcode op, HomeMask dirty, HomeMask reload) {
     const uint32_t* pc = pcOf(at);
     const int32_t newBase = int32_t(fn_.registerCount * sizeof(Slot));
     const uint32_t argc = pc[3];
     const uint32_t* args = pc + 4;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    flush(); // from here on every home is scratch: the slow path must not flush again
+    flushHomes(dirty); // from here on homes are scratch: the slow path must not flush again
     // The callee into rdx (a closure into r11).
     switch (op) {
     case Opcode::CALL: a_.mov(rdx, uint64_t(uintptr_t(&program_.functions[pc[2]]))); break;
@@ -984,7 +1109,7 @@ private:
     a_.bind(checked);
     callInnermost(pc[1], op);
     a_.bind(done);
-    reloadHomes();
+    reloadHomes(reload);
     cold_.push_back([this, check, checked] {
       a_.bind(check);
       a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
@@ -997,7 +1122,7 @@ private:
     });
     cold_.push_back([this, slow, done, at, ahead, op] {
       a_.bind(slow);
-      step(at, ahead, op, /*flushed=*/true);
+      step(at, ahead, op, /*dirty=*/0, /*reload=*/0); // stored above; loaded at `done`
       a_.jmp(done);
     });
   }
@@ -1017,11 +1142,27 @@ private:
   // CALL_NATIVE of a class-library function that is a few machine instructions (Math.sqrt, abs,
   // min and max of ints, floor and ceil): computed here, exactly as the native computes it.
   // Returns false for any other native, which runs as a step.
-  bool inlineNative(uint32_t at) {
+  bool isInlineNative(uint32_t at) const {
     const uint32_t* pc = pcOf(at);
     if (program_.module->natives[pc[2]].isHost()) return false;
+    switch (NativeId(program_.natives[pc[2]].id)) {
+    case NativeId::math_sqrt:
+    case NativeId::math_abs:
+    case NativeId::float_abs:
+    case NativeId::int_abs:
+    case NativeId::math_min_int:
+    case NativeId::math_max_int: return true;
+    case NativeId::math_floor:
+    case NativeId::float_floor:
+    case NativeId::math_ceil:
+    case NativeId::float_ceil: return CpuInfo::host().features().x86().hasSSE4_1(); // roundsd
+    default: return false;
+    }
+  }
+  bool inlineNative(uint32_t at) {
+    if (!isInlineNative(at)) return false;
+    const uint32_t* pc = pcOf(at);
     const uint32_t result = pc[1], x = pc[4], y = pc[3] > 1 ? pc[5] : 0;
-    bool roundsd = CpuInfo::host().features().x86().hasSSE4_1();
     switch (NativeId(program_.natives[pc[2]].id)) {
     case NativeId::math_sqrt:
       loadXmm(xmm0, x);
@@ -1057,7 +1198,6 @@ private:
     case NativeId::float_floor:
     case NativeId::math_ceil:
     case NativeId::float_ceil: {
-      if (!roundsd) return false;
       NativeId id = NativeId(program_.natives[pc[2]].id);
       bool down = id == NativeId::math_floor || id == NativeId::float_floor;
       loadXmm(xmm0, x);
@@ -1065,7 +1205,7 @@ private:
       storeXmm(result, xmm0);
       return true;
     }
-    default: return false;
+    default: return false; // not reached: isInlineNative
     }
   }
 
@@ -1075,10 +1215,11 @@ private:
     if (op == Opcode::CALL || op == Opcode::CALL_VIRTUAL || op == Opcode::CALL_INTERFACE ||
         op == Opcode::CALL_CLOSURE) {
       if (op == Opcode::CALL && inlineBody(at, ahead)) return;
-      return inlineCall(at, ahead, op);
+      return inlineCall(at, ahead, op, dirtyNow(), reloadAfterCallOut());
     }
     if (op == Opcode::CALL_NATIVE && inlineNative(at)) return;
-    if (strategyFor(op) == Strategy::Step) return step(at, ahead, op);
+    if (strategyFor(op) == Strategy::Step)
+      return step(at, ahead, op, dirtyNow(), reloadAfterCallOut());
     switch (op) {
     case Opcode::NOP: break;
     case Opcode::MOVE:

@@ -41,6 +41,15 @@ const OpcodeInfo& opcodeInfo(Opcode op) { return kInfos[static_cast<uint32_t>(op
 
 const char* operandKindName(OperandKind kind) { return kKindNames[static_cast<int>(kind)]; }
 
+FirstOperandUse firstOperandUse(Opcode op) {
+  const OpcodeInfo& info = opcodeInfo(op);
+  if (!isRegisterOperand(info.operands[0])) return FirstOperandUse::None;
+  if (op == Opcode::LOOP_INT) return FirstOperandUse::ReadAndWritten;
+  if (info.flags & F_READ_A) return FirstOperandUse::Read;
+  if (info.flags & F_CALL) return FirstOperandUse::WrittenUnlessVoid;
+  return FirstOperandUse::Written;
+}
+
 uint32_t instructionLength(const uint32_t* code, uint32_t available) {
   if (available == 0 || code[0] >= kOpcodeCount) return 0;
   const OpcodeInfo& info = kInfos[code[0]];

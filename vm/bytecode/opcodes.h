@@ -39,6 +39,7 @@ enum OpFlags : uint32_t {
   F_ALLOC = 1u << 3,
   F_CALL = 1u << 4,
   F_BACK = 1u << 5,
+  F_READ_A = 1u << 6,
 };
 
 enum class Opcode : uint32_t {
@@ -64,6 +65,20 @@ struct OpcodeInfo {
 const OpcodeInfo& opcodeInfo(Opcode op);
 inline const OpcodeInfo& opcodeInfo(uint32_t op) { return opcodeInfo(static_cast<Opcode>(op)); }
 const char* operandKindName(OperandKind kind);
+
+constexpr bool isRegisterOperand(OperandKind kind) {
+  return kind >= OperandKind::RI && kind <= OperandKind::RFN;
+}
+
+// What an instruction does with its first operand, when that is a register (opcodes.def).
+enum class FirstOperandUse : uint8_t {
+  None,              // not a register
+  Read,              // a store's object, a branch's condition, a returned value
+  Written,           // R[A] := ...
+  ReadAndWritten,    // LOOP_INT's counter
+  WrittenUnlessVoid, // a call's result: left alone when the callee returns nothing
+};
+FirstOperandUse firstOperandUse(Opcode op);
 
 // Length in words of the instruction starting at code[0]; code must hold at least the fixed part.
 // Returns 0 if the instruction does not fit in `available` words.
