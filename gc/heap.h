@@ -25,6 +25,21 @@ void* allocateAtomic(size_t bytes);
 // large block is slow, and the caller may do it in steps).
 void* allocateAtomicUncleared(size_t bytes);
 
+// Free lists of small blocks that hold references, one list per size in 8-byte steps up to
+// kSmallBlockBytes, for one allocating thread at a time (an isolate): a block is taken with a
+// few instructions, and the collector's lock is taken once per list refill instead of once per
+// block. The lists live in scanned root memory, so the blocks on them stay allocated.
+constexpr size_t kSmallBlockBytes = 128;
+struct SmallBlocks {
+  void*
+      lists[kSmallBlockBytes / 8 + 1]; // by size / 8: the next free block, linked by its first word
+};
+SmallBlocks* newSmallBlocks();
+void deleteSmallBlocks(SmallBlocks* blocks); // its blocks become garbage
+// Zero-filled memory that holds references, as allocate(), for `bytes` a multiple of 8: from
+// `blocks` up to kSmallBlockBytes (outside GC-stress mode), else from allocate().
+void* allocateSmall(SmallBlocks* blocks, size_t bytes);
+
 // Memory that is never collected but is scanned: root tables (globals, constants). Freed only
 // by freeRoots.
 void* allocateRoots(size_t bytes);

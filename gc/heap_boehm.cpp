@@ -119,6 +119,29 @@ void* allocate(size_t bytes) {
 #endif
 }
 
+SmallBlocks* newSmallBlocks() {
+  return static_cast<SmallBlocks*>(allocateRoots(sizeof(SmallBlocks)));
+}
+
+void deleteSmallBlocks(SmallBlocks* blocks) {
+  if (blocks) freeRoots(blocks);
+}
+
+void* allocateSmall(SmallBlocks* blocks, size_t bytes) {
+  if (gStress || bytes > kSmallBlockBytes || bytes % 8 || !bytes) return allocate(bytes);
+#if NURI_USE_BOEHM
+  void*& next = blocks->lists[bytes / 8];
+  if (!next) next = GC_malloc_many(bytes); // the lock, once for a block's worth of them
+  if (!next) return nullptr;
+  void* block = next;
+  next = GC_NEXT(block);
+  std::memset(block, 0, bytes); // the link, and whatever the collector left
+  return block;
+#else
+  return allocate(bytes);
+#endif
+}
+
 void* allocateUncleared(size_t bytes) {
   maybeStress();
 #if NURI_USE_BOEHM

@@ -55,6 +55,7 @@ IsolateState::IsolateState(const IsolateConfig& cfg)
   stackRoots.end = reinterpret_cast<void* const*>(&stack.top);
   gc::addRootRange(&stackRoots);
   roots_ = static_cast<void**>(gc::allocateRoots(kRootCount * sizeof(void*)));
+  smallBlocks = gc::newSmallBlocks();
   // Frame records for the stack limit; pages of a large reservation are committed as touched.
   size_t frameCapacity = size_t(cfg.stackLimitFrames) + 1;
   stack.frames.base = static_cast<CallFrame*>(std::malloc(frameCapacity * sizeof(CallFrame)));
@@ -83,6 +84,7 @@ IsolateState::~IsolateState() {
   if (program.globals) gc::freeRoots(program.globals);
   if (program.stringConstants) gc::freeRoots(program.stringConstants);
   gc::freeRoots(roots_);
+  gc::deleteSmallBlocks(smallBlocks);
 }
 
 namespace {
@@ -340,7 +342,7 @@ bool IsolateState::reserve(uint64_t bytes) {
 }
 
 namespace {
-enum class Memory { References, Atomic, ReferencesUncleared, AtomicUncleared };
+enum class Memory { References, Atomic, ReferencesUncleared, AtomicUncleared, Small };
 } // namespace
 
 static inline __attribute__((always_inline)) void* allocateMemory(IsolateState& I, size_t bytes,
@@ -350,7 +352,8 @@ static inline __attribute__((always_inline)) void* allocateMemory(IsolateState& 
     if (I.heapChecks) walkHeap(I, HeapWalk::Check);
     if (!I.chargeHeap(bytes)) return nullptr;
   }
-  void* p = kind == Memory::References            ? gc::allocate(bytes)
+  void* p = kind == Memory::Small                 ? gc::allocateSmall(I.smallBlocks, bytes)
+            : kind == Memory::References          ? gc::allocate(bytes)
             : kind == Memory::Atomic              ? gc::allocateAtomic(bytes)
             : kind == Memory::ReferencesUncleared ? gc::allocateUncleared(bytes)
                                                   : gc::allocateAtomicUncleared(bytes);
@@ -366,6 +369,10 @@ static inline __attribute__((always_inline)) void* allocateMemory(IsolateState& 
 
 void* IsolateState::allocate(size_t bytes, bool holdsReferences) {
   return allocateMemory(*this, bytes, holdsReferences ? Memory::References : Memory::Atomic);
+}
+
+void* IsolateState::allocateSmall(size_t bytes) {
+  return allocateMemory(*this, bytes, Memory::Small);
 }
 
 void* IsolateState::allocateUncleared(size_t bytes, bool holdsReferences) {
@@ -431,7 +438,7 @@ ArrayObject* IsolateState::newArray(const RuntimeType* arrayType, int64_t length
 
 InstanceObject* IsolateState::newInstance(const ClassInfo* cls) {
   size_t bytes = sizeof(InstanceObject) + cls->fields.size() * sizeof(Slot);
-  auto* o = static_cast<InstanceObject*>(allocate(bytes, true));
+  auto* o = static_cast<InstanceObject*>(allocateSmall(bytes));
   if (!o) return nullptr;
   o->header = ObjectHeader{cls->typeIndex, 0};
   return o;
@@ -445,7 +452,7 @@ StringBuilderObject* IsolateState::newStringBuilder() {
 }
 
 CellObject* IsolateState::newCell(const RuntimeType* cellType) {
-  auto* c = static_cast<CellObject*>(allocate(sizeof(CellObject), true));
+  auto* c = static_cast<CellObject*>(allocateSmall(sizeof(CellObject)));
   if (!c) return nullptr;
   c->header = headerFor(cellType);
   return c;
@@ -454,7 +461,7 @@ CellObject* IsolateState::newCell(const RuntimeType* cellType) {
 ClosureObject* IsolateState::newClosure(const RuntimeType* functionType,
                                         const FunctionInfo* function, uint32_t cellCount) {
   auto* c = static_cast<ClosureObject*>(
-      allocate(sizeof(ClosureObject) + cellCount * sizeof(CellObject*), true));
+      allocateSmall(sizeof(ClosureObject) + cellCount * sizeof(CellObject*)));
   if (!c) return nullptr;
   c->header = headerFor(functionType);
   c->function = function;

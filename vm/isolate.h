@@ -158,6 +158,9 @@ public:
   // The VM stack: its slots and frame records (vm/frame.h).
   VmStack stack;
   gc::RootRange stackRoots{};
+  // This isolate's free lists of small objects (instances, cells, closures), which compiled
+  // code also takes from (jit/context.h).
+  gc::SmallBlocks* smallBlocks = nullptr;
   // Called when a call needs the stack up to `end` and a frame more than `frames` holds: raises
   // StackOverflowError past the stack limit, LimitError past the heap limit, or moves the soft
   // limits on. Returns false with the error raised.
@@ -319,6 +322,8 @@ public:
 
   // Allocation; each returns null with an error raised when a limit is hit.
   void* allocate(size_t bytes, bool holdsReferences);
+  // A small object that holds references (see smallBlocks), zero-filled.
+  void* allocateSmall(size_t bytes);
   // Memory that the caller fills completely before it is read.
   void* allocateUncleared(size_t bytes, bool holdsReferences);
   StringObject* newString(std::string_view utf8);
