@@ -22,6 +22,12 @@ struct Context {
   uintptr_t machineStackLimit;
   const std::atomic<const void*>* entries; // CompilerTier::entries
   StringObject* nullText;                  // "null", the text of a toString that returned null
+  // Small objects are taken from these lists inline; null when every allocation must go through
+  // the isolate (a heap limit to charge, GC-stress mode). The counters are the isolate's.
+  gc::SmallBlocks* smallBlocks;
+  uint64_t* work;
+  uint64_t* allocations;
+  uint64_t* allocatedBytes;
 };
 static_assert(std::is_standard_layout_v<Context>);
 // Compiled code reads these at the offsets below.
@@ -40,6 +46,10 @@ constexpr int32_t kCheckpoint = offsetof(Context, checkpoint);
 constexpr int32_t kMachineStackLimit = offsetof(Context, machineStackLimit);
 constexpr int32_t kEntries = offsetof(Context, entries);
 constexpr int32_t kNullText = offsetof(Context, nullText);
+constexpr int32_t kSmallBlocks = offsetof(Context, smallBlocks);
+constexpr int32_t kWork = offsetof(Context, work);
+constexpr int32_t kAllocations = offsetof(Context, allocations);
+constexpr int32_t kAllocatedBytes = offsetof(Context, allocatedBytes);
 
 constexpr int32_t kStackTop = offsetof(VmStack, top);
 constexpr int32_t kStackSoftEnd = offsetof(VmStack, softEnd);
@@ -59,6 +69,7 @@ constexpr int32_t kTypeVtable = offsetof(RuntimeType, vtable);
 constexpr int32_t kClosureFunction = offsetof(ClosureObject, function);
 constexpr int32_t kClosureCellCount = offsetof(ClosureObject, cellCount);
 constexpr int32_t kClosureCells = offsetof(ClosureObject, cells);
+constexpr int32_t kSmallBlockLists = offsetof(gc::SmallBlocks, lists);
 constexpr int32_t kArrayLength = offsetof(ArrayObject, length);
 constexpr int32_t kArrayElements = offsetof(ArrayObject, elements);
 constexpr int32_t kInstanceFields = offsetof(InstanceObject, fields);

@@ -349,6 +349,12 @@ private:
     case Opcode::CALL_INTERFACE:
     case Opcode::CALL_CLOSURE: return true;
     case Opcode::CALL_NATIVE: return !isInlineNative(at);
+    case Opcode::NEW_OBJECT:
+    case Opcode::NEW_CELL:
+    case Opcode::NEW_CLOSURE: {
+      SmallObject object;
+      return !smallObject(at, object);
+    }
     default: return strategyFor(op) == Strategy::Step;
     }
   }
@@ -1139,6 +1145,83 @@ private:
     callCompiled(r11, result, op);
   }
 
+  // ---- Allocation ----
+  struct SmallObject {
+    uint32_t bytes = 0;
+    uint32_t type = 0; // its header's type index
+  };
+  // NEW_OBJECT, NEW_CELL and NEW_CLOSURE of an object that gc::SmallBlocks holds.
+  bool smallObject(uint32_t at, SmallObject& object) const {
+    const uint32_t* pc = pcOf(at);
+    switch (Opcode(pc[0])) {
+    case Opcode::NEW_OBJECT: {
+      const ClassInfo* cls = program_.types[pc[2]]->cls;
+      object.bytes = uint32_t(sizeof(InstanceObject) + cls->fields.size() * sizeof(Slot));
+      object.type = cls->typeIndex;
+      break;
+    }
+    case Opcode::NEW_CELL:
+      object.bytes = sizeof(CellObject);
+      object.type = fn_.registerTypes[pc[1]]->index;
+      break;
+    case Opcode::NEW_CLOSURE:
+      object.bytes = uint32_t(sizeof(ClosureObject) + pc[3] * sizeof(CellObject*));
+      object.type = fn_.registerTypes[pc[1]]->index;
+      break;
+    default: return false;
+    }
+    return object.bytes <= gc::kSmallBlockBytes && object.type <= uint32_t(INT32_MAX);
+  }
+
+  // A small object taken from the isolate's free list, zeroed, counted as the interpreter
+  // counts it (IsolateState::allocateSmall); an empty list, a heap limit or GC-stress mode take
+  // the step, which refills the list.
+  bool allocateInline(uint32_t at, uint32_t ahead) {
+    SmallObject object;
+    if (!smallObject(at, object)) return false;
+    const uint32_t* pc = pcOf(at);
+    Opcode op = Opcode(pc[0]);
+    Label slow = a_.newLabel(), done = a_.newLabel();
+    const int32_t list = offsets::kSmallBlockLists + int32_t(object.bytes / 8 * sizeof(void*));
+    a_.mov(rdx, qword_ptr(kContext, offsets::kSmallBlocks));
+    a_.test(rdx, rdx);
+    a_.jz(slow);
+    a_.mov(rax, qword_ptr(rdx, list));
+    a_.test(rax, rax);
+    a_.jz(slow);
+    a_.mov(rcx, qword_ptr(rax)); // the next block
+    a_.mov(qword_ptr(rdx, list), rcx);
+    a_.mov(qword_ptr(rax), int32_t(object.type)); // the header: no identity hash yet
+    uint32_t filled = sizeof(ObjectHeader);
+    if (op == Opcode::NEW_CLOSURE) {
+      a_.mov(rcx, uint64_t(uintptr_t(&program_.functions[pc[2]])));
+      a_.mov(qword_ptr(rax, offsets::kClosureFunction), rcx);
+      a_.mov(qword_ptr(rax, offsets::kClosureCellCount), int32_t(pc[3]));
+      for (uint32_t i = 0; i < pc[3]; i++) {
+        loadGp(rcx, pc[4 + i]);
+        a_.mov(qword_ptr(rax, int32_t(offsets::kClosureCells + i * sizeof(void*))), rcx);
+      }
+      filled = object.bytes;
+    }
+    for (uint32_t offset = filled; offset < object.bytes; offset += 8)
+      a_.mov(qword_ptr(rax, int32_t(offset)), 0);
+    a_.mov(rcx, qword_ptr(kContext, offsets::kWork));
+    a_.add(qword_ptr(rcx), int32_t(object.bytes));
+    a_.mov(rcx, qword_ptr(kContext, offsets::kAllocations));
+    a_.add(qword_ptr(rcx), 1);
+    a_.mov(rcx, qword_ptr(kContext, offsets::kAllocatedBytes));
+    a_.add(qword_ptr(rcx), int32_t(object.bytes));
+    storeGp(pc[1], rax);
+    a_.bind(done);
+    cold_.push_back(
+        [this, slow, done, at, ahead, op, dirty = dirtyNow(), reload = reloadToRejoin()] {
+          a_.bind(slow);
+          step(at, ahead, op, dirty, reload);
+          a_.jmp(done);
+        });
+    return true;
+  }
+
   // CALL_NATIVE of a class-library function that is a few machine instructions (Math.sqrt, abs,
   // min and max of ints, floor and ceil): computed here, exactly as the native computes it.
   // Returns false for any other native, which runs as a step.
@@ -1218,6 +1301,7 @@ private:
       return inlineCall(at, ahead, op, dirtyNow(), reloadAfterCallOut());
     }
     if (op == Opcode::CALL_NATIVE && inlineNative(at)) return;
+    if (allocateInline(at, ahead)) return;
     if (strategyFor(op) == Strategy::Step)
       return step(at, ahead, op, dirtyNow(), reloadAfterCallOut());
     switch (op) {

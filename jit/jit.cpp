@@ -91,6 +91,10 @@ public:
                                      threadStackLow() + kMachineStackReserve);
     ctx.entries = entries_.get();
     ctx.nullText = I.nullText();
+    if (!I.accountsAllocations && !gc::stressMode()) ctx.smallBlocks = I.smallBlocks;
+    ctx.work = &I.work;
+    ctx.allocations = &I.allocations;
+    ctx.allocatedBytes = &I.allocatedBytes;
     return trampoline_(&ctx, code, frame.registers, &frame);
   }
 

@@ -280,6 +280,59 @@ TEST(Jit, FunctionsPastTheCodeLimitStayInterpreted) {
   EXPECT_EQ(guest->stats().instructions, expected.counts.back());
 }
 
+// Objects, cells and closures taken inline from the isolate's free lists are counted exactly
+// as the interpreter counts them, in number, bytes and the work that spends fuel.
+TEST(Jit, InlineAllocationsAreCountedAsInTheInterpreter) {
+  Program program = compileOk(R"(
+class Pair {
+  var a: Pair
+  var b: int
+  init(a: Pair, b: int) { this.a = a; this.b = b }
+}
+fun main() {
+  var chain: Pair = null
+  var sum = 0
+  for (i in 0..5000) {
+    chain = Pair(i % 100 == 0 ? null : chain, i)
+    var captured = i
+    let f = { x: int -> x + captured }
+    captured = captured + 1
+    sum = sum + f(chain.b)
+  }
+  println(sum)
+}
+)");
+  Stats expected{};
+  std::string expectedOutput;
+  for (JitMode mode : {JitMode::Off, JitMode::Always}) {
+    std::string output;
+    IsolateConfig config;
+    config.output = [&output](std::string_view text) { output.append(text); };
+    config.jit = mode;
+    Runtime runtime;
+    std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+    ASSERT_TRUE(guest->load(program));
+    ASSERT_TRUE(guest->runMain({}));
+    Stats s = guest->stats();
+    if (mode == JitMode::Off) {
+      expected = s;
+      expectedOutput = output;
+      EXPECT_GE(s.allocations, 15000u); // a pair, a cell and a closure per iteration
+      continue;
+    }
+    EXPECT_EQ(output, expectedOutput);
+    EXPECT_EQ(s.allocations, expected.allocations);
+    EXPECT_EQ(s.allocatedBytes, expected.allocatedBytes);
+    EXPECT_EQ(s.instructions, expected.instructions);
+  }
+  for (uint64_t fuel : {7ull, 1000ull}) {
+    SlicedRun interpreted = runInSlices(program, JitMode::Off, 1, fuel);
+    SlicedRun compiled = runInSlices(program, JitMode::Always, 1, fuel);
+    EXPECT_EQ(compiled.output, interpreted.output);
+    EXPECT_EQ(compiled.counts, interpreted.counts) << "fuel " << fuel;
+  }
+}
+
 TEST(Jit, StatsSayWhatWasCompiled) {
   Program program = compileOk(kProgram);
   for (JitMode mode : {JitMode::Off, JitMode::Always}) {
