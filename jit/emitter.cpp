@@ -1,5 +1,6 @@
 #include "jit/emitter.h"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -232,9 +233,15 @@ private:
   std::vector<Home> homes_;      // by Nuri register
   std::vector<uint32_t> homed_;  // the registers with homes: bit i of a HomeMask is homed_[i]
   std::vector<int32_t> homeBit_; // by Nuri register: its bit in a HomeMask, or -1
-  HomeMask volatileHomes_ = 0;   // homes in machine registers that calls out may change
-  HomeFlow flow_;                // empty for a function compiled into its caller's code
-  size_t current_ = 0;           // the instruction being emitted (an index into starts_)
+  // The CALLs compiled into this function (inlineBody), with the homes of the callee's registers.
+  struct InlineSite {
+    uint32_t at;
+    std::vector<Home> homes;
+  };
+  std::vector<InlineSite> inlineSites_;
+  HomeMask volatileHomes_ = 0; // homes in machine registers that calls out may change
+  HomeFlow flow_;              // empty for a function compiled into its caller's code
+  size_t current_ = 0;         // the instruction being emitted (an index into starts_)
   std::vector<std::function<void()>> cold_;
   Label bail_;
   // For a function compiled into its caller's code (inlineBody): where its registers' slots
@@ -287,48 +294,134 @@ private:
     return true;
   }
 
-  // Gives homes to the registers that machine code uses most, uses inside loops counting ten
-  // times per level of nesting.
-  void chooseHomes() {
-    homes_.assign(fn_.registerCount, Home{});
+  // How much machine code uses each register: its uses by instructions in machine code, those
+  // inside loops counting ten times per level of nesting.
+  std::vector<double> useWeights() const {
     std::vector<double> weight(fn_.registerCount, 0);
     for (size_t k = 0; k < starts_.size(); k++) {
       const uint32_t* pc = fn_.code + starts_[k];
       if (strategyFor(Opcode(pc[0])) != Strategy::Native) continue;
       const OpcodeInfo& info = opcodeInfo(pc[0]);
       double w = std::pow(10.0, std::min<uint32_t>(depth_[k], 6));
-      for (uint32_t i = 0; i < info.fixedOperandCount; i++) {
-        switch (info.operands[i]) {
-        case OperandKind::RI:
-        case OperandKind::RF:
-        case OperandKind::RB:
-        case OperandKind::RS:
-        case OperandKind::RSB:
-        case OperandKind::RA:
-        case OperandKind::RO:
-        case OperandKind::RR:
-        case OperandKind::RV:
-        case OperandKind::RC:
-        case OperandKind::RFN: weight[pc[1 + i]] += w; break;
-        default: break;
-        }
+      for (uint32_t i = 0; i < info.fixedOperandCount; i++)
+        if (isRegisterOperand(info.operands[i])) weight[pc[1 + i]] += w;
+    }
+    for (const InlineSite& site : inlineSites_) { // the arguments and result of inlined calls
+      const uint32_t* pc = pcOf(site.at);
+      double w = std::pow(10.0, std::min<uint32_t>(depth_[indexOf(site.at)], 6));
+      for (uint32_t i = 0; i < pc[3]; i++)
+        weight[pc[4 + i]] += w;
+      weight[pc[1]] += w;
+    }
+    return weight;
+  }
+
+  // For each register of a function with at most 32 registers and no backward branch, the
+  // instructions from its first write (0 for a parameter, or one read before it is written) to
+  // its last use: registers whose spans do not meet may share a home. Without the analysis, each
+  // spans the whole function.
+  std::vector<std::pair<uint32_t, uint32_t>> registerSpans() {
+    uint32_t n = uint32_t(starts_.size());
+    std::vector<std::pair<uint32_t, uint32_t>> spans(fn_.registerCount, {0, n});
+    if (fn_.registerCount > 32 || !loopHeaders_.empty()) return spans;
+    HomeMask readFirst, named;
+    registerUse(readFirst, named);
+    std::vector<FlowInstruction> code =
+        describeFlow([](uint32_t r) { return r < 32 ? 1u << r : 0u; });
+    for (uint32_t r = 0; r < fn_.registerCount; r++) {
+      bool fromEntry = r < fn_.paramCount || (readFirst >> r & 1);
+      spans[r] = {fromEntry ? 0 : n, 0};
+      for (uint32_t k = 0; k < n; k++) {
+        if (!((code[k].uses | code[k].defs) >> r & 1)) continue;
+        spans[r].first = std::min(spans[r].first, k);
+        spans[r].second = k;
       }
     }
-    std::vector<uint32_t> order;
-    for (uint32_t r = 0; r < fn_.registerCount; r++)
-      if (weight[r] > 0) order.push_back(r);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t x, uint32_t y) { return weight[x] > weight[y]; });
-    size_t gp = 0, xmm = 0;
-    for (uint32_t r : order) {
-      if (isFloat(r)) {
-        if (xmm == std::size(kXmmHomes)) continue;
-        homes_[r].xmm = kXmmHomes[xmm++];
-      } else {
-        if (gp == std::size(kGpHomes)) continue;
-        homes_[r].gp = kGpHomes[gp++];
+    return spans;
+  }
+
+  // Gives homes to the registers that machine code uses most: this function's own, and those of
+  // the callees compiled into it (inlineBody), weighted by the loops around their call. A callee's
+  // registers never share a home with this function's; those of different calls may.
+  void chooseHomes() {
+    homes_.assign(fn_.registerCount, Home{});
+    struct Candidate {
+      double weight;
+      int32_t site; // -1 for this function's register, else an index into inlineSites_
+      uint32_t reg;
+      bool isFloat;
+    };
+    std::vector<Candidate> candidates;
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> spans; // by site, by register
+    for (size_t k = 0; k < starts_.size() && !returnTo_.isValid(); k++) {
+      const uint32_t* pc = pcOf(starts_[k]);
+      if (Opcode(pc[0]) != Opcode::CALL || !inlinesBody(starts_[k])) continue;
+      const FunctionInfo& callee = program_.functions[pc[2]];
+      FunctionEmitter inner(callee, program_, entries_, a_);
+      if (!inner.analyse()) continue; // inlineBody refuses it too
+      std::vector<double> weights = inner.useWeights();
+      double scale = std::pow(10.0, std::min<uint32_t>(depth_[k], 6));
+      inlineSites_.push_back({starts_[k], std::vector<Home>(callee.registerCount)});
+      spans.push_back(inner.registerSpans());
+      for (uint32_t r = 0; r < callee.registerCount; r++) {
+        if (weights[r] > 0 || r < callee.paramCount)
+          candidates.push_back(
+              {(weights[r] + 1) * scale, int32_t(inlineSites_.size() - 1), r, inner.isFloat(r)});
       }
-      homed_.push_back(r);
+    }
+    std::vector<double> own = useWeights();
+    for (uint32_t r = 0; r < fn_.registerCount; r++)
+      if (own[r] > 0) candidates.push_back({own[r], -1, r, isFloat(r)});
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& x, const Candidate& y) { return x.weight > y.weight; });
+    // Bit i: kGpHomes[i] or kXmmHomes[i], taken by this function, by any callee, by each callee.
+    uint32_t ownTaken[2] = {0, 0}, calleeTaken[2] = {0, 0};
+    std::vector<std::array<uint32_t, 2>> siteTaken(inlineSites_.size(), {0, 0});
+    // By site, kind and home: the spans of the callee's registers given that home.
+    std::vector<std::array<std::array<std::vector<std::pair<uint32_t, uint32_t>>, 16>, 2>> held(
+        inlineSites_.size());
+    auto meets = [](const std::vector<std::pair<uint32_t, uint32_t>>& list,
+                    std::pair<uint32_t, uint32_t> span) {
+      for (auto [from, to] : list)
+        if (span.first <= to && from <= span.second) return true;
+      return false;
+    };
+    const uint32_t count[2] = {uint32_t(std::size(kGpHomes)), uint32_t(std::size(kXmmHomes))};
+    for (const Candidate& c : candidates) {
+      int kind = c.isFloat ? 1 : 0;
+      uint32_t all = (1u << count[kind]) - 1;
+      int bit = -1;
+      if (c.site < 0) { // the first free home: rbx and rbp, which calls keep, go to the most used
+        uint32_t free = all & ~ownTaken[kind] & ~calleeTaken[kind];
+        if (free) bit = __builtin_ctz(free);
+      } else { // the last free home, preferring one this callee or another already uses
+        std::pair<uint32_t, uint32_t> span = spans[c.site][c.reg];
+        uint32_t free = all & ~ownTaken[kind];
+        for (uint32_t b = 0; b < count[kind]; b++)
+          if (meets(held[c.site][kind][b], span)) free &= ~(1u << b);
+        uint32_t preferred[] = {free & siteTaken[c.site][kind], free & calleeTaken[kind], free};
+        for (uint32_t choice : preferred) {
+          if (!choice) continue;
+          bit = 31 - __builtin_clz(choice);
+          break;
+        }
+        if (bit >= 0) held[c.site][kind][bit].push_back(span);
+      }
+      if (bit < 0) continue;
+      Home home;
+      if (c.isFloat)
+        home.xmm = kXmmHomes[bit];
+      else
+        home.gp = kGpHomes[bit];
+      if (c.site < 0) {
+        ownTaken[kind] |= 1u << bit;
+        homes_[c.reg] = home;
+        homed_.push_back(c.reg);
+      } else {
+        siteTaken[c.site][kind] |= 1u << bit;
+        calleeTaken[kind] |= 1u << bit;
+        inlineSites_[c.site].homes[c.reg] = home;
+      }
     }
     homeBit_.assign(fn_.registerCount, -1);
     for (size_t i = 0; i < homed_.size(); i++) {
@@ -359,13 +452,14 @@ private:
     }
   }
 
-  // What each instruction does to homes, for jit/home_flow.h.
-  void analyseFlow() {
+  uint32_t indexOf(uint32_t pc) const {
+    return uint32_t(std::lower_bound(starts_.begin(), starts_.end(), pc) - starts_.begin());
+  }
+
+  // What each instruction does to the registers that `bitOf` gives a bit, for jit/home_flow.h.
+  template <typename BitOf> std::vector<FlowInstruction> describeFlow(BitOf bitOf) {
     size_t n = starts_.size();
     std::vector<FlowInstruction> code(n);
-    auto indexOf = [&](uint32_t pc) {
-      return uint32_t(std::lower_bound(starts_.begin(), starts_.end(), pc) - starts_.begin());
-    };
     for (size_t k = 0; k < n; k++) {
       const uint32_t* pc = pcOf(starts_[k]);
       Opcode op = Opcode(pc[0]);
@@ -382,7 +476,9 @@ private:
       ins.callsOut = callsOut(starts_[k]);
       if (ins.callsOut) { // reads its operands from their slots
         if (first == FirstOperandUse::Written) ins.defs = bitOf(pc[1]);
-        ins.clobbers = volatileHomes_ | resultHome(k);
+        if (first != FirstOperandUse::None && first != FirstOperandUse::Read)
+          ins.clobbers = bitOf(pc[1]);
+        ins.clobbers |= volatileHomes_;
         continue;
       }
       for (uint32_t i = 0; i < info.fixedOperandCount; i++) {
@@ -401,10 +497,28 @@ private:
           (op == Opcode::CALL && program_.functions[pc[2]].returnType->kind != TypeKind::Void);
       if (writes) ins.defs = bitOf(pc[1]);
     }
+    return code;
+  }
+
+  void analyseFlow() {
     std::vector<uint32_t> entries{0};
     for (uint32_t header : loopHeaders_)
       entries.push_back(indexOf(header));
-    flow_ = analyseHomeFlow(code, entries);
+    flow_ = analyseHomeFlow(describeFlow([this](uint32_t r) { return bitOf(r); }), entries);
+  }
+
+  // For a function of at most 32 registers (one bit each): those that may be read before they
+  // are written, and all those any instruction names. Without the analysis, all of them.
+  void registerUse(HomeMask& readFirst, HomeMask& named) {
+    readFirst = named = ~0u;
+    if (fn_.registerCount > 32) return;
+    std::vector<FlowInstruction> code =
+        describeFlow([this](uint32_t r) { return r < fn_.registerCount ? 1u << r : 0u; });
+    HomeFlow flow = analyseHomeFlow(code, {0});
+    readFirst = code[0].uses | (flow.liveOut[0] & ~code[0].defs);
+    named = 0;
+    for (const FlowInstruction& ins : code)
+      named |= ins.uses | ins.defs;
   }
 
   bool isFloat(uint32_t r) const { return fn_.registerTypes[r]->kind == TypeKind::Float; }
@@ -920,37 +1034,19 @@ private:
     const uint32_t* pc = pcOf(at);
     const FunctionInfo& callee = program_.functions[pc[2]];
     if (!inlinesBody(at)) return false;
-    std::vector<Gp> gps;
-    std::vector<Xmm> xmms;
-    for (const Gp& gp : kGpHomes) {
-      bool used = false;
-      for (uint32_t r : homed_)
-        used |= homes_[r].gp == gp;
-      if (!used) gps.push_back(gp);
-    }
-    for (const Xmm& xmm : kXmmHomes) {
-      bool used = false;
-      for (uint32_t r : homed_)
-        used |= homes_[r].xmm == xmm;
-      if (!used) xmms.push_back(xmm);
-    }
+    auto site = std::find_if(inlineSites_.begin(), inlineSites_.end(),
+                             [at](const InlineSite& s) { return s.at == at; });
+    if (site == inlineSites_.end()) return false;
     FunctionEmitter inner(callee, program_, entries_, a_);
     if (!inner.analyse()) return false;
-    inner.homes_.assign(callee.registerCount, Home{});
+    inner.homes_ = site->homes;
+    HomeMask readFirst, named;
+    inner.registerUse(readFirst, named);
     bool inSlots = false; // some register lives in its slot, above the stack's top
     for (uint32_t r = 0; r < callee.registerCount; r++) {
-      if (inner.isFloat(r) ? xmms.empty() : gps.empty()) {
-        inSlots = true;
-        continue;
-      }
-      if (inner.isFloat(r)) {
-        inner.homes_[r].xmm = xmms.back();
-        xmms.pop_back();
-      } else {
-        inner.homes_[r].gp = gps.back();
-        gps.pop_back();
-      }
-      inner.homed_.push_back(r);
+      bool homed = inner.homes_[r].gp.isValid() || inner.homes_[r].xmm.isValid();
+      if (homed) inner.homed_.push_back(r);
+      if (!homed && (r >= 32 || (named >> r & 1))) inSlots = true;
     }
     inner.slotBase_ = slotBase_ + int32_t(fn_.registerCount * sizeof(Slot));
     inner.returnTo_ = a_.newLabel();
@@ -973,12 +1069,14 @@ private:
     // Registers in slots are above the stack's top, where the collector does not look: the top
     // covers them while the callee runs (a collection on another thread may stop it anywhere).
     if (inSlots) a_.mov(qword_ptr(rcx, offsets::kStackTop), rax);
-    // The arguments into the callee's parameters, its other registers zero (vm/frame.h).
+    // The arguments into the callee's parameters, its other registers zero (vm/frame.h) where
+    // they may be read before they are written.
     for (uint32_t i = 0; i < pc[3]; i++) {
       loadBits(rax, pc[4 + i]);
       inner.storeBits(i, rax);
     }
     for (uint32_t r = callee.paramCount; r < callee.registerCount; r++) {
+      if (r < 32 && !(readFirst >> r & 1)) continue;
       if (inner.homes_[r].xmm.isValid())
         a_.xorps(inner.homes_[r].xmm, inner.homes_[r].xmm);
       else if (inner.homes_[r].gp.isValid())
