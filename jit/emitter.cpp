@@ -580,6 +580,60 @@ private:
     else
       a_.mov(slot(r), imm(value));
   }
+  // The machine register to compute R[dest] in: its home, so that the result needs no move,
+  // unless `laterSource` (a register read after the computation starts) lives there; else rax.
+  Gp targetGp(uint32_t dest, uint32_t laterSource = UINT32_MAX) const {
+    const Gp& home = homes_[dest].gp;
+    if (!home.isValid()) return rax;
+    if (laterSource != UINT32_MAX && homes_[laterSource].gp == home) return rax;
+    return home;
+  }
+  Xmm targetXmm(uint32_t dest, uint32_t laterSource) const {
+    const Xmm& home = homes_[dest].xmm;
+    if (!home.isValid() || homes_[laterSource].xmm == home) return xmm0;
+    return home;
+  }
+  // Flags from comparing R[x] with R[y] (int, bool or reference registers).
+  void compareGp(uint32_t x, uint32_t y) {
+    if (homes_[x].gp.isValid()) {
+      a_.emit(Inst::kIdCmp, homes_[x].gp, gpSource(y));
+    } else if (homes_[y].gp.isValid()) {
+      a_.cmp(slot(x), homes_[y].gp);
+    } else {
+      loadGp(rax, x);
+      a_.cmp(rax, slot(y));
+    }
+  }
+  // A register holding the reference in R[r]: its home, or `scratch` loaded from its slot.
+  Gp gpIn(uint32_t r, const Gp& scratch) {
+    if (homes_[r].gp.isValid()) return homes_[r].gp;
+    a_.mov(scratch, slot(r));
+    return scratch;
+  }
+  // R[r] := the 8 bytes at `from`, straight into its home when it has one.
+  void storeBitsFrom(uint32_t r, const Mem& from) {
+    if (homes_[r].gp.isValid())
+      a_.mov(homes_[r].gp, from);
+    else if (homes_[r].xmm.isValid())
+      a_.movsd(homes_[r].xmm, from);
+    else {
+      a_.mov(rax, from);
+      a_.mov(slot(r), rax);
+    }
+  }
+
+  // The 8 bytes at `to` := R[r], straight from its home when it has one.
+  void storeBitsTo(const Mem& to, uint32_t r) {
+    if (homes_[r].gp.isValid()) {
+      a_.mov(to, homes_[r].gp);
+    } else if (homes_[r].xmm.isValid()) {
+      a_.movsd(to, homes_[r].xmm);
+    } else {
+      a_.mov(rdx, slot(r));
+      a_.mov(to, rdx);
+    }
+  }
+
   // ---- Homes and slots (jit/home_flow.h) ----
   HomeMask allHomes() const { return homed_.size() == 32 ? ~0u : (1u << homed_.size()) - 1; }
   // (A void call's unused result operand may name no register at all.)
@@ -718,15 +772,16 @@ private:
     const uint32_t* pc = pcOf(at);
     if (op == Opcode::SHL_INT || op == Opcode::SHR_INT || op == Opcode::USHR_INT) {
       loadGp(rcx, pc[3]);
-      loadGp(rax, pc[2]);
+      Gp to = targetGp(pc[1]);
+      loadGp(to, pc[2]);
       // The machine takes the count mod 64, as Nuri does.
       if (op == Opcode::SHL_INT)
-        a_.shl(rax, cl);
+        a_.shl(to, cl);
       else if (op == Opcode::SHR_INT)
-        a_.sar(rax, cl);
+        a_.sar(to, cl);
       else
-        a_.shr(rax, cl);
-      storeGp(pc[1], rax);
+        a_.shr(to, cl);
+      storeGp(pc[1], to);
       return;
     }
     InstId id = op == Opcode::ADD_INT   ? Inst::kIdAdd
@@ -735,9 +790,10 @@ private:
                 : op == Opcode::AND_INT ? Inst::kIdAnd
                 : op == Opcode::OR_INT  ? Inst::kIdOr
                                         : Inst::kIdXor;
-    loadGp(rax, pc[2]);
-    a_.emit(id, rax, gpSource(pc[3]));
-    storeGp(pc[1], rax);
+    Gp to = targetGp(pc[1], pc[3]);
+    loadGp(to, pc[2]);
+    a_.emit(id, to, gpSource(pc[3]));
+    storeGp(pc[1], to);
   }
 
   // x / y or x % y with x in rax and y in rcx, y neither 0 nor -1: a 32-bit divide when both
@@ -868,9 +924,10 @@ private:
                 : op == Opcode::SUB_FLOAT ? Inst::kIdSubsd
                 : op == Opcode::MUL_FLOAT ? Inst::kIdMulsd
                                           : Inst::kIdDivsd;
-    loadXmm(xmm0, pc[2]);
-    a_.emit(id, xmm0, xmmSource(pc[3]));
-    storeXmm(pc[1], xmm0);
+    Xmm to = targetXmm(pc[1], pc[3]);
+    if (to != homes_[pc[2]].xmm) loadXmm(to, pc[2]);
+    a_.emit(id, to, xmmSource(pc[3]));
+    if (to != homes_[pc[1]].xmm) storeXmm(pc[1], to);
   }
 
   // R[A] := (R[B] cc R[C]) for 8-byte integers, booleans and references.
@@ -915,18 +972,25 @@ private:
   }
 
   // Loads the object in register r into rax, jumping to the instruction's error when null.
-  void loadNonNull(uint32_t r, uint32_t at, uint32_t ahead) {
-    loadGp(rax, r);
-    a_.test(rax, rax);
+  // The object in register r (its home, or rax), jumping to the instruction's error when null.
+  Gp nonNull(uint32_t r, uint32_t at, uint32_t ahead) {
+    Gp object = gpIn(r, rax);
+    a_.test(object, object);
     a_.jz(failure(at, ahead));
+    return object;
+  }
+  void loadNonNull(uint32_t r, uint32_t at, uint32_t ahead) {
+    Gp object = nonNull(r, at, ahead);
+    if (object != rax) a_.mov(rax, object);
   }
 
-  // The array in register `array` into rax and the checked index into rcx.
-  void checkedIndex(uint32_t array, uint32_t index, uint32_t at, uint32_t ahead) {
-    loadNonNull(array, at, ahead);
-    loadGp(rcx, index);
-    a_.cmp(rcx, qword_ptr(rax, offsets::kArrayLength));
+  // The element of `array` at `index`, both checked: its address.
+  Mem checkedElement(uint32_t array, uint32_t index, uint32_t at, uint32_t ahead) {
+    Gp base = nonNull(array, at, ahead);
+    Gp i = gpIn(index, rcx);
+    a_.cmp(i, qword_ptr(base, offsets::kArrayLength));
     a_.jae(failure(at, ahead)); // unsigned: a negative index is huge
+    return qword_ptr(base, i, 3, offsets::kArrayElements);
   }
 
   void emitReturn(uint32_t at, bool hasValue) {
@@ -1408,9 +1472,10 @@ private:
       if (isFloat(pc[1])) {
         loadXmm(xmm0, pc[2]);
         storeXmm(pc[1], xmm0);
+      } else if (homes_[pc[1]].gp.isValid()) {
+        loadGp(homes_[pc[1]].gp, pc[2]);
       } else {
-        loadGp(rax, pc[2]);
-        storeGp(pc[1], rax);
+        storeGp(pc[1], gpIn(pc[2], rax));
       }
       break;
     case Opcode::LOAD_INT: storeImmediate(pc[1], int64_t(int32_t(pc[2]))); break;
@@ -1455,16 +1520,19 @@ private:
     case Opcode::MOD_INT: intDivision(at, ahead, true, false); break;
     case Opcode::DIV_INT_IMM: intDivision(at, ahead, false, true); break;
     case Opcode::MOD_INT_IMM: intDivision(at, ahead, true, true); break;
-    case Opcode::ADD_INT_IMM:
-      loadGp(rax, pc[2]);
-      a_.add(rax, int32_t(pc[3]));
-      storeGp(pc[1], rax);
+    case Opcode::ADD_INT_IMM: {
+      Gp to = targetGp(pc[1]);
+      loadGp(to, pc[2]);
+      a_.add(to, int32_t(pc[3]));
+      storeGp(pc[1], to);
       break;
-    case Opcode::MUL_INT_IMM:
-      loadGp(rax, pc[2]);
-      a_.imul(rax, rax, int32_t(pc[3]));
-      storeGp(pc[1], rax);
+    }
+    case Opcode::MUL_INT_IMM: {
+      Gp to = targetGp(pc[1]);
+      a_.emit(Inst::kIdImul, to, gpSource(pc[2]), imm(int32_t(pc[3])));
+      storeGp(pc[1], to);
       break;
+    }
     case Opcode::NEG_INT:
       loadGp(rax, pc[2]);
       a_.neg(rax);
@@ -1525,38 +1593,33 @@ private:
       static const CondCode kConditions[] = {CondCode::kSignedLT, CondCode::kSignedLE,
                                              CondCode::kSignedGE, CondCode::kSignedGT,
                                              CondCode::kEqual,    CondCode::kNotEqual};
-      loadGp(rax, pc[1]);
-      a_.emit(Inst::kIdCmp, rax, gpSource(pc[2]));
+      compareGp(pc[1], pc[2]);
       branch(at, int32_t(pc[3]), kConditions[uint32_t(op) - uint32_t(Opcode::JLT_INT)], false);
       break;
     }
     case Opcode::LOOP_INT:
-      loadGp(rax, pc[1]);
-      a_.add(rax, 1);
-      storeGp(pc[1], rax);
-      a_.emit(Inst::kIdCmp, rax, gpSource(pc[2]));
+      if (homes_[pc[1]].gp.isValid()) {
+        a_.add(homes_[pc[1]].gp, 1);
+      } else {
+        a_.add(slot(pc[1]), 1);
+      }
+      compareGp(pc[1], pc[2]);
       branch(at, int32_t(pc[3]), CondCode::kSignedLT, false);
       break;
-    case Opcode::GET_FIELD:
-      loadNonNull(pc[2], at, ahead);
-      a_.mov(rax, qword_ptr(rax, int32_t(offsets::kInstanceFields + pc[3] * sizeof(Slot))));
-      storeBits(pc[1], rax);
+    case Opcode::GET_FIELD: {
+      Gp object = nonNull(pc[2], at, ahead);
+      storeBitsFrom(pc[1],
+                    qword_ptr(object, int32_t(offsets::kInstanceFields + pc[3] * sizeof(Slot))));
       break;
-    case Opcode::SET_FIELD:
-      loadNonNull(pc[1], at, ahead);
-      loadBits(rcx, pc[3]);
-      a_.mov(qword_ptr(rax, int32_t(offsets::kInstanceFields + pc[2] * sizeof(Slot))), rcx);
+    }
+    case Opcode::SET_FIELD: {
+      Gp object = nonNull(pc[1], at, ahead);
+      storeBitsTo(qword_ptr(object, int32_t(offsets::kInstanceFields + pc[2] * sizeof(Slot))),
+                  pc[3]);
       break;
-    case Opcode::ARRAY_GET:
-      checkedIndex(pc[2], pc[3], at, ahead);
-      a_.mov(rax, qword_ptr(rax, rcx, 3, offsets::kArrayElements));
-      storeBits(pc[1], rax);
-      break;
-    case Opcode::ARRAY_SET:
-      checkedIndex(pc[1], pc[2], at, ahead);
-      loadBits(rdx, pc[3]);
-      a_.mov(qword_ptr(rax, rcx, 3, offsets::kArrayElements), rdx);
-      break;
+    }
+    case Opcode::ARRAY_GET: storeBitsFrom(pc[1], checkedElement(pc[2], pc[3], at, ahead)); break;
+    case Opcode::ARRAY_SET: storeBitsTo(checkedElement(pc[1], pc[2], at, ahead), pc[3]); break;
     case Opcode::ARRAY_LEN:
       loadNonNull(pc[2], at, ahead);
       a_.mov(rax, qword_ptr(rax, offsets::kArrayLength));
