@@ -1208,15 +1208,26 @@ private:
       a_.mov(rdx, qword_ptr(r11, offsets::kClosureFunction));
       break;
     }
-    // Compiled code for the callee, and room for its frame below the stack's soft limits,
-    // before anything is written there (the reservation has no guard page).
-    a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
+    // Compiled code for the callee (its entry into r11, a closure's once its cells are copied),
+    // and room for its frame below the stack's soft limits, before anything is written there
+    // (the reservation has no guard page). A CALL knows its callee's sizes.
+    const FunctionInfo* known = op == Opcode::CALL ? &program_.functions[pc[2]] : nullptr;
+    const Gp entry = op == Opcode::CALL_CLOSURE ? rax : r11; // r11 holds the closure
     a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
-    a_.cmp(qword_ptr(rax, rcx, 3), 0);
-    a_.je(slow);
+    if (known) {
+      a_.mov(entry, qword_ptr(rax, int32_t(known->index * sizeof(void*))));
+    } else {
+      a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
+      a_.mov(entry, qword_ptr(rax, rcx, 3));
+    }
+    a_.test(entry, entry);
+    a_.jz(slow);
     a_.cmp(rsp, qword_ptr(kContext, offsets::kMachineStackLimit));
     a_.jb(slow);
-    a_.mov(r8d, dword_ptr(rdx, offsets::kFunctionRegisters));
+    if (known)
+      a_.mov(r8d, known->registerCount);
+    else
+      a_.mov(r8d, dword_ptr(rdx, offsets::kFunctionRegisters));
     a_.lea(r9, qword_ptr(kRegisters, newBase)); // the callee's registers
     a_.lea(r10, qword_ptr(r9, r8, 3));          // their end
     a_.mov(rax, qword_ptr(kContext, offsets::kStack));
@@ -1245,7 +1256,10 @@ private:
       a_.mov(qword_ptr(rdi, int32_t(i * sizeof(Slot))), rax);
     }
     // Committed. The callee's registers past its parameters start as zero (vm/frame.h).
-    {
+    if (known && known->registerCount - known->paramCount <= 16) {
+      for (uint32_t r = known->paramCount; r < known->registerCount; r++)
+        a_.mov(qword_ptr(r9, int32_t(r * sizeof(Slot))), 0);
+    } else {
       Label loop = a_.newLabel(), zeroed = a_.newLabel();
       a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionParams));
       a_.bind(loop);
@@ -1271,14 +1285,18 @@ private:
     a_.mov(qword_ptr(rax, offsets::kFramesTop), rcx);
     a_.mov(qword_ptr(rax, offsets::kStackTop), r10);
     // The callee's first instruction is a suspension point (the call is counted).
-    Label checked = a_.newLabel(), check = a_.newLabel();
+    Label check = a_.newLabel();
     a_.cmp(kCount, kCheckpoint);
     a_.jae(check);
-    a_.bind(checked);
-    callInnermost(pc[1], op);
+    if (op == Opcode::CALL_CLOSURE) { // the entry again (checked above), now that r11 is free
+      a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
+      a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
+      a_.mov(r11, qword_ptr(rax, rcx, 3));
+    }
+    callCompiled(r11, pc[1], op); // rsi: the callee's record
     a_.bind(done);
     reloadHomes(reload);
-    cold_.push_back([this, check, checked] {
+    cold_.push_back([this, check, done, result = pc[1], op] {
       a_.bind(check);
       a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
       a_.mov(qword_ptr(rcx), kCount);
@@ -1286,7 +1304,8 @@ private:
       a_.test(al, al);
       a_.jz(bail_); // the callee's frame stands at its start, as the interpreter leaves it
       reloadCount(0);
-      a_.jmp(checked);
+      callInnermost(result, op);
+      a_.jmp(done);
     });
     cold_.push_back([this, slow, done, at, ahead, op] {
       a_.bind(slow);
