@@ -89,14 +89,8 @@ template <bool kStep> bool run(IsolateState& I, Slot* result) {
     R = frame->registers;                                                                          \
     pc = frame->pc;                                                                                \
   } while (0)
-#define RESTORE_COUNT() (count = I.instructions)
 // After an operation that may have spent fuel for its work (IsolateState::nativeProgress).
-#define AFTER_LONG_OPERATION()                                                                     \
-  do {                                                                                             \
-    RESTORE_COUNT();                                                                               \
-    checkpoint = I.checkpoint;                                                                     \
-    AFTER_WORK();                                                                                  \
-  } while (0)
+#define AFTER_LONG_OPERATION() afterLongOperation(I, count, checkpoint)
 // The instruction failed a check: its error is made by the slow path (slow_paths.h).
 #define FAIL()                                                                                     \
   do {                                                                                             \
@@ -343,15 +337,13 @@ dispatch:
   }
   CASE(EQ_STR) {
     auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
-    R[A].i = stringsEqual(x, y);
-    if (x) I.chargeWork(x->byteLength);
+    R[A].i = stringsEqualCharged(I, x, y);
     AFTER_WORK();
     NEXT(4);
   }
   CASE(NE_STR) {
     auto *x = static_cast<StringObject*>(R[B].p), *y = static_cast<StringObject*>(R[C].p);
-    R[A].i = !stringsEqual(x, y);
-    if (x) I.chargeWork(x->byteLength);
+    R[A].i = !stringsEqualCharged(I, x, y);
     AFTER_WORK();
     NEXT(4);
   }

@@ -38,6 +38,15 @@ PendingOutcome handlePending(IsolateState& isolate);
 // IsolateState::chargeWork). Returns false with an error (or suspension) pending.
 bool callNative(IsolateState& isolate);
 
+// After an instruction that may have done long work (a native): the instruction count again
+// (work spends fuel, IsolateState::nativeProgress) and the checkpoint, lowered to the count
+// when the work since the last check is due one at the next suspension point.
+inline void afterLongOperation(const IsolateState& isolate, uint64_t& count, uint64_t& checkpoint) {
+  count = isolate.instructions;
+  checkpoint = isolate.checkpoint;
+  if (isolate.work >= IsolateState::kWorkBetweenChecks) checkpoint = count;
+}
+
 // Runs NEW_ARRAY_MULTI at the innermost frame's pc: `new T[d0][d1]...` with every length
 // checked first. Returns false with an error pending.
 bool newArrayMulti(IsolateState& isolate);
@@ -62,6 +71,13 @@ inline bool stringsEqual(const StringObject* a, const StringObject* b) {
   if (a == b) return true;
   if (!a || !b || a->byteLength != b->byteLength) return false;
   return std::memcmp(a->bytes, b->bytes, a->byteLength) == 0;
+}
+
+// EQ_STR and NE_STR: equality, the comparison's work charged (IsolateState::chargeWork).
+inline bool stringsEqualCharged(IsolateState& isolate, const StringObject* a,
+                                const StringObject* b) {
+  if (a) isolate.chargeWork(a->byteLength);
+  return stringsEqual(a, b);
 }
 
 // Integer division for y other than 0 and -1, which the caller handles. A 64-bit divide takes

@@ -65,6 +65,8 @@ Strategy strategyFor(Opcode op) {
   case Opcode::NOT_BOOL:
   case Opcode::EQ_REF:
   case Opcode::NE_REF:
+  case Opcode::EQ_STR: // a C call (callsC)
+  case Opcode::NE_STR:
   case Opcode::JMP:
   case Opcode::JMP_IF:
   case Opcode::JMP_IF_NOT:
@@ -87,8 +89,6 @@ Strategy strategyFor(Opcode op) {
   // Long or rare: allocation, text, strings compared by content, type tests, calls (a step
   // enters the callee's frame; compiled code then runs it), natives, throw.
   case Opcode::MOD_FLOAT:
-  case Opcode::EQ_STR:
-  case Opcode::NE_STR:
   case Opcode::LT_STR:
   case Opcode::LE_STR:
   case Opcode::CONCAT:
@@ -115,6 +115,10 @@ Strategy strategyFor(Opcode op) {
 }
 
 namespace {
+
+// Instructions in machine code that call a C++ function that reads no frame: calls out all
+// the same (jit/home_flow.h), and never compiled into a caller.
+bool callsC(Opcode op) { return op == Opcode::EQ_STR || op == Opcode::NE_STR; }
 
 // The registers compiled code keeps for itself (docs/jit.md, "Calling convention"). rax, rcx
 // and rdx are scratch; the others hold Nuri registers (their "homes", chosen per function).
@@ -448,7 +452,7 @@ private:
       SmallObject object;
       return !smallObject(at, object);
     }
-    default: return strategyFor(op) == Strategy::Step;
+    default: return strategyFor(op) == Strategy::Step || callsC(op);
     }
   }
 
@@ -1035,10 +1039,12 @@ private:
   // An instruction run by the interpreter's step. For one that may enter a frame (a call, the
   // text of an object with toString), compiled code then runs that frame: from its compiled
   // code, or by stopping so that the interpreter runs it.
-  // `dirty`: the homes to store first; `reload`: those to load after it.
+  // `dirty`: the homes to store first; `reload`: those to load after it. A native is called
+  // without the rest of a step (nativeFromCompiled).
   void step(uint32_t at, uint32_t ahead, Opcode op, HomeMask dirty, HomeMask reload) {
     saveState(at, ahead, dirty);
-    callRuntime(reinterpret_cast<const void*>(&stepFromCompiled));
+    callRuntime(op == Opcode::CALL_NATIVE ? reinterpret_cast<const void*>(&nativeFromCompiled)
+                                          : reinterpret_cast<const void*>(&stepFromCompiled));
     a_.test(al, al);
     a_.jz(bail_);
     reloadCount(ahead - 1);
@@ -1076,7 +1082,7 @@ private:
       if (!length) return false;
       Opcode op = Opcode(*pc);
       const OpcodeInfo& info = opcodeInfo(op);
-      if (strategyFor(op) != Strategy::Native || (info.flags & F_CALL)) return false;
+      if (strategyFor(op) != Strategy::Native || callsC(op) || (info.flags & F_CALL)) return false;
       bool constantDivisor = (op == Opcode::DIV_INT_IMM || op == Opcode::MOD_INT_IMM) && pc[3] != 0;
       if ((info.flags & F_THROW) && !constantDivisor) return false;
       for (uint32_t k = 0; k < info.fixedOperandCount; k++) {
@@ -1588,6 +1594,26 @@ private:
     case Opcode::NE_FLOAT:
     case Opcode::LT_FLOAT:
     case Opcode::LE_FLOAT: compareFloats(at, op); break;
+    case Opcode::EQ_STR:
+    case Opcode::NE_STR: {
+      // The strings from their slots (stored by the call out), the result through its slot.
+      flushHomes(dirtyNow());
+      a_.mov(rsi, slot(pc[2]));
+      a_.mov(rdx, slot(pc[3]));
+      callRuntime(reinterpret_cast<const void*>(&stringsEqualFromCompiled));
+      if (op == Opcode::NE_STR) a_.xor_(eax, 1);
+      a_.mov(slot(pc[1]), rax);
+      // The work charged may be due a limit check at the next suspension point, as AFTER_WORK
+      // has it in the interpreter: the checkpoint down to this instruction's count.
+      Label noCheck = a_.newLabel();
+      a_.mov(rcx, qword_ptr(kContext, offsets::kWork));
+      a_.cmp(qword_ptr(rcx), int32_t(IsolateState::kWorkBetweenChecks));
+      a_.jb(noCheck);
+      a_.lea(kCheckpoint, qword_ptr(kCount, -int32_t(ahead)));
+      a_.bind(noCheck);
+      reloadHomes(reloadAfterCallOut());
+      break;
+    }
     case Opcode::NOT_BOOL:
       loadGp(rax, pc[2]);
       a_.test(rax, rax);

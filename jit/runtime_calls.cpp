@@ -7,6 +7,20 @@ namespace nuri::jit {
 
 bool stepFromCompiled(Context* ctx) { return stepInstruction(*ctx->isolate); }
 
+bool nativeFromCompiled(Context* ctx) {
+  IsolateState& I = *ctx->isolate;
+  bool ok = callNative(I);
+  uint64_t count, checkpoint;
+  afterLongOperation(I, count, checkpoint);
+  I.checkpoint = checkpoint;
+  if (ok) I.instructions = count + 1; // the native itself, as the interpreter counts it
+  return ok;
+}
+
+uint64_t stringsEqualFromCompiled(Context* ctx, const StringObject* a, const StringObject* b) {
+  return stringsEqualCharged(*ctx->isolate, a, b);
+}
+
 bool raiseFromCompiled(Context* ctx) { return raiseInstructionError(*ctx->isolate); }
 
 bool checkLimitsFromCompiled(Context* ctx) {

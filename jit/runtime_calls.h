@@ -10,6 +10,12 @@ namespace nuri::jit {
 // Runs the instruction at the innermost frame's pc with the interpreter (stepInstruction).
 // False: an error or suspension is pending.
 bool stepFromCompiled(Context* ctx);
+// Runs CALL_NATIVE at the innermost frame's pc as the interpreter does (callNative), without
+// the rest of a step. False: an error or suspension is pending.
+bool nativeFromCompiled(Context* ctx);
+// EQ_STR: whether two strings (either may be null) are equal, the work charged as the
+// interpreter charges it. Reads no frame.
+uint64_t stringsEqualFromCompiled(Context* ctx, const StringObject* a, const StringObject* b);
 // Raises the error of the instruction at the innermost frame's pc, which failed a check made
 // inline (raiseInstructionError). Always false.
 bool raiseFromCompiled(Context* ctx);

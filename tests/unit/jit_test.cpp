@@ -333,6 +333,35 @@ fun main() {
   }
 }
 
+// String comparisons and natives called directly from compiled code charge the work their
+// strings mean, which spends fuel and brings limit checks forward, exactly as interpreted.
+TEST(Jit, WorkOfStringComparisonsAndNativesCountsAsInTheInterpreter) {
+  Program program = compileOk(R"(
+fun main() {
+  var big = "ab"
+  for (i in 0..20) { big = big + big }   // 2 MB
+  let copy = big.substring(0, big.length)
+  var same = 0
+  var length = 0
+  for (i in 0..24) { if (big == copy) { same = same + 1 } }
+  for (i in 0..24) { if (big != copy) { same = same + 1 } }
+  for (i in 0..24) { length = length + big.indexOf("b") + copy.length }
+  println(same)
+  println(length)
+}
+)");
+  for (uint64_t fuel : {5ull, 50ull, 100000ull}) {
+    SlicedRun interpreted = runInSlices(program, JitMode::Off, 1, fuel);
+    ASSERT_TRUE(interpreted.error.empty()) << interpreted.error;
+    EXPECT_EQ(interpreted.output, "24\n50331672\n");
+    for (auto [mode, threshold] : {std::pair{JitMode::Always, 1u}, {JitMode::Auto, 2u}}) {
+      SlicedRun compiled = runInSlices(program, mode, threshold, fuel);
+      EXPECT_EQ(compiled.output, interpreted.output) << "fuel " << fuel;
+      EXPECT_EQ(compiled.counts, interpreted.counts) << "fuel " << fuel;
+    }
+  }
+}
+
 TEST(Jit, StatsSayWhatWasCompiled) {
   Program program = compileOk(kProgram);
   for (JitMode mode : {JitMode::Off, JitMode::Always}) {
