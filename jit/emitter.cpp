@@ -983,10 +983,6 @@ private:
     a_.jz(failure(at, ahead));
     return object;
   }
-  void loadNonNull(uint32_t r, uint32_t at, uint32_t ahead) {
-    Gp object = nonNull(r, at, ahead);
-    if (object != rax) a_.mov(rax, object);
-  }
 
   // The element of `array` at `index`, both checked: its address.
   Mem checkedElement(uint32_t array, uint32_t index, uint32_t at, uint32_t ahead) {
@@ -1524,8 +1520,7 @@ private:
       break;
     case Opcode::GET_GLOBAL:
       a_.mov(rax, qword_ptr(kContext, offsets::kGlobals));
-      a_.mov(rax, qword_ptr(rax, int32_t(pc[2] * sizeof(Slot))));
-      storeBits(pc[1], rax);
+      storeBitsFrom(pc[1], qword_ptr(rax, int32_t(pc[2] * sizeof(Slot))));
       break;
     case Opcode::SET_GLOBAL:
       a_.mov(rcx, qword_ptr(kContext, offsets::kGlobals));
@@ -1666,19 +1661,13 @@ private:
     case Opcode::ARRAY_GET: storeBitsFrom(pc[1], checkedElement(pc[2], pc[3], at, ahead)); break;
     case Opcode::ARRAY_SET: storeBitsTo(checkedElement(pc[1], pc[2], at, ahead), pc[3]); break;
     case Opcode::ARRAY_LEN:
-      loadNonNull(pc[2], at, ahead);
-      a_.mov(rax, qword_ptr(rax, offsets::kArrayLength));
-      storeGp(pc[1], rax);
+      storeBitsFrom(pc[1], qword_ptr(nonNull(pc[2], at, ahead), offsets::kArrayLength));
       break;
     case Opcode::CELL_GET:
-      loadNonNull(pc[2], at, ahead);
-      a_.mov(rax, qword_ptr(rax, offsets::kCellValue));
-      storeBits(pc[1], rax);
+      storeBitsFrom(pc[1], qword_ptr(nonNull(pc[2], at, ahead), offsets::kCellValue));
       break;
     case Opcode::CELL_SET:
-      loadNonNull(pc[1], at, ahead);
-      loadBits(rcx, pc[2]);
-      a_.mov(qword_ptr(rax, offsets::kCellValue), rcx);
+      storeBitsTo(qword_ptr(nonNull(pc[1], at, ahead), offsets::kCellValue), pc[2]);
       break;
     case Opcode::RETURN: emitReturn(at, true); break;
     case Opcode::RETURN_VOID: emitReturn(at, false); break;
