@@ -667,7 +667,41 @@ private:
         a_.movsd(homes_[r].xmm, slot(r));
     }
   }
-  HomeMask dirtyNow() const { return flow_.dirtyIn[current_]; }
+  // The states of the homes where a call out stores them.
+  struct HomeStates {
+    HomeMask dirty;
+    HomeMask invalid;
+  };
+  HomeStates statesNow() const { return {flow_.dirtyIn[current_], flow_.invalidIn[current_]}; }
+  // Before a call out at `at`: the dirty homes to their slots. A NURI_JIT_VERIFY build then
+  // checks that every home the analysis takes for valid holds its slot's value, and stops the
+  // process with the register's name when one does not.
+  void storeBeforeCallOut(HomeStates states, uint32_t at) {
+    flushHomes(states.dirty);
+#if NURI_JIT_VERIFY
+    for (size_t i = 0; i < homed_.size(); i++) {
+      if (states.invalid >> i & 1) continue;
+      uint32_t r = homed_[i];
+      if (homes_[r].gp.isValid()) {
+        a_.cmp(homes_[r].gp, slot(r));
+      } else {
+        a_.movq(rax, homes_[r].xmm);
+        a_.cmp(rax, slot(r));
+      }
+      Label wrong = a_.newLabel();
+      a_.jne(wrong);
+      cold_.push_back([this, wrong, at, r] {
+        a_.bind(wrong);
+        a_.mov(rsi, uint64_t(uintptr_t(&fn_)));
+        a_.mov(edx, at);
+        a_.mov(ecx, r);
+        callRuntime(reinterpret_cast<const void*>(&homeDiffersFromCompiled));
+      });
+    }
+#else
+    (void)at;
+#endif
+  }
   // After a call out on the instruction's main path: what it changed that is live.
   HomeMask reloadAfterCallOut() const {
     return flow_.liveOut[current_] & (volatileHomes_ | resultHome(current_));
@@ -702,8 +736,8 @@ private:
   // Stores what a C++ call reads: every register in its slot, the frame's pc (at `at`) and the
   // count before the instruction (the run's count less the `ahead` instructions charged for it
   // and those after it).
-  void saveState(uint32_t at, uint32_t ahead, HomeMask dirty) {
-    flushHomes(dirty);
+  void saveState(uint32_t at, uint32_t ahead, HomeStates states) {
+    storeBeforeCallOut(states, at);
     a_.mov(rax, uint64_t(uintptr_t(pcOf(at))));
     a_.mov(rcx, kFrameRecord);
     a_.mov(qword_ptr(rcx, offsets::kFramePc), rax);
@@ -729,9 +763,9 @@ private:
   // A check that failed jumps to a cold stub that raises the instruction's error.
   Label failure(uint32_t at, uint32_t ahead) {
     Label stub = a_.newLabel();
-    cold_.push_back([this, stub, at, ahead, dirty = dirtyNow()] {
+    cold_.push_back([this, stub, at, ahead, states = statesNow()] {
       a_.bind(stub);
-      saveState(at, ahead, dirty);
+      saveState(at, ahead, states);
       callRuntime(reinterpret_cast<const void*>(&raiseFromCompiled));
       a_.jmp(bail_);
     });
@@ -758,17 +792,18 @@ private:
     a_.jb(to);
     a_.jmp(check);
     a_.bind(skip);
-    cold_.push_back(
-        [this, check, to, target, dirty = flow_.dirtyOut[current_], reload = reloadToRejoin()] {
-          a_.bind(check);
-          saveState(target, 0, dirty); // the count includes the branch, as the interpreter's does
-          callRuntime(reinterpret_cast<const void*>(&checkLimitsFromCompiled));
-          a_.test(al, al);
-          a_.jz(bail_);
-          reloadCount(0);
-          reloadHomes(reload);
-          a_.jmp(to);
-        });
+    cold_.push_back([this, check, to, target,
+                     states = HomeStates{flow_.dirtyOut[current_], flow_.invalidOut[current_]},
+                     reload = reloadToRejoin()] {
+      a_.bind(check);
+      saveState(target, 0, states); // the count includes the branch, as the interpreter's does
+      callRuntime(reinterpret_cast<const void*>(&checkLimitsFromCompiled));
+      a_.test(al, al);
+      a_.jz(bail_);
+      reloadCount(0);
+      reloadHomes(reload);
+      a_.jmp(to);
+    });
   }
 
   // ---- Instructions in machine code ----
@@ -1035,10 +1070,11 @@ private:
   // An instruction run by the interpreter's step. For one that may enter a frame (a call, the
   // text of an object with toString), compiled code then runs that frame: from its compiled
   // code, or by stopping so that the interpreter runs it.
-  // `dirty`: the homes to store first; `reload`: those to load after it. A native is called
+  // `states`: the homes' states, the dirty ones to store first; `reload`: those to load after
+  // it. A native is called
   // without the rest of a step (nativeFromCompiled).
-  void step(uint32_t at, uint32_t ahead, Opcode op, HomeMask dirty, HomeMask reload) {
-    saveState(at, ahead, dirty);
+  void step(uint32_t at, uint32_t ahead, Opcode op, HomeStates states, HomeMask reload) {
+    saveState(at, ahead, states);
     callRuntime(op == Opcode::CALL_NATIVE ? reinterpret_cast<const void*>(&nativeFromCompiled)
                                           : reinterpret_cast<const void*>(&stepFromCompiled));
     a_.test(al, al);
@@ -1159,11 +1195,12 @@ private:
     }
     if (callee.returnType->kind != TypeKind::Void) storeBits(pc[1], rax);
     a_.bind(after);
-    cold_.push_back([this, call, after, at, ahead, dirty = dirtyNow(), reload = reloadToRejoin()] {
-      a_.bind(call);
-      inlineCall(at, ahead, Opcode::CALL, dirty, reload);
-      a_.jmp(after);
-    });
+    cold_.push_back(
+        [this, call, after, at, ahead, states = statesNow(), reload = reloadToRejoin()] {
+          a_.bind(call);
+          inlineCall(at, ahead, Opcode::CALL, states, reload);
+          a_.jmp(after);
+        });
     return true;
   }
 
@@ -1171,14 +1208,15 @@ private:
   // code: the callee is found and its frame entered here, as the interpreter does; anything
   // unusual (a null receiver, no compiled code yet, the stack's soft limits, a deep machine
   // stack) takes the step's way, which makes the interpreter's error or runs the callee.
-  // `dirty`: the homes to store first; `reload`: those to load after the call.
-  void inlineCall(uint32_t at, uint32_t ahead, Opcode op, HomeMask dirty, HomeMask reload) {
+  // `states`: the homes' states, the dirty ones to store first; `reload`: those to load after
+  // the call.
+  void inlineCall(uint32_t at, uint32_t ahead, Opcode op, HomeStates states, HomeMask reload) {
     const uint32_t* pc = pcOf(at);
     const int32_t newBase = int32_t(fn_.registerCount * sizeof(Slot));
     const uint32_t argc = pc[3];
     const uint32_t* args = pc + 4;
     Label slow = a_.newLabel(), done = a_.newLabel();
-    flushHomes(dirty); // from here on homes are scratch: the slow path must not flush again
+    storeBeforeCallOut(states, at); // from here on homes are scratch: the slow path must not store
     // The callee into rdx (a closure into r11).
     switch (op) {
     case Opcode::CALL: a_.mov(rdx, uint64_t(uintptr_t(&program_.functions[pc[2]]))); break;
@@ -1311,7 +1349,7 @@ private:
     });
     cold_.push_back([this, slow, done, at, ahead, op] {
       a_.bind(slow);
-      step(at, ahead, op, /*dirty=*/0, /*reload=*/0); // stored above; loaded at `done`
+      step(at, ahead, op, HomeStates{0, ~0u}, 0); // stored above; loaded at `done`
       a_.jmp(done);
     });
   }
@@ -1397,9 +1435,9 @@ private:
     storeGp(pc[1], rax);
     a_.bind(done);
     cold_.push_back(
-        [this, slow, done, at, ahead, op, dirty = dirtyNow(), reload = reloadToRejoin()] {
+        [this, slow, done, at, ahead, op, states = statesNow(), reload = reloadToRejoin()] {
           a_.bind(slow);
-          step(at, ahead, op, dirty, reload);
+          step(at, ahead, op, states, reload);
           a_.jmp(done);
         });
     return true;
@@ -1481,12 +1519,12 @@ private:
     if (op == Opcode::CALL || op == Opcode::CALL_VIRTUAL || op == Opcode::CALL_INTERFACE ||
         op == Opcode::CALL_CLOSURE) {
       if (op == Opcode::CALL && inlineBody(at, ahead)) return;
-      return inlineCall(at, ahead, op, dirtyNow(), reloadAfterCallOut());
+      return inlineCall(at, ahead, op, statesNow(), reloadAfterCallOut());
     }
     if (op == Opcode::CALL_NATIVE && inlineNative(at)) return;
     if (allocateInline(at, ahead)) return;
     if (strategyFor(op) == Strategy::Step)
-      return step(at, ahead, op, dirtyNow(), reloadAfterCallOut());
+      return step(at, ahead, op, statesNow(), reloadAfterCallOut());
     switch (op) {
     case Opcode::NOP: break;
     case Opcode::MOVE:
@@ -1592,7 +1630,7 @@ private:
     case Opcode::EQ_STR:
     case Opcode::NE_STR: {
       // The strings from their slots (stored by the call out), the result through its slot.
-      flushHomes(dirtyNow());
+      storeBeforeCallOut(statesNow(), at);
       a_.mov(rsi, slot(pc[2]));
       a_.mov(rdx, slot(pc[3]));
       callRuntime(reinterpret_cast<const void*>(&stringsEqualFromCompiled));

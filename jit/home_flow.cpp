@@ -34,7 +34,8 @@ HomeFlow analyseHomeFlow(const std::vector<FlowInstruction>& code,
   // Forward: the state at a merge is the worst of its predecessors' (invalid over dirty over
   // clean). Instructions no path reaches stay clean: their code never runs.
   std::vector<bool> reached(n, false);
-  std::vector<HomeMask> invalidIn(n, 0);
+  std::vector<HomeMask>& invalidIn = flow.invalidIn;
+  invalidIn.assign(n, 0);
   flow.dirtyIn.assign(n, 0);
   flow.dirtyOut.assign(n, 0);
   flow.invalidOut.assign(n, 0);

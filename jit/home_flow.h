@@ -30,6 +30,7 @@ struct FlowInstruction {
 struct HomeFlow {
   std::vector<HomeMask> liveOut;    // homes read later before being written
   std::vector<HomeMask> dirtyIn;    // dirty when the instruction starts
+  std::vector<HomeMask> invalidIn;  // invalid when it starts
   std::vector<HomeMask> dirtyOut;   // dirty when it ends (none after a call out)
   std::vector<HomeMask> invalidOut; // invalid when it ends
   // Dirty homes that a successor takes as invalid: stored before control leaves the

@@ -1,5 +1,8 @@
 #include "jit/runtime_calls.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "interpreter/interpreter.h"
 #include "interpreter/slow_paths.h"
 
@@ -19,6 +22,14 @@ bool nativeFromCompiled(Context* ctx) {
 
 uint64_t stringsEqualFromCompiled(Context* ctx, const StringObject* a, const StringObject* b) {
   return stringsEqualCharged(*ctx->isolate, a, b);
+}
+
+void homeDiffersFromCompiled(Context*, const FunctionInfo* function, uint32_t pc, uint32_t reg) {
+  std::fprintf(stderr,
+               "nuri: JIT verify: before the call out at pc %u of %s, the home of r%u does not "
+               "hold its slot's value\n",
+               pc, function->name.c_str(), reg);
+  std::abort();
 }
 
 bool raiseFromCompiled(Context* ctx) { return raiseInstructionError(*ctx->isolate); }

@@ -16,6 +16,10 @@ bool nativeFromCompiled(Context* ctx);
 // EQ_STR: whether two strings (either may be null) are equal, the work charged as the
 // interpreter charges it. Reads no frame.
 uint64_t stringsEqualFromCompiled(Context* ctx, const StringObject* a, const StringObject* b);
+// A NURI_JIT_VERIFY build: a home that should hold register `reg` of `function` before the
+// call out at `pc` does not. Prints that and aborts.
+[[noreturn]] void homeDiffersFromCompiled(Context* ctx, const FunctionInfo* function, uint32_t pc,
+                                          uint32_t reg);
 // Raises the error of the instruction at the innermost frame's pc, which failed a check made
 // inline (raiseInstructionError). Always false.
 bool raiseFromCompiled(Context* ctx);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds Nuri with AddressSanitizer and UndefinedBehaviorSanitizer (Debug) and runs the
-# language, command-line, bytecode, snapshot, mutation and unit tests against it. Boehm stays
+# language, command-line, bytecode, snapshot, mutation and unit tests against it, compiled code
+# checking its registers at every call out (NURI_JIT_VERIFY). Boehm stays
 # on: leak checking is off because blocks referenced only from collected memory look leaked to
 # LeakSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=detect_leaks=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNURI_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNURI_SANITIZE=ON -DNURI_JIT_VERIFY=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 python3 tests/run_lang_tests.py --nuri build-asan/nuri --timeout 120 tests/lang tests/limits samples
 python3 tests/run_lang_tests.py --nuri build-asan/nuri --timeout 120 --run-options=--jit=always \
