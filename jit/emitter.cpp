@@ -166,8 +166,8 @@ struct Home {
 class FunctionEmitter {
 public:
   FunctionEmitter(const FunctionInfo& fn, const LinkedCode& program,
-                  const std::atomic<const void*>* entries, Assembler& a)
-      : fn_(fn), program_(program), entries_(entries), a_(a) {}
+                  const std::atomic<const void*>* entries, CallSiteCaches& caches, Assembler& a)
+      : fn_(fn), program_(program), entries_(entries), caches_(caches), a_(a) {}
 
   bool emit(EmittedFunction& out) {
     if (!analyse()) return false;
@@ -226,6 +226,7 @@ private:
   const FunctionInfo& fn_;
   const LinkedCode& program_;
   const std::atomic<const void*>* entries_;
+  CallSiteCaches& caches_;
   Assembler& a_;
   std::vector<uint32_t> starts_;   // each instruction's pc
   std::vector<uint32_t> charge_;   // instructions charged at each instruction (run start)
@@ -361,7 +362,7 @@ private:
       const uint32_t* pc = pcOf(starts_[k]);
       if (Opcode(pc[0]) != Opcode::CALL || !inlinesBody(starts_[k])) continue;
       const FunctionInfo& callee = program_.functions[pc[2]];
-      FunctionEmitter inner(callee, program_, entries_, a_);
+      FunctionEmitter inner(callee, program_, entries_, caches_, a_);
       if (!inner.analyse()) continue; // inlineBody refuses it too
       std::vector<double> weights = inner.useWeights();
       double scale = std::pow(10.0, std::min<uint32_t>(depth_[k], 6));
@@ -1139,7 +1140,7 @@ private:
     auto site = std::find_if(inlineSites_.begin(), inlineSites_.end(),
                              [at](const InlineSite& s) { return s.at == at; });
     if (site == inlineSites_.end()) return false;
-    FunctionEmitter inner(callee, program_, entries_, a_);
+    FunctionEmitter inner(callee, program_, entries_, caches_, a_);
     if (!inner.analyse()) return false;
     inner.homes_ = site->homes;
     HomeMask readFirst, named;
@@ -1230,17 +1231,35 @@ private:
       a_.mov(rcx, qword_ptr(rcx, offsets::kTypeVtable));
       a_.mov(rdx, qword_ptr(rcx, int32_t(pc[2] * sizeof(void*))));
       break;
-    case Opcode::CALL_INTERFACE:
+    case Opcode::CALL_INTERFACE: {
+      // The method from the call site's cache when the receiver's class is the one it holds,
+      // else from the class's interface table (which fills the cache).
+      std::atomic<uint64_t>* cache = caches_.add();
+      Label miss = a_.newLabel(), found = a_.newLabel();
       a_.mov(rsi, slot(args[0]));
       a_.test(rsi, rsi);
       a_.jz(slow);
+      a_.mov(r8, uint64_t(uintptr_t(cache)));
+      a_.mov(rax, qword_ptr(r8));
+      a_.mov(rcx, rax);
+      a_.shr(rcx, 32);
+      a_.cmp(ecx, dword_ptr(rsi)); // the receiver's type index
+      a_.jne(miss);
+      a_.mov(eax, eax); // the method's function index
+      a_.imul(rdx, rax, int32_t(sizeof(FunctionInfo)));
+      a_.mov(rax, uint64_t(uintptr_t(program_.functions.data())));
+      a_.add(rdx, rax);
+      a_.jmp(found);
+      a_.bind(miss);
       a_.mov(rdi, kContext);
       a_.mov(rdx, uint64_t(uintptr_t(fn_.registerTypes[args[0]]->cls)));
       a_.mov(ecx, pc[2]);
-      a_.mov(rax, uint64_t(uintptr_t(&interfaceMethod)));
+      a_.mov(rax, uint64_t(uintptr_t(&interfaceMethodCached)));
       a_.call(rax);
       a_.mov(rdx, rax);
+      a_.bind(found);
       break;
+    }
     default: // CALL_CLOSURE
       a_.mov(r11, slot(pc[2]));
       a_.test(r11, r11);
@@ -1725,12 +1744,12 @@ public:
 } // namespace
 
 bool emitFunction(const FunctionInfo& function, const LinkedCode& program,
-                  const std::atomic<const void*>* entries, CodeHolder& code, EmittedFunction& out,
-                  std::string& error) {
+                  const std::atomic<const void*>* entries, CallSiteCaches& caches, CodeHolder& code,
+                  EmittedFunction& out, std::string& error) {
   ErrorCollector errors;
   code.setErrorHandler(&errors);
   Assembler a(&code);
-  FunctionEmitter emitter(function, program, entries, a);
+  FunctionEmitter emitter(function, program, entries, caches, a);
   bool ok = emitter.emit(out);
   code.resetErrorHandler();
   if (!ok)

@@ -124,6 +124,7 @@ private:
   std::unique_ptr<std::atomic<bool>[]> failed_;
   mutable std::mutex mutex_; // compiling, stats_, compiled_ until published
   std::vector<Compiled> compiled_;
+  CallSiteCaches callSiteCaches_; // grown under mutex_, read by compiled code
   JitStats stats_;
   std::atomic<uint64_t> loopEntries_{0};
 
@@ -160,7 +161,7 @@ private:
     EmittedFunction emitted;
     std::string error;
     void* base = nullptr;
-    if (!emitFunction(*fn, program_, entries_.get(), code, emitted, error) ||
+    if (!emitFunction(*fn, program_, entries_.get(), callSiteCaches_, code, emitted, error) ||
         stats_.codeBytes + code.codeSize() > I.config.jitCodeLimitBytes ||
         runtime_.add(&base, &code) != asmjit::kErrorOk) {
       record.failed = true; // stays interpreted: past the code limit, or out of memory

@@ -52,4 +52,12 @@ const FunctionInfo* interfaceMethod(Context* ctx, const void* receiver, const Cl
   return ctx->isolate->typeOf(receiver)->cls->interfaceTable(iface)->methods[slot];
 }
 
+const FunctionInfo* interfaceMethodCached(Context* ctx, const void* receiver,
+                                          const ClassInfo* iface, uint32_t slot,
+                                          std::atomic<uint64_t>* cache) {
+  const FunctionInfo* method = interfaceMethod(ctx, receiver, iface, slot);
+  cache->store(uint64_t(typeIndexOf(receiver)) << 32 | method->index, std::memory_order_relaxed);
+  return method;
+}
+
 } // namespace nuri::jit

@@ -33,5 +33,9 @@ const void* entryOfInnermost(Context* ctx);
 // `receiver` (not null). Changes nothing.
 const FunctionInfo* interfaceMethod(Context* ctx, const void* receiver, const ClassInfo* iface,
                                     uint32_t slot);
+// The same, remembered in a call site's cache word (CallSiteCaches in jit/emitter.h).
+const FunctionInfo* interfaceMethodCached(Context* ctx, const void* receiver,
+                                          const ClassInfo* iface, uint32_t slot,
+                                          std::atomic<uint64_t>* cache);
 
 } // namespace nuri::jit

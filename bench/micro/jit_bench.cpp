@@ -44,13 +44,14 @@ void compileProgram(benchmark::State& state, const std::string& name) {
   asmjit::JitRuntime runtime;
   uint64_t instructions = 0;
   auto started = std::chrono::steady_clock::now();
+  nuri::jit::CallSiteCaches caches;
   for (auto _ : state) {
     for (const nuri::FunctionInfo& fn : code->functions) {
       asmjit::CodeHolder holder;
       holder.init(runtime.environment());
       nuri::jit::EmittedFunction emitted;
       void* base = nullptr;
-      if (!nuri::jit::emitFunction(fn, *code, entries.data(), holder, emitted, error) ||
+      if (!nuri::jit::emitFunction(fn, *code, entries.data(), caches, holder, emitted, error) ||
           runtime.add(&base, &holder) != asmjit::kErrorOk) {
         state.SkipWithError(("cannot compile " + fn.name + ": " + error).c_str());
         return;
