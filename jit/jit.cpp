@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include "jit/context.h"
 #include "jit/emitter.h"
@@ -53,7 +57,9 @@ public:
     entries = entries_.get();
   }
 
-  ~ProgramJit() override = default;
+  ~ProgramJit() override {
+    if (perfMap_) std::fclose(perfMap_);
+  }
 
   const void* entryOnCall(IsolateState& I, const FunctionInfo* fn) override {
     if (failed_[fn->index].load(std::memory_order_relaxed) || !isHot(I, fn)) return nullptr;
@@ -127,6 +133,14 @@ private:
   CallSiteCaches callSiteCaches_; // grown under mutex_, read by compiled code
   JitStats stats_;
   std::atomic<uint64_t> loopEntries_{0};
+  // With NURI_JIT_PERF_MAP=1: /tmp/perf-PID.map, which names compiled functions for `perf`.
+  FILE* perfMap_ = openPerfMap();
+
+  static FILE* openPerfMap() {
+    const char* wanted = std::getenv("NURI_JIT_PERF_MAP");
+    if (!wanted || std::string_view(wanted) != "1") return nullptr;
+    return std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "a");
+  }
 
   // The trampoline, made with the first function compiled: a program that never gets hot
   // (hello, world) pays nothing for the JIT at start-up. Under mutex_.
@@ -185,6 +199,11 @@ private:
                            " bytes of machine code) --\n" +
                            disassembleFunction(*program_.module, fn->index) + "\n" + logger.data() +
                            "\n");
+    }
+    if (perfMap_) {
+      std::fprintf(perfMap_, "%lx %zx nuri:%s\n", static_cast<unsigned long>(uintptr_t(base)),
+                   code.codeSize(), fn->name.c_str());
+      std::fflush(perfMap_);
     }
     entries_[fn->index].store(entry, std::memory_order_release);
     return entry;

@@ -109,6 +109,26 @@ SlicedRun runInSlices(const Program& program, JitMode mode, uint32_t threshold, 
   return run;
 }
 
+// Runs main to its end in one go.
+struct WholeRun {
+  std::string output;
+  Stats stats;
+};
+WholeRun runWhole(const Program& program, JitMode mode,
+                  uint64_t codeLimit = IsolateConfig{}.jitCodeLimitBytes) {
+  WholeRun run;
+  IsolateConfig config;
+  config.output = [&run](std::string_view text) { run.output.append(text); };
+  config.jit = mode;
+  config.jitCodeLimitBytes = codeLimit;
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  EXPECT_TRUE(guest->load(program));
+  EXPECT_TRUE(guest->runMain({}));
+  run.stats = guest->stats();
+  return run;
+}
+
 TEST(Jit, EveryOpcodeIsCompiledNativelyOrAsAStep) {
   for (uint32_t op = 0; op < kOpcodeCount; op++) {
     jit::Strategy s = jit::strategyFor(Opcode(op));
@@ -266,18 +286,10 @@ fun main() { println(deep(0, 1, 2, 3, 4, 5)) }
 TEST(Jit, FunctionsPastTheCodeLimitStayInterpreted) {
   Program program = compileOk(kProgram);
   SlicedRun expected = runInSlices(program, JitMode::Off, 1, 1000000);
-  std::string output;
-  IsolateConfig config;
-  config.output = [&output](std::string_view text) { output.append(text); };
-  config.jit = JitMode::Always;
-  config.jitCodeLimitBytes = 600; // a function or two
-  Runtime runtime;
-  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
-  ASSERT_TRUE(guest->load(program));
-  ASSERT_TRUE(guest->runMain({}));
-  EXPECT_EQ(output, expected.output);
-  EXPECT_LE(guest->stats().jitCodeBytes, 600u);
-  EXPECT_EQ(guest->stats().instructions, expected.counts.back());
+  WholeRun run = runWhole(program, JitMode::Always, /*codeLimit=*/600); // a function or two
+  EXPECT_EQ(run.output, expected.output);
+  EXPECT_LE(run.stats.jitCodeBytes, 600u);
+  EXPECT_EQ(run.stats.instructions, expected.counts.back());
 }
 
 // Objects, cells and closures taken inline from the isolate's free lists are counted exactly
@@ -302,29 +314,13 @@ fun main() {
   println(sum)
 }
 )");
-  Stats expected{};
-  std::string expectedOutput;
-  for (JitMode mode : {JitMode::Off, JitMode::Always}) {
-    std::string output;
-    IsolateConfig config;
-    config.output = [&output](std::string_view text) { output.append(text); };
-    config.jit = mode;
-    Runtime runtime;
-    std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
-    ASSERT_TRUE(guest->load(program));
-    ASSERT_TRUE(guest->runMain({}));
-    Stats s = guest->stats();
-    if (mode == JitMode::Off) {
-      expected = s;
-      expectedOutput = output;
-      EXPECT_GE(s.allocations, 15000u); // a pair, a cell and a closure per iteration
-      continue;
-    }
-    EXPECT_EQ(output, expectedOutput);
-    EXPECT_EQ(s.allocations, expected.allocations);
-    EXPECT_EQ(s.allocatedBytes, expected.allocatedBytes);
-    EXPECT_EQ(s.instructions, expected.instructions);
-  }
+  WholeRun interpreted = runWhole(program, JitMode::Off);
+  WholeRun compiled = runWhole(program, JitMode::Always);
+  EXPECT_GE(interpreted.stats.allocations, 15000u); // a pair, a cell and a closure per iteration
+  EXPECT_EQ(compiled.output, interpreted.output);
+  EXPECT_EQ(compiled.stats.allocations, interpreted.stats.allocations);
+  EXPECT_EQ(compiled.stats.allocatedBytes, interpreted.stats.allocatedBytes);
+  EXPECT_EQ(compiled.stats.instructions, interpreted.stats.instructions);
   for (uint64_t fuel : {7ull, 1000ull}) {
     SlicedRun interpreted = runInSlices(program, JitMode::Off, 1, fuel);
     SlicedRun compiled = runInSlices(program, JitMode::Always, 1, fuel);
@@ -364,23 +360,11 @@ fun main() {
 
 TEST(Jit, StatsSayWhatWasCompiled) {
   Program program = compileOk(kProgram);
-  for (JitMode mode : {JitMode::Off, JitMode::Always}) {
-    IsolateConfig config;
-    config.output = [](std::string_view) {};
-    config.jit = mode;
-    Runtime runtime;
-    std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
-    ASSERT_TRUE(guest->load(program));
-    ASSERT_TRUE(guest->runMain({}));
-    Stats s = guest->stats();
-    if (mode == JitMode::Off) {
-      EXPECT_EQ(s.jitFunctions, 0u);
-    } else {
-      EXPECT_GE(s.jitFunctions, 5u); // main, fib, risky, two area methods, ...
-      EXPECT_GT(s.jitInstructions, 50u);
-      EXPECT_GT(s.jitCodeBytes, s.jitInstructions);
-    }
-  }
+  EXPECT_EQ(runWhole(program, JitMode::Off).stats.jitFunctions, 0u);
+  Stats s = runWhole(program, JitMode::Always).stats;
+  EXPECT_GE(s.jitFunctions, 5u); // main, fib, risky, two area methods, ...
+  EXPECT_GT(s.jitInstructions, 50u);
+  EXPECT_GT(s.jitCodeBytes, s.jitInstructions);
 }
 
 } // namespace
