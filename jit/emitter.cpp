@@ -316,7 +316,8 @@ private:
       double w = std::pow(10.0, std::min<uint32_t>(depth_[indexOf(site.at)], 6));
       for (uint32_t i = 0; i < pc[3]; i++)
         weight[pc[4 + i]] += w;
-      weight[pc[1]] += w;
+      // A void call's result operand is unused and may name no register (bitOf says the same).
+      if (program_.functions[pc[2]].returnType->kind != TypeKind::Void) weight[pc[1]] += w;
     }
     return weight;
   }

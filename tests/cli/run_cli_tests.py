@@ -449,7 +449,7 @@ def suspend_on_signal(nuri, work):
 
     program = os.path.join(work, "signalled.nuri")
     with open(program, "w") as f:
-        f.write('var i = 0\nwhile (i < 300000000) { i += 1 }\nprintln("counted " + i)\n')
+        f.write('var i = 0\nwhile (i < 3000000000) { i += 1 }\nprintln("counted " + i)\n')
     snap = os.path.join(work, "signalled.nsnap")
     p = subprocess.Popen([nuri, "run", "--suspend-to=" + snap, program], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
@@ -461,7 +461,7 @@ def suspend_on_signal(nuri, work):
         problems.append("exit status %s, stderr %r" % (p.returncode, err[:200]))
         return problems
     q = subprocess.run([nuri, "run", snap], capture_output=True, timeout=120)
-    if q.returncode != 0 or q.stdout != b"counted 300000000\n":
+    if q.returncode != 0 or q.stdout != b"counted 3000000000\n":
         problems.append("continued: exit status %s, stdout %r" % (q.returncode, q.stdout[:200]))
     return problems
 
