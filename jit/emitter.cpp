@@ -171,6 +171,7 @@ public:
 
   bool emit(EmittedFunction& out) {
     if (!analyse()) return false;
+    findCountedLoops();
     chooseHomes();
     analyseFlow();
     out.start = a_.newLabel();
@@ -198,6 +199,7 @@ public:
       a_.bind(entry);
       emitPrologue(a_);
       reloadHomes(allHomes());
+      checkCountedLoops(indexOf(header));
       a_.jmp(labels_.at(header));
       out.loops.emplace_back(header, entry);
     }
@@ -1021,6 +1023,129 @@ private:
     return object;
   }
 
+  // The element of `array` at `index`: its address, checked unless a counted loop's facts show
+  // that the array is not null and the index within it (findCountedLoops).
+  Mem element(uint32_t array, uint32_t index, uint32_t at, uint32_t ahead) {
+    if (!uncheckedAccesses_.count(at)) return checkedElement(array, index, at, ahead);
+    return qword_ptr(gpIn(array, rax), gpIn(index, rcx), 3, offsets::kArrayElements);
+  }
+
+  // ---- Counted loops ----
+  // `for (i in k..a.length)` with k >= 0, as the compiler emits it: LOAD_INT i, k and
+  // ARRAY_LEN n, a before the guard JGE_INT i, n (which jumps past the loop), the body from
+  // the guard's next instruction to LOOP_INT i, n at its end, nothing entering the body but
+  // through the guard, and none of i, n, a written in the body but i by LOOP_INT. In the body
+  // 0 <= i < n = a.length (a's length never changes), so a[i] is neither null nor out of
+  // bounds: its checks go.
+  struct CountedLoop {
+    uint32_t header, end;         // instruction indices: the body
+    uint32_t index, bound, array; // registers i, n, a
+  };
+  std::vector<CountedLoop> countedLoops_;
+  std::set<uint32_t> uncheckedAccesses_; // pcs of ARRAY_GET and ARRAY_SET
+
+  bool writes(uint32_t k, uint32_t r) const {
+    const uint32_t* pc = pcOf(starts_[k]);
+    FirstOperandUse use = firstOperandUse(Opcode(pc[0]));
+    return use != FirstOperandUse::None && use != FirstOperandUse::Read && pc[1] == r;
+  }
+
+  void findCountedLoops() {
+    uint32_t n = uint32_t(starts_.size());
+    for (uint32_t k = 0; k < n; k++) {
+      const uint32_t* pc = pcOf(starts_[k]);
+      if (Opcode(pc[0]) != Opcode::LOOP_INT || int32_t(pc[3]) > 0) continue;
+      CountedLoop loop{indexOf(uint32_t(int64_t(starts_[k]) + int32_t(pc[3]))), k, pc[1], pc[2], 0};
+      if (loop.header == 0 || loop.header > k) continue;
+      uint32_t guard = loop.header - 1;
+      const uint32_t* g = pcOf(starts_[guard]);
+      if (Opcode(g[0]) != Opcode::JGE_INT || g[1] != loop.index || g[2] != loop.bound ||
+          int64_t(starts_[guard]) + int32_t(g[3]) <= int64_t(starts_[k]) ||
+          targets_.count(starts_[guard]))
+        continue;
+      if (!definedBefore(guard, loop) || entersFromOutside(loop)) continue;
+      bool written = false;
+      for (uint32_t j = loop.header; j <= k && !written; j++) {
+        written =
+            (j != k && writes(j, loop.index)) || writes(j, loop.bound) || writes(j, loop.array);
+      }
+      if (written) continue;
+      countedLoops_.push_back(loop);
+      for (uint32_t j = loop.header; j < k; j++) {
+        const uint32_t* e = pcOf(starts_[j]);
+        Opcode op = Opcode(e[0]);
+        if ((op == Opcode::ARRAY_GET && e[2] == loop.array && e[3] == loop.index) ||
+            (op == Opcode::ARRAY_SET && e[1] == loop.array && e[2] == loop.index))
+          uncheckedAccesses_.insert(starts_[j]);
+      }
+    }
+  }
+
+  // Whether the straight-line code before the guard sets i to a constant k >= 0 and n to the
+  // length of an array a (found here) not written after it.
+  bool definedBefore(uint32_t guard, CountedLoop& loop) {
+    bool index = false, bound = false;
+    std::set<uint32_t> writtenLater;
+    for (uint32_t j = guard; j-- > 0;) {
+      const uint32_t* pc = pcOf(starts_[j]);
+      Opcode op = Opcode(pc[0]);
+      if (opcodeInfo(op).flags & (F_BRANCH | F_TERM)) return false;
+      if (!index && writes(j, loop.index)) {
+        if (op != Opcode::LOAD_INT || int32_t(pc[2]) < 0) return false;
+        index = true;
+      }
+      if (!bound && writes(j, loop.bound)) {
+        if (op != Opcode::ARRAY_LEN || writtenLater.count(pc[2])) return false;
+        loop.array = pc[2];
+        bound = true;
+      }
+      if (index && bound) return true;
+      FirstOperandUse use = firstOperandUse(op);
+      if (use != FirstOperandUse::None && use != FirstOperandUse::Read) writtenLater.insert(pc[1]);
+      if (targets_.count(starts_[j])) return false; // other paths reach what follows
+    }
+    return false;
+  }
+
+  // Whether a branch or handler from outside the body lands inside it.
+  bool entersFromOutside(const CountedLoop& loop) const {
+    auto inside = [&](uint32_t pc) {
+      return pc >= starts_[loop.header] && pc <= starts_[loop.end];
+    };
+    for (uint32_t h = 0; h < fn_.handlerCount; h++)
+      if (inside(fn_.handlers[h].target)) return true;
+    for (uint32_t j = 0; j < starts_.size(); j++) {
+      if (j >= loop.header && j <= loop.end) continue;
+      const uint32_t* pc = pcOf(starts_[j]);
+      const OpcodeInfo& info = opcodeInfo(pc[0]);
+      for (uint32_t i = 0; i < info.fixedOperandCount; i++)
+        if (info.operands[i] == OperandKind::JMP &&
+            inside(uint32_t(int64_t(starts_[j]) + int32_t(pc[1 + i]))))
+          return true;
+    }
+    return false;
+  }
+
+  // Entering at loop header `header` from the interpreter: the facts of every counted loop
+  // around it must hold (they do for any frame the program made; not necessarily for one
+  // restored from a damaged snapshot), else compiled code stops and the interpreter goes on.
+  void checkCountedLoops(uint32_t header) {
+    for (const CountedLoop& loop : countedLoops_) {
+      if (header < loop.header || header > loop.end) continue;
+      Gp array = gpIn(loop.array, rax);
+      a_.test(array, array);
+      a_.jz(bail_);
+      loadGp(rcx, loop.index);
+      a_.test(rcx, rcx);
+      a_.js(bail_);
+      loadGp(rdx, loop.bound);
+      a_.cmp(rcx, rdx);
+      a_.jge(bail_);
+      a_.cmp(rdx, qword_ptr(array, offsets::kArrayLength));
+      a_.jne(bail_);
+    }
+  }
+
   // The element of `array` at `index`, both checked: its address.
   Mem checkedElement(uint32_t array, uint32_t index, uint32_t at, uint32_t ahead) {
     Gp base = nonNull(array, at, ahead);
@@ -1716,8 +1841,8 @@ private:
                   pc[3]);
       break;
     }
-    case Opcode::ARRAY_GET: storeBitsFrom(pc[1], checkedElement(pc[2], pc[3], at, ahead)); break;
-    case Opcode::ARRAY_SET: storeBitsTo(checkedElement(pc[1], pc[2], at, ahead), pc[3]); break;
+    case Opcode::ARRAY_GET: storeBitsFrom(pc[1], element(pc[2], pc[3], at, ahead)); break;
+    case Opcode::ARRAY_SET: storeBitsTo(element(pc[1], pc[2], at, ahead), pc[3]); break;
     case Opcode::ARRAY_LEN:
       storeBitsFrom(pc[1], qword_ptr(nonNull(pc[2], at, ahead), offsets::kArrayLength));
       break;
