@@ -31,8 +31,8 @@ void* allocateAtomicUncleared(size_t bytes);
 // block. The lists live in scanned root memory, so the blocks on them stay allocated.
 constexpr size_t kSmallBlockBytes = 128;
 struct SmallBlocks {
-  void*
-      lists[kSmallBlockBytes / 8 + 1]; // by size / 8: the next free block, linked by its first word
+  // By size / 8: the next free block of that size, each linked to the next by its first word.
+  void* lists[kSmallBlockBytes / 8 + 1];
 };
 SmallBlocks* newSmallBlocks();
 void deleteSmallBlocks(SmallBlocks* blocks); // its blocks become garbage

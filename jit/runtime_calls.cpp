@@ -8,6 +8,15 @@
 
 namespace nuri::jit {
 
+namespace {
+
+const FunctionInfo* interfaceMethod(Context* ctx, const void* receiver, const ClassInfo* iface,
+                                    uint32_t slot) {
+  return ctx->isolate->typeOf(receiver)->cls->interfaceTable(iface)->methods[slot];
+}
+
+} // namespace
+
 bool stepFromCompiled(Context* ctx) { return stepInstruction(*ctx->isolate); }
 
 bool nativeFromCompiled(Context* ctx) {
@@ -45,11 +54,6 @@ const void* entryOfInnermost(Context* ctx) {
   const FunctionInfo* callee = I.stack.frames.back().function;
   const void* code = ctx->entries[callee->index].load(std::memory_order_acquire);
   return code ? code : I.tier->entryOnCall(I, callee);
-}
-
-const FunctionInfo* interfaceMethod(Context* ctx, const void* receiver, const ClassInfo* iface,
-                                    uint32_t slot) {
-  return ctx->isolate->typeOf(receiver)->cls->interfaceTable(iface)->methods[slot];
 }
 
 const FunctionInfo* interfaceMethodCached(Context* ctx, const void* receiver,

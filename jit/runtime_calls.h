@@ -30,10 +30,8 @@ bool checkLimitsFromCompiled(Context* ctx);
 // has become hot), or null to let the interpreter run it.
 const void* entryOfInnermost(Context* ctx);
 // The method that CALL_INTERFACE calls: slot `slot` of interface `iface` in the class of
-// `receiver` (not null). Changes nothing.
-const FunctionInfo* interfaceMethod(Context* ctx, const void* receiver, const ClassInfo* iface,
-                                    uint32_t slot);
-// The same, remembered in a call site's cache word (CallSiteCaches in jit/emitter.h).
+// `receiver` (not null), remembered in the call site's cache word (CallSiteCaches in
+// jit/emitter.h).
 const FunctionInfo* interfaceMethodCached(Context* ctx, const void* receiver,
                                           const ClassInfo* iface, uint32_t slot,
                                           std::atomic<uint64_t>* cache);
