@@ -102,7 +102,7 @@ template <bool kStep> bool run(IsolateState& I, Slot* result) {
 // are checked at the next call or backward branch.
 #define AFTER_WORK()                                                                               \
   do {                                                                                             \
-    if (UNLIKELY(I.work >= IsolateState::kWorkBetweenChecks)) checkpoint = count;                  \
+    if (UNLIKELY(I.workDueCheck())) checkpoint = count;                                            \
   } while (0)
 // At a suspension point (a call or a backward branch): checks the limits, and may suspend.
 #define CHECK_LIMITS()                                                                             \

@@ -44,7 +44,7 @@ bool callNative(IsolateState& isolate);
 inline void afterLongOperation(const IsolateState& isolate, uint64_t& count, uint64_t& checkpoint) {
   count = isolate.instructions;
   checkpoint = isolate.checkpoint;
-  if (isolate.work >= IsolateState::kWorkBetweenChecks) checkpoint = count;
+  if (isolate.workDueCheck()) checkpoint = count;
 }
 
 // Runs NEW_ARRAY_MULTI at the innermost frame's pc: `new T[d0][d1]...` with every length

@@ -293,6 +293,8 @@ public:
   uint64_t work = 0;
   static constexpr uint64_t kWorkBetweenChecks = 16u << 20;
   void chargeWork(uint64_t bytes) { work += bytes; }
+  // Whether the work since the last check calls for one at the next suspension point.
+  bool workDueCheck() const { return work >= kWorkBetweenChecks; }
 
   // Counts `bytes` of temporary data a native holds outside the collected heap (text it builds
   // before copying it into a string, a copy it sorts) towards the heap limit until release().
