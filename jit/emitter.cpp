@@ -174,7 +174,7 @@ public:
     findCountedLoops();
     chooseHomes();
     analyseFlow();
-    out.start = a_.newLabel();
+    out.start = start_ = a_.newLabel();
     bail_ = a_.newLabel();
     for (uint32_t at : starts_)
       if (targets_.count(at)) labels_[at] = a_.newLabel();
@@ -250,6 +250,7 @@ private:
   HomeFlow flow_;              // empty for a function compiled into its caller's code
   size_t current_ = 0;         // the instruction being emitted (an index into starts_)
   std::vector<std::function<void()>> cold_;
+  Label start_; // the function's entry at its first instruction
   Label bail_;
   // For a function compiled into its caller's code (inlineBody): where its registers' slots
   // start in the caller's frame, and where its return jumps (its result in rax).
@@ -481,9 +482,12 @@ private:
               indexOf(uint32_t(int64_t(starts_[k]) + int32_t(pc[1 + i])));
       }
       FirstOperandUse first = firstOperandUse(op);
+      // A CALL of a function that returns a value always writes its result register.
+      const bool callWrites =
+          op == Opcode::CALL && program_.functions[pc[2]].returnType->kind != TypeKind::Void;
       ins.callsOut = callsOut(starts_[k]);
       if (ins.callsOut) { // reads its operands from their slots
-        if (first == FirstOperandUse::Written) ins.defs = bitOf(pc[1]);
+        if (first == FirstOperandUse::Written || callWrites) ins.defs = bitOf(pc[1]);
         if (first != FirstOperandUse::None && first != FirstOperandUse::Read)
           ins.clobbers = bitOf(pc[1]);
         ins.clobbers |= volatileHomes_;
@@ -499,10 +503,9 @@ private:
         for (uint32_t i = 0; i < argc; i++)
           ins.uses |= bitOf(pc[1 + info.fixedOperandCount + i]);
       }
-      bool writes =
-          first == FirstOperandUse::Written || first == FirstOperandUse::ReadAndWritten ||
-          (op == Opcode::CALL_NATIVE) || // an inline native returns a value
-          (op == Opcode::CALL && program_.functions[pc[2]].returnType->kind != TypeKind::Void);
+      bool writes = first == FirstOperandUse::Written || first == FirstOperandUse::ReadAndWritten ||
+                    (op == Opcode::CALL_NATIVE) || // an inline native returns a value
+                    callWrites;
       if (writes) ins.defs = bitOf(pc[1]);
     }
     return code;
@@ -1173,16 +1176,26 @@ private:
   }
 
   // ---- Calls ----
-  // Calls the compiled code in `entry` (a register other than rdi and rsi) for the innermost
-  // frame, whose record is in rsi; on return, stops if it stopped, else stores its result in
-  // register `result` (TO_STR_REF: "null" for null) unless it returned none.
-  void callCompiled(const Gp& entry, uint32_t result, Opcode op) {
-    Label done = a_.newLabel();
-    a_.mov(rdi, qword_ptr(rsi, offsets::kFrameRegisters));
-    a_.call(entry);
+  // Calls the compiled code at `entry` (a register other than rdi and rsi, or this function's
+  // start) for the innermost frame, whose record is in rsi and whose registers are in
+  // `registers` (or read from the record when none is given); on return, stops if it stopped,
+  // else stores its result in register `result` (TO_STR_REF: "null" for null) unless it
+  // returned none, and loads the homes in `reload`: the result's straight from rax.
+  void callCompiled(const Operand& entry, uint32_t result, Opcode op, HomeMask reload,
+                    const Gp& registers = Gp()) {
+    if (registers.isValid())
+      a_.mov(rdi, registers);
+    else
+      a_.mov(rdi, qword_ptr(rsi, offsets::kFrameRegisters));
+    if (entry.isLabel())
+      a_.call(entry.as<Label>());
+    else
+      a_.call(entry.as<Gp>());
+    const HomeMask resultBit = reload & bitOf(result);
+    Label returnedVoid = a_.newLabel(), reloadRest = a_.newLabel();
     a_.cmp(edx, uint32_t(kTierStopped));
-    a_.je(bail_);                   // our pc stands at the call, as the callee's return expects
-    a_.ja(done);                    // a void function returned
+    a_.je(bail_); // our pc stands at the call, as the callee's return expects
+    a_.ja(returnedVoid);
     if (op == Opcode::TO_STR_REF) { // a toString that returned null reads as "null"
       Label text = a_.newLabel();
       a_.test(rax, rax);
@@ -1191,7 +1204,14 @@ private:
       a_.bind(text);
     }
     a_.mov(slot(result), rax);
-    a_.bind(done);
+    if (resultBit) storeBits(result, rax);
+    a_.bind(reloadRest);
+    reloadHomes(reload & ~resultBit);
+    cold_.push_back([this, returnedVoid, reloadRest, resultBit] {
+      a_.bind(returnedVoid); // the result register keeps its value, in its slot
+      reloadHomes(resultBit);
+      a_.jmp(reloadRest);
+    });
   }
 
   // An instruction run by the interpreter's step. For one that may enter a frame (a call, the
@@ -1208,7 +1228,7 @@ private:
     a_.jz(bail_);
     reloadCount(ahead - 1);
     if ((opcodeInfo(op).flags & F_CALL) && op != Opcode::CALL_NATIVE) {
-      Label done = a_.newLabel();
+      Label done = a_.newLabel(), reloaded = a_.newLabel();
       // The frame innermost after the step: this one (no call was made) or the callee's.
       a_.mov(rax, qword_ptr(kContext, offsets::kStack));
       a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
@@ -1224,8 +1244,12 @@ private:
       a_.mov(rax, qword_ptr(kContext, offsets::kStack));
       a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
       a_.sub(rsi, int32_t(sizeof(CallFrame)));
-      callCompiled(r11, pcOf(at)[1], op);
+      callCompiled(r11, pcOf(at)[1], op, reload);
+      a_.jmp(reloaded);
       a_.bind(done);
+      reloadHomes(reload);
+      a_.bind(reloaded);
+      return;
     }
     reloadHomes(reload);
   }
@@ -1393,28 +1417,33 @@ private:
       a_.mov(rdx, qword_ptr(r11, offsets::kClosureFunction));
       break;
     }
-    // Compiled code for the callee (its entry into r11, a closure's once its cells are copied),
-    // and room for its frame below the stack's soft limits, before anything is written there
-    // (the reservation has no guard page). A CALL knows its callee's sizes.
+    // Compiled code for the callee (its entry into r11, a closure's once its cells are copied;
+    // a call of this function itself goes straight to its start), and room for its frame below
+    // the stack's soft limits, before anything is written there (the reservation has no guard
+    // page). A CALL knows its callee's sizes.
     const FunctionInfo* known = op == Opcode::CALL ? &program_.functions[pc[2]] : nullptr;
+    const bool self = known == &fn_;
     const Gp entry = op == Opcode::CALL_CLOSURE ? rax : r11; // r11 holds the closure
-    a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
-    if (known) {
-      a_.mov(entry, qword_ptr(rax, int32_t(known->index * sizeof(void*))));
-    } else {
-      a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
-      a_.mov(entry, qword_ptr(rax, rcx, 3));
+    if (!self) {
+      a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
+      if (known) {
+        a_.mov(entry, qword_ptr(rax, int32_t(known->index * sizeof(void*))));
+      } else {
+        a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
+        a_.mov(entry, qword_ptr(rax, rcx, 3));
+      }
+      a_.test(entry, entry);
+      a_.jz(slow);
     }
-    a_.test(entry, entry);
-    a_.jz(slow);
     a_.cmp(rsp, qword_ptr(kContext, offsets::kMachineStackLimit));
     a_.jb(slow);
-    if (known)
-      a_.mov(r8d, known->registerCount);
-    else
+    a_.lea(r9, qword_ptr(kRegisters, newBase)); // the callee's registers, then their end
+    if (known) {
+      a_.lea(r10, qword_ptr(r9, int32_t(known->registerCount * sizeof(Slot))));
+    } else {
       a_.mov(r8d, dword_ptr(rdx, offsets::kFunctionRegisters));
-    a_.lea(r9, qword_ptr(kRegisters, newBase)); // the callee's registers
-    a_.lea(r10, qword_ptr(r9, r8, 3));          // their end
+      a_.lea(r10, qword_ptr(r9, r8, 3));
+    }
     a_.mov(rax, qword_ptr(kContext, offsets::kStack));
     a_.cmp(r10, qword_ptr(rax, offsets::kStackSoftEnd));
     a_.ja(slow);
@@ -1437,16 +1466,29 @@ private:
       a_.lea(rdi, qword_ptr(rdi, rcx, 3));
     }
     for (uint32_t i = 0; i < argc; i++) {
-      a_.mov(rax, slot(args[i]));
-      a_.mov(qword_ptr(rdi, int32_t(i * sizeof(Slot))), rax);
+      // Straight from a home that this sequence has left alone, else from the slot.
+      const uint32_t r = args[i];
+      const Home& home = homes_[r];
+      const bool intact =
+          !(states.invalid & bitOf(r)) && (home.xmm.isValid() || home.gp == rbx || home.gp == rbp);
+      if (intact) {
+        storeBitsTo(qword_ptr(rdi, int32_t(i * sizeof(Slot))), r);
+      } else {
+        a_.mov(rax, slot(r));
+        a_.mov(qword_ptr(rdi, int32_t(i * sizeof(Slot))), rax);
+      }
     }
     // Committed. The callee's registers past its parameters start as zero (vm/frame.h).
     if (known && known->registerCount - known->paramCount <= 16) {
-      for (uint32_t r = known->paramCount; r < known->registerCount; r++)
-        a_.mov(qword_ptr(r9, int32_t(r * sizeof(Slot))), 0);
+      uint32_t r = known->paramCount;
+      if (known->registerCount - r >= 2) a_.xorps(xmm0, xmm0);
+      for (; r + 2 <= known->registerCount; r += 2)
+        a_.movups(xmmword_ptr(r9, int32_t(r * sizeof(Slot))), xmm0);
+      if (r < known->registerCount) a_.mov(qword_ptr(r9, int32_t(r * sizeof(Slot))), 0);
     } else {
       Label loop = a_.newLabel(), zeroed = a_.newLabel();
       a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionParams));
+      if (known) a_.mov(r8d, known->registerCount);
       a_.bind(loop);
       a_.cmp(ecx, r8d);
       a_.jae(zeroed);
@@ -1455,16 +1497,27 @@ private:
       a_.jmp(loop);
       a_.bind(zeroed);
     }
-    // Our pc at the call; the callee's record; the stack's tops.
+    // Our pc at the call; the callee's record (its result register and kind in one word); the
+    // stack's tops.
+    static_assert(offsets::kFrameKind == offsets::kFrameResult + 4 &&
+                  FrameKind::Call == FrameKind(0));
     a_.mov(rax, uint64_t(uintptr_t(pc)));
     a_.mov(rcx, kFrameRecord);
     a_.mov(qword_ptr(rcx, offsets::kFramePc), rax);
     a_.mov(qword_ptr(rsi, offsets::kFrameFunction), rdx);
-    a_.mov(rax, qword_ptr(rdx, offsets::kFunctionCode));
+    if (known) {
+      a_.mov(rax, uint64_t(uintptr_t(known->code)));
+    } else {
+      a_.mov(rax, qword_ptr(rdx, offsets::kFunctionCode));
+    }
     a_.mov(qword_ptr(rsi, offsets::kFramePc), rax);
     a_.mov(qword_ptr(rsi, offsets::kFrameRegisters), r9);
-    a_.mov(dword_ptr(rsi, offsets::kFrameResult), pc[1]);
-    a_.mov(byte_ptr(rsi, offsets::kFrameKind), uint32_t(FrameKind::Call));
+    if (pc[1] <= uint32_t(INT32_MAX)) { // a void call's result operand may be any number
+      a_.mov(qword_ptr(rsi, offsets::kFrameResult), int32_t(pc[1])); // kind: FrameKind::Call
+    } else {
+      a_.mov(eax, pc[1]);
+      a_.mov(qword_ptr(rsi, offsets::kFrameResult), rax);
+    }
     a_.mov(rax, qword_ptr(kContext, offsets::kStack));
     a_.lea(rcx, qword_ptr(rsi, int32_t(sizeof(CallFrame))));
     a_.mov(qword_ptr(rax, offsets::kFramesTop), rcx);
@@ -1478,10 +1531,12 @@ private:
       a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
       a_.mov(r11, qword_ptr(rax, rcx, 3));
     }
-    callCompiled(r11, pc[1], op); // rsi: the callee's record
+    if (self)
+      callCompiled(start_, pc[1], op, reload, r9);
+    else
+      callCompiled(r11, pc[1], op, reload, r9); // rsi: the callee's record
     a_.bind(done);
-    reloadHomes(reload);
-    cold_.push_back([this, check, done, result = pc[1], op] {
+    cold_.push_back([this, check, done, result = pc[1], op, reload] {
       a_.bind(check);
       a_.mov(rcx, qword_ptr(kContext, offsets::kInstructions));
       a_.mov(qword_ptr(rcx), kCount);
@@ -1489,18 +1544,18 @@ private:
       a_.test(al, al);
       a_.jz(bail_); // the callee's frame stands at its start, as the interpreter leaves it
       reloadCount(0);
-      callInnermost(result, op);
+      callInnermost(result, op, reload);
       a_.jmp(done);
     });
-    cold_.push_back([this, slow, done, at, ahead, op] {
+    cold_.push_back([this, slow, done, at, ahead, op, reload] {
       a_.bind(slow);
-      step(at, ahead, op, HomeStates{0, ~0u}, 0); // stored above; loaded at `done`
+      step(at, ahead, op, HomeStates{0, ~0u}, reload); // stored above
       a_.jmp(done);
     });
   }
 
   // Runs the compiled code of the innermost frame (entered just now, at its start).
-  void callInnermost(uint32_t result, Opcode op) {
+  void callInnermost(uint32_t result, Opcode op, HomeMask reload) {
     a_.mov(rax, qword_ptr(kContext, offsets::kStack));
     a_.mov(rsi, qword_ptr(rax, offsets::kFramesTop));
     a_.sub(rsi, int32_t(sizeof(CallFrame)));
@@ -1508,7 +1563,7 @@ private:
     a_.mov(ecx, dword_ptr(rdx, offsets::kFunctionIndex));
     a_.mov(rax, qword_ptr(kContext, offsets::kEntries));
     a_.mov(r11, qword_ptr(rax, rcx, 3));
-    callCompiled(r11, result, op);
+    callCompiled(r11, result, op, reload);
   }
 
   // ---- Allocation ----
