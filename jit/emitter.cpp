@@ -213,6 +213,7 @@ private:
       uint32_t at = starts_[k];
       auto label = labels_.find(at);
       if (label != labels_.end()) a_.bind(label->second);
+      if (!reachable_[k]) continue;
       if (charge_[k]) a_.add(kCount, int32_t(charge_[k]));
       if (Logger* logger = a_.code()->logger()) {
         logger->logf("; %s%u: %s\n", returnTo_.isValid() ? "inlined " : "", at,
@@ -234,6 +235,7 @@ private:
   std::vector<uint32_t> charge_;   // instructions charged at each instruction (run start)
   std::vector<uint32_t> ahead_;    // instructions charged ahead when each one starts
   std::vector<uint32_t> depth_;    // loops each instruction is in
+  std::vector<bool> reachable_;    // by instruction (findReachable)
   std::set<uint32_t> targets_;     // branch targets, handler targets, loop headers
   std::set<uint32_t> loopHeaders_; // targets of backward branches
   std::unordered_map<uint32_t, Label> labels_;
@@ -253,9 +255,12 @@ private:
   Label start_; // the function's entry at its first instruction
   Label bail_;
   // For a function compiled into its caller's code (inlineBody): where its registers' slots
-  // start in the caller's frame, and where its return jumps (its result in rax).
+  // start in the caller's frame, where its return jumps, and the caller's register that its
+  // result goes to.
   int32_t slotBase_ = 0;
   Label returnTo_;
+  FunctionEmitter* caller_ = nullptr;
+  uint32_t callerResult_ = 0;
 
   // Finds the instructions, the branch targets, the loops, and the runs of instructions whose
   // count is charged at once: a run ends at a branch, a call or a return and before a branch
@@ -282,6 +287,7 @@ private:
     for (uint32_t h = 0; h < fn_.handlerCount; h++)
       targets_.insert(fn_.handlers[h].target);
     size_t n = starts_.size();
+    findReachable(loops);
     charge_.assign(n, 0);
     ahead_.assign(n, 0);
     depth_.assign(n, 0);
@@ -300,6 +306,29 @@ private:
       runStart = k + 1;
     }
     return true;
+  }
+
+  // The instructions that a path from the function's start, a handler or a loop header leads
+  // to: the others (what code generation leaves after a final return) get no machine code.
+  void findReachable(const std::vector<std::pair<uint32_t, uint32_t>>& loops) {
+    reachable_.assign(starts_.size(), false);
+    std::vector<uint32_t> work{0};
+    for (uint32_t h = 0; h < fn_.handlerCount; h++)
+      work.push_back(fn_.handlers[h].target);
+    for (auto [header, back] : loops)
+      work.push_back(header);
+    while (!work.empty()) {
+      size_t k = indexOf(work.back());
+      work.pop_back();
+      if (k >= starts_.size() || reachable_[k]) continue;
+      reachable_[k] = true;
+      const uint32_t* pc = pcOf(starts_[k]);
+      const OpcodeInfo& info = opcodeInfo(pc[0]);
+      if (!(info.flags & F_TERM) && k + 1 < starts_.size()) work.push_back(starts_[k + 1]);
+      for (uint32_t i = 0; i < info.fixedOperandCount; i++)
+        if (info.operands[i] == OperandKind::JMP)
+          work.push_back(uint32_t(int64_t(starts_[k]) + int32_t(pc[1 + i])));
+    }
   }
 
   // How much machine code uses each register: its uses by instructions in machine code, those
@@ -642,6 +671,37 @@ private:
     } else {
       a_.mov(rdx, slot(r));
       a_.mov(to, rdx);
+    }
+  }
+
+  // R[to] := R[r] of `from` (this function, or one compiled into it), home to home where both
+  // have one.
+  void copyRegister(uint32_t to, const FunctionEmitter& from, uint32_t r) {
+    const Home& source = from.homes_[r];
+    const Home& target = homes_[to];
+    if (target.gp.isValid()) {
+      if (source.gp.isValid()) {
+        if (source.gp != target.gp) a_.mov(target.gp, source.gp);
+      } else if (source.xmm.isValid()) {
+        a_.movq(target.gp, source.xmm);
+      } else {
+        a_.mov(target.gp, from.slot(r));
+      }
+    } else if (target.xmm.isValid()) {
+      if (source.xmm.isValid()) {
+        if (source.xmm != target.xmm) a_.movaps(target.xmm, source.xmm);
+      } else if (source.gp.isValid()) {
+        a_.movq(target.xmm, source.gp);
+      } else {
+        a_.movsd(target.xmm, from.slot(r));
+      }
+    } else if (source.gp.isValid()) {
+      a_.mov(slot(to), source.gp);
+    } else if (source.xmm.isValid()) {
+      a_.movsd(slot(to), source.xmm);
+    } else {
+      a_.mov(rax, from.slot(r));
+      a_.mov(slot(to), rax);
     }
   }
 
@@ -1160,14 +1220,18 @@ private:
 
   void emitReturn(uint32_t at, bool hasValue) {
     const uint32_t* pc = pcOf(at);
+    if (returnTo_.isValid()) { // inlined: the value into the caller's register, back to its code
+      if (hasValue) caller_->copyRegister(callerResult_, *this, pc[1]);
+      bool last = true; // the body's last instruction with code: it falls through
+      for (size_t k = current_ + 1; k < starts_.size(); k++)
+        last &= !reachable_[k];
+      if (!last) a_.jmp(returnTo_);
+      return;
+    }
     if (hasValue)
       loadBits(rax, pc[1]);
     else
       a_.xor_(eax, eax);
-    if (returnTo_.isValid()) { // inlined: back into the caller's code
-      a_.jmp(returnTo_);
-      return;
-    }
     a_.mov(rcx, qword_ptr(kContext, offsets::kStack));
     a_.sub(qword_ptr(rcx, offsets::kFramesTop), int32_t(sizeof(CallFrame)));
     a_.mov(qword_ptr(rcx, offsets::kStackTop), kRegisters);
@@ -1303,6 +1367,8 @@ private:
     }
     inner.slotBase_ = slotBase_ + int32_t(fn_.registerCount * sizeof(Slot));
     inner.returnTo_ = a_.newLabel();
+    inner.caller_ = this;
+    inner.callerResult_ = pc[1];
     for (uint32_t t : inner.targets_)
       inner.labels_[t] = a_.newLabel();
     Label call = a_.newLabel(), after = a_.newLabel();
@@ -1324,10 +1390,8 @@ private:
     if (inSlots) a_.mov(qword_ptr(rcx, offsets::kStackTop), rax);
     // The arguments into the callee's parameters, its other registers zero (vm/frame.h) where
     // they may be read before they are written.
-    for (uint32_t i = 0; i < pc[3]; i++) {
-      loadBits(rax, pc[4 + i]);
-      inner.storeBits(i, rax);
-    }
+    for (uint32_t i = 0; i < pc[3]; i++)
+      inner.copyRegister(i, *this, pc[4 + i]);
     for (uint32_t r = callee.paramCount; r < callee.registerCount; r++) {
       if (r < 32 && !(readFirst >> r & 1)) continue;
       if (inner.homes_[r].xmm.isValid())
@@ -1344,7 +1408,6 @@ private:
       a_.lea(rdx, qword_ptr(kRegisters, slotBase_ + int32_t(fn_.registerCount * sizeof(Slot))));
       a_.mov(qword_ptr(rcx, offsets::kStackTop), rdx);
     }
-    if (callee.returnType->kind != TypeKind::Void) storeBits(pc[1], rax);
     a_.bind(after);
     cold_.push_back(
         [this, call, after, at, ahead, states = statesNow(), reload = reloadToRejoin()] {
