@@ -100,6 +100,10 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
     return e;
   }
   I.instructions = info.instructions;
+  I.input.bytes.assign(info.inputAhead);
+  I.input.ended = info.inputEnded;
+  if (!I.reserve(I.input.bytes.size())) return I.takeError();
+  I.input.reserved = I.input.bytes.size();
   I.lastIdentityHash = info.lastIdentityHash;
   if (config.reseed) {
     I.lastIdentityHash = config.randomSeed ? uint32_t(config.randomSeed()) : std::random_device{}();
@@ -201,6 +205,8 @@ Result<SnapshotSummary> Runtime::inspect(std::span<const uint8_t> bytes, const s
   summary.fuel = info.fuel;
   summary.timeoutSeconds = info.timeoutSeconds;
   summary.heapLimitBytes = info.heapLimitBytes;
+  summary.inputAheadBytes = info.inputAhead.size();
+  summary.inputEnded = info.inputEnded;
   summary.hostData = I.hostData;
   for (const NativeImport& import : I.program.module->natives) {
     if (import.isHost()) summary.hostFunctions.push_back(describeHostImport(import));

@@ -73,6 +73,8 @@ template <> struct NativeSlot<'s'> {
     NURI_NATIVE_ASSERT(holdsKind(I, s.p, TypeKind::String));
     return static_cast<StringObject*>(s.p);
   }
+  // A result that may be null: a native that fails returns false itself.
+  static bool write(Slot* out, StringObject* v) { return out->p = v, true; }
 };
 // Any value, converted to a string (possibly null) by the compiled code before the call.
 template <> struct NativeSlot<'X'> : NativeSlot<'s'> {};

@@ -125,6 +125,9 @@ ReplSession::Outcome ReplSession::run(const std::string& entry) {
   outcome.compiled = true;
   // The earlier entries print what they printed before; only what comes after is new.
   IsolateConfig config = options_.config;
+  // Standard input is the prompt's, and every entry runs the session's earlier ones again:
+  // the session's guests read none of it (readLine() gives null).
+  config.input = nullptr;
   size_t shown = shownOutput_;
   config.output = [&outcome, shown](std::string_view text) {
     size_t start = outcome.outputBytes;

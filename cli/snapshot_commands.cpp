@@ -333,6 +333,10 @@ int commandInspect(std::vector<std::string> args, size_t i) {
                   s.fuel, s.timeoutSeconds, s.heapLimitBytes);
     out += limits;
   }
+  if (s.inputAheadBytes || s.inputEnded) {
+    out += "standard input read ahead: " + std::to_string(s.inputAheadBytes) + " bytes" +
+           (s.inputEnded ? ", then its end\n" : "\n");
+  }
   if (!s.hostFunctions.empty()) {
     out += "host functions (their modules must be granted): " +
            std::to_string(s.hostFunctions.size()) + "\n";

@@ -223,10 +223,17 @@ private:
 
   // ---- Declarations ----
 
+  // The class library's global functions (natives.def: every native without a receiver), the
+  // built-ins the compiler makes itself, the namespaces and the type names.
   static bool isBuiltinName(const std::string& name) {
-    return name == "print" || name == "println" || name == "StringBuilder" || name == "hashOf" ||
-           name == "typeName" || name == "compareOf" || isBuiltinNamespace(name) ||
-           name == "string" || name == "int" || name == "float" || name == "bool" || name == "void";
+    if (name == "hashOf" || name == "compareOf" || isBuiltinNamespace(name) || name == "string" ||
+        name == "int" || name == "float" || name == "bool" || name == "void")
+      return true;
+    for (uint32_t i = 0; i < nativeCount(); i++) {
+      const NativeInfo& native = nativeInfo(i);
+      if (!*native.receiver && name == native.member) return true;
+    }
+    return false;
   }
 
   // Records the top-level names in source order, reporting duplicates against the first.

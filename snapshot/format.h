@@ -13,7 +13,8 @@ namespace nuri::nsnap {
 
 constexpr uint8_t kMagic[8] = {'N', 'U', 'R', 'I', 'S', 'N', 'A', 'P'};
 constexpr uint16_t kVersionMajor = 0;
-constexpr uint16_t kVersionMinor = 1;
+constexpr uint16_t kVersionMinor = 2; // 2: standard input read ahead (1 is still read)
+constexpr uint16_t kOldestVersionMinor = 1;
 constexpr uint32_t kSigned = 1u << 0; // flags: a signature follows the body
 constexpr uint32_t kKnownFlags = kSigned;
 

@@ -644,6 +644,17 @@ void readInfo(std::span<const uint8_t> body, SnapshotInfo& out) {
     fail("snapshot: the timeout is not a number of seconds");
   }
   out.heapLimitBytes = in.varint64();
+  if (out.versionMinor >= 2) {
+    uint64_t inputBytes = in.varint64();
+    if (inputBytes > in.remaining() || inputBytes >= kMaxStringBytes) {
+      fail("snapshot: the input read ahead claims " + std::to_string(inputBytes) +
+           " bytes, more than the data left");
+    }
+    out.inputAhead = {reinterpret_cast<const char*>(in.raw(inputBytes)), inputBytes};
+    uint8_t ended = in.u8();
+    if (ended > 1) fail("snapshot: the end of input is marked " + std::to_string(ended));
+    out.inputEnded = ended;
+  }
   uint64_t size = in.varint64();
   if (size > in.remaining() || size > nbc::kMaxFileBytes) {
     fail("snapshot: the program claims " + std::to_string(size) +
@@ -671,9 +682,11 @@ bool openSnapshot(std::span<const uint8_t> file, const std::string& key, Snapsho
   }
   out.versionMajor = uint16_t(p[8] | p[9] << 8);
   out.versionMinor = uint16_t(p[10] | p[11] << 8);
-  if (out.versionMajor != kVersionMajor || out.versionMinor != kVersionMinor) {
+  if (out.versionMajor != kVersionMajor || out.versionMinor < kOldestVersionMinor ||
+      out.versionMinor > kVersionMinor) {
     error = "unsupported snapshot version " + version(out.versionMajor, out.versionMinor) +
-            " (this VM reads " + version(kVersionMajor, kVersionMinor) + ")";
+            " (this VM reads " + version(kVersionMajor, kOldestVersionMinor) + " to " +
+            version(kVersionMajor, kVersionMinor) + ")";
     return false;
   }
   uint32_t flags = readU32(p + 12);

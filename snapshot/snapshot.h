@@ -17,8 +17,8 @@ namespace nuri {
 // file's bytes. `bytecode` is its program's .nbc encoding; a non-empty `key` signs the file.
 // Returns false with `error` set when the guest cannot be captured. The guest's object headers
 // are marked while it works and restored before it returns.
-bool writeSnapshot(IsolateState& isolate, std::span<const uint8_t> bytecode,
-                   const std::string& key, std::vector<uint8_t>& out, std::string& error);
+bool writeSnapshot(IsolateState& isolate, std::span<const uint8_t> bytecode, const std::string& key,
+                   std::vector<uint8_t>& out, std::string& error);
 
 // What a snapshot's body says before its heap: enough to load its program and to describe it.
 struct SnapshotInfo {
@@ -32,6 +32,8 @@ struct SnapshotInfo {
   uint64_t fuel = 0; // the limits of the run that was snapshotted (for `nuri inspect`)
   double timeoutSeconds = 0;
   uint64_t heapLimitBytes = 0;
+  std::string_view inputAhead; // standard input the guest had not read yet (InputBuffer)
+  bool inputEnded = false;
   std::span<const uint8_t> bytecode;
   std::span<const uint8_t> guestData; // the rest of the body: objects, globals, frames
 };

@@ -217,6 +217,10 @@ bool writeSnapshot(IsolateState& I, std::span<const uint8_t> bytecode, const std
   file.varint(I.config.fuel);
   file.f64(I.config.timeoutSeconds);
   file.varint(I.config.heapLimitBytes);
+  std::string_view input = I.input.unread();
+  file.varint(input.size());
+  file.raw(input.data(), input.size());
+  file.u8(I.input.ended);
   file.varint(bytecode.size());
   file.raw(bytecode.data(), bytecode.size());
   {

@@ -9,6 +9,9 @@
   // expect exit: N                the exit status (default 0)
   // args: A B C                   arguments passed to the program
   // options: --fuel=1000          options passed to `nuri run` before the file
+  // stdin: TEXT                   a line of standard input (TEXT and a newline); a file
+                                   NAME.stdin beside NAME.nuri gives the exact bytes instead
+  // expect stderr: TEXT           the next line of standard error
 
 Files in folders named lib/ are modules imported by tests and are not run on their own.
 
@@ -18,7 +21,8 @@ runs is suspended again and again, snapshotted, restored and resumed until it en
 behave exactly as the expectations say: in one process with `--snapshot-cycle=N` (N = 997, a slice giving
 about 50 moves, and 1 for programs of up to 20,000 instructions whose moves are cheap), and
 through separate processes with `--fuel=N --suspend-to=FILE` (about 8 processes). Programs
-with their own --fuel, --timeout or --suspend-to are not run in snapshot mode. Prints
+with their own --fuel, --timeout or --suspend-to are not run in snapshot mode, and programs
+with standard input not through separate processes (the input is one stream). Prints
 `N passed, N failed`.
 
 --run-options gives options for every `nuri run` of every mode, e.g. `--jit=always` to run
@@ -40,6 +44,8 @@ EXPECT_RUNTIME = re.compile(r"//\s*expect runtime error:\s*(.*?)\s*$")
 EXPECT_EXIT = re.compile(r"//\s*expect exit:\s*(-?\d+)")
 ARGS = re.compile(r"//\s*args:(.*)$")
 OPTIONS = re.compile(r"//\s*options:(.*)$")
+STDIN = re.compile(r"//\s*stdin:(.*)$")
+EXPECT_STDERR = re.compile(r"//\s*expect stderr:(.*)$")
 DIAGNOSTIC = re.compile(r"^(.*):(\d+):(\d+): error: (.*)$")
 
 
@@ -52,10 +58,18 @@ class Test:
         self.exit = None
         self.args = []
         self.options = []
+        self.stdin = None  # bytes, or None for no input
+        self.stderr = None  # the expected lines of standard error, if any are given
+        stdin_lines = []
         with open(path, encoding="utf-8", errors="replace") as f:
             for number, line in enumerate(f, 1):
                 if m := EXPECT.search(line):
                     self.stdout.append(m.group(1)[1:] if m.group(1).startswith(" ") else m.group(1))
+                elif m := EXPECT_STDERR.search(line):
+                    text = m.group(1)[1:] if m.group(1).startswith(" ") else m.group(1)
+                    self.stderr = (self.stderr or []) + [text]
+                elif m := STDIN.search(line):
+                    stdin_lines.append(m.group(1)[1:] if m.group(1).startswith(" ") else m.group(1))
                 elif m := EXPECT_ERROR.search(line):
                     column = int(m.group(1)) if m.group(1) else None
                     self.compile_errors.append((number, column, m.group(2)))
@@ -69,16 +83,23 @@ class Test:
                     self.options = shlex.split(m.group(1))
         if self.exit is None:
             self.exit = 65 if self.compile_errors else 70 if self.runtime_error else 0
+        if stdin_lines:
+            self.stdin = "".join(l + "\n" for l in stdin_lines).encode("utf-8")
+        stdin_file = os.path.splitext(path)[0] + ".stdin"
+        if os.path.exists(stdin_file):
+            with open(stdin_file, "rb") as f:
+                self.stdin = f.read()
 
 
 RUN_OPTIONS = []  # --run-options, put after `run` in every nuri run command
 
 
-def run(command, timeout, env):
+def run(command, timeout, env, stdin=None):
     if len(command) > 1 and command[1] == "run":
         command = command[:2] + RUN_OPTIONS + command[2:]
     try:
-        p = subprocess.run(command, capture_output=True, timeout=timeout, env=env)
+        p = subprocess.run(command, capture_output=True, timeout=timeout, env=env,
+                           input=stdin if stdin is not None else b"")
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
         return None, "", "timed out after %s s" % timeout
@@ -129,6 +150,13 @@ def check_run(test, status, stdout, stderr):
     if status != test.exit:
         problems.append("expected exit status %d, got %s" % (test.exit, status))
     err_lines = stderr.splitlines()
+    if test.stderr is not None:  # its own lines first, then a runtime error's
+        got = [line.rstrip() for line in err_lines[:len(test.stderr)]]
+        want = [line.rstrip() for line in test.stderr]
+        if got != want:
+            problems.append("standard error differs: expected %r, got %r" % (want, got))
+        err_lines = err_lines[len(test.stderr):]
+        stderr = "\n".join(err_lines)
     if test.runtime_error:
         line, message = test.runtime_error
         if not err_lines or err_lines[0] != "error: " + message:
@@ -178,7 +206,7 @@ def snapshot_runs(test, nuri, timeout, env, workdir):
     runs = []
     started = time.monotonic()
     first = run([nuri, "run", "--snapshot-cycle=997", "--stats"] + test.options + [test.path] + test.args,
-                timeout, env)
+                timeout, env, test.stdin)
     seconds = time.monotonic() - started
     if first[0] is None:
         return [("cycle 997", None, "", first[2])]
@@ -193,10 +221,11 @@ def snapshot_runs(test, nuri, timeout, env, workdir):
         slices.append(1)
     for n in slices:
         status, out, err = run([nuri, "run", "--snapshot-cycle=%d" % n] + test.options + [test.path] + test.args,
-                               timeout, env)
+                               timeout, env, test.stdin)
         runs.append(("cycle %d" % n, status, out, err))
-    status, out, err = run_through_processes(test, nuri, max(1000, instructions // 8), timeout, env, workdir)
-    runs.append(("processes", status, out, err))
+    if test.stdin is None:
+        status, out, err = run_through_processes(test, nuri, max(1000, instructions // 8), timeout, env, workdir)
+        runs.append(("processes", status, out, err))
     return runs
 
 
@@ -212,12 +241,14 @@ def run_test(test, nuri, modes, timeout, env, workdir):
                     failures.append("%s [snapshot, %s]\n  %s" % (test.path, label, "\n  ".join(problems)))
             continue
         if mode == "source":
-            status, out, err = run([nuri, "run"] + test.options + [test.path] + test.args, timeout, env)
+            status, out, err = run([nuri, "run"] + test.options + [test.path] + test.args, timeout, env,
+                                   test.stdin)
         else:
             nbc = os.path.join(workdir, re.sub(r"[^A-Za-z0-9_.-]", "_", test.path) + ".nbc")
             status, out, err = run([nuri, "build", test.path, "-o", nbc], timeout, env)
             if status == 0 and not test.compile_errors:
-                status, out, err = run([nuri, "run"] + test.options + [nbc] + test.args, timeout, env)
+                status, out, err = run([nuri, "run"] + test.options + [nbc] + test.args, timeout, env,
+                                       test.stdin)
         if status is None:
             problems = [err]
         elif test.compile_errors:

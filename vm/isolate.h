@@ -20,6 +20,7 @@
 #include "vm/errors.h"
 #include "vm/frame.h"
 #include "vm/handles.h"
+#include "vm/input_buffer.h"
 #include "vm/objects.h"
 #include "vm/tier.h"
 
@@ -352,6 +353,9 @@ public:
   StringObject* nullText() const { return static_cast<StringObject*>(roots_[2]); }
   // Makes the objects above once the program's error classes are linked.
   bool makeReservedObjects();
+
+  // Standard input read ahead of readLine (from config.input).
+  InputBuffer input;
 
   // Output of print/println, buffered.
   // Returns false once the output is closed: the program has then been stopped (exit 0).

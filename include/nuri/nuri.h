@@ -309,11 +309,11 @@ struct Stats {
   uint64_t processCollections = 0;
   uint64_t processHeapBytes = 0;
   // The JIT's work for the program this isolate runs (shared with the isolates running it).
-  uint64_t jitFunctions = 0;       // functions compiled
-  uint64_t jitInstructions = 0;    // bytecode instructions they hold
-  uint64_t jitCodeBytes = 0;       // machine code made
-  double jitCompileSeconds = 0;    // time spent compiling
-  uint64_t jitLoopEntries = 0;     // entries into compiled code at a loop (on-stack replacement)
+  uint64_t jitFunctions = 0;    // functions compiled
+  uint64_t jitInstructions = 0; // bytecode instructions they hold
+  uint64_t jitCodeBytes = 0;    // machine code made
+  double jitCompileSeconds = 0; // time spent compiling
+  uint64_t jitLoopEntries = 0;  // entries into compiled code at a loop (on-stack replacement)
   double seconds = 0; // wall time spent running guest code (calls are timed with a clock of a
                       // few milliseconds' resolution, to keep them cheap)
 };
@@ -551,7 +551,7 @@ private:
 
 // What a snapshot holds (Runtime::inspect), as `nuri inspect` shows it.
 struct SnapshotSummary {
-  std::string formatVersion; // "0.1"
+  std::string formatVersion; // "0.2"
   bool isSigned = false;
   // A suspended guest; otherwise a loaded guest between calls, which is a template when no
   // runMain or call had started since its load.
@@ -565,6 +565,10 @@ struct SnapshotSummary {
   uint64_t fuel = 0;
   double timeoutSeconds = 0;
   uint64_t heapLimitBytes = 0;
+  // Standard input the guest's input hook had given but the guest had not read yet (carried
+  // by the snapshot, read before the restoring host's input), and whether the input had ended.
+  uint64_t inputAheadBytes = 0;
+  bool inputEnded = false;
   // The host functions the program imports (`app.add(int, int): int`): a host restoring it
   // must grant their modules.
   std::vector<std::string> hostFunctions;

@@ -273,6 +273,8 @@ def main():
          ("err", "input:1:1: error: `a` is already declared as a variable at input#1:1"),
          ("err", "error: ValueError: bad\n  at <module> (input:1)"),
          stdin='let a = 1\nlet b = nope\nlet a = 2\nthrow ValueError("bad")\na\na + 1\n')
+    case("repl: standard input belongs to the prompt, readLine() gives null", ["repl"], 0,
+         ("out=", "null\n3\n"), ("err=", ""), stdin='readLine()\n1 + 2\n')
     case("repl: a program's own message is not relabelled", ["repl"], 0,
          ("err", "error: ValueError: see line 1 or <repl>:1\n  at <module> (input:1)"),
          stdin='throw ValueError("see line 1 or <repl>:1")\n')

@@ -28,7 +28,7 @@ OPCODES = read_opcodes()
 OPCODE = {op.name: op for op in OPCODES}
 
 MAGIC = b"NURISNAP"
-VERSION = (0, 1)
+VERSION = (0, 2)
 SIGNED = 1
 HEADER_BYTES, SIGNATURE_BYTES, CHECKSUM_BYTES = 24, 32, 4
 
@@ -453,6 +453,7 @@ class Snapshot:
         self.state = self.entry = self.reason = 0
         self.instructions = self.last_hash = self.fuel = self.heap_limit = 0
         self.timeout = 0.0
+        self.input_ahead, self.input_ended = b"", 0  # standard input read ahead (0.2 on)
         self.program_bytes = b""
         self.program = None
         self.objects, self.globals, self.frames = [], [], []
@@ -469,6 +470,7 @@ class Snapshot:
         # Written instead of what the parts say, when not None.
         self.body_size_override = None
         self.program_size_override = None
+        self.input_size_override = None
         self.object_count_override = None
         self.frame_count_override = None
         self.root_count_override = None
@@ -500,6 +502,9 @@ class Snapshot:
         self.state, self.entry, self.reason = r.u8(), r.u8(), r.u8()
         self.instructions, self.last_hash = r.varint(), r.u32()
         self.fuel, self.timeout, self.heap_limit = r.varint(), r.f64(), r.varint()
+        if self.minor >= 2:
+            self.input_ahead = r.raw(r.varint())
+            self.input_ended = r.u8()
         self.program_bytes = r.raw(r.varint())
         self.program = p = Program(self.program_bytes)
         at = r.at
@@ -549,6 +554,9 @@ class Snapshot:
         out += u8(self.state) + u8(self.entry) + u8(self.reason)
         out += varint(self.instructions) + u32(self.last_hash)
         out += varint(self.fuel) + f64(self.timeout) + varint(self.heap_limit)
+        if self.minor >= 2:
+            size = len(self.input_ahead) if self.input_size_override is None else self.input_size_override
+            out += varint(size) + self.input_ahead + u8(self.input_ended)
         size = len(self.program_bytes)
         out += varint(size if self.program_size_override is None else self.program_size_override)
         out += self.program_bytes
@@ -640,6 +648,7 @@ class Snapshot:
                  "state %d entry %d reason %d instructions %d last hash %d" %
                  (self.state, self.entry, self.reason, self.instructions, self.last_hash),
                  "fuel %d timeout %r heap limit %d" % (self.fuel, self.timeout, self.heap_limit),
+                 "input read ahead %d bytes, ended %d" % (len(self.input_ahead), self.input_ended),
                  "program %d bytes, %d types (%d at run time), %d functions" %
                  (len(self.program_bytes), len(p.types), len(p.runtime_types),
                   len(p.functions)),

@@ -973,7 +973,7 @@ TEST(SnapshotSigning, DamagedSnapshotsAreRefused) {
   EXPECT_EQ(refusal(flipped), "snapshot checksum mismatch: the file is damaged");
   std::vector<uint8_t> newer = bytes;
   newer[10] = 7; // minor version
-  EXPECT_EQ(refusal(newer), "unsupported snapshot version 0.7 (this VM reads 0.1)");
+  EXPECT_EQ(refusal(newer), "unsupported snapshot version 0.7 (this VM reads 0.1 to 0.2)");
   // The original still restores.
   EXPECT_TRUE(runtime.restore(bytes));
 }
@@ -1092,7 +1092,7 @@ TEST(SnapshotFile, InspectDescribesTemplatesAndSuspendedGuests) {
   Runtime runtime;
   Result<SnapshotSummary> t = runtime.inspect(*templateBytes);
   ASSERT_TRUE(t) << t.error().render();
-  EXPECT_EQ(t->formatVersion, "0.1");
+  EXPECT_EQ(t->formatVersion, "0.2");
   EXPECT_FALSE(t->isSigned);
   EXPECT_FALSE(t->suspended);
   EXPECT_EQ(t->entry, "");

@@ -1,5 +1,5 @@
 # Another major version, named with the version this VM reads.
-# expect: unsupported snapshot version 1.0 (this VM reads 0.1)
+# expect: unsupported snapshot version 1.0 (this VM reads 0.1 to 0.2)
 BASE = "heap"
 
 

@@ -1,0 +1,179 @@
+// Standard input and standard error of a guest (readLine, eprint, eprintln) through the hooks of
+// IsolateConfig: how lines are cut whatever the chunks the hook gives, the hook's failures, the
+// heap limit, and the input read ahead carried by a snapshot.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nuri/nuri.h"
+
+namespace nuri {
+namespace {
+
+// Prints every line of standard input in brackets, then how many there were.
+const char* kEcho = R"(
+fun main() {
+    var n = 0
+    var line = readLine()
+    while (line != null) {
+        println("[${line}]")
+        n += 1
+        line = readLine()
+    }
+    println("${n} lines")
+}
+)";
+
+Program compileOk(const char* source) {
+  Result<Program> p = compileSource(source, "input.nuri");
+  EXPECT_TRUE(p) << (p ? "" : p.error().render());
+  return p ? *p : Program();
+}
+
+// Runs main of `source` with `config` (its output collected); the output, or the error's text.
+std::string run(const char* source, IsolateConfig config) {
+  std::string out;
+  config.output = [&out](std::string_view text) { out.append(text); };
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  Status loaded = guest->load(compileOk(source));
+  if (!loaded) return loaded.error().render();
+  Result<int> status = guest->runMain({});
+  if (!status) return out + status.error().render();
+  return out;
+}
+
+// An input hook giving `text` in pieces of at most `piece` bytes.
+std::function<bool(std::string&, size_t)> inputOf(std::string text, size_t piece) {
+  auto at = std::make_shared<size_t>(0);
+  return [text, piece, at](std::string& out, size_t maxBytes) {
+    size_t n = std::min({piece, maxBytes, text.size() - *at});
+    out.append(text, *at, n);
+    *at += n;
+    return *at < text.size();
+  };
+}
+
+TEST(Input, LinesAreCutTheSameWhateverPiecesTheHookGives) {
+  const std::string text = "one\r\ntwo\n\n\r\nlast";
+  const std::string expected = "[one]\n[two]\n[]\n[]\n[last]\n5 lines\n";
+  for (size_t piece : {1, 2, 3, 5, 64}) {
+    IsolateConfig config;
+    config.input = inputOf(text, piece);
+    EXPECT_EQ(run(kEcho, config), expected) << "pieces of " << piece;
+  }
+}
+
+TEST(Input, ALineLongerThanOneReadIsWhole) {
+  std::string line(200000, 'x');
+  IsolateConfig config;
+  config.input = inputOf(line + "\nend\n", 70000);
+  EXPECT_EQ(run(R"(
+fun main() {
+    println(readLine().length)
+    println(readLine())
+    println(readLine() == null)
+})",
+                config),
+            "200000\nend\ntrue\n");
+}
+
+TEST(Input, WithoutAHookTheInputIsEmpty) { EXPECT_EQ(run(kEcho, IsolateConfig{}), "0 lines\n"); }
+
+TEST(Input, AHookThatThrowsIsAnIOErrorTheGuestCanCatch) {
+  IsolateConfig config;
+  config.input = [](std::string&, size_t) -> bool { throw std::runtime_error("pipe broke"); };
+  EXPECT_EQ(run(R"(
+fun main() {
+    try {
+        readLine()
+    } catch (e: IOError) {
+        println(e.message)
+    }
+})",
+                config),
+            "reading standard input failed: pipe broke\n");
+}
+
+TEST(Input, InvalidUtf8IsAnIOErrorAndTheNextLineStillReads) {
+  IsolateConfig config;
+  config.input = inputOf("ok\n\xff\xfe\nafter\n", 64);
+  EXPECT_EQ(run(R"(
+fun main() {
+    println(readLine())
+    try {
+        readLine()
+    } catch (e: IOError) {
+        println(e.message)
+    }
+    println(readLine())
+})",
+                config),
+            "ok\nstandard input is not valid UTF-8 (byte 1 of the line)\nafter\n");
+}
+
+TEST(Input, ALineCountsTowardsTheHeapLimit) {
+  IsolateConfig config;
+  config.heapLimitBytes = 4u << 20;
+  config.input = inputOf(std::string(16u << 20, 'x'), 1u << 20); // no newline: one line
+  std::string result = run("fun main() { println(readLine().length) }", config);
+  EXPECT_NE(result.find("LimitError"), std::string::npos) << result;
+}
+
+TEST(Input, StandardErrorGoesToItsHookAfterTheOutputSoFar) {
+  std::string both;
+  IsolateConfig config;
+  config.errorOutput = [&both](std::string_view text) { both.append("E:").append(text); };
+  std::string out = run(R"(
+fun main() {
+    print("a")
+    eprint("b")
+    println(1)
+    eprintln(null)
+})",
+                        config);
+  EXPECT_EQ(out, "a1\n");
+  EXPECT_EQ(both, "E:bE:null\n");
+  // Without a hook what the guest writes there is dropped.
+  EXPECT_EQ(run("fun main() { eprintln(\"x\")\n println(\"y\") }", IsolateConfig{}), "y\n");
+}
+
+TEST(Input, ASnapshotCarriesTheInputReadAhead) {
+  // The guest suspends after its first line, with the rest of the input already read from the
+  // hook; the clone, which has no input hook at all, reads the rest from the snapshot.
+  IsolateConfig config;
+  std::string out;
+  config.output = [&out](std::string_view text) { out.append(text); };
+  config.input = inputOf("first\nsecond\nthird\n", 64);
+  config.suspendOnLimit = true;
+  config.fuel = 1; // one instruction at a time
+  Runtime runtime;
+  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
+  ASSERT_TRUE(guest->load(compileOk(kEcho)));
+  Result<int> status = guest->runMain({});
+  ASSERT_FALSE(status);
+  while (out.empty()) {
+    guest->setFuel(1);
+    Result<Value> resumed = guest->resume();
+    ASSERT_FALSE(resumed);
+    ASSERT_EQ(resumed.error().kind, Error::Kind::Suspended) << resumed.error().render();
+  }
+  ASSERT_EQ(out, "[first]\n");
+  ASSERT_TRUE(guest->suspended());
+  Result<std::vector<uint8_t>> bytes = guest->snapshot();
+  ASSERT_TRUE(bytes) << bytes.error().render();
+
+  std::string cloneOut;
+  IsolateConfig cloneConfig;
+  cloneConfig.output = [&cloneOut](std::string_view text) { cloneOut.append(text); };
+  Result<std::unique_ptr<Isolate>> clone = Runtime().restore(*bytes, cloneConfig);
+  ASSERT_TRUE(clone) << clone.error().render();
+  Result<Value> r = (*clone)->resume();
+  ASSERT_TRUE(r) << r.error().render();
+  EXPECT_EQ(cloneOut, "[second]\n[third]\n3 lines\n");
+}
+
+} // namespace
+} // namespace nuri
