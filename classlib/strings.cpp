@@ -118,6 +118,41 @@ NATIVE_FUNCTION(string_indexOf) {
                                               : int64_t(countCodePoints(s.substr(0, at))));
 }
 
+// indexOf(s, from): the first occurrence at code point `from` or later (`from` is taken into
+// 0..length, as Java and Kotlin do: an empty `s` is found at the end).
+NATIVE_FUNCTION(string_indexOf_from) {
+  StringObject* text = args.get<0>();
+  int64_t from = std::clamp<int64_t>(args.get<2>(), 0, text->codePointLength);
+  std::string_view s = text->view();
+  size_t start = byteOffset(text, from);
+  size_t at = findText(s, args.get<1>()->view(), start);
+  I.chargeWork(at == std::string_view::npos ? s.size() - start : at - start);
+  return out.set(at == std::string_view::npos
+                     ? int64_t(-1)
+                     : from + int64_t(countCodePoints(s.substr(start, at - start))));
+}
+
+// lastIndexOf(s): the last occurrence (the length for an empty `s`), or -1. A longer `s` is
+// found as the first occurrence of its reverse in the text's reverse, so that the time stays
+// linear (std::string_view::rfind may take the product of the lengths).
+NATIVE_FUNCTION(string_lastIndexOf) {
+  StringObject* text = args.get<0>();
+  std::string_view s = text->view(), needle = args.get<1>()->view();
+  I.chargeWork(s.size());
+  size_t at = std::string_view::npos;
+  if (needle.size() <= 1) {
+    at = needle.empty() ? s.size() : s.rfind(needle[0]);
+  } else if (needle.size() <= s.size()) {
+    if (!I.reserve(s.size() + needle.size())) return false;
+    std::string reversed(s.rbegin(), s.rend()), reversedNeedle(needle.rbegin(), needle.rend());
+    size_t found = findText(reversed, reversedNeedle);
+    I.release(s.size() + needle.size());
+    if (found != std::string_view::npos) at = s.size() - found - needle.size();
+  }
+  return out.set(at == std::string_view::npos ? int64_t(-1)
+                                              : int64_t(countCodePoints(s.substr(0, at))));
+}
+
 NATIVE_FUNCTION(string_contains) {
   return out.set(findText(args.get<0>()->view(), args.get<1>()->view()) != std::string_view::npos);
 }
@@ -130,12 +165,37 @@ NATIVE_FUNCTION(string_endsWith) {
   return out.set(args.get<0>()->view().ends_with(args.get<1>()->view()));
 }
 
+namespace {
+
+// A string[] of the pieces of `whole` that `pieces` names: pieces(part) calls part(i, text) for
+// each piece in order (stopping when it returns false) and returns how many there are, or -1
+// when stopped. It is called twice, to count and to fill. Null with an error raised when a
+// limit is hit.
+template <typename Pieces>
+ArrayObject* stringArrayOf(IsolateState& I, StringObject* whole, Pieces pieces) {
+  int64_t count = pieces([](int64_t, std::string_view) { return true; });
+  if (count < 0) return nullptr;
+  ArrayObject* a = I.newArray(&I.stringArrayType, count);
+  if (!a) return nullptr;
+  TemporaryRoot root(I, &a); // filled as the pieces are made
+  bool ascii = whole->isAscii();
+  bool made = pieces([&](int64_t i, std::string_view text) {
+                StringObject* part =
+                    ascii ? I.newStringWithLength(text, uint32_t(text.size())) : I.newString(text);
+                if (!part) return false;
+                a->elements[i].p = part;
+                return true;
+              }) >= 0;
+  return made ? a : nullptr;
+}
+
+} // namespace
+
 NATIVE_FUNCTION(string_split) {
   StringObject* whole = args.get<0>();
   std::string_view s = whole->view();
   std::string_view sep = args.get<1>()->view();
-  // Calls `part` for each piece in order; returns how many there are.
-  auto pieces = [&](auto&& part) -> int64_t {
+  return out.set(stringArrayOf(I, whole, [&](auto&& part) -> int64_t {
     int64_t count = 0;
     if (sep.empty()) { // an empty separator splits into code points
       for (size_t i = 0; i < s.size(); count++) {
@@ -154,21 +214,53 @@ NATIVE_FUNCTION(string_split) {
       if (at == std::string_view::npos) return count;
       start = at + sep.size();
     }
-  };
-  int64_t count = pieces([](int64_t, std::string_view) { return true; });
-  if (count < 0) return false;
-  ArrayObject* a = I.newArray(&I.stringArrayType, count);
-  if (!a) return false;
-  TemporaryRoot root(I, &a); // filled as the pieces are made
-  bool ascii = whole->isAscii();
-  bool made = pieces([&](int64_t i, std::string_view text) {
-                StringObject* part =
-                    ascii ? I.newStringWithLength(text, uint32_t(text.size())) : I.newString(text);
-                if (!part) return false;
-                a->elements[i].p = part;
-                return true;
-              }) >= 0;
-  return made && out.set(a);
+  }));
+}
+
+// split() without a separator: the runs of characters between runs of whitespace (Unicode
+// White_Space), none for a string of only whitespace.
+NATIVE_FUNCTION(string_split_whitespace) {
+  StringObject* whole = args.get<0>();
+  std::string_view s = whole->view();
+  return out.set(stringArrayOf(I, whole, [&](auto&& part) -> int64_t {
+    int64_t count = 0;
+    size_t i = 0, start = 0;
+    bool inWord = false;
+    while (i <= s.size()) {
+      size_t n = 1;
+      bool space = i == s.size() || unicode::isWhitespace(decodeAt(s.data() + i, &n));
+      if (space && inWord) {
+        if (!part(count++, s.substr(start, i - start)) ||
+            !I.nativeProgress(i - start + sizeof(Slot)))
+          return -1;
+      } else if (!space && !inWord) {
+        start = i;
+      }
+      inWord = !space;
+      i += n;
+    }
+    return count;
+  }));
+}
+
+// lines(): the lines of the text, ended by "\n", "\r\n" or "\r"; a final line ending ends the
+// last line and starts none.
+NATIVE_FUNCTION(string_lines) {
+  StringObject* whole = args.get<0>();
+  std::string_view s = whole->view();
+  return out.set(stringArrayOf(I, whole, [&](auto&& part) -> int64_t {
+    int64_t count = 0;
+    size_t start = 0;
+    while (start < s.size()) {
+      size_t end = s.find_first_of("\r\n", start);
+      if (end == std::string_view::npos) end = s.size();
+      if (!part(count++, s.substr(start, end - start)) ||
+          !I.nativeProgress(end - start + sizeof(Slot)))
+        return -1;
+      start = end + (s.substr(end, 2) == "\r\n" ? 2 : 1);
+    }
+    return count;
+  }));
 }
 
 NATIVE_FUNCTION(string_trim) {
@@ -190,6 +282,82 @@ NATIVE_FUNCTION(string_trim) {
   }
   if (start == 0 && end == v.size()) return out.set(s);
   return out.set(I.newString(v.substr(start, end - start)));
+}
+
+namespace {
+
+// Whether `text` is not empty and every code point in it has `property`.
+bool allHave(IsolateState& I, StringObject* text, unicode::Property property) {
+  std::string_view s = text->view();
+  I.chargeWork(s.size());
+  if (s.empty()) return false;
+  for (size_t i = 0; i < s.size();) {
+    size_t n;
+    if (!unicode::hasProperty(decodeAt(s.data() + i, &n), property)) return false;
+    i += n;
+  }
+  return true;
+}
+
+// `text` made `width` code points wide with `fill` (one code point) before or after it; null
+// with an error raised for a bad width or fill, or a limit.
+StringObject* pad(IsolateState& I, StringObject* text, int64_t width, std::string_view fill,
+                  bool before) {
+  if (width < 0) {
+    I.raise(ErrorClass::ValueError, "width must not be negative, got " + std::to_string(width));
+    return nullptr;
+  }
+  if (fill.empty() || codePointBytes(static_cast<unsigned char>(fill[0])) != fill.size()) {
+    I.raise(ErrorClass::ValueError, "the fill must be one character, got " + quoteForMessage(fill));
+    return nullptr;
+  }
+  if (width <= text->codePointLength) return text;
+  uint64_t count = uint64_t(width - text->codePointLength);
+  uint64_t bytes = text->byteLength + count * fill.size();
+  if (bytes >= kMaxStringBytes) {
+    I.raise(ErrorClass::LimitError,
+            "string too long (padded to " + std::to_string(width) + " characters)");
+    return nullptr;
+  }
+  StringObject* padded = I.newStringBuffer(size_t(bytes), uint32_t(width));
+  if (!padded) return nullptr;
+  char* at = padded->bytes;
+  if (!before) at = std::copy(text->bytes, text->bytes + text->byteLength, at);
+  for (uint64_t k = 0; k < count; k++) {
+    at = std::copy(fill.begin(), fill.end(), at);
+    if ((k & 0xFFFF) == 0xFFFF && !I.nativeProgress(0x10000 * fill.size())) return nullptr;
+  }
+  if (before) std::copy(text->bytes, text->bytes + text->byteLength, at);
+  return padded;
+}
+
+} // namespace
+
+NATIVE_FUNCTION(string_isDigit) {
+  return out.set(allHave(I, args.get<0>(), unicode::Property::Digit));
+}
+NATIVE_FUNCTION(string_isLetter) {
+  return out.set(allHave(I, args.get<0>(), unicode::Property::Letter));
+}
+NATIVE_FUNCTION(string_isWhitespace) {
+  return out.set(allHave(I, args.get<0>(), unicode::Property::Whitespace));
+}
+NATIVE_FUNCTION(string_isUpper) {
+  return out.set(allHave(I, args.get<0>(), unicode::Property::Upper));
+}
+NATIVE_FUNCTION(string_isLower) {
+  return out.set(allHave(I, args.get<0>(), unicode::Property::Lower));
+}
+
+NATIVE_FUNCTION(string_padStart) {
+  return out.set(pad(I, args.get<0>(), args.get<1>(), " ", true));
+}
+NATIVE_FUNCTION(string_padStart_fill) {
+  return out.set(pad(I, args.get<0>(), args.get<1>(), args.get<2>()->view(), true));
+}
+NATIVE_FUNCTION(string_padEnd) { return out.set(pad(I, args.get<0>(), args.get<1>(), " ", false)); }
+NATIVE_FUNCTION(string_padEnd_fill) {
+  return out.set(pad(I, args.get<0>(), args.get<1>(), args.get<2>()->view(), false));
 }
 
 namespace {
@@ -354,6 +522,58 @@ NATIVE_FUNCTION(string_toInt) {
   return out.set(negative ? int64_t(0 - value) : int64_t(value));
 }
 
+namespace {
+
+bool checkRadix(IsolateState& I, int64_t radix) {
+  if (radix >= 2 && radix <= 36) return true;
+  return I.raise(ErrorClass::ValueError,
+                 "radix " + std::to_string(radix) + " is out of range (2 to 36)");
+}
+
+} // namespace
+
+// toString(radix): the digits 0-9 and a-z, with "-" before a negative number.
+NATIVE_FUNCTION(int_toString_radix) {
+  int64_t value = args.get<0>(), radix = args.get<1>();
+  if (!checkRadix(I, radix)) return false;
+  uint64_t magnitude = value < 0 ? 0 - uint64_t(value) : uint64_t(value);
+  char digits[65];
+  size_t at = sizeof digits;
+  do {
+    digits[--at] = "0123456789abcdefghijklmnopqrstuvwxyz"[magnitude % uint64_t(radix)];
+    magnitude /= uint64_t(radix);
+  } while (magnitude);
+  std::string text = value < 0 ? "-" : "";
+  text.append(digits + at, sizeof digits - at);
+  return out.set(I.newStringWithLength(text, uint32_t(text.size())));
+}
+
+// toInt(radix): an optional sign, then digits of the radix (letters in either case).
+NATIVE_FUNCTION(string_toInt_radix) {
+  std::string_view s = args.get<0>()->view();
+  int64_t radix = args.get<1>();
+  if (!checkRadix(I, radix)) return false;
+  size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+  uint64_t value = 0, limit = negative ? uint64_t(1) << 63 : uint64_t(INT64_MAX);
+  bool ok = i < s.size();
+  for (; i < s.size() && ok; i++) {
+    char c = s[i];
+    int digit = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 10
+                : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                       : 99;
+    ok = digit < radix && value <= (limit - uint64_t(digit)) / uint64_t(radix);
+    value = value * uint64_t(radix) + uint64_t(digit);
+  }
+  if (!ok) {
+    return I.raise(ErrorClass::ValueError, "cannot convert " + quoteForMessage(s) +
+                                               " to int in radix " + std::to_string(radix));
+  }
+  return out.set(negative ? int64_t(0 - value) : int64_t(value));
+}
+
 NATIVE_FUNCTION(string_toFloat) {
   StringObject* text = args.get<0>();
   std::string_view s = text->view();
@@ -436,6 +656,15 @@ NATIVE_FUNCTION(sb_append) {
 }
 
 NATIVE_FUNCTION(sb_length) { return out.set(int64_t(args.get<0>()->codePoints)); }
+
+// clear(): empty again; the buffer is kept for what is appended next.
+NATIVE_FUNCTION(sb_clear) {
+  auto* b = args.get<0>();
+  b->length = 0;
+  b->codePoints = 0;
+  if (b->buffer) b->buffer[0] = '\0';
+  return true;
+}
 
 NATIVE_FUNCTION(sb_toString) {
   auto* b = args.get<0>();

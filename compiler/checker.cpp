@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -2395,16 +2396,35 @@ private:
 
   // ---- Members and calls ----
 
+  // The native `receiver.member` of this kind. Natives may share a name with different numbers
+  // of parameters (`indexOf(s)`, `indexOf(s, from)`): the one taking `params` (the receiver
+  // included) when there is one, else the first.
   const NativeInfo* findNativeMember(const char* receiver, const std::string& member,
-                                     NativeKind kind, int* index) {
+                                     NativeKind kind, int* index, size_t params = SIZE_MAX) {
+    const NativeInfo* first = nullptr;
     for (uint32_t i = 0; i < nativeCount(); i++) {
       const NativeInfo& n = nativeInfo(i);
-      if (std::strcmp(n.receiver, receiver) == 0 && member == n.member && n.kind == kind) {
-        *index = int(i);
-        return &n;
-      }
+      if (std::strcmp(n.receiver, receiver) != 0 || member != n.member || n.kind != kind) continue;
+      if (!first || n.signature.params.size() == params) *index = int(i);
+      if (!first) first = &n;
+      if (n.signature.params.size() == params) return &n;
     }
-    return nullptr;
+    return first;
+  }
+  // How many arguments (after `receiverCount` receivers) the natives named as `n` take, for a
+  // message: "1", or "1 or 2" when several share its name.
+  static std::string nativeArities(const NativeInfo& n, size_t receiverCount) {
+    std::set<size_t> counts;
+    for (uint32_t i = 0; i < nativeCount(); i++) {
+      const NativeInfo& other = nativeInfo(i);
+      if (std::strcmp(other.receiver, n.receiver) == 0 &&
+          std::strcmp(other.member, n.member) == 0 && other.kind == n.kind)
+        counts.insert(other.signature.params.size() - receiverCount);
+    }
+    std::string text;
+    for (size_t c : counts)
+      text += (text.empty() ? "" : c == *counts.rbegin() ? " or " : ", ") + std::to_string(c);
+    return text;
   }
 
   static const char* receiverName(const Type* t) {
@@ -2751,7 +2771,8 @@ private:
       return set(e, types_.string());
     }
     int index = -1;
-    if (const NativeInfo* n = findNativeMember("", name, NativeKind::FUNCTION, &index)) {
+    if (const NativeInfo* n =
+            findNativeMember("", name, NativeKind::FUNCTION, &index, e.args.size())) {
       e.call = CallKind::Native;
       e.native = index;
       if (name == "println" && e.args.empty()) return set(e, types_.voidType());
@@ -2780,6 +2801,13 @@ private:
         if (!arg->type) checkExpr(arg);
         if (declared[receiverCount + i].code == 'X') toStringConversion(arg);
       }
+    } else if (std::string arities = nativeArities(n, receiverCount);
+               arities != std::to_string(params.size())) {
+      error(e.pos, name + " takes " + arities + " arguments but " + std::to_string(given) +
+                       (given == 1 ? " was" : " were") + " given");
+      for (size_t i = receiverCount; i < e.args.size(); i++)
+        if (!e.args[i]->type) checkExpr(e.args[i]);
+      return set(e, nativeType(n.signature.result));
     }
     checkArguments(e, params, name, receiverCount);
     return set(e, nativeType(n.signature.result));
@@ -2842,7 +2870,8 @@ private:
       for (auto& arg : e.args)
         checkExpr(arg);
       int index = -1;
-      const NativeInfo* n = findNativeMember(ns.c_str(), name, NativeKind::FUNCTION, &index);
+      const NativeInfo* n =
+          findNativeMember(ns.c_str(), name, NativeKind::FUNCTION, &index, e.args.size());
       if (!n) {
         error(member.pos, quoted(ns) + " has no function " + quoted(name));
         return set(e, types_.error());
@@ -2976,7 +3005,9 @@ private:
       e.args = std::move(call->args);
       return set(e, call->type);
     }
-    if (name == "toString" && t->tag != TypeTag::Null && t->tag != TypeTag::StringBuilder) {
+    // `toString()` of a value; an int's `toString(radix)` is a native.
+    if (name == "toString" && t->tag != TypeTag::Null && t->tag != TypeTag::StringBuilder &&
+        !(t->tag == TypeTag::Int && e.args.size() == 2)) {
       checkArguments(e, {}, "method `toString`", 1);
       e.call = CallKind::Intrinsic;
       e.intrinsic = t->tag == TypeTag::String ? Intrinsic::IdentityString : Intrinsic::ToString;
@@ -3006,7 +3037,8 @@ private:
     }
     if (const char* recv = receiverName(t)) {
       int index = -1;
-      if (const NativeInfo* n = findNativeMember(recv, name, NativeKind::METHOD, &index)) {
+      if (const NativeInfo* n =
+              findNativeMember(recv, name, NativeKind::METHOD, &index, e.args.size())) {
         e.call = CallKind::Native;
         e.native = index;
         return checkNativeArguments(e, *n, "method " + quoted(name), 1);

@@ -25,6 +25,4 @@ bool toLower(std::string_view text, std::string& out) {
   return U_SUCCESS(status);
 }
 
-bool isWhitespace(uint32_t codePoint) { return u_isUWhiteSpace(UChar32(codePoint)); }
-
 } // namespace nuri::unicode

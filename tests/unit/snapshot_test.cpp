@@ -1190,15 +1190,22 @@ TEST(SnapshotRequest, AnotherThreadSuspendsARunningGuest) {
   ASSERT_TRUE(guest->load(program));
   std::mutex swap; // guards `handle`, which changes when the guest moves to a clone
   InterruptHandle handle = guest->interruptHandle();
-  std::atomic<bool> done{false};
+  std::atomic<bool> done{false}, asked{false};
   int suspensions = 0;
   std::thread asker([&] {
     while (!done.load()) {
+      {
+        std::lock_guard<std::mutex> lock(swap);
+        handle.requestSuspend();
+      }
+      asked = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      std::lock_guard<std::mutex> lock(swap);
-      handle.requestSuspend();
     }
   });
+  // At least one request reaches the guest, however the threads are scheduled on a busy
+  // machine (one made before the run applies when it starts).
+  while (!asked.load())
+    std::this_thread::yield();
   Result<int> status = guest->runMain({});
   Result<Value> r = status ? Result<Value>(Value(*status)) : Result<Value>(status.error());
   while (!r && isSuspended(r.error())) {
