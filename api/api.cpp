@@ -34,6 +34,8 @@ namespace nuri {
 
 const char* version() { return NURI_VERSION; }
 
+bool jitAvailable() { return jit::available(); }
+
 std::string Error::render() const {
   switch (kind) {
   case Kind::Compile: return diagnostics;
@@ -489,6 +491,7 @@ Stats Isolate::stats() const {
     s.jitCodeBytes = j.codeBytes;
     s.jitCompileSeconds = j.compileSeconds;
     s.jitLoopEntries = j.loopEntries;
+    s.jitDumpedFunctions = j.dumped;
   }
   return s;
 }

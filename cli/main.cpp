@@ -55,7 +55,8 @@ Options (before FILE):
   --jit-threshold=N     calls of a function, or loops in it, before auto compiles it
                         (default 1000)
   --jit-dump=FUNCTION   print FUNCTION's machine code beside its bytecode as it is compiled
-  --stats               print instruction, allocation, live-object and GC statistics to stderr
+  --stats               print instruction, allocation, live-object, GC and JIT statistics
+                        to stderr
   --path=DIR            also look for imported modules in DIR (repeatable)
   --suspend-to=FILE     when --fuel or --timeout runs out, or on SIGINT or SIGTERM,
                         suspend the program instead, write its snapshot to FILE and exit
@@ -105,7 +106,8 @@ lines can be edited (arrows, Home/End, Ctrl-A/E/K/U/W) and Up/Down walk the hist
 Input that is not a terminal is read line by line without prompts.
 
 Options: the limits of `nuri run` (--heap-limit, --fuel, --timeout, --stack-limit) apply
-to each entry; --path=DIR adds a folder to look for imported modules in.
+to each entry, and so do its --jit options; --path=DIR adds a folder to look for imported
+modules in.
 )";
 
 std::string humanBytes(uint64_t bytes) {
@@ -160,6 +162,23 @@ void printStats(const Isolate& guest, JitMode jit) {
     std::fprintf(stderr, "  (%zu more types)\n", types.size() - kShownTypes);
 }
 
+// After a run with --jit-dump: a note when no function of that name was compiled, so that a
+// misspelt name or a function that never got hot does not look like an empty dump.
+void noteJitDump(const Isolate* guest, const RunOptions& options) {
+  const std::string& name = options.config.jitDump;
+  if (name.empty() || !guest || guest->stats().jitDumpedFunctions) return;
+  if (options.config.jit == JitMode::Off || !jitAvailable()) {
+    std::fprintf(stderr, "note: --jit-dump=%s: nothing is compiled %s\n", name.c_str(),
+                 jitAvailable() ? "with --jit=off" : "(this build has no JIT)");
+    return;
+  }
+  std::fprintf(stderr,
+               "note: --jit-dump=%s: no function of that name was compiled in this run (under "
+               "--jit=auto only hot ones are, --jit=always compiles each before it runs; names "
+               "are those of stack traces: `main`, `Vec.add`, `<module>`, `main.<lambda>`)\n",
+               name.c_str());
+}
+
 int commandRun(const std::vector<std::string>& args, size_t i) {
   RunOptions options;
   if (i < args.size() && isHelp(args[i])) {
@@ -185,6 +204,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
       status = runThroughSnapshots(*program, programArgs, options, options.snapshotCycle, guest);
       std::fflush(stdout);
       if (options.stats && guest) printStats(*guest, options.config.jit);
+      noteJitDump(guest.get(), options);
       return status;
     }
     guest = runtime.newIsolate(options.config);
@@ -200,6 +220,7 @@ int commandRun(const std::vector<std::string>& args, size_t i) {
   }
   std::fflush(stdout);
   if (options.stats && guest) printStats(*guest, options.config.jit);
+  noteJitDump(guest.get(), options);
   return status;
 }
 

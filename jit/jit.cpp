@@ -176,7 +176,8 @@ private:
     std::string error;
     void* base = nullptr;
     if (!emitFunction(*fn, program_, entries_.get(), callSiteCaches_, code, emitted, error) ||
-        stats_.codeBytes + code.codeSize() > I.config.jitCodeLimitBytes ||
+        (I.config.jitCodeLimitBytes &&
+         stats_.codeBytes + code.codeSize() > I.config.jitCodeLimitBytes) ||
         runtime_.add(&base, &code) != asmjit::kErrorOk) {
       record.failed = true; // stays interpreted: past the code limit, or out of memory
       failed_[fn->index].store(true, std::memory_order_relaxed);
@@ -195,6 +196,7 @@ private:
     stats_.compileSeconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (dump && I.config.errorOutput) {
+      stats_.dumped++;
       I.config.errorOutput("-- jit: " + fn->name + " (" + std::to_string(code.codeSize()) +
                            " bytes of machine code) --\n" +
                            disassembleFunction(*program_.module, fn->index) + "\n" + logger.data() +

@@ -19,6 +19,7 @@ struct JitStats {
   uint64_t codeBytes = 0;
   double compileSeconds = 0;
   uint64_t loopEntries = 0;
+  uint64_t dumped = 0; // functions whose code went to IsolateConfig::jitDump's output
 };
 JitStats statsOf(const CompilerTier& tier);
 

@@ -308,12 +308,15 @@ struct Stats {
   // allocations cause them), and the size of the collected heap all guests share.
   uint64_t processCollections = 0;
   uint64_t processHeapBytes = 0;
-  // The JIT's work for the program this isolate runs (shared with the isolates running it).
+  // The JIT's work for the program this isolate runs: compiled code belongs to the Program and
+  // is shared by the isolates running it with the JIT on, so these count what all of them
+  // compiled (all 0 for an isolate with JitMode::Off).
   uint64_t jitFunctions = 0;    // functions compiled
   uint64_t jitInstructions = 0; // bytecode instructions they hold
   uint64_t jitCodeBytes = 0;    // machine code made
   double jitCompileSeconds = 0; // time spent compiling
   uint64_t jitLoopEntries = 0;  // entries into compiled code at a loop (on-stack replacement)
+  uint64_t jitDumpedFunctions = 0; // functions written out for IsolateConfig::jitDump
   double seconds = 0; // wall time spent running guest code (calls are timed with a clock of a
                       // few milliseconds' resolution, to keep them cheap)
 };
@@ -413,17 +416,27 @@ struct IsolateConfig {
 
   // The JIT. Compiled code is shared by the isolates running one Program (or the clones of one
   // snapshot) and behaves exactly as the interpreter does: the same output, errors, stack
-  // traces, instruction counts at suspension points, limits and snapshots.
+  // traces, instruction counts at suspension points, limits and snapshots. The code, and what
+  // the settings below decide, belong to the Program: a function compiled for one isolate runs
+  // compiled in all of them, and one refused under one isolate's code limit stays interpreted
+  // in all of them (compile the source again for a Program of its own).
   JitMode jit = JitMode::Auto;
-  // Calls of a function, or backward branches taken in it, before Auto compiles it (1 or more).
+  // Calls of a function, or backward branches taken in it, before Auto compiles it (0 is taken
+  // as 1). The counts are the Program's, made by all its isolates.
   uint32_t jitThreshold = 1000;
   // Machine code the JIT may make for the program (shared by the isolates running it, freed
-  // with it); functions that would pass it stay interpreted.
+  // with it; 0: no limit); functions that would pass it stay interpreted.
   uint64_t jitCodeLimitBytes = 64u << 20;
-  // The machine code of each function of this name (`main`, `Vec.add`) is written to
-  // errorOutput as it is compiled, beside the bytecode it came from.
+  // The machine code of each function of this name is written to errorOutput (which must be
+  // set, e.g. by useProcessHooks) as it is compiled, beside the bytecode it came from. Names
+  // are those of stack traces: `main`, `Vec.add`, `Vec.init`, `<module>` (the top-level code),
+  // `main.<lambda>` (every lambda written in main). Stats::jitDumpedFunctions counts them.
   std::string jitDump;
 };
+
+// Whether this build of Nuri has the JIT (x86-64, built with NURI_JIT on). Without it every
+// JitMode interprets.
+bool jitAvailable();
 
 // Sets every input hook of `config` (input, errorOutput, environment, wallClock,
 // monotonicClock, randomSeed) to this process's standard input and error, environment, clocks

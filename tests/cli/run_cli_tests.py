@@ -44,6 +44,12 @@ def main():
     case("unknown run option", ["run", "--turbo", hello], 64, ("err", "unknown option `--turbo`"))
     case("bad heap limit", ["run", "--heap-limit=lots", hello], 64, ("err", "--heap-limit needs a size"))
     case("bad jit value", ["run", "--jit=fast", hello], 64, ("err", "--jit must be off, auto or always"))
+    case("jit dump of a name never compiled says so", ["run", "--jit=always", "--jit-dump=nosuch", hello],
+         3, ("out", "hi 0"), ("err", "note: --jit-dump=nosuch: no function of that name was compiled"))
+    case("jit dump with the jit off says so", ["run", "--jit=off", "--jit-dump=main", hello], 3,
+         ("err", "note: --jit-dump=main: nothing is compiled with --jit=off"))
+    case("jit dump of a compiled function", ["run", "--jit=always", "--jit-dump=main", hello], 3,
+         ("err", "-- jit: main ("))
     case("run without file", ["run"], 64, ("err", "`run` needs a file"))
     case("missing file", ["run", os.path.join(work, "nope.nuri")], 66, ("err", "cannot read"))
     case("main result is the exit status, args passed", ["run", hello, "a", "b"], 3, ("out", "hi 2"))

@@ -292,6 +292,14 @@ TEST(Jit, FunctionsPastTheCodeLimitStayInterpreted) {
   EXPECT_EQ(run.stats.instructions, expected.counts.back());
 }
 
+TEST(Jit, ACodeLimitOfZeroIsNoLimit) {
+  ASSERT_TRUE(jitAvailable());
+  Program program = compileOk(kProgram);
+  WholeRun run = runWhole(program, JitMode::Always, /*codeLimit=*/0);
+  EXPECT_GT(run.stats.jitFunctions, 2u);
+  EXPECT_EQ(run.stats.jitDumpedFunctions, 0u);
+}
+
 // Objects, cells and closures taken inline from the isolate's free lists are counted exactly
 // as the interpreter counts them, in number, bytes and the work that spends fuel.
 TEST(Jit, InlineAllocationsAreCountedAsInTheInterpreter) {
