@@ -1707,10 +1707,16 @@ private:
   // A checked call of the prelude's generic function `name` for the element type of args[0]
   // (an array), with `args` as its arguments.
   ExprPtr preludeArrayCall(const char* name, std::vector<ExprPtr> args) {
+    const Type* element = args[0]->type->element;
+    return preludeCall(name, {element}, std::move(args));
+  }
+  // A call of the prelude's generic function `name` with these type arguments.
+  ExprPtr preludeCall(const char* name, std::vector<const Type*> typeArgs,
+                      std::vector<ExprPtr> args) {
     const FunDecl* templ = preludeFunctionTemplate(name);
     auto call = std::make_unique<Expr>(ExprKind::Call, args[0]->pos);
     call->call = CallKind::Function;
-    call->fun = instantiateFunction(templ, {args[0]->type->element}, args[0]->pos);
+    call->fun = instantiateFunction(templ, typeArgs, args[0]->pos);
     call->type = call->fun ? call->fun->returnType : types_.error(); // null: a limit was hit
     for (auto& arg : args)
       call->depth = std::max(call->depth, arg->depth + 1);
@@ -2950,6 +2956,18 @@ private:
       checkMember(member);
       return closureCall(e, "field " + quoted(name));
     }
+    // A List's withIndex() is a function of the prelude: as a method, each List<T> would make
+    // List<IndexedValue<T>>, whose method would make the next, without end.
+    if (t->tag == TypeTag::Class && name == "withIndex" && t->cls->templateDecl &&
+        t->cls->templateDecl == preludeClassTemplate("List")) {
+      checkArguments(e, {}, "method `withIndex`", 1);
+      if (e.args.size() != 1) return set(e, types_.error());
+      ExprPtr call = preludeCall("__listWithIndex", {t->cls->typeArgs[0]}, std::move(e.args));
+      e.call = CallKind::Function;
+      e.fun = call->fun;
+      e.args = std::move(call->args);
+      return set(e, call->type);
+    }
     if (t->tag == TypeTag::Class) {
       if (const FunDecl* templ = findMethodTemplate(t->cls, name)) {
         std::string what = "method " + quoted(name);
@@ -3027,6 +3045,25 @@ private:
         error(member.pos, "`sort()` works on int[], float[] and string[], not " + t->name +
                               "; put the elements in a List and use `sort(comparator)`");
         return set(e, types_.error());
+      }
+    }
+    // An array's contains, indexOf, fill and withIndex: generic functions of the prelude.
+    if (t->tag == TypeTag::Array) {
+      static const std::map<std::string, const char*> kArrayMethods = {
+          {"contains", "__arrayContains"},
+          {"indexOf", "__arrayIndexOf"},
+          {"fill", "__arrayFill"},
+          {"withIndex", "__arrayWithIndex"}};
+      if (auto method = kArrayMethods.find(name); method != kArrayMethods.end()) {
+        std::vector<const Type*> params;
+        if (name != "withIndex") params.push_back(t->element);
+        checkArguments(e, params, "method " + quoted(name), 1);
+        if (e.args.size() != params.size() + 1) return set(e, types_.error());
+        ExprPtr call = preludeArrayCall(method->second, std::move(e.args));
+        e.call = CallKind::Function;
+        e.fun = call->fun;
+        e.args = std::move(call->args);
+        return set(e, call->type);
       }
     }
     if (t->tag == TypeTag::Array && name == "copy") {
