@@ -200,6 +200,10 @@ NATIVE_FUNCTION(system_clock) {
 
 NATIVE_FUNCTION(system_exit) { return I.exit(int(args.get<0>() & 0xFF)); }
 
+NATIVE_FUNCTION(system_seed) {
+  return out.set(int64_t(I.config.randomSeed ? I.config.randomSeed() : 0));
+}
+
 NATIVE_FUNCTION(typeName) {
   const ObjectHeader* object = args.get<0>();
   return out.set(I.newString(object ? I.typeOf(object)->name : "null"));

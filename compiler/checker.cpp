@@ -2878,6 +2878,7 @@ private:
       int index = -1;
       const NativeInfo* n =
           findNativeMember(ns.c_str(), name, NativeKind::FUNCTION, &index, e.args.size());
+      if (n && isPreludeOwnName(name) && unit_ != prelude_) n = nullptr; // `System.__seed`
       if (!n) {
         error(member.pos, quoted(ns) + " has no function " + quoted(name));
         return set(e, types_.error());

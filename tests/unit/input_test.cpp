@@ -1,6 +1,7 @@
-// Standard input and standard error of a guest (readLine, eprint, eprintln) through the hooks of
-// IsolateConfig: how lines are cut whatever the chunks the hook gives, the hook's failures, the
-// heap limit, and the input read ahead carried by a snapshot.
+// What a guest reads from its host through the hooks of IsolateConfig: standard input and
+// standard error (readLine, eprint, eprintln: how lines are cut whatever the chunks the hook
+// gives, the hook's failures, the heap limit, the input read ahead carried by a snapshot) and
+// the seed of Random.fromSystem().
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -173,6 +174,25 @@ TEST(Input, ASnapshotCarriesTheInputReadAhead) {
   Result<Value> r = (*clone)->resume();
   ASSERT_TRUE(r) << r.error().render();
   EXPECT_EQ(cloneOut, "[second]\n[third]\n3 lines\n");
+}
+
+TEST(RandomSeed, FromSystemIsSeededByTheHostsHook) {
+  const char* draw = R"(
+fun main() {
+    println(Random.fromSystem().nextInt(1000000))
+    println(Random(42).nextInt(1000000))
+})";
+  IsolateConfig config;
+  config.randomSeed = [] { return uint64_t(42); };
+  std::string seeded = run(draw, config);
+  size_t newline = seeded.find('\n');
+  ASSERT_NE(newline, std::string::npos);
+  EXPECT_EQ(seeded.substr(0, newline + 1), seeded.substr(newline + 1)); // the same numbers
+  // Without the hook the seed is 0: the same as Random(0), every time.
+  std::string unseeded = run("fun main() { println(Random.fromSystem().nextInt(1000000) == "
+                             "Random(0).nextInt(1000000)) }",
+                             IsolateConfig{});
+  EXPECT_EQ(unseeded, "true\n");
 }
 
 } // namespace
