@@ -198,6 +198,11 @@ NATIVE_FUNCTION(system_clock) {
   return out.set(I.config.monotonicClock ? I.config.monotonicClock() : 0.0);
 }
 
+// Milliseconds since 1970-01-01 UTC, from the host's wall clock (0 without one).
+NATIVE_FUNCTION(system_time) {
+  return out.set(int64_t(I.config.wallClock ? I.config.wallClock() : 0));
+}
+
 NATIVE_FUNCTION(system_exit) { return I.exit(int(args.get<0>() & 0xFF)); }
 
 NATIVE_FUNCTION(system_seed) {

@@ -1,7 +1,7 @@
 // What a guest reads from its host through the hooks of IsolateConfig: standard input and
 // standard error (readLine, eprint, eprintln: how lines are cut whatever the chunks the hook
-// gives, the hook's failures, the heap limit, the input read ahead carried by a snapshot) and
-// the seed of Random.fromSystem().
+// gives, the hook's failures, the heap limit, the input read ahead carried by a snapshot), the
+// wall clock of System.time() and the seed of Random.fromSystem().
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -174,6 +174,13 @@ TEST(Input, ASnapshotCarriesTheInputReadAhead) {
   Result<Value> r = (*clone)->resume();
   ASSERT_TRUE(r) << r.error().render();
   EXPECT_EQ(cloneOut, "[second]\n[third]\n3 lines\n");
+}
+
+TEST(WallClock, SystemTimeIsTheHostsClock) {
+  IsolateConfig config;
+  config.wallClock = [] { return int64_t(1764806400000); };
+  EXPECT_EQ(run("fun main() { println(System.time()) }", config), "1764806400000\n");
+  EXPECT_EQ(run("fun main() { println(System.time()) }", IsolateConfig{}), "0\n");
 }
 
 TEST(RandomSeed, FromSystemIsSeededByTheHostsHook) {
