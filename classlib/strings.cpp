@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "classlib/format.h"
 #include "classlib/natives.h"
@@ -261,6 +262,79 @@ NATIVE_FUNCTION(string_lines) {
     }
     return count;
   }));
+}
+
+// graphemes(): the user-perceived characters, each a string ("👨‍👩‍👧" is one).
+NATIVE_FUNCTION(string_graphemes) {
+  StringObject* whole = args.get<0>();
+  std::string_view s = whole->view();
+  return out.set(stringArrayOf(I, whole, [&](auto&& part) -> int64_t {
+    unicode::GraphemeCursor cursor(s);
+    if (!cursor.ok()) {
+      I.raise(ErrorClass::Error, "internal error: ICU could not find the graphemes");
+      return -1;
+    }
+    int64_t count = 0;
+    for (size_t start = 0, end; (end = cursor.next()) != unicode::GraphemeCursor::kEnd;) {
+      if (end == start) continue; // the boundary at the start
+      if (!part(count++, s.substr(start, end - start)) ||
+          !I.nativeProgress(end - start + sizeof(Slot)))
+        return -1;
+      start = end;
+    }
+    return count;
+  }));
+}
+
+// displayWidth(): the terminal columns the text takes, summed over its graphemes.
+NATIVE_FUNCTION(string_displayWidth) {
+  std::string_view s = args.get<0>()->view();
+  unicode::GraphemeCursor cursor(s);
+  if (!cursor.ok())
+    return I.raise(ErrorClass::Error, "internal error: ICU could not find the graphemes");
+  std::vector<uint32_t> codePoints;
+  int64_t width = 0;
+  for (size_t start = 0, end; (end = cursor.next()) != unicode::GraphemeCursor::kEnd;) {
+    if (end == start) continue;
+    codePoints.clear();
+    for (size_t i = start; i < end;) {
+      size_t n;
+      codePoints.push_back(decodeAt(s.data() + i, &n));
+      i += n;
+    }
+    width += unicode::graphemeWidth(codePoints.data(), codePoints.size());
+    if (!I.nativeProgress(end - start)) return false;
+    start = end;
+  }
+  return out.set(width);
+}
+
+// normalize(form): the text in Unicode normalization form "NFC", "NFD", "NFKC" or "NFKD".
+NATIVE_FUNCTION(string_normalize) {
+  StringObject* text = args.get<0>();
+  std::string_view name = args.get<1>()->view();
+  unicode::NormalForm form;
+  if (name == "NFC")
+    form = unicode::NormalForm::NFC;
+  else if (name == "NFD")
+    form = unicode::NormalForm::NFD;
+  else if (name == "NFKC")
+    form = unicode::NormalForm::NFKC;
+  else if (name == "NFKD")
+    form = unicode::NormalForm::NFKD;
+  else
+    return I.raise(ErrorClass::ValueError, "unknown normalization form " + quoteForMessage(name) +
+                                               " (NFC, NFD, NFKC or NFKD)");
+  I.chargeWork(text->byteLength);
+  if (!I.reserve(uint64_t(text->byteLength) * 3)) return false; // NFKD grows text at most so
+  std::string normalized;
+  bool ok = unicode::normalize(text->view(), form, normalized);
+  I.release(uint64_t(text->byteLength) * 3);
+  if (!ok) return I.raise(ErrorClass::Error, "internal error: ICU could not normalize the text");
+  if (normalized.size() >= kMaxStringBytes)
+    return I.raise(ErrorClass::LimitError, "string too long");
+  if (normalized == text->view()) return out.set(text);
+  return out.set(I.newString(normalized));
 }
 
 NATIVE_FUNCTION(string_trim) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,29 @@ enum class Property : uint8_t {
   Lower,      // Lowercase
 };
 bool hasProperty(uint32_t codePoint, Property property);
+
+// The boundaries of the user-perceived characters (extended grapheme clusters) of UTF-8 text:
+// next() gives the byte offset of each one's end in turn, then kEnd.
+class GraphemeCursor {
+public:
+  static constexpr size_t kEnd = SIZE_MAX;
+  explicit GraphemeCursor(std::string_view utf8);
+  ~GraphemeCursor();
+  bool ok() const; // false when ICU could not make its iterator
+  size_t next();
+
+private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Terminal columns of one grapheme given as its code points: 2 when its first code point is
+// East Asian Wide or Fullwidth or has emoji presentation (or it holds VARIATION SELECTOR-16),
+// 0 for a control character or only combining marks, else 1.
+int graphemeWidth(const uint32_t* codePoints, size_t count);
+
+enum class NormalForm : uint8_t { NFC, NFD, NFKC, NFKD };
+// `text` in Unicode normalization form `form`; false if ICU failed.
+bool normalize(std::string_view text, NormalForm form, std::string& out);
 
 } // namespace nuri::unicode
