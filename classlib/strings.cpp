@@ -701,6 +701,45 @@ NATIVE_FUNCTION(string_fromCodePoint) {
   return out.set(I.newStringWithLength(text, 1));
 }
 
+// ---- Text: what depends on a locale ----
+
+namespace {
+
+bool checkLocale(IsolateState& I, StringObject* locale) {
+  if (unicode::isLocale(std::string(locale->view()))) return true;
+  return I.raise(ErrorClass::ValueError,
+                 "unknown locale " + quoteForMessage(locale->view()) +
+                     " (a language tag such as \"en\", \"de-DE\" or \"ko\")");
+}
+
+} // namespace
+
+NATIVE_FUNCTION(text_compare) {
+  StringObject *a = args.get<0>(), *b = args.get<1>(), *locale = args.get<2>();
+  if (!checkLocale(I, locale)) return false;
+  I.chargeWork(a->byteLength + b->byteLength);
+  int order = 0;
+  if (!unicode::compareText(a->view(), b->view(), std::string(locale->view()), order))
+    return I.raise(ErrorClass::Error, "internal error: ICU could not compare the text");
+  return out.set(int64_t(order));
+}
+
+NATIVE_FUNCTION(text_formatNumber) {
+  double x = args.get<0>();
+  int64_t decimals = args.get<1>();
+  StringObject* locale = args.get<2>();
+  if (decimals < 0 || decimals > 20) {
+    return I.raise(ErrorClass::ValueError,
+                   "decimals must be from 0 to 20, got " + std::to_string(decimals));
+  }
+  if (!checkLocale(I, locale)) return false;
+  if (std::isnan(x)) x = std::fabs(x); // the sign of a NaN is an accident of how it was made
+  std::string text;
+  if (!unicode::formatNumber(x, int(decimals), std::string(locale->view()), text))
+    return I.raise(ErrorClass::Error, "internal error: ICU could not format the number");
+  return out.set(I.newString(text));
+}
+
 // ---- StringBuilder ----
 
 NATIVE_FUNCTION(sb_new) { return out.set(I.newStringBuilder()); }

@@ -34,7 +34,7 @@ std::string brief(const std::string& name) {
 }
 
 bool isBuiltinNamespace(const std::string& name) {
-  return name == "Math" || name == "String" || name == "System";
+  return name == "Math" || name == "String" || name == "System" || name == "Text";
 }
 
 class Checker {

@@ -18,9 +18,9 @@ Files in folders named lib/ are modules imported by tests and are not run on the
 Every program runs in each mode given with --modes: `source` (nuri run FILE.nuri), `nbc`
 (nuri build FILE.nuri, then nuri run FILE.nbc) and `snapshot`. In snapshot mode a program that
 runs is suspended again and again, snapshotted, restored and resumed until it ends, and must
-behave exactly as the expectations say: in one process with `--snapshot-cycle=N` (N = 997, a slice giving
-about 50 moves, and 1 for programs of up to 20,000 instructions whose moves are cheap), and
-through separate processes with `--fuel=N --suspend-to=FILE` (about 8 processes). Programs
+behave exactly as the expectations say: in one process with `--snapshot-cycle=N` (N = 997 for
+programs of up to 2 million instructions, a slice giving about 50 moves, and 1 for programs of
+up to 20,000 instructions whose moves are cheap), and through separate processes with `--fuel=N --suspend-to=FILE` (about 8 processes). Programs
 with their own --fuel, --timeout or --suspend-to are not run in snapshot mode, and programs
 with standard input not through separate processes (the input is one stream). Prints
 `N passed, N failed`.
@@ -171,6 +171,7 @@ def check_run(test, status, stdout, stderr):
 STATS_START = "-- nuri stats --"
 SUSPENDED = re.compile(r"^suspended: snapshot written to .*$")
 SMALL_PROGRAM = 20000  # instructions: moved through a snapshot at every suspension point
+MOVED_OFTEN = 2000000  # instructions: moved every 997 of them as well
 
 
 def without_stats(stderr):
@@ -204,21 +205,27 @@ def snapshot_runs(test, nuri, timeout, env, workdir):
     if any(o.split("=")[0] in ("--fuel", "--timeout", "--suspend-to") for o in test.options):
         return []
     runs = []
-    started = time.monotonic()
-    first = run([nuri, "run", "--snapshot-cycle=997", "--stats"] + test.options + [test.path] + test.args,
-                timeout, env, test.stdin)
-    seconds = time.monotonic() - started
-    if first[0] is None:
-        return [("cycle 997", None, "", first[2])]
-    err, instructions = without_stats(first[2])
-    runs.append(("cycle 997", first[0], first[1], err))
-    instructions = instructions or 0
-    slices = [max(7, instructions // 50)]
-    # Every suspension point (about one in four instructions) moves the guest: only where that
-    # stays cheap, judged by what the moves every 997 instructions cost.
-    moves = instructions // 997 + 1
-    if instructions <= SMALL_PROGRAM and seconds / moves * instructions / 4 < 5:
-        slices.append(1)
+    # How long the program is, from a run without moves: a long one moved every 997
+    # instructions would take minutes (a snapshot and a restore cost about a millisecond).
+    counted = run([nuri, "run", "--stats"] + test.options + [test.path] + test.args, timeout, env, test.stdin)
+    if counted[0] is None:
+        return [("counting", None, "", counted[2])]
+    instructions = without_stats(counted[2])[1] or 0
+    slices = []
+    if instructions <= MOVED_OFTEN:
+        started = time.monotonic()
+        first = run([nuri, "run", "--snapshot-cycle=997"] + test.options + [test.path] + test.args,
+                    timeout, env, test.stdin)
+        seconds = time.monotonic() - started
+        runs.append(("cycle 997", first[0], first[1], first[2]))
+        if first[0] is None:
+            return runs
+        # Every suspension point (about one in four instructions) moves the guest: only where
+        # that stays cheap, judged by what the moves every 997 instructions cost.
+        moves = instructions // 997 + 1
+        if instructions <= SMALL_PROGRAM and seconds / moves * instructions / 4 < 5:
+            slices.append(1)
+    slices.insert(0, max(7, instructions // 50))
     for n in slices:
         status, out, err = run([nuri, "run", "--snapshot-cycle=%d" % n] + test.options + [test.path] + test.args,
                                timeout, env, test.stdin)

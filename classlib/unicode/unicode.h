@@ -44,6 +44,14 @@ private:
 // 0 for a control character or only combining marks, else 1.
 int graphemeWidth(const uint32_t* codePoints, size_t count);
 
+// Whether `tag` names a locale ("ko", "de-DE", "en_US"): it must name a language.
+bool isLocale(const std::string& tag);
+// -1, 0 or 1: how `a` and `b` sort in `locale` (ICU collation); false if that failed.
+bool compareText(std::string_view a, std::string_view b, const std::string& locale, int& result);
+// `x` with `decimals` digits after the decimal separator, written as `locale` writes numbers
+// ("1,234,567.89" in en, "1.234.567,89" in de); false if that failed.
+bool formatNumber(double x, int decimals, const std::string& locale, std::string& out);
+
 enum class NormalForm : uint8_t { NFC, NFD, NFKC, NFKD };
 // `text` in Unicode normalization form `form`; false if ICU failed.
 bool normalize(std::string_view text, NormalForm form, std::string& out);

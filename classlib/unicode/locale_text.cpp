@@ -1,0 +1,76 @@
+// Text that depends on a locale: collation (Text.compare) and number formatting
+// (Text.formatNumber), from ICU's locale data.
+#include <map>
+#include <memory>
+
+#include <unicode/coll.h>
+#include <unicode/locid.h>
+#include <unicode/numberformatter.h>
+#include <unicode/unistr.h>
+
+#include "classlib/unicode/unicode.h"
+
+namespace nuri::unicode {
+
+namespace {
+
+// A BCP 47 tag ("ko", "de-DE", "en_US" too) as an ICU locale; false for one that names no
+// language.
+bool localeOf(const std::string& tag, icu::Locale& out) {
+  std::string bcp47 = tag;
+  for (char& c : bcp47)
+    if (c == '_') c = '-';
+  UErrorCode status = U_ZERO_ERROR;
+  out = icu::Locale::forLanguageTag(bcp47, status);
+  return U_SUCCESS(status) && !out.isBogus() && *out.getLanguage() != '\0';
+}
+
+} // namespace
+
+bool compareText(std::string_view a, std::string_view b, const std::string& locale, int& result) {
+  // Making a collator takes far longer than a comparison: one per locale and thread (a
+  // collator may not be used by two threads at once).
+  thread_local std::map<std::string, std::unique_ptr<icu::Collator>> collators;
+  std::unique_ptr<icu::Collator>& collator = collators[locale];
+  if (!collator) {
+    icu::Locale where;
+    if (!localeOf(locale, where)) {
+      collators.erase(locale);
+      return false;
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    collator.reset(icu::Collator::createInstance(where, status));
+    if (U_FAILURE(status) || !collator) {
+      collators.erase(locale);
+      return false;
+    }
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  UCollationResult order =
+      collator->compareUTF8(icu::StringPiece(a.data(), int32_t(a.size())),
+                            icu::StringPiece(b.data(), int32_t(b.size())), status);
+  if (U_FAILURE(status)) return false;
+  result = order == UCOL_LESS ? -1 : order == UCOL_GREATER ? 1 : 0;
+  return true;
+}
+
+bool formatNumber(double x, int decimals, const std::string& locale, std::string& out) {
+  icu::Locale where;
+  if (!localeOf(locale, where)) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString text = icu::number::NumberFormatter::withLocale(where)
+                                .precision(icu::number::Precision::fixedFraction(decimals))
+                                .formatDouble(x, status)
+                                .toString(status);
+  if (U_FAILURE(status)) return false;
+  out.clear();
+  text.toUTF8String(out);
+  return true;
+}
+
+bool isLocale(const std::string& tag) {
+  icu::Locale where;
+  return localeOf(tag, where);
+}
+
+} // namespace nuri::unicode
