@@ -7,10 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <optional>
 #include <vector>
 
 #include "classlib/format.h"
 #include "support/number_format.h"
+#include "support/utf8.h"
 
 namespace nuri {
 
@@ -201,6 +204,26 @@ NATIVE_FUNCTION(system_clock) {
 // Milliseconds since 1970-01-01 UTC, from the host's wall clock (0 without one).
 NATIVE_FUNCTION(system_time) {
   return out.set(int64_t(I.config.wallClock ? I.config.wallClock() : 0));
+}
+
+// An environment variable's value, or null when it is unset; only with the host's grant (an
+// IsolateConfig::environment hook; `--allow-env` for the nuri command).
+NATIVE_FUNCTION(system_env) {
+  if (!I.config.environment)
+    return I.raise(ErrorClass::SecurityError, "environment access is not granted");
+  std::string name(args.get<0>()->view());
+  std::optional<std::string> value;
+  try {
+    value = I.config.environment(name);
+  } catch (const std::exception& e) {
+    return I.raise(ErrorClass::IOError, "reading the environment failed: " + std::string(e.what()));
+  } catch (...) {
+    return I.raise(ErrorClass::IOError, "reading the environment failed");
+  }
+  if (!value) return out.set(nullptr);
+  if (!isValidUtf8(*value))
+    return I.raise(ErrorClass::IOError, "environment variable " + name + " is not valid UTF-8");
+  return out.set(I.newString(*value));
 }
 
 NATIVE_FUNCTION(system_exit) { return I.exit(int(args.get<0>() & 0xFF)); }

@@ -55,6 +55,8 @@ Options (before FILE):
   --jit-threshold=N     calls of a function, or loops in it, before auto compiles it
                         (default 1000)
   --jit-dump=FUNCTION   print FUNCTION's machine code beside its bytecode as it is compiled
+  --allow-env           let the program read environment variables (System.env); without
+                        it System.env raises SecurityError
   --stats               print instruction, allocation, live-object, GC and JIT statistics
                         to stderr
   --path=DIR            also look for imported modules in DIR (repeatable)

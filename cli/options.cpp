@@ -44,7 +44,9 @@ std::optional<uint64_t> parseCount(const std::string& text) {
 
 } // namespace
 
-std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, RunOptions& out) {
+namespace {
+
+std::string parseOptions(const std::vector<std::string>& args, size_t& i, RunOptions& out) {
   while (i < args.size()) {
     const std::string& arg = args[i];
     if (arg.size() < 2 || arg[0] != '-' || arg == "-") return "";
@@ -70,6 +72,8 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
       out.searchPath.push_back(value);
     } else if (name == "--stats") {
       out.stats = true;
+    } else if (name == "--allow-env") {
+      out.allowEnvironment = true;
     } else if (name == "--jit") {
       if (!takeValue()) return "--jit needs a value: off, auto or always";
       if (value != "off" && value != "auto" && value != "always") {
@@ -140,6 +144,14 @@ std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, Run
   return "";
 }
 
+} // namespace
+
+std::string parseRunOptions(const std::vector<std::string>& args, size_t& i, RunOptions& out) {
+  std::string error = parseOptions(args, i, out);
+  if (!out.allowEnvironment) out.config.environment = nullptr; // System.env raises SecurityError
+  return error;
+}
+
 int loadKeyFile(const std::string& path, std::string& key) {
   if (path.empty()) return kExitOk;
   ReadOutcome read = readFileUpTo(path, 1u << 16, key);
@@ -159,6 +171,8 @@ int loadKeyFile(const std::string& path, std::string& key) {
 }
 
 Error withOptionHint(Error error) {
+  if (error.errorClass == "SecurityError" && error.message == "environment access is not granted")
+    error.message += " (run with --allow-env)";
   switch (error.limit) {
   case Error::Limit::Fuel: error.message += " (--fuel)"; break;
   case Error::Limit::Time: error.message += " (--timeout)"; break;

@@ -24,9 +24,10 @@ struct RunOptions {
   IsolateConfig config;
   std::vector<std::string> searchPath; // --path
   bool stats = false;
-  std::string suspendTo;      // --suspend-to: where a suspended guest's snapshot goes
-  uint64_t snapshotCycle = 0; // --snapshot-cycle: move the guest through a snapshot this often
-  std::string keyFile;        // --key-file: the snapshot key's file, read by loadKeyFile
+  std::string suspendTo;         // --suspend-to: where a suspended guest's snapshot goes
+  uint64_t snapshotCycle = 0;    // --snapshot-cycle: move the guest through a snapshot this often
+  std::string keyFile;           // --key-file: the snapshot key's file, read by loadKeyFile
+  bool allowEnvironment = false; // --allow-env (parseRunOptions drops the hook without it)
 };
 
 // Reads the key of --key-file (its bytes as they are, a final newline included) into `key`.

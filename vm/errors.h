@@ -18,7 +18,8 @@ namespace nuri {
   X(StackOverflowError)                                                                            \
   X(LimitError)                                                                                    \
   X(IOError)                                                                                       \
-  X(HostError)
+  X(HostError)                                                                                     \
+  X(SecurityError)
 
 enum class ErrorClass {
 #define X(name) name,
@@ -45,6 +46,11 @@ struct PendingError {
   Error::Limit limit = Error::Limit::None; // a LimitError raised by a limit of the isolate
 };
 
-constexpr int kErrorClassCount = 10;
+// Counted from the list, so that a class added there has its place everywhere.
+constexpr int kErrorClassCount = 0
+#define X(name) +1
+    NURI_ERROR_CLASSES(X)
+#undef X
+    ;
 
 } // namespace nuri

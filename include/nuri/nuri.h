@@ -386,8 +386,8 @@ struct IsolateConfig {
   std::function<bool(std::string& out, size_t maxBytes)> input;
   // Standard error (eprint, eprintln). None: what the guest writes there is dropped.
   OutputSink errorOutput;
-  // The environment (System.env): a variable's value, or nullopt when it is unset. None: every
-  // variable is unset.
+  // The environment (System.env): a variable's value, or nullopt when it is unset. Setting it
+  // grants the guest the environment; none: System.env raises SecurityError.
   std::function<std::optional<std::string>(const std::string& name)> environment;
   // The wall clock in milliseconds since 1970-01-01 UTC (System.time, Date.today). None: 0.
   std::function<int64_t()> wallClock;

@@ -183,6 +183,20 @@ TEST(WallClock, SystemTimeIsTheHostsClock) {
   EXPECT_EQ(run("fun main() { println(System.time()) }", IsolateConfig{}), "0\n");
 }
 
+TEST(Environment, SystemEnvReadsTheHostsHookAndNeedsIt) {
+  IsolateConfig config;
+  config.environment = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "GREETING") return "안녕";
+    return std::nullopt;
+  };
+  EXPECT_EQ(run(R"(fun main() { println(System.env("GREETING")); println(System.env("X")) })",
+                config),
+            "안녕\nnull\n");
+  std::string refused = run(R"(fun main() { println(System.env("GREETING")) })", IsolateConfig{});
+  EXPECT_NE(refused.find("SecurityError: environment access is not granted"), std::string::npos)
+      << refused;
+}
+
 TEST(RandomSeed, FromSystemIsSeededByTheHostsHook) {
   const char* draw = R"(
 fun main() {
