@@ -387,8 +387,9 @@ StringObject* pad(IsolateState& I, StringObject* text, int64_t width, std::strin
   }
   if (width <= text->codePointLength) return text;
   uint64_t count = uint64_t(width - text->codePointLength);
+  // The count first: times a fill of 4 bytes, a width near 2^62 would wrap around.
   uint64_t bytes = text->byteLength + count * fill.size();
-  if (bytes >= kMaxStringBytes) {
+  if (count >= kMaxStringBytes || bytes >= kMaxStringBytes) {
     I.raise(ErrorClass::LimitError,
             "string too long (padded to " + std::to_string(width) + " characters)");
     return nullptr;
