@@ -23,6 +23,10 @@ bool checkNativeArguments(IsolateState& isolate, uint32_t id, const Slot* args);
 // (never of objects). Null with an error raised when a limit is hit.
 StringObject* toStringObject(IsolateState& isolate, void* object);
 
+// The lines of `whole` without their endings (`\n`, `\r\n` or `\r`), as string.lines() gives
+// them. Null with an error raised when a limit is hit.
+ArrayObject* linesOf(IsolateState& isolate, StringObject* whole);
+
 // The hash of a string's contents (FNV-1a), cached in the string.
 uint64_t stringHash(StringObject* s);
 

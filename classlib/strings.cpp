@@ -246,10 +246,9 @@ NATIVE_FUNCTION(string_split_whitespace) {
 
 // lines(): the lines of the text, ended by "\n", "\r\n" or "\r"; a final line ending ends the
 // last line and starts none.
-NATIVE_FUNCTION(string_lines) {
-  StringObject* whole = args.get<0>();
+ArrayObject* linesOf(IsolateState& I, StringObject* whole) {
   std::string_view s = whole->view();
-  return out.set(stringArrayOf(I, whole, [&](auto&& part) -> int64_t {
+  return stringArrayOf(I, whole, [&](auto&& part) -> int64_t {
     int64_t count = 0;
     size_t start = 0;
     while (start < s.size()) {
@@ -261,8 +260,10 @@ NATIVE_FUNCTION(string_lines) {
       start = end + (s.substr(end, 2) == "\r\n" ? 2 : 1);
     }
     return count;
-  }));
+  });
 }
+
+NATIVE_FUNCTION(string_lines) { return out.set(linesOf(I, args.get<0>())); }
 
 // graphemes(): the user-perceived characters, each a string ("👨‍👩‍👧" is one).
 NATIVE_FUNCTION(string_graphemes) {

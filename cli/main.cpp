@@ -55,6 +55,11 @@ Options (before FILE):
   --jit-threshold=N     calls of a function, or loops in it, before auto compiles it
                         (default 1000)
   --jit-dump=FUNCTION   print FUNCTION's machine code beside its bytecode as it is compiled
+  --allow-read=DIR      let the program read files under DIR (File.read, lines, exists,
+                        list); repeatable. Paths are resolved beneath DIR: `..` and
+                        symbolic links never lead out of it
+  --allow-write=DIR     let the program write files under DIR (File.write, append,
+                        delete); repeatable. Without a grant, File raises SecurityError
   --allow-env           let the program read environment variables (System.env); without
                         it System.env raises SecurityError
   --stats               print instruction, allocation, live-object, GC and JIT statistics
@@ -109,7 +114,9 @@ Input that is not a terminal is read line by line without prompts.
 
 Options: the limits of `nuri run` (--heap-limit, --fuel, --timeout, --stack-limit) apply
 to each entry, and so do its --jit options; --path=DIR adds a folder to look for imported
-modules in.
+modules in. --allow-read=DIR, --allow-write=DIR and --allow-env grant what they grant to
+`nuri run`; since each entry runs the earlier ones again, a File.write or File.append of an
+earlier entry is done again too.
 )";
 
 std::string humanBytes(uint64_t bytes) {

@@ -74,6 +74,10 @@ std::string parseOptions(const std::vector<std::string>& args, size_t& i, RunOpt
       out.stats = true;
     } else if (name == "--allow-env") {
       out.allowEnvironment = true;
+    } else if (name == "--allow-read" || name == "--allow-write") {
+      if (!takeValue() || value.empty()) return name + " needs a directory, e.g. " + name + "=data";
+      (name == "--allow-read" ? out.config.readableDirectories : out.config.writableDirectories)
+          .push_back(value);
     } else if (name == "--jit") {
       if (!takeValue()) return "--jit needs a value: off, auto or always";
       if (value != "off" && value != "auto" && value != "always") {
@@ -171,8 +175,15 @@ int loadKeyFile(const std::string& path, std::string& key) {
 }
 
 Error withOptionHint(Error error) {
-  if (error.errorClass == "SecurityError" && error.message == "environment access is not granted")
-    error.message += " (run with --allow-env)";
+  if (error.errorClass == "SecurityError") {
+    const std::string& m = error.message;
+    if (m == "environment access is not granted")
+      error.message += " (run with --allow-env)";
+    else if (m.starts_with("read access to ") && m.ends_with(" is not granted"))
+      error.message += " (run with --allow-read=DIR)";
+    else if (m.starts_with("write access to ") && m.ends_with(" is not granted"))
+      error.message += " (run with --allow-write=DIR)";
+  }
   switch (error.limit) {
   case Error::Limit::Fuel: error.message += " (--fuel)"; break;
   case Error::Limit::Time: error.message += " (--timeout)"; break;

@@ -34,7 +34,8 @@ std::string brief(const std::string& name) {
 }
 
 bool isBuiltinNamespace(const std::string& name) {
-  return name == "Math" || name == "String" || name == "System" || name == "Text";
+  return name == "Math" || name == "String" || name == "System" || name == "Text" ||
+         name == "File";
 }
 
 class Checker {

@@ -12,6 +12,10 @@
   // stdin: TEXT                   a line of standard input (TEXT and a newline); a file
                                    NAME.stdin beside NAME.nuri gives the exact bytes instead
   // expect stderr: TEXT           the next line of standard error
+  // scratch                       run in a fresh folder of its own (the working directory),
+                                   holding a copy of NAME.files/ beside NAME.nuri if there is
+                                   one (symbolic links copied as links); each run of each mode
+                                   gets a new one
 
 Files in folders named lib/ are modules imported by tests and are not run on their own.
 
@@ -33,6 +37,7 @@ import concurrent.futures
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +51,7 @@ ARGS = re.compile(r"//\s*args:(.*)$")
 OPTIONS = re.compile(r"//\s*options:(.*)$")
 STDIN = re.compile(r"//\s*stdin:(.*)$")
 EXPECT_STDERR = re.compile(r"//\s*expect stderr:(.*)$")
+SCRATCH = re.compile(r"//\s*scratch\s*$")
 DIAGNOSTIC = re.compile(r"^(.*):(\d+):(\d+): error: (.*)$")
 
 
@@ -60,6 +66,7 @@ class Test:
         self.options = []
         self.stdin = None  # bytes, or None for no input
         self.stderr = None  # the expected lines of standard error, if any are given
+        self.scratch = False
         stdin_lines = []
         with open(path, encoding="utf-8", errors="replace") as f:
             for number, line in enumerate(f, 1):
@@ -81,6 +88,10 @@ class Test:
                     self.args = shlex.split(m.group(1))
                 if m := OPTIONS.search(line):
                     self.options = shlex.split(m.group(1))
+                if SCRATCH.search(line):
+                    self.scratch = True
+        if self.scratch:
+            self.path = os.path.abspath(path)  # the program runs in another folder
         if self.exit is None:
             self.exit = 65 if self.compile_errors else 70 if self.runtime_error else 0
         if stdin_lines:
@@ -94,11 +105,11 @@ class Test:
 RUN_OPTIONS = []  # --run-options, put after `run` in every nuri run command
 
 
-def run(command, timeout, env, stdin=None):
+def run(command, timeout, env, stdin=None, cwd=None):
     if len(command) > 1 and command[1] == "run":
         command = command[:2] + RUN_OPTIONS + command[2:]
     try:
-        p = subprocess.run(command, capture_output=True, timeout=timeout, env=env,
+        p = subprocess.run(command, capture_output=True, timeout=timeout, env=env, cwd=cwd,
                            input=stdin if stdin is not None else b"")
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
@@ -183,19 +194,44 @@ def without_stats(stderr):
     return stderr[:start], int(m.group(1)) if m else None
 
 
+def new_scratch(test, workdir):
+    """A fresh working directory for one run of a `// scratch` test (None for other tests)."""
+    if not test.scratch:
+        return None
+    folder = tempfile.mkdtemp(dir=workdir, prefix="scratch-")
+    files = os.path.splitext(test.path)[0] + ".files"
+    if os.path.isdir(files):
+        shutil.copytree(files, folder, symlinks=True, dirs_exist_ok=True)
+    return folder
+
+
+def run_program(test, nuri, options, program, timeout, env, workdir):
+    """One whole run of the test's program (FILE.nuri or FILE.nbc) with its arguments and input."""
+    scratch = new_scratch(test, workdir)
+    try:
+        return run([nuri, "run"] + options + test.options + [program] + test.args, timeout, env,
+                   test.stdin, scratch)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
 def run_through_processes(test, nuri, slice_, timeout, env, workdir):
     """Runs the test in fuel slices, each in a new process continuing the last one's snapshot."""
     snap = os.path.join(workdir, re.sub(r"[^A-Za-z0-9_.-]", "_", test.path) + ".nsnap")
     options = ["--fuel=%d" % slice_, "--suspend-to=" + snap] + test.options
-    status, out, err = run([nuri, "run"] + options + [test.path] + test.args, timeout, env)
+    scratch = new_scratch(test, workdir)  # one for the whole chain: it is one run
+    status, out, err = run([nuri, "run"] + options + [test.path] + test.args, timeout, env, cwd=scratch)
     outs, errs = [out], [err]
     for _ in range(1000):
         if status != 75:
             break
         # A suspended guest takes no arguments: one suspended before main keeps its own.
-        status, out, err = run([nuri, "run"] + options + [snap], timeout, env)
+        status, out, err = run([nuri, "run"] + options + [snap], timeout, env, cwd=scratch)
         outs.append(out)
         errs.append(err)
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
     kept = [line for e in errs for line in e.splitlines(True) if not SUSPENDED.match(line.rstrip("\n"))]
     return status, "".join(outs), "".join(kept)
 
@@ -207,15 +243,14 @@ def snapshot_runs(test, nuri, timeout, env, workdir):
     runs = []
     # How long the program is, from a run without moves: a long one moved every 997
     # instructions would take minutes (a snapshot and a restore cost about a millisecond).
-    counted = run([nuri, "run", "--stats"] + test.options + [test.path] + test.args, timeout, env, test.stdin)
+    counted = run_program(test, nuri, ["--stats"], test.path, timeout, env, workdir)
     if counted[0] is None:
         return [("counting", None, "", counted[2])]
     instructions = without_stats(counted[2])[1] or 0
     slices = []
     if instructions <= MOVED_OFTEN:
         started = time.monotonic()
-        first = run([nuri, "run", "--snapshot-cycle=997"] + test.options + [test.path] + test.args,
-                    timeout, env, test.stdin)
+        first = run_program(test, nuri, ["--snapshot-cycle=997"], test.path, timeout, env, workdir)
         seconds = time.monotonic() - started
         runs.append(("cycle 997", first[0], first[1], first[2]))
         if first[0] is None:
@@ -227,8 +262,8 @@ def snapshot_runs(test, nuri, timeout, env, workdir):
             slices.append(1)
     slices.insert(0, max(7, instructions // 50))
     for n in slices:
-        status, out, err = run([nuri, "run", "--snapshot-cycle=%d" % n] + test.options + [test.path] + test.args,
-                               timeout, env, test.stdin)
+        status, out, err = run_program(test, nuri, ["--snapshot-cycle=%d" % n], test.path, timeout, env,
+                                       workdir)
         runs.append(("cycle %d" % n, status, out, err))
     if test.stdin is None:
         status, out, err = run_through_processes(test, nuri, max(1000, instructions // 8), timeout, env, workdir)
@@ -248,14 +283,12 @@ def run_test(test, nuri, modes, timeout, env, workdir):
                     failures.append("%s [snapshot, %s]\n  %s" % (test.path, label, "\n  ".join(problems)))
             continue
         if mode == "source":
-            status, out, err = run([nuri, "run"] + test.options + [test.path] + test.args, timeout, env,
-                                   test.stdin)
+            status, out, err = run_program(test, nuri, [], test.path, timeout, env, workdir)
         else:
             nbc = os.path.join(workdir, re.sub(r"[^A-Za-z0-9_.-]", "_", test.path) + ".nbc")
             status, out, err = run([nuri, "build", test.path, "-o", nbc], timeout, env)
             if status == 0 and not test.compile_errors:
-                status, out, err = run([nuri, "run"] + test.options + [nbc] + test.args, timeout, env,
-                                       test.stdin)
+                status, out, err = run_program(test, nuri, [], nbc, timeout, env, workdir)
         if status is None:
             problems = [err]
         elif test.compile_errors:
@@ -289,6 +322,7 @@ def main():
         else:
             files.append(path)
     files.sort()
+    args.nuri = os.path.abspath(args.nuri)  # scratch tests run in other folders
     RUN_OPTIONS.extend(shlex.split(args.run_options))
     env = dict(os.environ)
     if args.gc_stress:

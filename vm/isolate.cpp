@@ -295,10 +295,10 @@ bool IsolateState::copyLargeInSteps(void* to, const void* from, size_t bytes) {
   return true;
 }
 
-bool IsolateState::spendNativeFuel() {
+bool IsolateState::spendNativeFuel(CheckSite site) {
   nativeFuel += nativeUnits / kUnitsPerInstruction;
   nativeUnits %= kUnitsPerInstruction;
-  return checkLimits(instructions);
+  return checkLimits(instructions, site);
 }
 
 bool IsolateState::walkForLimit(uint64_t bytes, uint64_t stack) {

@@ -268,11 +268,13 @@ public:
   uint64_t nativeFuel = 0;  // instructions' worth of fuel spent by long operations
   static constexpr uint64_t kUnitsPerInstruction = 256;
   static constexpr uint64_t kUnitsBetweenChecks = 1u << 20;
-  bool nativeProgress(uint64_t units) {
+  // An operation whose effects are seen as it goes (writing a file) passes
+  // CheckSite::AfterHostCall: a suspension due then waits for the next suspension point.
+  bool nativeProgress(uint64_t units, CheckSite site = CheckSite::Abandonable) {
     nativeUnits += units;
-    return nativeUnits < kUnitsBetweenChecks || spendNativeFuel();
+    return nativeUnits < kUnitsBetweenChecks || spendNativeFuel(site);
   }
-  bool spendNativeFuel();
+  bool spendNativeFuel(CheckSite site = CheckSite::Abandonable);
   // Copies `bytes` bytes in steps of 1 MB, reporting the work (see nativeProgress): copying
   // fresh memory takes about a second per gigabyte. Returns false when a limit stopped it.
   bool copyInSteps(void* to, const void* from, size_t bytes) {

@@ -389,6 +389,13 @@ struct IsolateConfig {
   // The environment (System.env): a variable's value, or nullopt when it is unset. Setting it
   // grants the guest the environment; none: System.env raises SecurityError.
   std::function<std::optional<std::string>(const std::string& name)> environment;
+  // Files (File.read, File.write, ...): the directories the guest may read under (read, lines,
+  // exists, list) and write under (write, append, delete), each with everything below it;
+  // relative ones are relative to the working directory at each access. A path is resolved
+  // beneath its directory, so `..`, symbolic links and /proc's magic links never lead out of it
+  // (docs/language.md, "Files"). None: every file operation raises SecurityError.
+  std::vector<std::string> readableDirectories;
+  std::vector<std::string> writableDirectories;
   // The wall clock in milliseconds since 1970-01-01 UTC (System.time, Date.today). None: 0.
   std::function<int64_t()> wallClock;
   // A clock in seconds that never goes backwards (System.clock). None: it stands at 0.
