@@ -81,7 +81,7 @@ bool absoluteNormal(std::string_view path, std::string& out) {
     out += '/';
     out += part;
   }
-  if (out.empty()) out = "/";
+  if (out.empty()) out.push_back('/'); // the root
   return true;
 }
 
