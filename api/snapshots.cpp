@@ -60,6 +60,14 @@ std::shared_ptr<const ProgramImage> RuntimeState::program(std::span<const uint8_
 
 namespace {
 
+// A heap limit hit while the guest is rebuilt says so: it is the snapshot that is too large for
+// the limit, not something the guest did.
+Error doesNotFit(Error e) {
+  if (e.limit == Error::Limit::Heap && !e.message.starts_with("the snapshot's guest"))
+    e.message = "the snapshot's guest does not fit: " + e.message;
+  return e;
+}
+
 // Builds a guest from snapshot bytes into a fresh isolate state (Runtime::restore's work, and
 // inspect's with `host` binding nothing).
 Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<const uint8_t> bytes,
@@ -78,7 +86,7 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
   IsolateState& I = *state;
   if (!I.stack.base) return noStack(I);
   if (!linkIsolate(I, image->code, host, error)) {
-    if (I.pending) return I.takeError();
+    if (I.pending) return doesNotFit(I.takeError());
     return makeError(Error::Kind::Load, error);
   }
   attachJit(I);
@@ -86,7 +94,7 @@ Result<std::unique_ptr<IsolateState>> rebuild(RuntimeState& runtime, std::span<c
   I.bytecodeImage = image->bytecode;
   bool adopted = false;
   if (!restoreGuest(I, info, error, adopted)) {
-    if (I.pending) return I.takeError();
+    if (I.pending) return doesNotFit(I.takeError());
     return makeError(Error::Kind::Load, error);
   }
   // The objects were unreachable while they were made, so no walk has seen them. Under the

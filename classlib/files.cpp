@@ -122,6 +122,8 @@ public:
     if (path_.empty()) return I_.raise(ErrorClass::ValueError, "the path is empty");
     if (path_.find('\0') != std::string_view::npos)
       return I_.raise(ErrorClass::ValueError, "a path cannot contain a NUL character");
+    // The system takes no longer path; refusing it first keeps a huge one from being split.
+    if (path_.size() >= PATH_MAX) return failed(ENAMETOOLONG);
     std::string target;
     if (!absoluteNormal(path_, target)) return failed(errno);
     const auto& grants =

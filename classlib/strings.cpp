@@ -742,6 +742,30 @@ NATIVE_FUNCTION(text_formatNumber) {
   return out.set(I.newString(text));
 }
 
+// Text.__formatDate(epochDay, pattern, locale): Date.format's ICU side.
+NATIVE_FUNCTION(text_formatDate) {
+  int64_t epochDay = args.get<0>();
+  StringObject *pattern = args.get<1>(), *locale = args.get<2>();
+  // A pattern writes a field per letter or so: a long one would only make long text slowly.
+  constexpr size_t kMaxPattern = 4096;
+  if (pattern->byteLength > kMaxPattern) {
+    return I.raise(ErrorClass::ValueError,
+                   "the date pattern is longer than " + std::to_string(kMaxPattern) + " bytes");
+  }
+  if (!checkLocale(I, locale)) return false;
+  std::string text;
+  switch (unicode::formatDate(epochDay, pattern->view(), std::string(locale->view()), text)) {
+  case unicode::DateFormatResult::Ok: break;
+  case unicode::DateFormatResult::BadPattern:
+    return I.raise(ErrorClass::ValueError,
+                   "invalid date pattern \"" + std::string(pattern->view()) + "\"");
+  case unicode::DateFormatResult::Failed:
+    return I.raise(ErrorClass::Error, "internal error: ICU could not format the date");
+  }
+  I.chargeWork(text.size());
+  return out.set(I.newString(text));
+}
+
 // ---- StringBuilder ----
 
 NATIVE_FUNCTION(sb_new) { return out.set(I.newStringBuilder()); }

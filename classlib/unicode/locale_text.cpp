@@ -1,11 +1,15 @@
-// Text that depends on a locale: collation (Text.compare) and number formatting
-// (Text.formatNumber), from ICU's locale data.
+// Text that depends on a locale: collation (Text.compare), number formatting
+// (Text.formatNumber) and dates (Date.format), from ICU's locale data.
+#include <limits>
 #include <map>
 #include <memory>
 
 #include <unicode/coll.h>
+#include <unicode/gregocal.h>
 #include <unicode/locid.h>
 #include <unicode/numberformatter.h>
+#include <unicode/smpdtfmt.h>
+#include <unicode/timezone.h>
 #include <unicode/unistr.h>
 
 #include "classlib/unicode/unicode.h"
@@ -66,6 +70,47 @@ bool formatNumber(double x, int decimals, const std::string& locale, std::string
   out.clear();
   text.toUTF8String(out);
   return true;
+}
+
+DateFormatResult formatDate(int64_t epochDay, std::string_view pattern, const std::string& locale,
+                            std::string& out) {
+  // Making a formatter takes far longer than formatting: the last few are kept per thread (a
+  // formatter may not be used by two threads at once).
+  thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::DateFormat>>
+      formatters;
+  constexpr size_t kKept = 16;
+  auto key = std::make_pair(std::string(pattern), locale);
+  auto found = formatters.find(key);
+  if (found == formatters.end()) {
+    icu::Locale where;
+    if (!localeOf(locale, where)) return DateFormatResult::Failed;
+    UErrorCode status = U_ZERO_ERROR;
+    auto calendar =
+        std::make_unique<icu::GregorianCalendar>(icu::TimeZone::getGMT()->clone(), where, status);
+    // Gregorian before 1582 too, as ISO 8601 and Date itself count.
+    calendar->setGregorianChange(-std::numeric_limits<double>::max(), status);
+    icu::UnicodeString icuPattern =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(), int32_t(pattern.size())));
+    auto formatter = std::make_unique<icu::SimpleDateFormat>(icuPattern, where, status);
+    if (status == U_INVALID_FORMAT_ERROR || status == U_ILLEGAL_ARGUMENT_ERROR)
+      return DateFormatResult::BadPattern;
+    if (U_FAILURE(status)) return DateFormatResult::Failed;
+    formatter->adoptCalendar(calendar.release());
+    if (formatters.size() >= kKept) formatters.clear();
+    found = formatters.emplace(std::move(key), std::move(formatter)).first;
+  }
+  icu::UnicodeString text;
+  UErrorCode status = U_ZERO_ERROR;
+  // Letters that name no field show up only now, as U_INVALID_FORMAT_ERROR.
+  found->second->format(double(epochDay) * 86400000.0, text, nullptr, status);
+  if (status == U_INVALID_FORMAT_ERROR || status == U_ILLEGAL_ARGUMENT_ERROR) {
+    formatters.erase(found);
+    return DateFormatResult::BadPattern;
+  }
+  if (U_FAILURE(status)) return DateFormatResult::Failed;
+  out.clear();
+  text.toUTF8String(out);
+  return DateFormatResult::Ok;
 }
 
 bool isLocale(const std::string& tag) {

@@ -51,6 +51,11 @@ bool compareText(std::string_view a, std::string_view b, const std::string& loca
 // `x` with `decimals` digits after the decimal separator, written as `locale` writes numbers
 // ("1,234,567.89" in en, "1.234.567,89" in de); false if that failed.
 bool formatNumber(double x, int decimals, const std::string& locale, std::string& out);
+// The day `epochDay` (days since 1970-01-01 in the proleptic Gregorian calendar) written by
+// the ICU date pattern `pattern` ("EEEE d MMMM y") in `locale`.
+enum class DateFormatResult { Ok, BadPattern, Failed };
+DateFormatResult formatDate(int64_t epochDay, std::string_view pattern, const std::string& locale,
+                            std::string& out);
 
 enum class NormalForm : uint8_t { NFC, NFD, NFKC, NFKD };
 // `text` in Unicode normalization form `form`; false if ICU failed.

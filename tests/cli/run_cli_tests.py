@@ -50,6 +50,18 @@ def main():
          ("err", "note: --jit-dump=main: nothing is compiled with --jit=off"))
     case("jit dump of a compiled function", ["run", "--jit=always", "--jit-dump=main", hello], 3,
          ("err", "-- jit: main ("))
+    case("allow-read without a directory", ["run", "--allow-read=", hello], 64,
+         ("err", "--allow-read needs a directory, e.g. --allow-read=data"))
+    case("allow-write at the end", ["run", "--allow-write"], 64,
+         ("err", "--allow-write needs a directory, e.g. --allow-write=data"))
+    case("run --help names the grants", ["run", "--help"], 0, ("out", "--allow-read=DIR"),
+         ("out", "--allow-write=DIR"))
+    reader = write("reader.nuri", 'fun main() { println(File.read("data.txt")) }\n')
+    case("a file read without a grant names the option", ["run", reader], 70,
+         ("err=", "error: SecurityError: read access to data.txt is not granted (run with --allow-read=DIR)\n"
+                  "  at main (reader.nuri:1)\n"))
+    case("the repl takes the grants", ["repl", "--allow-read=" + work], 0, ("out", "5"),
+         stdin='File.read("%s").length\n' % write("five.txt", "12345"))
     case("run without file", ["run"], 64, ("err", "`run` needs a file"))
     case("missing file", ["run", os.path.join(work, "nope.nuri")], 66, ("err", "cannot read"))
     case("main result is the exit status, args passed", ["run", hello, "a", "b"], 3, ("out", "hi 2"))

@@ -183,15 +183,32 @@ TEST(WallClock, SystemTimeIsTheHostsClock) {
   EXPECT_EQ(run("fun main() { println(System.time()) }", IsolateConfig{}), "0\n");
 }
 
+TEST(WallClock, DateTodayIsTheHostsDayInUtc) {
+  auto today = [](int64_t ms) {
+    IsolateConfig config;
+    config.wallClock = [ms] { return ms; };
+    return run("fun main() { println(Date.today()) }", config);
+  };
+  EXPECT_EQ(today(1764806400000), "2025-12-04\n");     // midnight UTC
+  EXPECT_EQ(today(1764806400000 - 1), "2025-12-03\n"); // a millisecond before
+  EXPECT_EQ(today(0), "1970-01-01\n");
+  EXPECT_EQ(today(-1), "1969-12-31\n"); // before 1970 days are floored, not truncated
+  EXPECT_EQ(today(-86400000), "1969-12-31\n");
+  EXPECT_EQ(today(-86400001), "1969-12-30\n");
+  EXPECT_EQ(run("fun main() { println(Date.today()) }", IsolateConfig{}), "1970-01-01\n");
+  // A clock beyond the calendar's range is an error, not a wrong day.
+  EXPECT_NE(today(INT64_MAX).find("ValueError: the date is out of range"), std::string::npos);
+}
+
 TEST(Environment, SystemEnvReadsTheHostsHookAndNeedsIt) {
   IsolateConfig config;
   config.environment = [](const std::string& name) -> std::optional<std::string> {
     if (name == "GREETING") return "안녕";
     return std::nullopt;
   };
-  EXPECT_EQ(run(R"(fun main() { println(System.env("GREETING")); println(System.env("X")) })",
-                config),
-            "안녕\nnull\n");
+  EXPECT_EQ(
+      run(R"(fun main() { println(System.env("GREETING")); println(System.env("X")) })", config),
+      "안녕\nnull\n");
   std::string refused = run(R"(fun main() { println(System.env("GREETING")) })", IsolateConfig{});
   EXPECT_NE(refused.find("SecurityError: environment access is not granted"), std::string::npos)
       << refused;

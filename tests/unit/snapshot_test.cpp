@@ -735,7 +735,8 @@ TEST(SnapshotRestore, RestoreRefusesAGuestLargerThanItsHeapLimit) {
   EXPECT_EQ(refused.error().kind, Error::Kind::Runtime);
   EXPECT_EQ(refused.error().errorClass, "LimitError");
   EXPECT_EQ(refused.error().limit, Error::Limit::Heap);
-  EXPECT_EQ(refused.error().message, "heap limit of 4M exceeded by an allocation of 8000016 bytes");
+  EXPECT_EQ(refused.error().message, "the snapshot's guest does not fit: heap limit of 4M exceeded "
+                                     "by an allocation of 8000016 bytes");
   IsolateConfig roomy;
   roomy.heapLimitBytes = 64 << 20;
   Result<std::unique_ptr<Isolate>> fits = runtime.restore(*bytes, roomy);
