@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <poll.h>
 #include <random>
 #include <unistd.h>
 
@@ -11,11 +12,17 @@ namespace nuri {
 
 void useProcessHooks(IsolateConfig& config) {
   config.input = [](std::string& out, size_t maxBytes) {
+    // Waits at most a tenth of a second, then returns with nothing, so that a guest waiting
+    // for input still meets its timeout and its host's requests.
+    pollfd input{0, POLLIN, 0};
+    int ready = ::poll(&input, 1, 100);
+    if (ready == 0 || (ready < 0 && errno == EINTR)) return true;
     char buffer[65536];
     ssize_t n;
     do {
       n = ::read(0, buffer, std::min(maxBytes, sizeof buffer));
     } while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == EAGAIN) return true; // another reader took what had come
     if (n <= 0) return false;
     out.append(buffer, size_t(n));
     return true;

@@ -140,6 +140,8 @@ public:
           continue;
         directory = &real;
       }
+      // A final slash says the path names a directory, as open(2) takes it.
+      if (path_.ends_with('/') && !out.relative.empty()) out.relative += '/';
       grant_ = grant;
       out.root = Descriptor(open(directory->c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
       if (out.root.get() < 0) return failed(errno);
@@ -163,9 +165,11 @@ public:
     return I_.raise(ErrorClass::IOError,
                     std::string("cannot ") + verb_ + " " + shown() + ": " + reason);
   }
-  bool notGranted() {
-    return I_.raise(ErrorClass::SecurityError,
-                    std::string(accessName()) + " access to " + shown() + " is not granted");
+  // `why`, when given, follows the message (and the nuri command then adds no option to it).
+  bool notGranted(const char* why = nullptr) {
+    return I_.raise(ErrorClass::SecurityError, std::string(accessName()) + " access to " + shown() +
+                                                   " is not granted" +
+                                                   (why ? std::string(": ") + why : ""));
   }
 
 private:
@@ -391,7 +395,9 @@ NATIVE_FUNCTION(file_delete) {
   GrantedPath granted;
   if (!op.resolve(granted)) return false;
   // The granted directory itself is an entry of a directory that is not granted.
-  if (granted.relative.empty()) return op.notGranted();
+  if (granted.relative.empty())
+    return op.notGranted("deleting a granted directory needs a grant of the one holding it");
+  if (granted.relative.ends_with('/')) granted.relative.pop_back(); // "dir/" deletes dir
   size_t slash = granted.relative.rfind('/');
   std::string parent = slash == std::string::npos ? "" : granted.relative.substr(0, slash);
   std::string name = granted.relative.substr(slash == std::string::npos ? 0 : slash + 1);

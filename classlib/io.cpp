@@ -31,6 +31,9 @@ bool readMore(IsolateState& I, InputBuffer& in) {
   } catch (...) {
     return I.raise(ErrorClass::IOError, "reading standard input failed");
   }
+  // Nothing has arrived yet: while the guest waits for it, its limits hold (a timeout, a
+  // terminate or suspend request), checked between the hook's waits.
+  if (!in.ended && in.bytes.size() == before) return I.checkLimits(I.instructions);
   I.chargeWork(in.bytes.size() - before);
   if (in.bytes.size() > in.reserved) {
     uint64_t more = in.bytes.size() - in.reserved;

@@ -383,7 +383,8 @@ StringObject* pad(IsolateState& I, StringObject* text, int64_t width, std::strin
     return nullptr;
   }
   if (fill.empty() || codePointBytes(static_cast<unsigned char>(fill[0])) != fill.size()) {
-    I.raise(ErrorClass::ValueError, "the fill must be one character, got " + quoteForMessage(fill));
+    I.raise(ErrorClass::ValueError,
+            "the fill must be one code point, got " + quoteForMessage(fill));
     return nullptr;
   }
   if (width <= text->codePointLength) return text;

@@ -71,8 +71,11 @@ std::string parseOptions(const std::vector<std::string>& args, size_t& i, RunOpt
       if (!takeValue()) return "--path needs a folder to look for imported modules in";
       out.searchPath.push_back(value);
     } else if (name == "--stats") {
+      if (hasValue) return "--stats takes no value";
       out.stats = true;
     } else if (name == "--allow-env") {
+      if (hasValue)
+        return "--allow-env takes no value: it grants every environment variable, or none";
       out.allowEnvironment = true;
     } else if (name == "--allow-read" || name == "--allow-write") {
       if (!takeValue() || value.empty()) return name + " needs a directory, e.g. " + name + "=data";

@@ -3,6 +3,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <unicode/coll.h>
 #include <unicode/gregocal.h>
@@ -18,15 +19,29 @@ namespace nuri::unicode {
 
 namespace {
 
+// Whether ICU has data for the language `code` ("de", "ko"): a tag that is well formed but
+// names no language ICU knows ("german", "xx") would quietly fall back to the root locale.
+bool isKnownLanguage(const char* code) {
+  static const std::set<std::string> known = [] {
+    std::set<std::string> languages;
+    int32_t count = 0;
+    const icu::Locale* locales = icu::Locale::getAvailableLocales(count);
+    for (int32_t i = 0; i < count; i++)
+      languages.insert(locales[i].getLanguage());
+    return languages;
+  }();
+  return known.count(code) != 0;
+}
+
 // A BCP 47 tag ("ko", "de-DE", "en_US" too) as an ICU locale; false for one that names no
-// language.
+// language ICU has data for.
 bool localeOf(const std::string& tag, icu::Locale& out) {
   std::string bcp47 = tag;
   for (char& c : bcp47)
     if (c == '_') c = '-';
   UErrorCode status = U_ZERO_ERROR;
   out = icu::Locale::forLanguageTag(bcp47, status);
-  return U_SUCCESS(status) && !out.isBogus() && *out.getLanguage() != '\0';
+  return U_SUCCESS(status) && !out.isBogus() && isKnownLanguage(out.getLanguage());
 }
 
 } // namespace

@@ -382,7 +382,10 @@ struct IsolateConfig {
   // the nuri command does). Each is called on the thread running the guest.
   //
   // Standard input (readLine): appends up to `maxBytes` bytes to `out`; returns false at the
-  // end of the input. None: the input is empty.
+  // end of the input. It may return true having appended nothing (nothing has arrived yet):
+  // the guest then checks its limits (timeout, terminate and suspend requests) and calls it
+  // again, so a hook that waits briefly keeps a waiting guest stoppable. None: the input is
+  // empty.
   std::function<bool(std::string& out, size_t maxBytes)> input;
   // Standard error (eprint, eprintln). None: what the guest writes there is dropped.
   OutputSink errorOutput;

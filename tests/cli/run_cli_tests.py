@@ -54,6 +54,13 @@ def main():
          ("err", "--allow-read needs a directory, e.g. --allow-read=data"))
     case("allow-write at the end", ["run", "--allow-write"], 64,
          ("err", "--allow-write needs a directory, e.g. --allow-write=data"))
+    case("allow-env takes no value", ["run", "--allow-env=HOME", hello], 64,
+         ("err", "--allow-env takes no value: it grants every environment variable, or none"))
+    case("stats takes no value", ["run", "--stats=yes", hello], 64, ("err", "--stats takes no value"))
+    reader_of_stdin = write("wait.nuri", 'fun main() { println(readLine()) }\n')
+    case("a timeout holds while readLine waits for input",
+         "sleep 3 | \"$NURI\" run --timeout=0.5 " + reader_of_stdin, 70,
+         ("err", "LimitError: timed out after 0.5 s"))
     case("run --help names the grants", ["run", "--help"], 0, ("out", "--allow-read=DIR"),
          ("out", "--allow-write=DIR"))
     reader = write("reader.nuri", 'fun main() { println(File.read("data.txt")) }\n')

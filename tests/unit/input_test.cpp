@@ -4,8 +4,10 @@
 // wall clock of System.time() and the seed of Random.fromSystem().
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nuri/nuri.h"
@@ -174,6 +176,22 @@ TEST(Input, ASnapshotCarriesTheInputReadAhead) {
   Result<Value> r = (*clone)->resume();
   ASSERT_TRUE(r) << r.error().render();
   EXPECT_EQ(cloneOut, "[second]\n[third]\n3 lines\n");
+}
+
+// A hook that has nothing yet returns with nothing: the waiting guest still meets its timeout.
+TEST(Input, AGuestWaitingForInputMeetsItsTimeout) {
+  IsolateConfig config;
+  config.timeoutSeconds = 0.2;
+  config.input = [](std::string&, size_t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return true; // nothing has arrived
+  };
+  auto started = std::chrono::steady_clock::now();
+  std::string out = run("fun main() { println(readLine()) }", config);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_NE(out.find("LimitError: timed out after 0.2 s"), std::string::npos) << out;
+  EXPECT_LT(seconds, 5.0);
 }
 
 TEST(WallClock, SystemTimeIsTheHostsClock) {
