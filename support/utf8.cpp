@@ -1,5 +1,7 @@
 #include "support/utf8.h"
 
+#include <cstring>
+
 namespace nuri {
 
 uint32_t countCodePoints(std::string_view utf8) {
@@ -17,7 +19,14 @@ bool isValidUtf8(std::string_view text, size_t* errorOffset) {
     size_t len;
     uint32_t cp;
     if (c < 0x80) {
+      // Runs of ASCII, the common case, eight bytes at a time.
       i++;
+      while (i + 8 <= n) {
+        uint64_t word;
+        std::memcpy(&word, s + i, 8);
+        if (word & 0x8080808080808080ull) break;
+        i += 8;
+      }
       continue;
     } else if ((c & 0xE0) == 0xC0) {
       len = 2;
