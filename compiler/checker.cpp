@@ -34,8 +34,7 @@ std::string brief(const std::string& name) {
 }
 
 bool isBuiltinNamespace(const std::string& name) {
-  return name == "Math" || name == "String" || name == "System" || name == "Text" ||
-         name == "File";
+  return name == "Math" || name == "String" || name == "System" || name == "Text" || name == "File";
 }
 
 class Checker {
@@ -150,7 +149,8 @@ private:
       auto it = names.find(name.substr(dot + 1));
       return it == names.end() ? nullptr : it->second;
     }
-    return findTop(name, &Namespace::classes);
+    if (ClassSymbol* found = findTop(name, &Namespace::classes)) return found;
+    return seesPrelude(name) ? preludeOnDemandClass(name) : nullptr;
   }
   FunSymbol* findFunction(const std::string& name) { return findTop(name, &Namespace::functions); }
   const ClassDecl* findClassTemplate(const std::string& name) {
@@ -179,6 +179,14 @@ private:
     const ClassDecl* decl = prelude_->library ? prelude_->library->classTemplate(name) : nullptr;
     if (decl) templateUnit_[decl] = prelude_;
     return decl;
+  }
+  // A class of the prelude compiled only for programs that use it (Random, Date): made at the
+  // first use, as an instance without type arguments.
+  ClassSymbol* preludeOnDemandClass(const std::string& name) {
+    const ClassDecl* decl = prelude_->library ? prelude_->library->onDemandClass(name) : nullptr;
+    if (!decl) return nullptr;
+    templateUnit_[decl] = prelude_;
+    return instantiateClass(decl, {}, decl->pos);
   }
   const FunDecl* preludeFunctionTemplate(const std::string& name) {
     const FunDecl* decl = prelude_->library ? prelude_->library->functionTemplate(name) : nullptr;
@@ -472,6 +480,7 @@ private:
   // ---- Generics: instantiation ----
 
   std::string typeListName(const std::vector<const Type*>& args) {
+    if (args.empty()) return ""; // a class of the prelude made on demand
     std::string text = "<";
     for (size_t i = 0; i < args.size(); i++)
       text += (i ? ", " : "") + args[i]->name;
@@ -495,11 +504,15 @@ private:
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<ClassSymbol*>(it->second);
     }
-    std::string name = qualified(templ->name) + typeListName(args);
-    if (!admitInstance(name, args, pos, true, templ->tokenCount)) return nullptr;
+    // Named after the module that declares the template, wherever it is first used.
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
+    std::string name = qualified(templ->name) + typeListName(args);
+    if (!admitInstance(name, args, pos, true, templ->tokenCount)) {
+      enterUnit(savedUnit);
+      return nullptr;
+    }
     m_.instanceClasses.push_back(cloneClassDecl(*templ));
     ClassDecl* decl = m_.instanceClasses.back().get();
     auto* cls = types_.make<ClassSymbol>();
@@ -511,7 +524,7 @@ private:
     cls->isInterface = decl->isInterface;
     cls->templateDecl = templ;
     cls->typeArgs = args;
-    cls->typeEnv = makeEnv(templ->typeParams, args);
+    cls->typeEnv = args.empty() ? nullptr : makeEnv(templ->typeParams, args); // not generic
     decl->symbol = cls;
     types_.classType(cls);
     m_.classes.push_back(cls);
@@ -532,11 +545,14 @@ private:
     if (auto it = instances_.find(key); it != instances_.end()) {
       return static_cast<FunSymbol*>(it->second);
     }
-    std::string name = qualified(templ->name) + typeListName(args);
-    if (!admitInstance(name, args, pos, false, templ->tokenCount)) return nullptr;
     const SourceUnit* savedUnit = unit_;
     const TypeEnv* savedEnv = env_;
     enterUnit(templateUnit_[templ]);
+    std::string name = qualified(templ->name) + typeListName(args);
+    if (!admitInstance(name, args, pos, false, templ->tokenCount)) {
+      enterUnit(savedUnit);
+      return nullptr;
+    }
     m_.instanceFunctions.push_back(cloneFunDecl(*templ));
     FunDecl* decl = m_.instanceFunctions.back().get();
     env_ = makeEnv(templ->typeParams, args);

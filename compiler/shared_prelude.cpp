@@ -37,6 +37,14 @@ Header readHeader(std::string_view line) {
   return h;
 }
 
+// Whether the declaration must be in every program: the error classes, which the VM raises
+// (`class Error`, `class IndexError extends Error`).
+bool isAlwaysCompiled(const Header& h, std::string_view line) {
+  if (h.generic) return false;
+  if (h.keyword != "class") return true;
+  return h.name == "Error" || line.find(" extends Error") != std::string_view::npos;
+}
+
 } // namespace
 
 const SharedPrelude& SharedPrelude::get() {
@@ -59,7 +67,7 @@ SharedPrelude::SharedPrelude(std::string text) : file_(kPreludeFileName, std::mo
     if (text.empty() || !isLetter(text[0])) continue;
     size_t begin = size_t(text.data() - all.data());
     Header header = readHeader(text);
-    if (!header.generic) {
+    if (isAlwaysCompiled(header, text)) {
       if (open) open->end = begin;
       open = nullptr;
       if (!inEager) {
@@ -77,6 +85,7 @@ SharedPrelude::SharedPrelude(std::string text) : file_(kPreludeFileName, std::mo
     if (open) open->end = begin;
     auto t = std::make_unique<Template>();
     t->isClass = header.keyword != "fun";
+    t->isGeneric = header.generic;
     t->begin = begin;
     t->line = line;
     open = t.get();
@@ -106,7 +115,7 @@ ModuleAst SharedPrelude::parseLines(size_t begin, size_t end, uint32_t line) con
 const Stmt& SharedPrelude::parsed(const Template& t) const {
   std::call_once(t.parsed, [&] {
     t.ast = parseLines(t.begin, t.end, t.line);
-    NURI_ASSERT(t.ast.items.size() == 1, "a generic declaration of the prelude is not alone");
+    NURI_ASSERT(t.ast.items.size() == 1, "a declaration of the prelude is not alone");
     Stmt& item = *t.ast.items.front();
     if (item.kind == StmtKind::Class) item.cls->isBuiltin = true;
   });
@@ -115,7 +124,17 @@ const Stmt& SharedPrelude::parsed(const Template& t) const {
 
 const ClassDecl* SharedPrelude::classTemplate(std::string_view name) const {
   for (size_t i = 0; i < names_.size(); i++) {
-    if (names_[i].name != name || !templates_[i]->isClass) continue;
+    if (names_[i].name != name || !templates_[i]->isClass || !templates_[i]->isGeneric) continue;
+    const Stmt& item = parsed(*templates_[i]);
+    NURI_ASSERT(item.kind == StmtKind::Class && item.cls->name == name, "misread prelude");
+    return item.cls.get();
+  }
+  return nullptr;
+}
+
+const ClassDecl* SharedPrelude::onDemandClass(std::string_view name) const {
+  for (size_t i = 0; i < names_.size(); i++) {
+    if (names_[i].name != name || !templates_[i]->isClass || templates_[i]->isGeneric) continue;
     const Stmt& item = parsed(*templates_[i]);
     NURI_ASSERT(item.kind == StmtKind::Class && item.cls->name == name, "misread prelude");
     return item.cls.get();

@@ -2,11 +2,12 @@
 // and never changed afterwards, so that compiling a small program does not mean reading the
 // whole prelude again.
 //
-// Its non-generic declarations (the error classes the VM raises) are parsed when it is built;
-// each program gets copies of them, which its checker annotates and its code generator
-// compiles like the program's own. Its generic declarations (List, Map, ...) are parsed the
-// first time a program uses them and only read from then on: the checker compiles a copy of a
-// template for each of its instances. A program that uses no collection never reads them.
+// The error classes, which the VM raises, are parsed when it is built; each program gets
+// copies of them, which its checker annotates and its code generator compiles like the
+// program's own. Every other declaration (List, Map, Random, Date, ...) is parsed the first
+// time a program uses it and only read from then on: the checker compiles a copy of a generic
+// one for each of its instances, and of a non-generic class (Random, Date) once. A program
+// that uses none of them never reads them.
 //
 // Positions in these trees name the file kPreludeFile (compiler/source.h).
 #pragma once
@@ -34,7 +35,8 @@ public:
   // non-generic declarations, and this object for the generic ones.
   std::unique_ptr<SourceUnit> newUnit(uint32_t file) const;
 
-  // A generic declaration, named before it is parsed.
+  // A declaration parsed on demand (generic, or a class the VM does not need), named before
+  // it is parsed.
   struct TemplateName {
     std::string name;
     const char* kind; // "a class", "an interface" or "a function", as diagnostics say it
@@ -47,6 +49,9 @@ public:
   const ClassDecl* classTemplate(std::string_view name) const;
   // The generic function `name`, or null if the prelude has none; parsed by the first caller.
   const FunDecl* functionTemplate(std::string_view name) const;
+  // The non-generic class `name` that only the programs using it compile (Random, Date), or
+  // null if the prelude has none; parsed by the first caller.
+  const ClassDecl* onDemandClass(std::string_view name) const;
 
   SharedPrelude(const SharedPrelude&) = delete;
   SharedPrelude& operator=(const SharedPrelude&) = delete;
@@ -58,6 +63,7 @@ private:
   // top-level declaration.
   struct Template {
     bool isClass = false;
+    bool isGeneric = true;
     size_t begin = 0, end = 0; // bytes of file_.text()
     uint32_t line = 0;         // of `begin`
     mutable std::once_flag parsed;
