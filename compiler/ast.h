@@ -96,6 +96,7 @@ struct Expr {
   ExprKind kind;
   SourcePos pos;
   Tok op = Tok::Eof;         // Unary, Binary, Logical, Assign (Eq or a compound operator)
+  bool increment = false;    // Assign written `x++` or `x--` (op PlusEq or MinusEq, b 1)
   int64_t intValue = 0;      // IntLit; NewArray: number of trailing `[]`
   double floatValue = 0;     // FloatLit
   bool boolValue = false;    // BoolLit

@@ -386,6 +386,12 @@ const Type* Checker::binaryResult(Tok op, ExprPtr& a, ExprPtr& b, SourcePos pos)
   const Type* ta = a->type;
   const Type* tb = b->type;
   if (ta->tag == TypeTag::Error || tb->tag == TypeTag::Error) return types_.error();
+  for (const ExprPtr* side : {&a, &b}) {
+    if ((*side)->kind == ExprKind::Assign) { // `i++ + 1`, `(x = 1) + 2`
+      error((*side)->pos, noValue(**side));
+      return types_.error();
+    }
+  }
   auto opText = std::string("`") + tokenText(op) + "`";
   auto mismatch = [&] {
     error(pos, "cannot apply " + opText + " to " + withArticle(ta) + " and " + withArticle(tb));
@@ -617,6 +623,11 @@ const Type* Checker::checkAssign(Expr& e) {
   const Type* tt = target.type;
   checkExpecting(e.b, tt);
   if (tt->tag == TypeTag::Error) return set(e, types_.voidType());
+  if (e.increment && tt->tag != TypeTag::Int && tt->tag != TypeTag::Float) {
+    error(e.pos, std::string("`") + (e.op == Tok::PlusEq ? "++" : "--") + "` needs an int or a " +
+                     "float, not " + withArticle(tt));
+    return set(e, types_.voidType());
+  }
   if (e.op == Tok::Eq) {
     coerce(e.b, tt, what);
   } else {

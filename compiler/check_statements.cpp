@@ -252,6 +252,12 @@ void Checker::checkBlock(Stmt& block) {
 }
 
 std::string Checker::noValue(const Expr& e) {
+  if (e.kind == ExprKind::Assign && e.increment) {
+    std::string op = e.op == Tok::PlusEq ? "++" : "--";
+    return "`x" + op +
+           "` has no value in Nuri; write it as a statement of its own, before or "
+           "after the expression";
+  }
   if (e.kind == ExprKind::Assign) return "an assignment has no value (did you mean `==`?)";
   return "cannot use the result of a function that returns nothing as a value";
 }

@@ -69,6 +69,8 @@ bool endsStatement(Tok kind) {
   case Tok::RParen:
   case Tok::RBracket:
   case Tok::RBrace:
+  case Tok::PlusPlus:
+  case Tok::MinusMinus:
   case Tok::Return:
   case Tok::Break:
   case Tok::Continue:
@@ -334,10 +336,12 @@ private:
       else
         add(Tok::Dot, start);
       return;
-    case '+': add(match('=') ? Tok::PlusEq : Tok::Plus, start); return;
+    case '+': add(match('+') ? Tok::PlusPlus : match('=') ? Tok::PlusEq : Tok::Plus, start); return;
     case '-':
       if (match('>'))
         add(Tok::Arrow, start);
+      else if (match('-'))
+        add(Tok::MinusMinus, start);
       else
         add(match('=') ? Tok::MinusEq : Tok::Minus, start);
       return;

@@ -833,6 +833,11 @@ private:
   }
 
   ExprPtr unary() {
+    if (at(Tok::PlusPlus) || at(Tok::MinusMinus)) {
+      const Token& t = advance();
+      std::string op = t.kind == Tok::PlusPlus ? "++" : "--";
+      fail(t.pos, "Nuri has no prefix `" + op + "`; write `x" + op + "` as a statement of its own");
+    }
     if (at(Tok::Minus) || at(Tok::Bang) || at(Tok::Tilde)) {
       const Token& t = advance();
       if (t.kind == Tok::Minus && at(Tok::Int) && cur().text == "min") {
@@ -894,6 +899,17 @@ private:
         expect(Tok::RBracket, "to close the index");
         fixDepth(*ix);
         e = std::move(ix);
+      } else if (at(Tok::PlusPlus) || at(Tok::MinusMinus)) {
+        // `x++` is `x += 1`, a statement (the checker refuses it where a value is needed).
+        const Token& t = advance();
+        auto inc = node(ExprKind::Assign, t.pos);
+        inc->op = t.kind == Tok::PlusPlus ? Tok::PlusEq : Tok::MinusEq;
+        inc->increment = true;
+        inc->a = std::move(e);
+        inc->b = node(ExprKind::IntLit, t.pos);
+        inc->b->intValue = 1;
+        fixDepth(*inc);
+        return inc;
       } else {
         return e;
       }

@@ -80,6 +80,8 @@ namespace nuri {
   X(EqEq, "==")                                                                                    \
   X(BangEq, "!=")                                                                                  \
   X(Eq, "=")                                                                                       \
+  X(PlusPlus, "++")                                                                                \
+  X(MinusMinus, "--")                                                                              \
   X(PlusEq, "+=")                                                                                  \
   X(MinusEq, "-=")                                                                                 \
   X(StarEq, "*=")                                                                                  \
