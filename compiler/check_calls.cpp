@@ -1,4 +1,5 @@
 #include "compiler/check_internal.h"
+#include "compiler/suggest.h"
 
 namespace nuri::checking {
 
@@ -113,7 +114,8 @@ const Type* Checker::checkMember(Expr& e) {
       error(e.pos, "method " + quoted(e.text) + " must be called, e.g. `." + e.text + "()`");
       return set(e, types_.error());
     }
-    error(e.pos, "class " + quoted(cls->name) + " has no field " + quoted(e.text));
+    error(e.pos, "class " + quoted(cls->name) + " has no field " + quoted(e.text) +
+                     didYouMean(e.text, memberNames(t)));
     return set(e, types_.error());
   }
   if (t->tag == TypeTag::Array && e.text == "length") {
@@ -137,7 +139,8 @@ const Type* Checker::checkMember(Expr& e) {
     error(e.pos, "`null` has no members");
     return set(e, types_.error());
   }
-  error(e.pos, withArticle(t) + " has no member " + quoted(e.text));
+  error(e.pos,
+        withArticle(t) + " has no member " + quoted(e.text) + didYouMean(e.text, memberNames(t)));
   return set(e, types_.error());
 }
 
@@ -375,7 +378,7 @@ const Type* Checker::checkNamedCall(Expr& e) {
   if (ns_->topNames.count(name))
     error(e.a->pos, quoted(name) + " is used before its declaration");
   else if (!isBrokenName(name))
-    error(e.a->pos, "unknown function " + quoted(name));
+    error(e.a->pos, "unknown function " + quoted(name) + didYouMean(name, visibleNames()));
   return set(e, types_.error());
 }
 
@@ -577,7 +580,8 @@ const Type* Checker::checkMethodCall(Expr& e) {
         e.intrinsic = Intrinsic::ToString;
         return set(e, types_.string());
       } else {
-        error(member.pos, "class " + quoted(cls->name) + " has no method " + quoted(name));
+        error(member.pos, "class " + quoted(cls->name) + " has no method " + quoted(name) +
+                              didYouMean(name, memberNames(t)));
       }
       return set(e, types_.error());
     }
@@ -676,8 +680,34 @@ const Type* Checker::checkMethodCall(Expr& e) {
   if (t->tag == TypeTag::Null)
     error(member.pos, "`null` has no methods");
   else
-    error(member.pos, withArticle(t) + " has no method " + quoted(name));
+    error(member.pos,
+          withArticle(t) + " has no method " + quoted(name) + didYouMean(name, memberNames(t)));
   return set(e, types_.error());
+}
+
+std::vector<std::string> Checker::memberNames(const Type* t) {
+  std::vector<std::string> names;
+  if (t->tag == TypeTag::Class) {
+    for (const auto& [name, field] : t->cls->fieldsByName)
+      names.push_back(name);
+    for (const auto& [name, method] : t->cls->methodsByName)
+      names.push_back(name);
+    names.push_back("toString");
+    return names;
+  }
+  if (const char* recv = receiverName(t)) {
+    for (uint32_t i = 0; i < nativeCount(); i++) {
+      const NativeInfo& native = nativeInfo(i);
+      if (std::string_view(native.receiver) == recv && native.kind != NativeKind::FUNCTION)
+        names.push_back(native.member);
+    }
+    names.push_back("toString");
+  }
+  if (t->tag == TypeTag::Array) {
+    for (const char* name : {"length", "copy", "contains", "indexOf", "fill", "withIndex"})
+      names.push_back(name);
+  }
+  return names;
 }
 
 } // namespace nuri::checking

@@ -1,4 +1,5 @@
 #include "compiler/check_internal.h"
+#include "compiler/suggest.h"
 
 namespace nuri::checking {
 
@@ -357,7 +358,8 @@ const Type* Checker::checkName(Expr& e) {
     error(e.pos, quoted(e.text) + " is a module; use one of its names, e.g. `" + e.text + ".name`");
     return set(e, types_.error());
   }
-  if (!isBrokenName(e.text)) error(e.pos, "unknown name " + quoted(e.text));
+  if (!isBrokenName(e.text))
+    error(e.pos, "unknown name " + quoted(e.text) + didYouMean(e.text, visibleNames()));
   return set(e, types_.error());
 }
 
@@ -738,6 +740,25 @@ const Type* Checker::checkNewArray(Expr& e) {
   for (size_t i = 0; i < e.args.size() + size_t(e.intValue); i++)
     t = types_.arrayOf(t);
   return set(e, t);
+}
+
+std::vector<std::string> Checker::visibleNames() {
+  std::vector<std::string> names;
+  for (const auto& scope : scopes_)
+    for (const auto& [name, var] : scope)
+      names.push_back(name);
+  for (const Namespace* names_of : {ns_, prelude_ ? &namespaces_[prelude_] : nullptr}) {
+    if (!names_of) continue;
+    for (const auto& [name, top] : names_of->topNames)
+      if (!isPreludeOwnName(name)) names.push_back(name);
+  }
+  for (uint32_t i = 0; i < nativeCount(); i++) {
+    const NativeInfo& native = nativeInfo(i);
+    if (!*native.receiver) names.push_back(native.member);
+  }
+  for (const char* name : {"hashOf", "compareOf", "Math", "System", "String", "Text", "File"})
+    names.push_back(name);
+  return names;
 }
 
 } // namespace nuri::checking

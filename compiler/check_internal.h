@@ -151,6 +151,12 @@ private:
 
   // The class library's global functions (natives.def: every native without a receiver), the
   // built-ins the compiler makes itself, the namespaces and the type names.
+  // What a misspelled name may have meant ("did you mean"): the names visible here (locals,
+  // top-level names, the prelude's, built-ins), the types, and the members of a type.
+  std::vector<std::string> visibleNames();
+  std::vector<std::string> typeNames();
+  std::vector<std::string> memberNames(const Type* t);
+
   static bool isBuiltinName(const std::string& name) {
     if (name == "hashOf" || name == "compareOf" || isBuiltinNamespace(name) || name == "string" ||
         name == "int" || name == "float" || name == "bool" || name == "void")

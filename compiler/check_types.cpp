@@ -1,4 +1,5 @@
 #include "compiler/check_internal.h"
+#include "compiler/suggest.h"
 
 namespace nuri::checking {
 
@@ -251,7 +252,7 @@ const Type* Checker::resolveType(const TypeSyntax& syntax, bool allowVoid) {
                    n == "StringBuilder" || (env_ && env_->count(n));
       if (!known && isBrokenName(n)) return types_.error();
       error(syntax.pos, known ? "type " + quoted(n) + " is not generic; remove the type arguments"
-                              : "unknown type " + quoted(n));
+                              : "unknown type " + quoted(n) + didYouMean(n, typeNames()));
       return types_.error();
     }
     if (syntax.args.size() != templ->typeParams.size()) {
@@ -297,16 +298,8 @@ const Type* Checker::resolveType(const TypeSyntax& syntax, bool allowVoid) {
   else if (ClassSymbol* cls = findClass(n))
     t = cls->type;
   else {
-    std::string hint;
-    if (n == "String")
-      hint = " (did you mean `string`?)";
-    else if (n == "Int" || n == "Long")
-      hint = " (did you mean `int`?)";
-    else if (n == "Double" || n == "Float")
-      hint = " (did you mean `float`?)";
-    else if (n == "Boolean")
-      hint = " (did you mean `bool`?)";
-    if (!isBrokenName(n)) error(syntax.pos, "unknown type " + quoted(n) + hint);
+    if (!isBrokenName(n))
+      error(syntax.pos, "unknown type " + quoted(n) + didYouMean(n, typeNames()));
     return types_.error();
   }
   if (t->tag == TypeTag::Void && (syntax.arrayDepth > 0 || !allowVoid)) {
@@ -344,6 +337,22 @@ bool Checker::defaultFits(const Expr& d, const Type* t) {
   case ExprKind::NullLit: return t->isReference();
   default: return true; // reported as not a literal
   }
+}
+
+std::vector<std::string> Checker::typeNames() {
+  std::vector<std::string> names = {"int", "float", "bool", "string", "StringBuilder"};
+  for (const Namespace* names_of : {ns_, prelude_ ? &namespaces_[prelude_] : nullptr}) {
+    if (!names_of) continue;
+    for (const auto& [name, cls] : names_of->classes)
+      names.push_back(name);
+    for (const auto& [name, templ] : names_of->classTemplates)
+      names.push_back(name);
+  }
+  if (prelude_ && prelude_->library) {
+    for (const SharedPrelude::TemplateName& t : prelude_->library->templateNames())
+      if (std::string_view(t.kind) != "a function") names.push_back(t.name);
+  }
+  return names;
 }
 
 } // namespace nuri::checking
