@@ -52,7 +52,10 @@ enum class ExprKind : uint8_t {
   Lambda, // `fun(a: int): int { ... }` or `{ a: int -> a + 1 }`; `lambda` holds it
   Is,     // `x is T`
   As,     // `x as T`
-  Super,  // `super`, only as the receiver of a call
+  Elvis,  // `a ?: b`
+  // A member chain holding a `?.` (`a?.b.c`, `a?.m()`): null as soon as a `?.` meets null.
+  SafeChain,
+  Super, // `super`, only as the receiver of a call
   // Inserted by the checker:
   Widen,    // int -> float
   ToString, // any value -> string
@@ -97,6 +100,7 @@ struct Expr {
   SourcePos pos;
   Tok op = Tok::Eof;         // Unary, Binary, Logical, Assign (Eq or a compound operator)
   bool increment = false;    // Assign written `x++` or `x--` (op PlusEq or MinusEq, b 1)
+  bool safe = false;         // Member written `a?.b` (inside a SafeChain)
   int64_t intValue = 0;      // IntLit; NewArray: number of trailing `[]`
   double floatValue = 0;     // FloatLit
   bool boolValue = false;    // BoolLit

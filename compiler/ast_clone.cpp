@@ -11,6 +11,8 @@ StmtPtr cloneOptional(const StmtPtr& s) { return s ? cloneStmt(*s) : nullptr; }
 ExprPtr cloneExpr(const Expr& e) {
   auto copy = std::make_unique<Expr>(e.kind, e.pos);
   copy->op = e.op;
+  copy->increment = e.increment;
+  copy->safe = e.safe;
   copy->intValue = e.intValue;
   copy->floatValue = e.floatValue;
   copy->boolValue = e.boolValue;

@@ -98,6 +98,7 @@ const Type* Checker::checkMember(Expr& e) {
   }
   const Type* t = checkExpr(e.a);
   if (t->tag == TypeTag::Error) return set(e, t);
+  if (e.safe && !checkSafeReceiver(e, t)) return set(e, types_.error());
   if (t->tag == TypeTag::Class) {
     ClassSymbol* cls = t->cls;
     if (auto it = cls->fieldsByName.find(e.text); it != cls->fieldsByName.end()) {
@@ -528,12 +529,19 @@ const Type* Checker::checkMethodCall(Expr& e) {
       checkExpr(arg);
     return set(e, t);
   }
+  if (member.safe && !checkSafeReceiver(member, t)) {
+    for (auto& arg : e.args)
+      checkExpr(arg);
+    return set(e, types_.error());
+  }
   // Move the receiver into the argument list: args[0] is the receiver from here on.
   e.args.insert(e.args.begin(), std::move(member.a));
+  e.safe = member.safe; // `a?.m(x)`: the code tests args[0] for null
   if (t->tag == TypeTag::Class && !t->cls->methodsByName.count(name) &&
       t->cls->fieldsByName.count(name) &&
       t->cls->fieldsByName[name]->type->tag == TypeTag::Function) {
     // `obj.f(x)` where f is a field holding a function: read the field, then call it.
+    e.safe = false; // the member read tests it
     member.a = std::move(e.args.front());
     e.args.erase(e.args.begin());
     member.type = nullptr;
@@ -708,6 +716,65 @@ std::vector<std::string> Checker::memberNames(const Type* t) {
       names.push_back(name);
   }
   return names;
+}
+
+bool Checker::checkSafeReceiver(const Expr& member, const Type* t) {
+  if (t->isReference() && t->tag != TypeTag::Null) return true;
+  if (t->tag == TypeTag::Null) {
+    error(member.pos, "`?.` on `null` is always null");
+  } else {
+    error(member.pos, "`?.` needs a receiver that can be null, and " + withArticle(t) +
+                          " cannot; write `.` instead");
+  }
+  return false;
+}
+
+const Type* Checker::checkSafeChain(Expr& e, bool defaulted) {
+  Expr& inner = *e.a;
+  if (inner.kind == ExprKind::Assign) { // `a?.b++`
+    error(inner.pos, "cannot assign through `?.`; test for null with `if` first");
+    checkExpr(inner.a);
+    return set(e, types_.error());
+  }
+  const Type* t = checkExpr(e.a);
+  if (t->tag == TypeTag::Error) return set(e, t);
+  if (t->tag == TypeTag::Void) {
+    if (defaulted) error(e.pos, noValue(inner));
+    return set(e, defaulted ? types_.error() : t);
+  }
+  if (!t->isReference() && !defaulted) {
+    error(e.pos, "this `?.` chain is null when its receiver is, which " + withArticle(t) +
+                     " cannot hold; give a default with `?:`, e.g. `s?.length ?: 0`");
+    return set(e, types_.error());
+  }
+  return set(e, t);
+}
+
+const Type* Checker::checkElvis(Expr& e) {
+  bool chain = e.a->kind == ExprKind::SafeChain;
+  const Type* ta = chain ? checkSafeChain(*e.a, true) : checkExpr(e.a);
+  if (ta->tag == TypeTag::Error) {
+    checkExpr(e.b);
+    return set(e, ta);
+  }
+  if (ta->tag == TypeTag::Void) {
+    error(e.a->pos, noValue(*e.a));
+    checkExpr(e.b);
+    return set(e, types_.error());
+  }
+  if (!chain && !ta->isReference()) {
+    error(e.pos, "the left side of `?:` is " + withArticle(ta) +
+                     ", which is never null; `?:` needs one that can be");
+    checkExpr(e.b);
+    return set(e, types_.error());
+  }
+  const Type* tb = checkExpecting(e.b, ta);
+  if (tb->tag == TypeTag::Error) return set(e, tb);
+  if (ta->tag == TypeTag::Null) { // `null ?: b` is b
+    return set(e, tb);
+  }
+  if (!coerce(e.b, ta, "the default of `?:`")) return set(e, types_.error());
+  return set(e, ta);
 }
 
 } // namespace nuri::checking

@@ -119,6 +119,8 @@ const Type* Checker::checkExpr(ExprPtr& ep) {
     return set(e, types_.boolType());
   }
   case ExprKind::Conditional: return checkConditional(e);
+  case ExprKind::SafeChain: return checkSafeChain(e, false);
+  case ExprKind::Elvis: return checkElvis(e);
   case ExprKind::Assign:
     if (e.a->kind == ExprKind::Index) {
       const Type* a = checkExpr(e.a->a);
@@ -611,6 +613,10 @@ const Type* Checker::checkAssign(Expr& e) {
   } else if (target.kind == ExprKind::Index) {
     checkExpr(e.a);
     what = "an element";
+  } else if (target.kind == ExprKind::SafeChain) {
+    error(target.pos, "cannot assign through `?.`; test for null with `if` first");
+    checkExpr(e.b);
+    return set(e, types_.error());
   } else if (target.kind == ExprKind::This) {
     error(target.pos, "cannot assign to `this`");
     checkExpr(e.b);

@@ -151,6 +151,12 @@ private:
 
   // The class library's global functions (natives.def: every native without a receiver), the
   // built-ins the compiler makes itself, the namespaces and the type names.
+  // Null-safe operators. `member` is a `?.` whose receiver has type `t`: false (reported) when
+  // that receiver can never be null. A chain under `?:` (`defaulted`) may end in a value type.
+  bool checkSafeReceiver(const Expr& member, const Type* t);
+  const Type* checkSafeChain(Expr& e, bool defaulted);
+  const Type* checkElvis(Expr& e);
+
   // What a misspelled name may have meant ("did you mean"): the names visible here (locals,
   // top-level names, the prelude's, built-ins), the types, and the members of a type.
   std::vector<std::string> visibleNames();

@@ -278,7 +278,8 @@ void Checker::checkStmt(Stmt& s) {
     const Type* t = checkExpr(s.expr);
     (void)t;
     ExprKind k = s.expr->kind;
-    if (k != ExprKind::Call && k != ExprKind::Assign && t->tag != TypeTag::Error) {
+    bool safeCall = k == ExprKind::SafeChain && s.expr->a->kind == ExprKind::Call; // `a?.m()`
+    if (k != ExprKind::Call && k != ExprKind::Assign && !safeCall && t->tag != TypeTag::Error) {
       error(s.expr->pos, "this expression does nothing; use its value or remove it");
     }
     return;

@@ -599,6 +599,8 @@ private:
         assign(e);
       else if (e.kind == ExprKind::Call)
         call(e, /*wantResult=*/false);
+      else if (e.kind == ExprKind::SafeChain && e.type->tag == TypeTag::Void)
+        safeChain(e, -1, nullptr); // `a?.m()` for its effect
       else
         value(e);
       break;
@@ -1061,6 +1063,8 @@ private:
       return r;
     }
     case ExprKind::Assign: assign(e); return 0;
+    case ExprKind::SafeChain: return safeChain(e, dst, nullptr);
+    case ExprKind::Elvis: return elvis(e, dst);
     case ExprKind::Call: return call(e, true, dst);
     case ExprKind::Member: return member(e, dst);
     case ExprKind::Index: {
@@ -1225,6 +1229,7 @@ private:
       return name(e, dst);
     case RefKind::Field: {
       uint32_t obj = value(*e.a);
+      if (e.safe) jumpIfNull(obj, e.a->type);
       uint32_t r = target(e, dst);
       fb_.setLine(e.pos.line);
       fb_.emit(Op::GET_FIELD, {r, obj, e.field->index});
@@ -1232,6 +1237,7 @@ private:
     }
     case RefKind::ArrayLength: {
       uint32_t a = value(*e.a);
+      if (e.safe) jumpIfNull(a, e.a->type);
       uint32_t r = target(e, dst);
       fb_.setLine(e.pos.line);
       fb_.emit(Op::ARRAY_LEN, {r, a});
@@ -1239,6 +1245,7 @@ private:
     }
     case RefKind::NativeProperty: {
       uint32_t a = value(*e.a);
+      if (e.safe) jumpIfNull(a, e.a->type);
       uint32_t r = target(e, dst);
       fb_.setLine(e.pos.line);
       fb_.emitCall(Op::CALL_NATIVE, r, mb_.nativeIndex(e.native), {a});
@@ -1278,6 +1285,58 @@ private:
   void emitArithmetic(Tok op, const Type* operand, uint32_t r, uint32_t a, uint32_t b) {
     fb_.emit(arithmetic(op, operand->tag), {r, a, b});
   }
+
+  // A member chain with `?.` (`a?.b.c`): its value, or null (or, under `?:`, a jump to
+  // `whenNull`) as soon as a `?.` meets null. A void chain (`a?.m()`) is run for its effect.
+  uint32_t safeChain(const Expr& e, int64_t dst, Label* whenNull) {
+    Label nullExit, end;
+    nullExits_.push_back(whenNull ? whenNull : &nullExit);
+    uint32_t r = 0;
+    if (e.type->tag == TypeTag::Void) {
+      call(*e.a, /*wantResult=*/false);
+    } else {
+      r = target(e, dst);
+      valueAs(*e.a, e.type, r);
+    }
+    nullExits_.pop_back();
+    if (whenNull) return r;
+    fb_.emitJump(Op::JMP, {}, end);
+    fb_.bind(nullExit);
+    if (e.type->tag != TypeTag::Void) fb_.emit(Op::LOAD_NULL, {r});
+    fb_.bind(end);
+    return r;
+  }
+
+  // Where a `?.` whose receiver is in `reg` goes when it is null: the innermost chain's exit.
+  void jumpIfNull(uint32_t reg, const Type* type) {
+    uint32_t null = fb_.temp(typeOf(type));
+    fb_.emit(Op::LOAD_NULL, {null});
+    uint32_t isNull = fb_.temp(typeOf(types().boolType()));
+    fb_.emit(Op::EQ_REF, {isNull, reg, null});
+    fb_.emitJump(Op::JMP_IF, {isNull}, *nullExits_.back());
+  }
+
+  // `a ?: b`: a, unless it is null (or a `?.` in it met null); then b, evaluated only then.
+  uint32_t elvis(const Expr& e, int64_t dst) {
+    uint32_t r = target(e, dst);
+    Label useDefault, end;
+    if (e.a->kind == ExprKind::SafeChain)
+      safeChain(*e.a, r, &useDefault);
+    else
+      valueAs(*e.a, e.type, r);
+    if (e.type->isReference()) {
+      fb_.setLine(e.pos.line);
+      nullExits_.push_back(&useDefault);
+      jumpIfNull(r, e.type);
+      nullExits_.pop_back();
+    }
+    fb_.emitJump(Op::JMP, {}, end);
+    fb_.bind(useDefault);
+    valueAs(*e.b, e.type, r);
+    fb_.bind(end);
+    return r;
+  }
+  std::vector<Label*> nullExits_; // of the `?.` chains being generated, innermost last
 
   // `a == b` with a user `equals`: a null `a` equals only a null `b`; otherwise a.equals(b).
   uint32_t equalsCall(const Expr& e, int64_t dst) {
@@ -1485,6 +1544,8 @@ private:
     for (size_t i = first; i < e.args.size(); i++) {
       const Type* as = i - first < params.size() ? params[i - first] : e.args[i]->type;
       regs.push_back(valueAs(*e.args[i], as));
+      // `a?.m(x)`: the receiver is the first argument; x is not evaluated when it is null.
+      if (e.safe && i == 0) jumpIfNull(regs.back(), e.args[0]->type);
     }
     return regs;
   }

@@ -328,7 +328,9 @@ private:
     case ',': add(Tok::Comma, start); return;
     case ':': add(Tok::Colon, start); return;
     case ';': add(Tok::Semicolon, start); return;
-    case '?': add(Tok::Question, start); return;
+    case '?':
+      add(match('.') ? Tok::QuestionDot : match(':') ? Tok::Elvis : Tok::Question, start);
+      return;
     case '~': add(Tok::Tilde, start); return;
     case '.':
       if (match('.'))

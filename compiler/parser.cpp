@@ -20,6 +20,7 @@ enum Precedence : int {
   kAnd,         // &&
   kEquality,    // == !=
   kComparison,  // < <= > >= is
+  kElvis,       // ?: (a ?: b)
   kBitOr,       // |
   kBitXor,      // ^
   kBitAnd,      // &
@@ -43,6 +44,7 @@ int binaryPrecedence(Tok t) {
   case Tok::ShlEq:
   case Tok::ShrEq: return kAssignment;
   case Tok::Question: return kConditional;
+  case Tok::Elvis: return kElvis;
   case Tok::PipePipe: return kOr;
   case Tok::AmpAmp: return kAnd;
   case Tok::EqEq:
@@ -807,6 +809,17 @@ private:
         left = std::move(e);
         continue;
       }
+      if (prec == kElvis) { // right associative: `a ?: b ?: c` is `a ?: (b ?: c)`
+        auto e = node(ExprKind::Elvis, pos);
+        e->a = std::move(left);
+        {
+          Nested nested(*this, pos);
+          e->b = binary(kElvis);
+        }
+        fixDepth(*e);
+        left = std::move(e);
+        continue;
+      }
       if (prec == kConditional) {
         auto e = node(ExprKind::Conditional, pos);
         e->a = std::move(left);
@@ -869,7 +882,20 @@ private:
     return postfix(primary());
   }
 
+  // The calls, members and indexes after `e`. A chain holding a `?.` is wrapped whole in a
+  // SafeChain, which is null as soon as a `?.` meets null (`a?.b.c`).
   ExprPtr postfix(ExprPtr e) {
+    bool safe = false;
+    SourcePos start = e->pos; // messages about the chain point at its start
+    ExprPtr chain = postfixChain(std::move(e), safe);
+    if (!safe) return chain;
+    auto wrapped = node(ExprKind::SafeChain, start);
+    wrapped->a = std::move(chain);
+    fixDepth(*wrapped);
+    return wrapped;
+  }
+
+  ExprPtr postfixChain(ExprPtr e, bool& safe) {
     while (true) {
       if (at(Tok::LParen)) {
         auto call = node(ExprKind::Call, advance().pos);
@@ -877,9 +903,12 @@ private:
         arguments(*call, Tok::RParen, "to close the argument list");
         fixDepth(*call);
         e = std::move(call);
-      } else if (at(Tok::Dot)) {
+      } else if (at(Tok::Dot) || at(Tok::QuestionDot)) {
+        bool isSafe = at(Tok::QuestionDot);
         SourcePos pos = advance().pos;
         auto m = node(ExprKind::Member, pos);
+        m->safe = isSafe;
+        safe = safe || isSafe;
         m->a = std::move(e);
         if (at(Tok::Init)) { // `super.init(...)`
           advance();

@@ -55,6 +55,8 @@ namespace nuri {
   X(Colon, ":")                                                                                    \
   X(Semicolon, ";")                                                                                \
   X(Question, "?")                                                                                 \
+  X(QuestionDot, "?.")                                                                             \
+  X(Elvis, "?:")                                                                                   \
   X(Arrow, "->")                                                                                   \
   X(DotDot, "..")                                                                                  \
   X(DotDotEq, "..=")                                                                               \
