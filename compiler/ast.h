@@ -193,6 +193,7 @@ struct Param {
   std::string name;
   TypeSyntax type;
   std::shared_ptr<Expr> defaultValue; // `cmp: (T, T) -> int = null`: a literal
+  bool typeInferred = false;          // a lambda's `{ a, b -> ... }`: from the expected type
 };
 
 struct FunDecl {
@@ -208,9 +209,10 @@ struct FunDecl {
   bool isStatic = false;
   bool isInit = false;
   bool isLambda = false;
-  bool isShortLambda = false; // `{ a: int -> expr }`
-  bool valueOfLast = false;   // short lambda whose last expression is its result
-  uint32_t tokenCount = 0;    // the tokens it was read from: what an instance of it copies
+  bool isShortLambda = false;  // `{ a: int -> expr }`
+  bool implicitParams = false; // a short lambda without `->`: none, or one called `it`
+  bool valueOfLast = false;    // short lambda whose last expression is its result
+  uint32_t tokenCount = 0;     // the tokens it was read from: what an instance of it copies
   FunSymbol* symbol = nullptr;
 };
 

@@ -86,6 +86,7 @@ std::unique_ptr<FunDecl> cloneFunDecl(const FunDecl& f) {
   copy->isInit = f.isInit;
   copy->isLambda = f.isLambda;
   copy->isShortLambda = f.isShortLambda;
+  copy->implicitParams = f.implicitParams;
   copy->tokenCount = f.tokenCount;
   return copy;
 }

@@ -250,7 +250,8 @@ FunSymbol* Checker::makeFunction(FunDecl& decl, ClassSymbol* owner) {
     }
     fn->defaults.push_back(p.defaultValue.get());
     auto* v = types_.make<VarSymbol>();
-    v->type = resolveType(p.type);
+    // A lambda's `{ a -> ... }`: checkLambda gives it the expected type's.
+    v->type = p.typeInferred ? types_.error() : resolveType(p.type);
     if (p.defaultValue && !defaultFits(*p.defaultValue, v->type)) {
       error(p.defaultValue->pos,
             "the default value of " + quoted(p.name) + " must be " + withArticle(v->type));

@@ -169,9 +169,17 @@ std::vector<const Type*> Checker::paramTypesOf(const FunSymbol* fn) {
   return out;
 }
 
-const Type* Checker::checkLambda(Expr& e) {
+const Type* Checker::checkLambda(Expr& e, const std::vector<const Type*>* expectedParams,
+                                 const Type* expectedResult) {
   FunDecl& d = *e.lambda;
   FunSymbol* lambda = makeFunction(d, nullptr);
+  if (!inferLambdaParams(d, lambda, expectedParams)) {
+    e.fun = lambda;
+    return set(e, types_.error());
+  }
+  // Passed where a function returning nothing is expected, a short lambda's last expression is
+  // a statement (`forEach { sb.append(it) }`).
+  bool discardLast = expectedResult && expectedResult->tag == TypeTag::Void;
   lambda->isLambda = true;
   lambda->enclosing = fn_;
   lambda->traceName = (fn_ ? fn_->traceName : std::string("<module>")) + ".<lambda>";
@@ -190,8 +198,8 @@ const Type* Checker::checkLambda(Expr& e) {
   pushScope();
   auto& body = d.body->body;
   for (size_t i = 0; i < body.size(); i++) {
-    bool valueOfLast = d.isShortLambda && i + 1 == body.size() && body[i]->kind == StmtKind::Expr &&
-                       body[i]->expr->kind != ExprKind::Assign;
+    bool valueOfLast = d.isShortLambda && !discardLast && i + 1 == body.size() &&
+                       body[i]->kind == StmtKind::Expr && body[i]->expr->kind != ExprKind::Assign;
     if (valueOfLast) {
       const Type* t = checkExpr(body[i]->expr);
       if (t->tag != TypeTag::Void && t->tag != TypeTag::Null) {
@@ -214,6 +222,48 @@ const Type* Checker::checkLambda(Expr& e) {
     error(d.pos, "the lambda must return " + withArticle(lambda->returnType) + " on every path");
   }
   return set(e, types_.functionOf(paramTypesOf(lambda), lambda->returnType));
+}
+
+bool Checker::inferLambdaParams(FunDecl& d, FunSymbol* lambda,
+                                const std::vector<const Type*>* expected) {
+  if (d.implicitParams) {
+    // `{ it > 3 }`: one parameter `it` where a function of one is expected, else none.
+    size_t wanted = expected ? expected->size() : 0;
+    if (wanted > 1) {
+      error(d.pos, "this lambda is passed as a function of " + std::to_string(wanted) +
+                       " parameters: name them, e.g. `{ a, b -> ... }`");
+      return false;
+    }
+    if (wanted == 1) {
+      if (lookupLocal("it")) {
+        error(d.pos, "`it` is already a name here, so this lambda cannot use it for its "
+                     "parameter; name the parameter, e.g. `{ x -> ... }`");
+        return false;
+      }
+      auto* it = types_.make<VarSymbol>();
+      it->name = "it";
+      it->pos = d.pos;
+      it->type = (*expected)[0];
+      lambda->params.push_back(it);
+      lambda->defaults.push_back(nullptr);
+    }
+    return true;
+  }
+  bool ok = true;
+  for (size_t i = 0; i < d.params.size(); i++) {
+    if (!d.params[i].typeInferred) continue;
+    if (expected && expected->size() == d.params.size()) {
+      lambda->params[i]->type = (*expected)[i];
+      continue;
+    }
+    error(d.params[i].pos, "cannot infer the type of parameter " + quoted(d.params[i].name) +
+                               (expected ? " (the lambda is passed as a function of " +
+                                               std::to_string(expected->size()) + " parameters)"
+                                         : "") +
+                               "; write it, e.g. `{ " + d.params[i].name + ": int -> ... }`");
+    ok = false;
+  }
+  return ok;
 }
 
 const Type* Checker::closureCall(Expr& e, const std::string& what) {
@@ -358,6 +408,11 @@ const Type* Checker::checkName(Expr& e) {
   }
   if (moduleNamed(e.text)) {
     error(e.pos, quoted(e.text) + " is a module; use one of its names, e.g. `" + e.text + ".name`");
+    return set(e, types_.error());
+  }
+  if (e.text == "it" && fn_ && fn_->isLambda && fn_->decl && fn_->decl->implicitParams) {
+    error(e.pos, "`it` is the parameter of a lambda passed as a function of one parameter, and "
+                 "nothing says this one is; name it: `{ x: int -> ... }`");
     return set(e, types_.error());
   }
   if (!isBrokenName(e.text))
@@ -726,6 +781,8 @@ const Type* Checker::checkExpecting(ExprPtr& e, const Type* expected) {
     }
     return set(*e, expected);
   }
+  if (e->kind == ExprKind::Lambda && expected->tag == TypeTag::Function)
+    return checkLambda(*e, &expected->params, expected->result);
   return checkExpr(e);
 }
 

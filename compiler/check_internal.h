@@ -395,7 +395,18 @@ private:
 
   // A lambda is checked as a function nested in the current one; the enclosing variables it
   // uses become its captures.
-  const Type* checkLambda(Expr& e);
+  // `expectedParams` and `expectedResult`: the function type it is passed as, where known
+  // (they give parameters written without types, and `it`).
+  const Type* checkLambda(Expr& e, const std::vector<const Type*>* expectedParams = nullptr,
+                          const Type* expectedResult = nullptr);
+  bool inferLambdaParams(FunDecl& d, FunSymbol* lambda, const std::vector<const Type*>* expected);
+  // Whether `e` is a lambda that needs the type it is passed as (parameters without types).
+  static bool needsExpectedType(const Expr& e);
+  // `syntax` with the bound type parameters put in; null while it mentions an unbound one.
+  // `classEnv`: the type parameters of the class of a generic method's receiver.
+  const Type* resolveBound(const TypeSyntax& syntax, const std::vector<std::string>& typeParams,
+                           const std::unordered_map<std::string, const Type*>& bound,
+                           const TypeEnv* classEnv);
 
   // A call through a function value; the callee (e.a) has been checked.
   const Type* closureCall(Expr& e, const std::string& what);

@@ -216,12 +216,44 @@ std::vector<const Type*> Checker::typeArgumentsFor(Expr& call,
   }
   std::unordered_map<std::string, const Type*> bound;
   bool brokenArgument = false; // already reported: what it would bind is not inferred either
+  // A lambda whose parameter types are left out waits until the other arguments have bound
+  // what its parameters' types mention (`map<R>(f: (T) -> R)`); its result then binds more.
+  std::vector<size_t> waiting;
   for (size_t i = firstArg; i < call.args.size(); i++) {
-    if (!call.args[i]->type) checkExpr(call.args[i]);
+    if (!call.args[i]->type) {
+      if (needsExpectedType(*call.args[i]) && i - firstArg < params.size() &&
+          params[i - firstArg].type.isFunction) {
+        waiting.push_back(i);
+        continue;
+      }
+      checkExpr(call.args[i]);
+    }
     brokenArgument = brokenArgument || call.args[i]->type->tag == TypeTag::Error;
     if (i - firstArg < params.size()) {
       unify(params[i - firstArg].type, call.args[i]->type, typeParams, bound);
     }
+  }
+  // A generic method's parameters may mention its class's type parameters (`T` of List<T>):
+  // the receiver's instance knows them.
+  const TypeEnv* classEnv = nullptr;
+  if (firstArg > 0 && call.args[0]->type && call.args[0]->type->tag == TypeTag::Class)
+    classEnv = call.args[0]->type->cls->typeEnv;
+  for (size_t i : waiting) {
+    const TypeSyntax& pattern = params[i - firstArg].type;
+    std::vector<const Type*> expected;
+    for (const TypeSyntax& p : pattern.params) {
+      const Type* t = resolveBound(p, typeParams, bound, classEnv);
+      if (!t) break;
+      expected.push_back(t);
+    }
+    const Type* result =
+        pattern.result ? resolveBound(*pattern.result, typeParams, bound, classEnv) : nullptr;
+    if (expected.size() == pattern.params.size())
+      checkLambda(*call.args[i], &expected, result);
+    else
+      checkLambda(*call.args[i]); // reports the parameters it cannot infer
+    brokenArgument = brokenArgument || call.args[i]->type->tag == TypeTag::Error;
+    unify(pattern, call.args[i]->type, typeParams, bound);
   }
   for (const std::string& p : typeParams) {
     auto it = bound.find(p);
@@ -353,6 +385,39 @@ std::vector<std::string> Checker::typeNames() {
       if (std::string_view(t.kind) != "a function") names.push_back(t.name);
   }
   return names;
+}
+
+bool Checker::needsExpectedType(const Expr& e) {
+  if (e.kind != ExprKind::Lambda || !e.lambda->isShortLambda) return false;
+  if (e.lambda->implicitParams) return true;
+  for (const Param& p : e.lambda->params)
+    if (p.typeInferred) return true;
+  return false;
+}
+
+const Type* Checker::resolveBound(const TypeSyntax& syntax,
+                                  const std::vector<std::string>& typeParams,
+                                  const std::unordered_map<std::string, const Type*>& bound,
+                                  const TypeEnv* classEnv) {
+  // Every type parameter it mentions must be bound; others are ordinary types.
+  std::function<bool(const TypeSyntax&)> known = [&](const TypeSyntax& t) {
+    bool isParam = std::find(typeParams.begin(), typeParams.end(), t.name) != typeParams.end();
+    if (isParam && !bound.count(t.name)) return false;
+    for (const TypeSyntax& a : t.args)
+      if (!known(a)) return false;
+    for (const TypeSyntax& p : t.params)
+      if (!known(p)) return false;
+    return !t.result || known(*t.result);
+  };
+  if (!known(syntax)) return nullptr;
+  TypeEnv env = classEnv ? *classEnv : env_ ? *env_ : TypeEnv();
+  for (const auto& [name, type] : bound)
+    env[name] = type;
+  const TypeEnv* saved = env_;
+  env_ = &env;
+  const Type* t = resolveType(syntax, true);
+  env_ = saved;
+  return t->tag == TypeTag::Error ? nullptr : t;
 }
 
 } // namespace nuri::checking

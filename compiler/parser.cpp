@@ -895,12 +895,26 @@ private:
     return wrapped;
   }
 
+  // Whether a `{` here is a trailing lambda: on the line of the token before it.
+  bool trailingLambdaHere() const {
+    return at(Tok::LBrace) && p_ > 0 && toks_[p_ - 1].pos.line == cur().pos.line;
+  }
+
   ExprPtr postfixChain(ExprPtr e, bool& safe) {
     while (true) {
       if (at(Tok::LParen)) {
         auto call = node(ExprKind::Call, advance().pos);
         call->a = std::move(e);
         arguments(*call, Tok::RParen, "to close the argument list");
+        if (trailingLambdaHere()) call->args.push_back(shortLambda()); // `f(x) { ... }`
+        fixDepth(*call);
+        e = std::move(call);
+      } else if ((e->kind == ExprKind::Member || e->kind == ExprKind::Name) &&
+                 trailingLambdaHere()) {
+        // `list.forEach { ... }`: the lambda replaces an empty `()`.
+        auto call = node(ExprKind::Call, cur().pos);
+        call->a = std::move(e);
+        call->args.push_back(shortLambda());
         fixDepth(*call);
         e = std::move(call);
       } else if (at(Tok::Dot) || at(Tok::QuestionDot)) {
@@ -1075,8 +1089,27 @@ private:
     f->name = "<lambda>";
     f->isLambda = true;
     f->isShortLambda = true;
+    // Without `->` (`{ it > 3 }`, `{ println("hi") }`) it has no parameters or one, `it`.
+    size_t save = p_;
+    speculating_++;
+    bool arrow = false;
     try {
       lambdaParameters(*f);
+      arrow = true;
+    } catch (const SyntaxError&) {
+    }
+    speculating_--;
+    if (!arrow) {
+      p_ = save;
+      f->params.clear();
+      f->implicitParams = true;
+    }
+    try {
+      if (arrow) {
+        p_ = save;
+        f->params.clear();
+        lambdaParameters(*f);
+      }
     } catch (const SyntaxError&) {
       // Skip the whole lambda so its closing `}` does not end an enclosing block.
       for (int depth = 1; depth > 0 && !at(Tok::Eof); advance()) {
@@ -1111,12 +1144,10 @@ private:
       Param param;
       param.pos = cur().pos;
       param.name = expectIdentifier("a parameter name, or `->` for a lambda without parameters");
-      if (!at(Tok::Colon)) {
-        fail(cur().pos, "lambda parameter `" + param.name + "` needs a type, e.g. `{ " +
-                            param.name + ": int -> ... }`");
-      }
-      advance();
-      param.type = typeSyntax();
+      if (match(Tok::Colon))
+        param.type = typeSyntax();
+      else
+        param.typeInferred = true; // `{ a, b -> ... }`: from the type the lambda is passed as
       f->params.push_back(std::move(param));
       if (!match(Tok::Comma)) break;
     }
