@@ -101,6 +101,7 @@ struct Expr {
   Tok op = Tok::Eof;         // Unary, Binary, Logical, Assign (Eq or a compound operator)
   bool increment = false;    // Assign written `x++` or `x--` (op PlusEq or MinusEq, b 1)
   bool safe = false;         // Member written `a?.b` (inside a SafeChain)
+  bool narrowed = false;     // Name whose type a smart cast narrowed (the code casts it)
   int64_t intValue = 0;      // IntLit; NewArray: number of trailing `[]`
   double floatValue = 0;     // FloatLit
   bool boolValue = false;    // BoolLit

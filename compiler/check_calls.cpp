@@ -115,8 +115,9 @@ const Type* Checker::checkMember(Expr& e) {
       error(e.pos, "method " + quoted(e.text) + " must be called, e.g. `." + e.text + "()`");
       return set(e, types_.error());
     }
+    std::string hint = unstableHint(*e.a, e.text);
     error(e.pos, "class " + quoted(cls->name) + " has no field " + quoted(e.text) +
-                     didYouMean(e.text, memberNames(t)));
+                     (hint.empty() ? didYouMean(e.text, memberNames(t)) : hint));
     return set(e, types_.error());
   }
   if (t->tag == TypeTag::Array && e.text == "length") {
@@ -588,8 +589,9 @@ const Type* Checker::checkMethodCall(Expr& e) {
         e.intrinsic = Intrinsic::ToString;
         return set(e, types_.string());
       } else {
+        std::string hint = unstableHint(*e.args[0], name);
         error(member.pos, "class " + quoted(cls->name) + " has no method " + quoted(name) +
-                              didYouMean(name, memberNames(t)));
+                              (hint.empty() ? didYouMean(name, memberNames(t)) : hint));
       }
       return set(e, types_.error());
     }

@@ -108,7 +108,13 @@ const Type* Checker::checkExpr(ExprPtr& ep) {
   case ExprKind::Binary: return checkBinary(ep);
   case ExprKind::Logical: {
     const Type* a = checkExpr(e.a);
+    // `x is T && x.f`: the right side runs only where the left holds (false for `||`).
+    Narrowings left;
+    narrowingsOf(*e.a, e.op == Tok::AmpAmp, left);
+    auto saved = narrowed_;
+    applyNarrowings(left);
     const Type* b = checkExpr(e.b);
+    narrowed_ = std::move(saved);
     const char* op = e.op == Tok::AmpAmp ? "&&" : "||";
     for (auto* side : {&e.a, &e.b}) {
       const Type* t = side == &e.a ? a : b;
@@ -173,6 +179,7 @@ const Type* Checker::checkLambda(Expr& e, const std::vector<const Type*>* expect
                                  const Type* expectedResult) {
   FunDecl& d = *e.lambda;
   FunSymbol* lambda = makeFunction(d, nullptr);
+  markStableParams(lambda->params, *d.body);
   if (!inferLambdaParams(d, lambda, expectedParams)) {
     e.fun = lambda;
     return set(e, types_.error());
@@ -335,6 +342,10 @@ const Type* Checker::checkName(Expr& e) {
     noteUse(v);
     e.var = v;
     e.ref = RefKind::Local;
+    if (auto it = narrowed_.find(v); it != narrowed_.end()) {
+      e.narrowed = true; // a smart cast
+      return set(e, it->second);
+    }
     return set(e, v->type);
   }
   if (cls_ && fn_) {
@@ -545,8 +556,16 @@ const Type* Checker::checkBinary(ExprPtr& ep) {
 
 const Type* Checker::checkConditional(Expr& e) {
   checkCondition(e.a, "`?:`");
+  Narrowings whenTrue, whenFalse;
+  narrowingsOf(*e.a, true, whenTrue);
+  narrowingsOf(*e.a, false, whenFalse);
+  auto saved = narrowed_;
+  applyNarrowings(whenTrue);
   const Type* tb = checkExpr(e.b);
+  narrowed_ = saved;
+  applyNarrowings(whenFalse);
   const Type* tc = checkExpr(e.c);
+  narrowed_ = std::move(saved);
   if (tb->tag == TypeTag::Error || tc->tag == TypeTag::Error) return set(e, types_.error());
   if (tb == tc) return set(e, tb);
   if (tb->isNumeric() && tc->isNumeric()) {
@@ -822,6 +841,65 @@ std::vector<std::string> Checker::visibleNames() {
   for (const char* name : {"hashOf", "compareOf", "Math", "System", "String", "Text", "File"})
     names.push_back(name);
   return names;
+}
+
+void Checker::narrowingsOf(const Expr& cond, bool whenTrue, Narrowings& out) {
+  switch (cond.kind) {
+  case ExprKind::Unary:
+    if (cond.op == Tok::Bang) narrowingsOf(*cond.a, !whenTrue, out);
+    return;
+  case ExprKind::Logical:
+    // `a && b` holds when both do; `a || b` fails when both do.
+    if ((cond.op == Tok::AmpAmp) == whenTrue) {
+      narrowingsOf(*cond.a, whenTrue, out);
+      narrowingsOf(*cond.b, whenTrue, out);
+    }
+    return;
+  case ExprKind::Is: {
+    if (!whenTrue || !cond.targetType || cond.type->tag == TypeTag::Error) return;
+    const Expr& x = *cond.a;
+    const Type* to = cond.targetType;
+    if (!x.type || x.type == to || assignable(to, x.type)) return; // nothing narrower
+    if (x.kind == ExprKind::Name && x.ref == RefKind::Local && x.var && x.var != thisVariable()) {
+      if (x.var->stable)
+        out.push_back({x.var, to});
+      else
+        unstableTests_[x.var] = {to, x.var->isParam ? "a parameter that this function assigns"
+                                     : x.var->isLet ? ""
+                                                    : "a `var`, which may change in between"};
+    } else if ((x.kind == ExprKind::Name || x.kind == ExprKind::Member) &&
+               x.ref == RefKind::Field && x.field) {
+      unstableTests_[x.field] = {to, "a field, which a call in between may change"};
+    } else if (x.kind == ExprKind::Name && x.ref == RefKind::Global && x.var) {
+      unstableTests_[x.var] = {to, "a global variable, which a call in between may change"};
+    }
+    return;
+  }
+  default: return;
+  }
+}
+
+void Checker::applyNarrowings(const Narrowings& narrowings) {
+  for (const auto& [var, type] : narrowings)
+    narrowed_[var] = type;
+}
+
+std::string Checker::unstableHint(const Expr& receiver, const std::string& member) {
+  const void* key = nullptr;
+  if (receiver.kind == ExprKind::Name && receiver.var &&
+      (receiver.ref == RefKind::Local || receiver.ref == RefKind::Global))
+    key = receiver.var;
+  else if (receiver.ref == RefKind::Field && receiver.field)
+    key = receiver.field;
+  auto it = key ? unstableTests_.find(key) : unstableTests_.end();
+  if (it == unstableTests_.end() || !*it->second.second) return "";
+  const Type* to = it->second.first;
+  bool has = to->tag == TypeTag::Class &&
+             (to->cls->fieldsByName.count(member) || to->cls->methodsByName.count(member));
+  if (!has) return "";
+  return "; `" + receiver.text + " is " + to->name + "` does not make it " + withArticle(to) +
+         " here, because it is " + it->second.second + ": copy it into a `let` first, e.g. `let " +
+         receiver.text + "1 = " + receiver.text + "`";
 }
 
 } // namespace nuri::checking

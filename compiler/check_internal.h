@@ -151,6 +151,22 @@ private:
 
   // The class library's global functions (natives.def: every native without a receiver), the
   // built-ins the compiler makes itself, the namespaces and the type names.
+  // Smart casts: where `x is T` is known to hold, a stable variable x has type T.
+  using Narrowings = std::vector<std::pair<VarSymbol*, const Type*>>;
+  std::unordered_map<VarSymbol*, const Type*> narrowed_; // in force where checking is
+  // `is` tests of what cannot be narrowed (a `var`, a field), for the message when a member
+  // of the tested type is then used: the type, and why (empty: say nothing).
+  std::unordered_map<const void*, std::pair<const Type*, const char*>> unstableTests_;
+  // What `cond` narrows where it is true (`whenTrue`) or false.
+  void narrowingsOf(const Expr& cond, bool whenTrue, Narrowings& out);
+  void applyNarrowings(const Narrowings& narrowings);
+  // "; `x is Circle` does not make it a Circle here, because ..." for a member of `receiver`
+  // that its tested type has, or "".
+  std::string unstableHint(const Expr& receiver, const std::string& member);
+  // Marks the parameters that `body` never assigns as stable.
+  void markStableParams(const std::vector<VarSymbol*>& params, const Stmt& body);
+  static bool neverCompletes(const Stmt& s);
+
   // Null-safe operators. `member` is a `?.` whose receiver has type `t`: false (reported) when
   // that receiver can never be null. A chain under `?:` (`defaulted`) may end in a value type.
   bool checkSafeReceiver(const Expr& member, const Type* t);

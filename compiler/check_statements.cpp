@@ -162,6 +162,9 @@ void Checker::checkFunctionBody(FunSymbol* fn) {
   cls_ = fn->owner ? fn->owner : fn->staticOwner;
   loopDepth_ = 0;
   if (fn->isInit) checkSuperInit(fn);
+  narrowed_.clear();
+  unstableTests_.clear();
+  markStableParams(fn->params, *fn->decl->body);
   pushScope();
   for (VarSymbol* p : fn->params) {
     auto& scope = scopes_.back();
@@ -246,9 +249,26 @@ bool Checker::alwaysReturns(const Stmt& s) {
 
 void Checker::checkBlock(Stmt& block) {
   pushScope();
+  auto saved = narrowed_; // what the block's statements narrow ends with it
   for (auto& s : block.body)
     checkStmt(*s);
+  narrowed_ = std::move(saved);
   popScope();
+}
+
+bool Checker::neverCompletes(const Stmt& s) {
+  switch (s.kind) {
+  case StmtKind::Return:
+  case StmtKind::Throw:
+  case StmtKind::Break:
+  case StmtKind::Continue: return true;
+  case StmtKind::Block:
+    return std::any_of(s.body.begin(), s.body.end(),
+                       [](const StmtPtr& inner) { return neverCompletes(*inner); });
+  case StmtKind::If:
+    return s.elseBranch && neverCompletes(*s.thenBranch) && neverCompletes(*s.elseBranch);
+  default: return false;
+  }
 }
 
 std::string Checker::noValue(const Expr& e) {
@@ -299,24 +319,45 @@ void Checker::checkStmt(Stmt& s) {
                        "later");
     }
     s.var = declareLocal(s.name, t ? t : types_.error(), s.pos, s.isLet);
+    s.var->stable = s.isLet;
     return;
   }
   case StmtKind::Block: checkBlock(s); return;
   case StmtKind::If: { // an else-if chain in a loop: it can be long
+    // Each branch sees what its condition (and the earlier ones failing) narrows.
+    auto saved = narrowed_;
+    Narrowings lastFailing;
     Stmt* arm = &s;
     for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get()) {
       checkCondition(arm->expr, "`if`");
+      Narrowings whenTrue;
+      lastFailing.clear();
+      narrowingsOf(*arm->expr, true, whenTrue);
+      narrowingsOf(*arm->expr, false, lastFailing);
+      auto beforeArm = narrowed_;
+      applyNarrowings(whenTrue);
       checkBlock(*arm->thenBranch);
+      narrowed_ = std::move(beforeArm);
+      applyNarrowings(lastFailing);
     }
     if (arm) checkBlock(*arm);
+    narrowed_ = std::move(saved);
+    // `if (!(x is T)) { return }`: the rest of the block runs only where the test held.
+    if (!s.elseBranch && neverCompletes(*s.thenBranch)) applyNarrowings(lastFailing);
     return;
   }
-  case StmtKind::While:
+  case StmtKind::While: {
     checkCondition(s.expr, "`while`");
+    Narrowings whenTrue;
+    narrowingsOf(*s.expr, true, whenTrue);
+    auto saved = narrowed_;
+    applyNarrowings(whenTrue);
     loopDepth_++;
     checkBlock(*s.loopBody);
     loopDepth_--;
+    narrowed_ = std::move(saved);
     return;
+  }
   case StmtKind::For: checkFor(s); return;
   case StmtKind::Break:
   case StmtKind::Continue:
@@ -462,11 +503,46 @@ void Checker::checkFor(Stmt& s) {
   pushScope();
   s.var = declareLocal(s.name, varType, s.pos, true);
   s.var->isLoopVariable = true;
+  s.var->stable = true; // never assigned: `is` narrows it
   loopDepth_++;
   checkBlock(*s.loopBody);
   loopDepth_--;
   popScope();
   popScope();
+}
+
+namespace {
+
+// The names assigned anywhere in `s`, its lambdas included (`x = ...`, `x += ...`, `x++`).
+void collectAssigned(const Expr& e, std::unordered_set<std::string>& out);
+void collectAssigned(const Stmt& s, std::unordered_set<std::string>& out) {
+  for (const ExprPtr* e : {&s.expr, &s.rangeEnd})
+    if (*e) collectAssigned(**e, out);
+  for (const StmtPtr& inner : s.body)
+    collectAssigned(*inner, out);
+  for (const StmtPtr* inner : {&s.thenBranch, &s.elseBranch, &s.loopBody, &s.finallyBody})
+    if (*inner) collectAssigned(**inner, out);
+  for (const CatchClause& c : s.catches)
+    collectAssigned(*c.body, out);
+}
+void collectAssigned(const Expr& e, std::unordered_set<std::string>& out) {
+  if (e.kind == ExprKind::Assign && e.a && e.a->kind == ExprKind::Name) out.insert(e.a->text);
+  for (const ExprPtr* inner : {&e.a, &e.b, &e.c})
+    if (*inner) collectAssigned(**inner, out);
+  for (const ExprPtr& arg : e.args)
+    collectAssigned(*arg, out);
+  if (e.lambda && e.lambda->body) collectAssigned(*e.lambda->body, out);
+}
+
+} // namespace
+
+void Checker::markStableParams(const std::vector<VarSymbol*>& params, const Stmt& body) {
+  std::unordered_set<std::string> assigned;
+  collectAssigned(body, assigned);
+  for (VarSymbol* p : params) {
+    p->isParam = true;
+    p->stable = !assigned.count(p->name);
+  }
 }
 
 } // namespace nuri::checking

@@ -1180,6 +1180,16 @@ private:
   uint32_t name(const Expr& e, int64_t dst) {
     switch (e.ref) {
     case RefKind::Local: {
+      if (e.narrowed) { // a smart cast: a CAST that cannot fail, into a register of its type
+        Expr declared(ExprKind::Name, e.pos);
+        declared.ref = RefKind::Local;
+        declared.var = e.var;
+        declared.type = e.var->type;
+        uint32_t v = name(declared, -1);
+        uint32_t r = target(e, dst);
+        fb_.emit(Op::CAST, {r, v, typeOf(e.type)});
+        return r;
+      }
       // In its method `this` stays in register 0 (where self() finds it); when lambdas capture
       // it, they alone read it from its cell.
       bool methodThis = e.var == thisVar_ && !inLambda_;

@@ -54,7 +54,11 @@ struct VarSymbol {
   bool isLet = false;
   bool isGlobal = false;
   bool isLoopVariable = false;
-  bool captured = false;         // used by a lambda: lives in a cell shared with the lambda
+  bool captured = false; // used by a lambda: lives in a cell shared with the lambda
+  // A `let` local, or a parameter its function never assigns: `x is T` narrows it to T where the
+  // test holds (a smart cast).
+  bool stable = false;
+  bool isParam = false;
   const void* context = nullptr; // the function (or module) that declares it
   uint32_t index = 0;            // global index
 };
