@@ -859,7 +859,9 @@ void Checker::narrowingsOf(const Expr& cond, bool whenTrue, Narrowings& out) {
     if (!whenTrue || !cond.targetType || cond.type->tag == TypeTag::Error) return;
     const Expr& x = *cond.a;
     const Type* to = cond.targetType;
-    if (!x.type || x.type == to || assignable(to, x.type)) return; // nothing narrower
+    // Only to a subtype: `x is C` for an interface-typed x where C does not implement it would
+    // lose the interface's members (there are no intersection types).
+    if (!x.type || x.type == to || !assignable(x.type, to)) return;
     if (x.kind == ExprKind::Name && x.ref == RefKind::Local && x.var && x.var != thisVariable()) {
       if (x.var->stable)
         out.push_back({x.var, to});
