@@ -235,6 +235,8 @@ struct ClassDecl {
   std::vector<std::string> typeParams; // `class Box<T>`
   bool isBuiltin = false;              // declared by the prelude
   bool isInterface = false;
+  bool isEnum = false; // `enum Color { RED, GREEN }`: a class whose values are its constants
+  std::vector<std::string> enumConstants;
   bool hasSuperclass = false;
   TypeSyntax superclass;
   std::vector<TypeSyntax> interfaces;

@@ -98,6 +98,8 @@ std::unique_ptr<ClassDecl> cloneClassDecl(const ClassDecl& c) {
   copy->typeParams = c.typeParams;
   copy->isBuiltin = c.isBuiltin;
   copy->isInterface = c.isInterface;
+  copy->isEnum = c.isEnum;
+  copy->enumConstants = c.enumConstants;
   copy->hasSuperclass = c.hasSuperclass;
   copy->superclass = c.superclass;
   copy->interfaces = c.interfaces;

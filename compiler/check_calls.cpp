@@ -88,7 +88,12 @@ const Type* Checker::checkMember(Expr& e) {
       error(e.pos, "field " + quoted(e.text) + " belongs to each object of " + quoted(owner->name) +
                        "; read it from an object, not from the class");
     } else {
-      error(e.pos, "class " + quoted(owner->name) + " has no static member " + quoted(e.text));
+      if (owner->decl && owner->decl->isEnum) {
+        error(e.pos, "enum " + quoted(owner->name) + " has no constant " + quoted(e.text) +
+                         didYouMean(e.text, owner->decl->enumConstants));
+      } else {
+        error(e.pos, "class " + quoted(owner->name) + " has no static member " + quoted(e.text));
+      }
     }
     return set(e, types_.error());
   }
@@ -348,6 +353,7 @@ const Type* Checker::checkNamedCall(Expr& e) {
       return set(e, types_.error());
     }
     e.call = CallKind::Constructor;
+    if (constructsEnum(e)) return set(e, types_.error());
     if (e.cls->init->isPrivate && !canSeePrivate(e.cls)) {
       error(e.pos, "the constructor of class " + quoted(name) + " is private");
     }
@@ -515,6 +521,7 @@ const Type* Checker::checkMethodCall(Expr& e) {
     if (auto it = names.classes.find(name); it != names.classes.end() && !it->second->isInterface) {
       e.call = CallKind::Constructor;
       e.cls = it->second;
+      if (constructsEnum(e)) return set(e, types_.error());
       checkCallArguments(e, e.cls->init, "the constructor of " + quoted(e.cls->name));
       return set(e, e.cls->type);
     }
@@ -777,6 +784,19 @@ const Type* Checker::checkElvis(Expr& e) {
   }
   if (!coerce(e.b, ta, "the default of `?:`")) return set(e, types_.error());
   return set(e, ta);
+}
+
+bool Checker::constructsEnum(Expr& e) {
+  // Only the enum itself makes its values: its constants.
+  if (!e.cls->decl || !e.cls->decl->isEnum || cls_ == e.cls) return false;
+  for (auto& arg : e.args)
+    checkExpr(arg);
+  const auto& constants = e.cls->decl->enumConstants;
+  error(e.pos, "enum " + quoted(e.cls->name) +
+                   " cannot be constructed; its values are its "
+                   "constants, e.g. `" +
+                   e.cls->name + "." + (constants.empty() ? "A" : constants[0]) + "`");
+  return true;
 }
 
 } // namespace nuri::checking

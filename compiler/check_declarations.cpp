@@ -142,6 +142,8 @@ void Checker::resolveSupers(ClassSymbol* cls) {
               quoted(parent->name) + " is an interface; use `implements " + parent->name + "`");
       } else if (parent == cls) {
         error(decl.superclass.pos, "class " + quoted(cls->name) + " cannot extend itself");
+      } else if (parent->decl && parent->decl->isEnum) {
+        error(decl.superclass.pos, "enum " + quoted(parent->name) + " cannot be extended");
       } else {
         cls->superclass = parent;
       }

@@ -167,6 +167,9 @@ private:
   void markStableParams(const std::vector<VarSymbol*>& params, const Stmt& body);
   static bool neverCompletes(const Stmt& s);
 
+  // A constructor call `e` of an enum outside it: reported, true.
+  bool constructsEnum(Expr& e);
+
   // Null-safe operators. `member` is a `?.` whose receiver has type `t`: false (reported) when
   // that receiver can never be null. A chain under `?:` (`defaulted`) may end in a value type.
   bool checkSafeReceiver(const Expr& member, const Type* t);

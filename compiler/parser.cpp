@@ -1,8 +1,12 @@
 #include "compiler/parser.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_set>
 #include <utility>
+
+#include "compiler/lexer.h"
+#include "support/assert.h"
 
 namespace nuri {
 namespace {
@@ -363,6 +367,12 @@ private:
       }
       return s;
     }
+    case Tok::Enum: {
+      auto s = std::make_unique<Stmt>(StmtKind::Class, pos);
+      s->cls = enumDecl();
+      if (!topLevel) diags_.error(pos, "enums can only be declared at the top level of a file");
+      return s;
+    }
     case Tok::Private:
     case Tok::Override:
     case Tok::Static:
@@ -663,6 +673,98 @@ private:
     advance();
     brokenName_.clear();
     c->tokenCount = uint32_t(p_ - start);
+    return c;
+  }
+
+  // `enum Color { RED, GREEN, BLUE }`, optionally with members after a `;`. An enum is a class:
+  // its constants are static fields made once, each with its `name` and `ordinal`, and it has
+  // `values()`, `valueOf(name)` and a `toString()` giving the name. That part is written here as
+  // Nuri source and parsed at the enum's line; the members the program wrote are added to it.
+  std::unique_ptr<ClassDecl> enumDecl() {
+    size_t start = p_;
+    SourcePos pos = advance().pos;
+    std::string name = expectIdentifier("an enum name");
+    brokenName_ = name;
+    if (!at(Tok::LBrace))
+      fail(cur().pos, "expected `{` to start the enum's constants, found " + describe(cur()));
+    SourcePos open = advance().pos;
+    skipSeparators();
+    std::vector<std::string> constants;
+    std::set<std::string> seen;
+    while (at(Tok::Identifier)) {
+      const Token& t = advance();
+      if (!seen.insert(t.text).second)
+        diags_.error(t.pos, "constant `" + t.text + "` is already in enum `" + name + "`");
+      else
+        constants.push_back(t.text);
+      while (at(Tok::Newline))
+        advance();
+      if (!match(Tok::Comma)) break;
+      while (at(Tok::Newline))
+        advance();
+    }
+    while (at(Tok::Newline)) // not `;`, which starts the members
+      advance();
+    if (constants.empty() && speculating_ == 0)
+      diags_.error(cur().pos, "enum `" + name + "` needs at least one constant, e.g. `enum " +
+                                  name + " { A, B }`");
+    ClassDecl members; // what the program wrote after `;`
+    if (match(Tok::Semicolon)) {
+      skipSeparators();
+      while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+        try {
+          classMember(members);
+          if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace))
+            fail(cur().pos, "expected end of line after a member, found " + describe(cur()));
+        } catch (const SyntaxError&) {
+          size_t before = p_;
+          synchronize();
+          if (p_ == before && !at(Tok::Eof) && !at(Tok::RBrace)) advance();
+        }
+        skipSeparators();
+      }
+    } else if (!at(Tok::RBrace)) {
+      fail(cur().pos, "expected `,`, `;` or `}` after the constants of enum `" + name +
+                          "`, found " + describe(cur()));
+    }
+    if (!at(Tok::RBrace))
+      fail(mentioning(cur().pos, "expected `}` to close enum `" + name + "` opened at ", open));
+    advance();
+    brokenName_.clear();
+
+    bool ownToString = false;
+    for (const auto& m : members.methods)
+      ownToString = ownToString || m->name == "toString";
+    std::string text = "class " + name + " {\n";
+    text += "let name: string\nlet ordinal: int\n";
+    text += "init(name: string, ordinal: int) { this.name = name; this.ordinal = ordinal }\n";
+    for (size_t i = 0; i < constants.size(); i++) {
+      text += "static let " + constants[i] + ": " + name + " = " + name + "(\"" + constants[i] +
+              "\", " + std::to_string(i) + ")\n";
+    }
+    text += "static fun values(): " + name + "[] {\nlet all = new " + name + "[" +
+            std::to_string(constants.size()) + "]\n";
+    for (size_t i = 0; i < constants.size(); i++)
+      text += "all[" + std::to_string(i) + "] = " + name + "." + constants[i] + "\n";
+    text += "return all\n}\n";
+    text += "static fun valueOf(name: string): " + name + " {\n";
+    for (const std::string& c : constants)
+      text += "if (name == \"" + c + "\") { return " + name + "." + c + " }\n";
+    text += "throw ValueError(\"enum " + name + " has no constant \\\"${name}\\\"\")\n}\n";
+    if (!ownToString) text += "fun toString(): string { return name }\n";
+    text += "}\n";
+    ModuleAst generated = parse(tokenize(text, pos.file, pos.line, diags_), diags_);
+    NURI_ASSERT(generated.items.size() == 1 && generated.items[0]->cls, "an enum did not parse");
+    std::unique_ptr<ClassDecl> c = std::move(generated.items[0]->cls);
+    c->pos = pos;
+    c->isEnum = true;
+    c->enumConstants = std::move(constants);
+    for (auto& m : members.methods)
+      c->methods.push_back(std::move(m));
+    for (auto& f : members.fields)
+      c->fields.push_back(std::move(f));
+    if (members.init) diags_.error(members.init->pos, "an enum cannot have an `init`");
+    c->tokenCount = uint32_t(p_ - start) + c->tokenCount;
     return c;
   }
 

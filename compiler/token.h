@@ -13,6 +13,7 @@ namespace nuri {
   X(Fun, "fun")                                                                                    \
   X(Class, "class")                                                                                \
   X(Interface, "interface")                                                                        \
+  X(Enum, "enum")                                                                                  \
   X(Extends, "extends")                                                                            \
   X(Implements, "implements")                                                                      \
   X(Init, "init")                                                                                  \
