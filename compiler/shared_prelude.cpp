@@ -122,9 +122,10 @@ const Stmt& SharedPrelude::parsed(const Template& t) const {
   return *t.ast.items.front();
 }
 
-const ClassDecl* SharedPrelude::classTemplate(std::string_view name) const {
+const ClassDecl* SharedPrelude::classNamed(std::string_view name, bool generic) const {
   for (size_t i = 0; i < names_.size(); i++) {
-    if (names_[i].name != name || !templates_[i]->isClass || !templates_[i]->isGeneric) continue;
+    if (names_[i].name != name || !templates_[i]->isClass || templates_[i]->isGeneric != generic)
+      continue;
     const Stmt& item = parsed(*templates_[i]);
     NURI_ASSERT(item.kind == StmtKind::Class && item.cls->name == name, "misread prelude");
     return item.cls.get();
@@ -132,14 +133,12 @@ const ClassDecl* SharedPrelude::classTemplate(std::string_view name) const {
   return nullptr;
 }
 
+const ClassDecl* SharedPrelude::classTemplate(std::string_view name) const {
+  return classNamed(name, true);
+}
+
 const ClassDecl* SharedPrelude::onDemandClass(std::string_view name) const {
-  for (size_t i = 0; i < names_.size(); i++) {
-    if (names_[i].name != name || !templates_[i]->isClass || templates_[i]->isGeneric) continue;
-    const Stmt& item = parsed(*templates_[i]);
-    NURI_ASSERT(item.kind == StmtKind::Class && item.cls->name == name, "misread prelude");
-    return item.cls.get();
-  }
-  return nullptr;
+  return classNamed(name, false);
 }
 
 const FunDecl* SharedPrelude::functionTemplate(std::string_view name) const {

@@ -71,6 +71,8 @@ private:
   };
 
   const Stmt& parsed(const Template& t) const;
+  // The class declaration `name` parsed on demand that is generic, or not.
+  const ClassDecl* classNamed(std::string_view name, bool generic) const;
   // Parses `end - begin` bytes of the prelude starting at line `line`.
   ModuleAst parseLines(size_t begin, size_t end, uint32_t line) const;
 
