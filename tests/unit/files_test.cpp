@@ -15,6 +15,7 @@
 
 #include "nuri/nuri.h"
 #include "support/open_beneath.h"
+#include "tests/unit/guest_run.h"
 
 namespace nuri {
 namespace {
@@ -160,24 +161,8 @@ INSTANTIATE_TEST_SUITE_P(Methods, OpenBeneath,
                            return info.param == BeneathMethod::Kernel ? "Kernel" : "UserSpace";
                          });
 
-Program compileOk(const char* source) {
-  Result<Program> p = compileSource(source, "files.nuri");
-  EXPECT_TRUE(p) << (p ? "" : p.error().render());
-  return p ? *p : Program();
-}
-
-// Runs main of `source` with `config` (its output collected); the output, or the error's text.
-std::string run(const char* source, IsolateConfig config) {
-  std::string out;
-  config.output = [&out](std::string_view text) { out.append(text); };
-  Runtime runtime;
-  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
-  Status loaded = guest->load(compileOk(source));
-  if (!loaded) return loaded.error().render();
-  Result<int> status = guest->runMain({});
-  if (!status) return out + status.error().render();
-  return out;
-}
+using testing_guest::compileOk;
+using testing_guest::run;
 
 TEST(FileGrants, AnEmbedderGrantsDirectoriesThroughTheConfig) {
   Folder folder;

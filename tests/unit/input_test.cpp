@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nuri/nuri.h"
+#include "tests/unit/guest_run.h"
 
 namespace nuri {
 namespace {
@@ -29,24 +30,8 @@ fun main() {
 }
 )";
 
-Program compileOk(const char* source) {
-  Result<Program> p = compileSource(source, "input.nuri");
-  EXPECT_TRUE(p) << (p ? "" : p.error().render());
-  return p ? *p : Program();
-}
-
-// Runs main of `source` with `config` (its output collected); the output, or the error's text.
-std::string run(const char* source, IsolateConfig config) {
-  std::string out;
-  config.output = [&out](std::string_view text) { out.append(text); };
-  Runtime runtime;
-  std::unique_ptr<Isolate> guest = runtime.newIsolate(config);
-  Status loaded = guest->load(compileOk(source));
-  if (!loaded) return loaded.error().render();
-  Result<int> status = guest->runMain({});
-  if (!status) return out + status.error().render();
-  return out;
-}
+using testing_guest::compileOk;
+using testing_guest::run;
 
 // An input hook giving `text` in pieces of at most `piece` bytes.
 std::function<bool(std::string&, size_t)> inputOf(std::string text, size_t piece) {
