@@ -273,7 +273,8 @@ TEST(CheckerErrors, CallsAndMembers) {
   EXPECT_EQ(errorOf("let x = 5[0]"), "1:10: cannot index an int; `[]` works on arrays and on "
                                      "objects with `at` (and `put`) methods");
   EXPECT_EQ(errorOf("let xs = [1]\nlet x = xs[1.5]"), "2:12: an index must be an int, not a float");
-  EXPECT_EQ(errorOf("let x = \"s\".size()"), "1:12: a string has no method `size` (did you mean `length`?)");
+  EXPECT_EQ(errorOf("let x = \"s\".size()"),
+            "1:12: a string has no method `size` (did you mean `length`?)");
   EXPECT_EQ(errorOf("class P { var v: int }\nlet x = P().w"), "2:12: class `P` has no field `w`");
   EXPECT_EQ(errorOf("class P { private var v: int }\nlet x = P().v"),
             "2:12: field `v` of class `P` is private");
