@@ -56,6 +56,8 @@ enum class ExprKind : uint8_t {
   // A member chain holding a `?.` (`a?.b.c`, `a?.m()`): null as soon as a `?.` meets null.
   SafeChain,
   Super, // `super`, only as the receiver of a call
+  // `when (x) { ... }` or `when { ... }`: a = the subject (may be null), `when` the branches.
+  When,
   // Inserted by the checker:
   Widen,    // int -> float
   ToString, // any value -> string
@@ -94,6 +96,7 @@ enum class RefKind : uint8_t {
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 struct FunDecl;
+struct WhenArms;
 
 struct Expr {
   ExprKind kind;
@@ -124,8 +127,10 @@ struct Expr {
   int native = -1;                  // index into the native table
   const Type* targetType = nullptr; // Is, As: the type tested for
   std::shared_ptr<FunDecl> lambda;  // Lambda
+  std::unique_ptr<WhenArms> when;   // When; `var` is the variable holding its subject
 
-  Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
+  Expr(ExprKind k, SourcePos p);
+  ~Expr();
 };
 
 enum class StmtKind : uint8_t {
@@ -160,10 +165,12 @@ struct CatchClause {
 struct Stmt {
   StmtKind kind;
   SourcePos pos;
-  ExprPtr expr;              // Expr, Var initialiser, If/While condition, For iterable, Return
-  ExprPtr rangeEnd;          // For over a range
-  bool inclusive = false;    // For: `..=`
-  std::string name;          // Var, For variable
+  ExprPtr expr;           // Expr, Var initialiser, If/While condition, For iterable, Return
+  ExprPtr rangeEnd;       // For over a range
+  bool inclusive = false; // For: `..=`
+  std::string name;       // Var, For variable
+  // For: `for ((k, v) in map)` names the parts of each element (then `name` is hidden).
+  std::vector<std::pair<std::string, SourcePos>> destructure;
   bool isLet = false;        // Var
   bool hasType = false;      // Var
   TypeSyntax typeSyntax;     // Var
@@ -188,6 +195,54 @@ struct Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 };
+
+// One branch of a `when`: `a, b -> value`, `is T -> { ... }`, `else -> value`.
+struct WhenBranch {
+  SourcePos pos;
+  // Values compared with the subject, or `is T` tests of it (an Is without an operand), or,
+  // in a `when` without a subject, conditions. The checker turns each into a bool test.
+  std::vector<ExprPtr> conditions;
+  bool isElse = false;
+  StmtPtr block; // a `{ }` branch; for a `when` used as a value, the checker moves the block's
+                 // last expression into `value`
+  ExprPtr value; // the branch's expression
+};
+
+struct WhenArms {
+  std::vector<WhenBranch> branches;
+  // Filled in by the checker.
+  bool exhaustive = false; // an `else`, or every constant of an enum subject (or both bools)
+  StmtPtr noMatch;         // run when no branch matches an exhaustive `when` without `else`:
+                           // throws NullError (the subject was null)
+};
+
+inline Expr::Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
+inline Expr::~Expr() = default;
+
+// Whether `f` holds for a `{ }` branch of a `when` in `e`, at any depth but outside lambdas:
+// statements in an expression are there only. (A `when` used as a statement has its values
+// in such blocks too.)
+template <typename F> bool anyWhenBlock(const Expr& e, const F& f) {
+  for (const ExprPtr* inner : {&e.a, &e.b, &e.c})
+    if (*inner && anyWhenBlock(**inner, f)) return true;
+  for (const ExprPtr& arg : e.args)
+    if (anyWhenBlock(*arg, f)) return true;
+  if (!e.when) return false;
+  for (const WhenBranch& branch : e.when->branches) {
+    for (const ExprPtr& condition : branch.conditions)
+      if (anyWhenBlock(*condition, f)) return true;
+    if (branch.block && f(*branch.block)) return true;
+    if (branch.value && anyWhenBlock(*branch.value, f)) return true;
+  }
+  return false;
+}
+
+// The same for the expressions a statement holds itself (not those of its nested statements).
+template <typename F> bool anyWhenBlockOf(const Stmt& s, const F& f) {
+  for (const ExprPtr* e : {&s.expr, &s.rangeEnd})
+    if (*e && anyWhenBlock(**e, f)) return true;
+  return false;
+}
 
 struct Param {
   SourcePos pos;

@@ -26,6 +26,19 @@ ExprPtr cloneExpr(const Expr& e) {
   copy->typeArgs = e.typeArgs;
   copy->depth = e.depth;
   if (e.lambda) copy->lambda = cloneFunDecl(*e.lambda);
+  if (e.when) {
+    copy->when = std::make_unique<WhenArms>();
+    for (const WhenBranch& b : e.when->branches) {
+      WhenBranch branch;
+      branch.pos = b.pos;
+      for (const ExprPtr& condition : b.conditions)
+        branch.conditions.push_back(cloneExpr(*condition));
+      branch.isElse = b.isElse;
+      branch.block = cloneOptional(b.block);
+      branch.value = cloneOptional(b.value);
+      copy->when->branches.push_back(std::move(branch));
+    }
+  }
   return copy;
 }
 
@@ -38,6 +51,7 @@ StmtPtr cloneStmtNode(const Stmt& s) {
   copy->rangeEnd = cloneOptional(s.rangeEnd);
   copy->inclusive = s.inclusive;
   copy->name = s.name;
+  copy->destructure = s.destructure;
   copy->isLet = s.isLet;
   copy->hasType = s.hasType;
   copy->typeSyntax = s.typeSyntax;

@@ -159,6 +159,7 @@ const Type* Checker::checkExpr(ExprPtr& ep) {
   case ExprKind::Is:
   case ExprKind::As: return checkTypeTest(e);
   case ExprKind::Lambda: return checkLambda(e);
+  case ExprKind::When: return checkWhen(e, WhenUse::Value);
   case ExprKind::Super:
     error(e.pos, "`super` can only be used to call a method: `super.name(...)`");
     return set(e, types_.error());
@@ -208,7 +209,10 @@ const Type* Checker::checkLambda(Expr& e, const std::vector<const Type*>* expect
     bool valueOfLast = d.isShortLambda && !discardLast && i + 1 == body.size() &&
                        body[i]->kind == StmtKind::Expr && body[i]->expr->kind != ExprKind::Assign;
     if (valueOfLast) {
-      const Type* t = checkExpr(body[i]->expr);
+      Expr& last = *body[i]->expr;
+      const Type* t = last.kind != ExprKind::When ? checkExpr(body[i]->expr)
+                      : expectedResult            ? checkWhen(last, WhenUse::Value, expectedResult)
+                                                  : checkWhen(last, WhenUse::LastOfLambda);
       if (t->tag != TypeTag::Void && t->tag != TypeTag::Null) {
         lambda->returnType = t;
         d.valueOfLast = true;
@@ -567,16 +571,13 @@ const Type* Checker::checkConditional(Expr& e) {
   const Type* tc = checkExpr(e.c);
   narrowed_ = std::move(saved);
   if (tb->tag == TypeTag::Error || tc->tag == TypeTag::Error) return set(e, types_.error());
-  if (tb == tc) return set(e, tb);
-  if (tb->isNumeric() && tc->isNumeric()) {
-    if (tb->tag == TypeTag::Int) wrap(e.b, ExprKind::Widen, types_.floatType());
-    if (tc->tag == TypeTag::Int) wrap(e.c, ExprKind::Widen, types_.floatType());
-    return set(e, types_.floatType());
+  if (const Type* t = commonType(tb, tc)) {
+    if (t->tag == TypeTag::Float) { // `c ? 1 : 2.5`
+      if (tb->tag == TypeTag::Int) wrap(e.b, ExprKind::Widen, t);
+      if (tc->tag == TypeTag::Int) wrap(e.c, ExprKind::Widen, t);
+    }
+    return set(e, t);
   }
-  if (tb->tag == TypeTag::Null && tc->isReference()) return set(e, tc);
-  if (tc->tag == TypeTag::Null && tb->isReference()) return set(e, tb);
-  if (assignable(tb, tc)) return set(e, tb);
-  if (assignable(tc, tb)) return set(e, tc);
   error(e.pos, "the two branches of `?:` have different types: " + tb->name + " and " + tc->name);
   return set(e, types_.error());
 }
@@ -802,6 +803,7 @@ const Type* Checker::checkExpecting(ExprPtr& e, const Type* expected) {
   }
   if (e->kind == ExprKind::Lambda && expected->tag == TypeTag::Function)
     return checkLambda(*e, &expected->params, expected->result);
+  if (e->kind == ExprKind::When) return checkWhen(*e, WhenUse::Value, expected);
   return checkExpr(e);
 }
 
@@ -857,27 +859,29 @@ void Checker::narrowingsOf(const Expr& cond, bool whenTrue, Narrowings& out) {
     return;
   case ExprKind::Is: {
     if (!whenTrue || !cond.targetType || cond.type->tag == TypeTag::Error) return;
-    const Expr& x = *cond.a;
-    const Type* to = cond.targetType;
-    // Only to a subtype: `x is C` for an interface-typed x where C does not implement it would
-    // lose the interface's members (there are no intersection types).
-    if (!x.type || x.type == to || !assignable(x.type, to)) return;
-    if (x.kind == ExprKind::Name && x.ref == RefKind::Local && x.var && x.var != thisVariable()) {
-      if (x.var->stable)
-        out.push_back({x.var, to});
-      else
-        unstableTests_[x.var] = {to, x.var->isParam ? "a parameter that this function assigns"
-                                     : x.var->isLet ? ""
-                                                    : "a `var`, which may change in between"};
-    } else if ((x.kind == ExprKind::Name || x.kind == ExprKind::Member) &&
-               x.ref == RefKind::Field && x.field) {
-      unstableTests_[x.field] = {to, "a field, which a call in between may change"};
-    } else if (x.kind == ExprKind::Name && x.ref == RefKind::Global && x.var) {
-      unstableTests_[x.var] = {to, "a global variable, which a call in between may change"};
-    }
+    narrowingOf(*cond.a, cond.targetType, out);
     return;
   }
   default: return;
+  }
+}
+
+void Checker::narrowingOf(const Expr& x, const Type* to, Narrowings& out) {
+  // Only to a subtype: `x is C` for an interface-typed x where C does not implement it would
+  // lose the interface's members (there are no intersection types).
+  if (!x.type || x.type == to || !assignable(x.type, to)) return;
+  if (x.kind == ExprKind::Name && x.ref == RefKind::Local && x.var && x.var != thisVariable()) {
+    if (x.var->stable)
+      out.push_back({x.var, to});
+    else
+      unstableTests_[x.var] = {to, x.var->isParam ? "a parameter that this function assigns"
+                                   : x.var->isLet ? ""
+                                                  : "a `var`, which may change in between"};
+  } else if ((x.kind == ExprKind::Name || x.kind == ExprKind::Member) && x.ref == RefKind::Field &&
+             x.field) {
+    unstableTests_[x.field] = {to, "a field, which a call in between may change"};
+  } else if (x.kind == ExprKind::Name && x.ref == RefKind::Global && x.var) {
+    unstableTests_[x.var] = {to, "a global variable, which a call in between may change"};
   }
 }
 

@@ -5,6 +5,7 @@
 //   check_statements.cpp     scopes, bodies and statements
 //   check_expressions.cpp    conversions and expressions
 //   check_calls.cpp          members and calls
+//   check_when.cpp           `when`
 // Only these files include it; the rest of the compiler calls check() (compiler/checker.h).
 #pragma once
 
@@ -159,6 +160,8 @@ private:
   std::unordered_map<const void*, std::pair<const Type*, const char*>> unstableTests_;
   // What `cond` narrows where it is true (`whenTrue`) or false.
   void narrowingsOf(const Expr& cond, bool whenTrue, Narrowings& out);
+  // What `x is to` narrows where it holds.
+  void narrowingOf(const Expr& x, const Type* to, Narrowings& out);
   void applyNarrowings(const Narrowings& narrowings);
   // "; `x is Circle` does not make it a Circle here, because ..." for a member of `receiver`
   // that its tested type has, or "".
@@ -378,6 +381,9 @@ private:
   const Type* iteratorProtocol(Stmt& s, const Type* t);
 
   void checkFor(Stmt& s);
+  // `for ((k, v) in map)`: the body starts by declaring the parts of the element, of type
+  // `element` (an Entry or an IndexedValue).
+  void destructureLoopVariable(Stmt& s, const Type* element);
 
   // ---- Conversions ----
 
@@ -456,6 +462,16 @@ private:
   const Type* checkBinary(ExprPtr& ep);
 
   const Type* checkConditional(Expr& e);
+
+  // The type of a value that is either an `a` or a `b` (the branches of `?:` or `when`), or
+  // null when there is none.
+  const Type* commonType(const Type* a, const Type* b);
+
+  // Where a `when` is: a statement, a value, or the last statement of a lambda whose result type
+  // is not known (a value if it can be one).
+  enum class WhenUse { Statement, Value, LastOfLambda };
+  // `expected`: the type wanted of a `when` used as a value, where known.
+  const Type* checkWhen(Expr& e, WhenUse use, const Type* expected = nullptr);
 
   // `obj[k]` is `obj.at(k)`; `obj[k] = v` is `obj.put(k, v)`. ep is an Index (receiver
   // checked) or, for put, the Assign whose target is that Index; `value` the value to store.

@@ -203,7 +203,20 @@ void Checker::checkSuperInit(FunSymbol* fn) {
   }
 }
 
+namespace {
+
+// Whether `e` is a `when` that handles every case and whose every branch `ends`.
+bool everyWhenBranch(const Expr& e, bool (*ends)(const Stmt&)) {
+  if (e.kind != ExprKind::When || !e.when->exhaustive) return false;
+  return std::all_of(e.when->branches.begin(), e.when->branches.end(),
+                     [&](const WhenBranch& b) { return b.block && !b.value && ends(*b.block); });
+}
+
+} // namespace
+
 bool Checker::containsBreak(const Stmt& s) {
+  // A nested loop's condition and iterable are outside it: a `break` in a `when` there counts.
+  if (anyWhenBlockOf(s, containsBreak)) return true;
   switch (s.kind) {
   case StmtKind::Break: return true;
   case StmtKind::Block:
@@ -211,7 +224,7 @@ bool Checker::containsBreak(const Stmt& s) {
   case StmtKind::If: { // an else-if chain in a loop: it can be long
     const Stmt* arm = &s;
     for (; arm && arm->kind == StmtKind::If; arm = arm->elseBranch.get())
-      if (containsBreak(*arm->thenBranch)) return true;
+      if (containsBreak(*arm->thenBranch) || anyWhenBlockOf(*arm, containsBreak)) return true;
     return arm && containsBreak(*arm);
   }
   case StmtKind::Try:
@@ -243,6 +256,7 @@ bool Checker::alwaysReturns(const Stmt& s) {
   }
   case StmtKind::While:
     return s.expr->kind == ExprKind::BoolLit && s.expr->boolValue && !containsBreak(*s.loopBody);
+  case StmtKind::Expr: return everyWhenBranch(*s.expr, alwaysReturns);
   default: return false;
   }
 }
@@ -267,6 +281,7 @@ bool Checker::neverCompletes(const Stmt& s) {
                        [](const StmtPtr& inner) { return neverCompletes(*inner); });
   case StmtKind::If:
     return s.elseBranch && neverCompletes(*s.thenBranch) && neverCompletes(*s.elseBranch);
+  case StmtKind::Expr: return everyWhenBranch(*s.expr, neverCompletes);
   default: return false;
   }
 }
@@ -295,6 +310,10 @@ void Checker::checkCondition(ExprPtr& e, const char* what) {
 void Checker::checkStmt(Stmt& s) {
   switch (s.kind) {
   case StmtKind::Expr: {
+    if (s.expr->kind == ExprKind::When) {
+      checkWhen(*s.expr, WhenUse::Statement);
+      return;
+    }
     const Type* t = checkExpr(s.expr);
     (void)t;
     ExprKind k = s.expr->kind;
@@ -472,6 +491,19 @@ const Type* Checker::iteratorProtocol(Stmt& s, const Type* t) {
 void Checker::checkFor(Stmt& s) {
   pushScope();
   const Type* t = checkExpr(s.expr);
+  if (!s.destructure.empty() && t->tag == TypeTag::Class && t->cls->name.rfind("Map<", 0) == 0) {
+    // `for ((k, v) in map)` goes over the map's entries.
+    FunSymbol* entries = t->cls->methodsByName.at("entries");
+    auto call = std::make_unique<Expr>(ExprKind::Call, s.expr->pos);
+    call->a = std::make_unique<Expr>(ExprKind::Member, s.expr->pos);
+    call->a->text = "entries";
+    call->call = CallKind::Method;
+    call->fun = entries;
+    call->type = t = entries->returnType;
+    call->depth = s.expr->depth + 1;
+    call->args.push_back(std::move(s.expr));
+    s.expr = std::move(call);
+  }
   const Type* varType = types_.error();
   if (s.rangeEnd) {
     const Type* endType = checkExpr(s.rangeEnd);
@@ -504,11 +536,52 @@ void Checker::checkFor(Stmt& s) {
   s.var = declareLocal(s.name, varType, s.pos, true);
   s.var->isLoopVariable = true;
   s.var->stable = true; // never assigned: `is` narrows it
+  if (!s.destructure.empty()) destructureLoopVariable(s, varType);
   loopDepth_++;
   checkBlock(*s.loopBody);
   loopDepth_--;
   popScope();
   popScope();
+}
+
+void Checker::destructureLoopVariable(Stmt& s, const Type* element) {
+  const char* first = nullptr; // the field of the first part; the second is `value`
+  if (element->tag == TypeTag::Class) {
+    const std::string& name = element->cls->name;
+    if (name.rfind("Entry<", 0) == 0) first = "key";
+    if (name.rfind("IndexedValue<", 0) == 0) first = "index";
+  }
+  if (!first || s.destructure.size() != 2) {
+    if (!first && element->tag != TypeTag::Error) {
+      error(s.expr->pos, "`for ((a, b) in ...)` takes apart the entries of a `Map` (or of "
+                         "`entries()`) and the elements of `withIndex()`, not " +
+                             withArticle(element) + "; write `for (x in ...)`");
+    } else if (first) {
+      error(s.destructure[0].second,
+            "`for ((...) in ...)` takes each element apart into two names, e.g. `for ((" +
+                std::string(first == std::string("key") ? "k" : "i") + ", v) in ...)`");
+    }
+    for (const auto& [name, pos] : s.destructure) // so that the body's uses say nothing more
+      declareLocal(name, types_.error(), pos, true);
+    return;
+  }
+  // `let k = <element>.key` and `let v = <element>.value`, at the start of the body.
+  std::vector<StmtPtr> lets;
+  for (size_t i = 0; i < 2; i++) {
+    const auto& [name, pos] = s.destructure[i];
+    auto let = std::make_unique<Stmt>(StmtKind::Var, pos);
+    let->name = name;
+    let->isLet = true;
+    let->expr = std::make_unique<Expr>(ExprKind::Member, pos);
+    let->expr->text = i == 0 ? first : "value";
+    let->expr->a = std::make_unique<Expr>(ExprKind::Name, pos);
+    let->expr->a->text = s.name;
+    let->expr->depth = 2;
+    lets.push_back(std::move(let));
+  }
+  auto& body = s.loopBody->body;
+  body.insert(body.begin(), std::make_move_iterator(lets.begin()),
+              std::make_move_iterator(lets.end()));
 }
 
 namespace {
@@ -532,6 +605,14 @@ void collectAssigned(const Expr& e, std::unordered_set<std::string>& out) {
   for (const ExprPtr& arg : e.args)
     collectAssigned(*arg, out);
   if (e.lambda && e.lambda->body) collectAssigned(*e.lambda->body, out);
+  if (e.when) {
+    for (const WhenBranch& branch : e.when->branches) {
+      for (const ExprPtr& condition : branch.conditions)
+        collectAssigned(*condition, out);
+      if (branch.block) collectAssigned(*branch.block, out);
+      if (branch.value) collectAssigned(*branch.value, out);
+    }
+  }
 }
 
 } // namespace

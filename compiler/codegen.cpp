@@ -410,6 +410,7 @@ private:
   std::map<std::string, uint32_t> stringRegisters_;
 
   static bool containsLoop(const Stmt& s) {
+    if (anyWhenBlockOf(s, containsLoop)) return true;
     switch (s.kind) {
     case StmtKind::While:
     case StmtKind::For: return true;
@@ -593,18 +594,7 @@ private:
     fb_.setLine(s.pos.line);
     size_t mark = fb_.tempMark();
     switch (s.kind) {
-    case StmtKind::Expr: {
-      const Expr& e = *s.expr;
-      if (e.kind == ExprKind::Assign)
-        assign(e);
-      else if (e.kind == ExprKind::Call)
-        call(e, /*wantResult=*/false);
-      else if (e.kind == ExprKind::SafeChain && e.type->tag == TypeTag::Void)
-        safeChain(e, -1, nullptr); // `a?.m()` for its effect
-      else
-        value(e);
-      break;
-    }
+    case StmtKind::Expr: effect(*s.expr); break;
     case StmtKind::Var: {
       if (s.var->isGlobal) {
         if (s.expr) {
@@ -674,6 +664,64 @@ private:
     }
     fb_.releaseTemps(mark);
     checkRegisters(s.pos);
+  }
+
+  // Evaluates `e` for its effect alone.
+  void effect(const Expr& e) {
+    if (e.kind == ExprKind::Assign)
+      assign(e);
+    else if (e.kind == ExprKind::Call)
+      call(e, /*wantResult=*/false);
+    else if (e.kind == ExprKind::SafeChain && e.type->tag == TypeTag::Void)
+      safeChain(e, -1, nullptr); // `a?.m()` for its effect
+    else
+      value(e);
+  }
+
+  // `when`: the subject into its variable, then each branch's tests in order. Used as a
+  // value, the branch leaves its value in the result register.
+  uint32_t whenExpr(const Expr& e, int64_t dst) {
+    const WhenArms& arms = *e.when;
+    bool asValue = e.type->tag != TypeTag::Void;
+    uint32_t r = asValue ? target(e, dst) : 0;
+    uint32_t subject = 0;
+    if (e.a) {
+      subject = declareLocal(e.var);
+      valueAs(*e.a, e.var->type, subject);
+    }
+    Label end;
+    for (const WhenBranch& branch : arms.branches) {
+      size_t mark = fb_.tempMark();
+      fb_.setLine(branch.pos.line);
+      Label next, matched;
+      if (branch.conditions.size() == 1) {
+        condJump(*branch.conditions[0], false, next);
+      } else if (!branch.isElse) {
+        for (const ExprPtr& condition : branch.conditions)
+          condJump(*condition, true, matched);
+        fb_.emitJump(Op::JMP, {}, next);
+      }
+      fb_.bind(matched);
+      if (branch.block) block(*branch.block);
+      if (branch.value) {
+        if (asValue)
+          valueAs(*branch.value, e.type, r);
+        else
+          effect(*branch.value); // the last statement of a lambda that returns nothing
+      }
+      if (branch.block) releaseBlockLocals(*branch.block);
+      fb_.emitJump(Op::JMP, {}, end);
+      fb_.bind(next);
+      fb_.releaseTemps(mark);
+    }
+    if (arms.noMatch) {
+      statement(*arms.noMatch);
+    } else if (asValue && !arms.branches.empty() && !arms.branches.back().isElse) {
+      zero(r, e.type); // every case is handled above: not reached
+    }
+    fb_.bind(end);
+    if (e.a) fb_.releaseLocal(subject);
+    return r;
   }
 
   void zero(uint32_t r, const Type* t) {
@@ -1123,6 +1171,7 @@ private:
       return r;
     }
     case ExprKind::Super: return 0;
+    case ExprKind::When: return whenExpr(e, dst);
     case ExprKind::Lambda: {
       std::vector<uint32_t> cells;
       for (VarSymbol* captured : e.fun->captures)

@@ -413,11 +413,29 @@ private:
     case Tok::Finally:
       fail(pos, std::string("`") + tokenText(cur().kind) + "` without a matching `try`");
     case Tok::Import: fail(pos, "`import` can only be used at the top level of a file");
+    case Tok::Identifier:
+      if (cur().text == "switch" && peekTok().kind == Tok::LParen && switchStatementHere()) {
+        fail(pos, "Nuri has no `switch`; use `when`, e.g. `when (x) { 1, 2 -> a(); else -> b() }`");
+      }
+      break;
     default: break;
     }
     auto s = std::make_unique<Stmt>(StmtKind::Expr, pos);
     s->expr = expression();
     return s;
+  }
+
+  // At `switch (`: whether `)` and `{` follow on the line, as in a C or Java `switch`.
+  bool switchStatementHere() const {
+    int depth = 0;
+    for (size_t i = p_ + 1; i < toks_.size(); i++) {
+      Tok k = toks_[i].kind;
+      if (k == Tok::LParen) depth++;
+      if (k == Tok::RParen && --depth == 0)
+        return i + 1 < toks_.size() && toks_[i + 1].kind == Tok::LBrace;
+      if (k == Tok::Newline || k == Tok::Eof) return false;
+    }
+    return false;
   }
 
   // At `{`: whether it opens a short lambda rather than a block.
@@ -430,6 +448,11 @@ private:
     SourcePos pos = cur().pos;
     auto s = std::make_unique<Stmt>(StmtKind::Var, pos);
     s->isLet = advance().kind == Tok::Let;
+    if (at(Tok::LParen)) {
+      fail(cur().pos, std::string("Nuri has no destructuring in `") + (s->isLet ? "let" : "var") +
+                          "`; declare each variable, e.g. `let a = pair.first` (only `for ((k, "
+                          "v) in map)` takes a value apart)");
+    }
     s->name = expectIdentifier("a variable name");
     // If the rest fails, later uses of the name must not add "unknown name" errors.
     brokenName_ = s->name;
@@ -562,7 +585,16 @@ private:
     SourcePos pos = advance().pos;
     auto s = std::make_unique<Stmt>(StmtKind::For, pos);
     expect(Tok::LParen, "after `for`");
-    s->name = expectIdentifier("a loop variable name");
+    if (match(Tok::LParen)) { // `for ((k, v) in map)`
+      do {
+        SourcePos at = cur().pos;
+        s->destructure.push_back({expectIdentifier("a loop variable name"), at});
+      } while (match(Tok::Comma));
+      expect(Tok::RParen, "after the loop variables");
+      s->name = " pair";
+    } else {
+      s->name = expectIdentifier("a loop variable name");
+    }
     expect(Tok::In, "after the loop variable");
     s->expr = expression();
     if (at(Tok::DotDot) || at(Tok::DotDotEq)) {
@@ -899,6 +931,10 @@ private:
         left = std::move(e);
         continue;
       }
+      if (op == Tok::Eq && at(Tok::Greater) && cur().pos.line == pos.line &&
+          cur().pos.column == pos.column + 1) {
+        fail(pos, "Nuri has no `=>`; a `when` branch and a lambda use `->`");
+      }
       if (prec == kAssignment) {
         auto e = node(ExprKind::Assign, pos);
         e->op = op;
@@ -1169,6 +1205,7 @@ private:
       return e;
     }
     case Tok::LBrace: return shortLambda();
+    case Tok::When: return whenExpr();
     case Tok::Super: {
       advance();
       if (!at(Tok::Dot))
@@ -1179,6 +1216,94 @@ private:
     case Tok::Error: advance(); throw SyntaxError{};
     default: fail(pos, "expected an expression, found " + describe(t));
     }
+  }
+
+  // `when (x) { 0, 1 -> a; is T -> { ... }; else -> b }`, or without `(x)`, conditions.
+  ExprPtr whenExpr() {
+    SourcePos pos = advance().pos;
+    auto e = node(ExprKind::When, pos);
+    e->when = std::make_unique<WhenArms>();
+    LambdaDepth depth(*this); // checking and compiling recurse into the branches
+    Nested nested(*this, pos);
+    if (match(Tok::LParen)) {
+      e->a = expression();
+      expect(Tok::RParen, "after the `when` subject");
+    }
+    skipNewlines();
+    SourcePos open = cur().pos;
+    if (!at(Tok::LBrace)) {
+      fail(cur().pos, std::string("expected `{` to start the branches of `when`") +
+                          (e->a ? "" : " (or `(` before its subject)") + ", found " +
+                          describe(cur()));
+    }
+    advance();
+    skipSeparators();
+    // A broken branch is skipped, so that the branches after it are read as branches; the
+    // `when` is abandoned at its end.
+    bool broken = false;
+    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
+      try {
+        e->when->branches.push_back(whenBranch(e->a != nullptr));
+        if (!at(Tok::Newline) && !at(Tok::Semicolon) && !at(Tok::RBrace)) {
+          fail(cur().pos, "expected the end of the `when` branch (a new line or `;`), found " +
+                              describe(cur()));
+        }
+      } catch (const SyntaxError&) {
+        broken = true;
+        synchronize();
+      }
+      skipSeparators();
+    }
+    if (!at(Tok::RBrace))
+      fail(mentioning(cur().pos, "expected `}` to close the `when` opened at ", open));
+    advance();
+    if (broken) throw SyntaxError{};
+    fixDepth(*e, depth.inner());
+    return e;
+  }
+
+  WhenBranch whenBranch(bool hasSubject) {
+    WhenBranch branch;
+    branch.pos = cur().pos;
+    if (match(Tok::Else)) {
+      branch.isElse = true;
+    } else {
+      do {
+        skipNewlines();
+        if (hasSubject && at(Tok::Is)) { // `is T`: a test of the subject
+          auto test = node(ExprKind::Is, advance().pos);
+          test->typeSyntax = typeSyntax();
+          branch.conditions.push_back(std::move(test));
+        } else {
+          branch.conditions.push_back(expression());
+        }
+      } while (match(Tok::Comma));
+    }
+    if (!at(Tok::Arrow)) {
+      fail(cur().pos, std::string("expected `->` after the ") +
+                          (branch.isElse ? "`else` of a `when` branch"
+                           : hasSubject  ? "values of a `when` branch"
+                                         : "condition of a `when` branch") +
+                          ", found " + describe(cur()));
+    }
+    advance();
+    if (at(Tok::LBrace)) {
+      bool lambda =
+          startsLambda() || (peekTok().kind == Tok::Identifier &&
+                             (peekTok(2).kind == Tok::Arrow || peekTok(2).kind == Tok::Comma));
+      if (lambda) {
+        fail(cur().pos, "a `{` right after `->` starts a block; put a lambda in parentheses, "
+                        "e.g. `-> ({ x -> x + 1 })`");
+      }
+      branch.block = block("");
+    } else if (at(Tok::Return) || at(Tok::Throw) || at(Tok::Break) || at(Tok::Continue)) {
+      // `else -> throw ValueError(...)`: a block of that one statement
+      branch.block = std::make_unique<Stmt>(StmtKind::Block, cur().pos);
+      branch.block->body.push_back(statement(false));
+    } else {
+      branch.value = expression();
+    }
+    return branch;
   }
 
   // `{ a: int, b: int -> a + b }` or `{ -> 42 }`: statements, the last one's value returned.

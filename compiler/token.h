@@ -21,6 +21,7 @@ namespace nuri {
   X(Let, "let")                                                                                    \
   X(If, "if")                                                                                      \
   X(Else, "else")                                                                                  \
+  X(When, "when")                                                                                  \
   X(While, "while")                                                                                \
   X(For, "for")                                                                                    \
   X(In, "in")                                                                                      \
