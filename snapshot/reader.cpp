@@ -134,6 +134,10 @@ private:
         fail("snapshot: object " + std::to_string(number) + " is of interface type " + type->name +
              ", which no object can have");
       }
+      if (type->cls->isAbstract) {
+        fail("snapshot: object " + std::to_string(number) + " is of abstract class " + type->name +
+             ", which no object can have");
+      }
       object = readInstance(type);
       break;
     case TypeKind::Cell: object = readCell(type); break;

@@ -60,8 +60,9 @@ private:
                 std::to_string(types_.size()) + " entries)");
     }
     const RuntimeType* actual = types_[index];
-    bool objectKind = isReferenceKind(actual->kind) && (actual->kind != TypeKind::Class ||
-                                                        (actual->cls && !actual->cls->isInterface));
+    bool objectKind = isReferenceKind(actual->kind) &&
+                      (actual->kind != TypeKind::Class ||
+                       (actual->cls && !actual->cls->isInterface && !actual->cls->isAbstract));
     if (!objectKind) {
       violation(where() + " holds the object at " + address(p) + " of type " + actual->name +
                 ", which no object can have");

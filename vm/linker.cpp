@@ -13,7 +13,8 @@ namespace {
 
 // Finds the prelude's error classes. The VM stores a message in field 0 and a trace in
 // field 1 of every error it raises, so it uses them only when `Error` has that layout (the
-// verifier checks that whatever is thrown or caught extends that `Error`).
+// verifier checks that whatever is thrown or caught extends that `Error`). It makes no object
+// of an abstract class, whose vtable may hold methods without code.
 void bindErrorClasses(LinkedCode& p) {
   const ClassInfo* base = nullptr;
   for (auto& cls : p.classes) {
@@ -22,7 +23,8 @@ void bindErrorClasses(LinkedCode& p) {
   if (!base) return;
   for (int i = 0; i < kErrorClassCount; i++) {
     for (auto& cls : p.classes) {
-      if (cls->name == errorClassName(ErrorClass(i)) && cls->isSubclassOf(base)) {
+      if (cls->name == errorClassName(ErrorClass(i)) && cls->isSubclassOf(base) &&
+          !cls->isAbstract) {
         p.errorClasses[i] = cls.get();
       }
     }
@@ -144,6 +146,7 @@ std::shared_ptr<const LinkedCode> linkCode(std::shared_ptr<const Module> module,
     const ClassEntry& c = m.classes[i];
     ClassInfo* cls = p.classes[i].get();
     cls->isInterface = c.isInterface;
+    cls->isAbstract = c.isAbstract;
     if (c.superclass != kNoIndex) cls->superclass = p.classes[c.superclass].get();
     for (const LayoutSlot& slot : layouts[i]) {
       const FieldEntry& f = *slot.field;
@@ -157,7 +160,8 @@ std::shared_ptr<const LinkedCode> linkCode(std::shared_ptr<const Module> module,
         shortName = shortName.substr(dot + 1);
       }
       if (shortName == "toString" && method->paramCount == 1 &&
-          method->returnType->kind == TypeKind::String && !c.isInterface) {
+          method->returnType->kind == TypeKind::String && !c.isInterface &&
+          !m.functions[fn].isAbstract) {
         cls->toStringMethod = method;
       }
     }

@@ -67,6 +67,7 @@ struct InterfaceTable {
 struct ClassInfo {
   std::string name;
   bool isInterface = false;
+  bool isAbstract = false; // no object of it is made (its vtable may hold code-less methods)
   const ClassInfo* superclass = nullptr;
   const RuntimeType* type = nullptr; // the class's own RuntimeType
   uint32_t typeIndex = kNoType;      // type->index, for the headers of its instances

@@ -302,6 +302,7 @@ class Class:
     def __init__(self, name, line):
         self.name, self.line = name, line
         self.interface = False
+        self.abstract = False
         self.raw_flags = None
         self.superclass = None
         self.fields = []  # (name, type, flags)
@@ -325,7 +326,7 @@ class Assembler:
         self.natives = []
         self.counts = {}
         self.magic = b"NURIBC\r\n"
-        self.version = (0, 2)
+        self.version = (0, 3)
         self.order = list(SECTIONS)
         self.section_raw, self.section_append = {}, {}
         self.section_length, self.section_id = {}, {}
@@ -403,6 +404,8 @@ class Assembler:
                     cls.superclass = self.ref(toks)
                 elif attr == "interface":
                     cls.interface = True
+                elif attr == "abstract":
+                    cls.abstract = True
                 elif attr == "flags":
                     cls.raw_flags = toks.integer()
                 else:
@@ -464,8 +467,8 @@ class Assembler:
         fn = Function(name, params, result, number)
         while toks.more():
             attr = toks.name()
-            if attr in ("private", "abstract", "static"):
-                fn.flags |= {"private": 1, "abstract": 2, "static": 4}[attr]
+            if attr in ("private", "abstract", "static", "protected"):
+                fn.flags |= {"private": 1, "abstract": 2, "static": 4, "protected": 8}[attr]
             elif attr == "flags":
                 fn.raw_flags = toks.integer()
             elif attr == "owner":
@@ -490,7 +493,7 @@ class Assembler:
                 if attr == "flags":
                     flags = toks.integer()
                 else:
-                    flags |= {"private": 1, "let": 2, "privateset": 4}[attr]
+                    flags |= {"private": 1, "let": 2, "privateset": 4, "protected": 8}[attr]
             cls.fields.append((name, t, flags))
         elif word == "method":
             while toks.more():
@@ -874,7 +877,8 @@ class Assembler:
         return varint(0 if index is None else index + 1)
 
     def encode_class(self, cls):
-        flags = cls.raw_flags if cls.raw_flags is not None else int(cls.interface)
+        flags = cls.raw_flags if cls.raw_flags is not None else \
+            int(cls.interface) | 2 * int(cls.abstract)
         out = string(cls.name) + bytes([flags]) + self.optional(self.cls(cls.superclass))
         out += varint(cls.counts.get("fields", len(cls.fields)))
         for (name, _, fflags), t in zip(cls.fields, cls.field_types):

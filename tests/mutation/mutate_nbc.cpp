@@ -597,9 +597,10 @@ void mutateHeader(Rng& r, Module& m) {
     }
     break;
   case 5:
-    switch (r.below(3)) {
+    switch (r.below(4)) {
     case 0: f.isAbstract = !f.isAbstract; break;
     case 1: f.isStatic = !f.isStatic; break;
+    case 2: f.isProtected = !f.isProtected; break;
     default: f.isPrivate = !f.isPrivate; break;
     }
     break;
@@ -707,9 +708,12 @@ void mutateTableIndex(Rng& r, Module& m) {
     }
     return;
   case 1:
-    if (!m.classes.empty()) { // an interface becomes a class, or the other way round
+    if (!m.classes.empty()) { // an interface becomes a class (or abstract), or the other way round
       nuri::ClassEntry& c = m.classes[r.below(m.classes.size())];
-      c.isInterface = !c.isInterface;
+      if (r.chance(50))
+        c.isInterface = !c.isInterface;
+      else
+        c.isAbstract = !c.isAbstract;
     }
     return;
   case 2:
@@ -734,6 +738,7 @@ void mutateTableIndex(Rng& r, Module& m) {
       if (r.chance(50)) {
         f.isPrivate = !f.isPrivate;
         f.isPrivateSet = r.chance(50);
+        f.isProtected = r.chance(20);
       } else {
         f.name = r.chance(50) ? "message" : "x";
       }

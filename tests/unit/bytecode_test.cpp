@@ -2,6 +2,7 @@
 // of malformed files and the verifier's rejection of unsafe code, with the messages users see.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -85,6 +86,7 @@ void expectSameFunction(const FunctionEntry& a, const FunctionEntry& b, size_t i
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.ownerClass, b.ownerClass);
   EXPECT_EQ(a.isPrivate, b.isPrivate);
+  EXPECT_EQ(a.isProtected, b.isProtected);
   EXPECT_EQ(a.isAbstract, b.isAbstract);
   EXPECT_EQ(a.isStatic, b.isStatic);
   EXPECT_EQ(a.paramCount, b.paramCount);
@@ -123,6 +125,7 @@ void expectSameModule(const Module& a, const Module& b) {
     SCOPED_TRACE("class " + x.name);
     EXPECT_EQ(x.name, y.name);
     EXPECT_EQ(x.isInterface, y.isInterface);
+    EXPECT_EQ(x.isAbstract, y.isAbstract);
     EXPECT_EQ(x.superclass, y.superclass);
     ASSERT_EQ(x.fields.size(), y.fields.size());
     for (size_t k = 0; k < x.fields.size(); k++) {
@@ -130,6 +133,8 @@ void expectSameModule(const Module& a, const Module& b) {
       EXPECT_EQ(x.fields[k].type, y.fields[k].type);
       EXPECT_EQ(x.fields[k].isPrivate, y.fields[k].isPrivate);
       EXPECT_EQ(x.fields[k].isLet, y.fields[k].isLet);
+      EXPECT_EQ(x.fields[k].isPrivateSet, y.fields[k].isPrivateSet);
+      EXPECT_EQ(x.fields[k].isProtected, y.fields[k].isProtected);
     }
     EXPECT_EQ(x.methods, y.methods);
     ASSERT_EQ(x.interfaces.size(), y.interfaces.size());
@@ -199,6 +204,105 @@ TEST(BytecodeRoundTrip, HandBuiltTablesWithExtremeValues) {
   std::shared_ptr<Module> back = read(bytes, error);
   ASSERT_TRUE(back) << error;
   expectSameModule(m, *back);
+}
+
+const char* const kFlagsProgram = R"(class Zq {
+  var fz: int = 0
+  fun fn(): int { return fz }
+}
+println(Zq().fn())
+)";
+
+// The class, field and function named Zq, fz and Zq.fn in a module compiled from kFlagsProgram.
+struct FlagsTargets {
+  ClassEntry* cls = nullptr;
+  FieldEntry* field = nullptr;
+  FunctionEntry* function = nullptr;
+};
+FlagsTargets flagsTargets(Module& m) {
+  FlagsTargets t;
+  for (ClassEntry& c : m.classes) {
+    if (c.name != "Zq") continue;
+    t.cls = &c;
+    for (FieldEntry& f : c.fields)
+      if (f.name == "fz") t.field = &f;
+  }
+  for (FunctionEntry& f : m.functions)
+    if (f.name == "Zq.fn") t.function = &f;
+  EXPECT_TRUE(t.cls && t.field && t.function);
+  return t;
+}
+
+TEST(BytecodeRoundTrip, AbstractAndProtectedFlags) {
+  Module m = compileOk(kFlagsProgram);
+  FlagsTargets t = flagsTargets(m);
+  ASSERT_TRUE(t.cls && t.field && t.function);
+  t.cls->isAbstract = true;
+  t.field->isProtected = true;
+  t.field->isPrivateSet = true;
+  t.function->isProtected = true;
+  t.function->isStatic = true;
+  std::vector<uint8_t> bytes = writeBytecode(m);
+  std::string error;
+  std::shared_ptr<Module> back = read(bytes, error);
+  ASSERT_TRUE(back) << error;
+  expectSameModule(m, *back);
+  EXPECT_EQ(writeBytecode(*back), bytes);
+}
+
+// The offset of the flags byte after the first `name` (a short string) in `bytes`, skipping
+// `between` one-byte varints.
+size_t flagsAfter(const std::vector<uint8_t>& bytes, const std::string& name, size_t between) {
+  std::vector<uint8_t> pattern{uint8_t(name.size())};
+  pattern.insert(pattern.end(), name.begin(), name.end());
+  auto at = std::search(bytes.begin(), bytes.end(), pattern.begin(), pattern.end());
+  EXPECT_NE(at, bytes.end()) << name;
+  return size_t(at - bytes.begin()) + pattern.size() + between;
+}
+
+TEST(BytecodeLoaderFlags, ContradictingAndUnknownFlagsAreRejected) {
+  Module m = compileOk(kFlagsProgram);
+  FlagsTargets t = flagsTargets(m);
+  ASSERT_TRUE(t.cls && t.field && t.function);
+  std::vector<uint8_t> bytes = writeBytecode(m);
+  size_t classFlags = flagsAfter(bytes, "Zq", 0);
+  size_t fieldFlags = flagsAfter(bytes, "fz", 1);       // after the type
+  size_t functionFlags = flagsAfter(bytes, "Zq.fn", 2); // after the owner and the file
+  ASSERT_EQ(bytes[classFlags], 0);
+  ASSERT_EQ(bytes[fieldFlags], 0);
+  ASSERT_EQ(bytes[functionFlags], 0);
+  const std::string badClass = "classes section: bad flags in class Zq";
+  const std::string badField = "classes section: bad field flags in class Zq";
+  const std::string badFunction = "functions section: bad flags in function Zq.fn";
+  for (uint8_t flags : {1, 2}) { // interface, abstract
+    std::vector<uint8_t> patched = bytes;
+    patched[classFlags] = flags;
+    EXPECT_EQ(readError(patched), "<accepted>") << int(flags);
+  }
+  for (uint8_t flags : {3, 4, 0x80}) { // interface and abstract; unknown bits
+    std::vector<uint8_t> patched = bytes;
+    patched[classFlags] = flags;
+    EXPECT_EQ(readError(patched), badClass) << int(flags);
+  }
+  for (uint8_t flags : {8, 15 - 1}) { // protected; protected, let and private(set)
+    std::vector<uint8_t> patched = bytes;
+    patched[fieldFlags] = flags;
+    EXPECT_EQ(readError(patched), "<accepted>") << int(flags);
+    patched = bytes;
+    patched[functionFlags] = flags;
+    EXPECT_EQ(readError(patched), "<accepted>") << int(flags);
+  }
+  for (uint8_t flags : {9, 15, 16, 0xFF}) { // private and protected; unknown bits
+    std::vector<uint8_t> patched = bytes;
+    patched[fieldFlags] = flags;
+    EXPECT_EQ(readError(patched), badField) << int(flags);
+    patched = bytes;
+    patched[functionFlags] = flags;
+    EXPECT_EQ(readError(patched), badFunction) << int(flags);
+  }
+  // The writer writes what it is given; the reader refuses the contradictions.
+  t.function->isPrivate = t.function->isProtected = true;
+  EXPECT_EQ(readError(writeBytecode(m)), badFunction);
 }
 
 TEST(BytecodeRoundTrip, FileStartsWithMagicAndVersion) {

@@ -42,11 +42,12 @@ public:
       }
     }
     for (const ClassEntry& c : m_.classes) {
-      std::string text = "class " + c.name + " {";
+      std::string text = std::string(c.isAbstract ? "abstract " : "") + "class " + c.name + " {";
       for (size_t i = 0; i < c.fields.size(); i++) {
-        text += (i ? ", " : " ") + std::string(c.fields[i].isPrivate ? "private " : "") +
-                (c.fields[i].isLet ? "let " : "var ") + c.fields[i].name + ": " +
-                typeName(m_, c.fields[i].type);
+        const FieldEntry& f = c.fields[i];
+        text += (i ? ", " : " ") + std::string(f.isPrivate ? "private " : "") +
+                (f.isProtected ? "protected " : "") + (f.isLet ? "let " : "var ") + f.name + ": " +
+                typeName(m_, f.type);
       }
       line(text + " }");
     }
@@ -79,7 +80,8 @@ private:
 
   void function(uint32_t index) {
     const FunctionEntry& f = m_.functions[index];
-    std::string header = "\nfunction " + f.name + "(";
+    std::string header =
+        std::string(f.isProtected ? "\nprotected " : "\n") + "function " + f.name + "(";
     for (uint32_t p = 0; p < f.paramCount && p < f.registerTypes.size(); p++) {
       header += (p ? ", r" : "r") + std::to_string(p);
     }

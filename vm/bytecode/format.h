@@ -9,7 +9,8 @@ namespace nuri::nbc {
 
 constexpr uint8_t kMagic[8] = {'N', 'U', 'R', 'I', 'B', 'C', 0x0D, 0x0A};
 constexpr uint16_t kVersionMajor = 0;
-constexpr uint16_t kVersionMinor = 2; // 0.2: natives record their module and signature
+// 0.3: abstract classes, protected members, interface methods with a body
+constexpr uint16_t kVersionMinor = 3;
 
 // Sections appear exactly once each, in this order.
 enum class Section : uint32_t {

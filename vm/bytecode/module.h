@@ -45,6 +45,7 @@ struct FieldEntry {
   bool isPrivate = false;
   bool isLet = false;
   bool isPrivateSet = false; // written only by its class's functions
+  bool isProtected = false;  // used only by its class's functions and its subclasses'
 };
 
 // The functions a class uses to implement one interface, in the interface's method order.
@@ -56,10 +57,11 @@ struct InterfaceImpl {
 struct ClassEntry {
   std::string name;
   bool isInterface = false;
+  bool isAbstract = false; // a class that cannot be made: its vtable may hold abstract methods
   uint32_t superclass = kNoIndex;        // a class with a smaller index
   std::vector<FieldEntry> fields;        // own fields; the layout is the superclass's, then these
   std::vector<uint32_t> methods;         // function indices in vtable order (an interface: its
-                                         // abstract methods)
+                                         // methods, abstract or with a default body)
   std::vector<InterfaceImpl> interfaces; // every interface implemented, inherited ones too
   uint32_t initializer = kNoIndex;       // function index of `init` (none for interfaces)
 };
@@ -92,9 +94,10 @@ struct FunctionEntry {
   uint32_t ownerClass = kNoIndex;
   uint32_t file = 0; // index into Module::files: where its lines are
   bool isPrivate = false;
-  bool isAbstract = false; // an interface method: signature only, no code
-  bool isStatic = false;   // a static method of ownerClass (no `this`)
-  uint32_t paramCount = 0; // including `this` for methods
+  bool isProtected = false; // called only by its class's functions and its subclasses'
+  bool isAbstract = false;  // a method of an interface or abstract class without code
+  bool isStatic = false;    // a static method of ownerClass (no `this`)
+  uint32_t paramCount = 0;  // including `this` for methods
   uint32_t returnType = 0;
   std::vector<uint32_t> registerTypes; // one per register; parameters first
   std::vector<uint32_t> code;

@@ -96,18 +96,21 @@ Module decode(const uint8_t* data, size_t size) {
   for (ClassEntry& c : m.classes) {
     c.name = classes.name("class name");
     uint8_t classFlags = classes.u8();
-    if (classFlags > 1) fail("classes section: bad flags in class " + c.name);
+    if (classFlags > 2) fail("classes section: bad flags in class " + c.name); // 3: both
     c.isInterface = classFlags & 1;
+    c.isAbstract = classFlags & 2;
     c.superclass = classes.optionalIndex();
     c.fields.resize(classes.count("field", 3));
     for (FieldEntry& f : c.fields) {
       f.name = classes.name("field name");
       f.type = classes.varint();
       uint8_t flags = classes.u8();
-      if (flags > 7) fail("classes section: bad field flags in class " + c.name);
+      if (flags > 15 || (flags & 9) == 9)
+        fail("classes section: bad field flags in class " + c.name);
       f.isPrivate = flags & 1;
       f.isLet = flags & 2;
       f.isPrivateSet = flags & 4;
+      f.isProtected = flags & 8;
     }
     c.methods.resize(classes.count("method"));
     for (uint32_t& fn : c.methods)
@@ -130,10 +133,11 @@ Module decode(const uint8_t* data, size_t size) {
     f.ownerClass = functions.optionalIndex();
     f.file = functions.varint();
     uint8_t flags = functions.u8();
-    if (flags > 7) fail("functions section: bad flags in function " + f.name);
+    if (flags > 15 || (flags & 9) == 9) fail("functions section: bad flags in function " + f.name);
     f.isPrivate = flags & 1;
     f.isAbstract = flags & 2;
     f.isStatic = flags & 4;
+    f.isProtected = flags & 8;
     f.paramCount = functions.varint();
     f.returnType = functions.varint();
     uint32_t registers = functions.count("register");

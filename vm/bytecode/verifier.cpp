@@ -220,9 +220,14 @@ private:
         }
       }
       if (f.isStatic && f.ownerClass == kNoIndex) fail(what + ": a static method needs a class");
+      if (f.isProtected && f.ownerClass == kNoIndex) {
+        fail(what + ": a protected function needs a class");
+      }
       if (f.isAbstract) {
-        if (!f.code.empty() || !isMethod || !m_.classes[f.ownerClass].isInterface) {
-          fail(what + ": only interface methods are abstract, and they have no code");
+        if (!f.code.empty() || !isMethod ||
+            !(m_.classes[f.ownerClass].isInterface || m_.classes[f.ownerClass].isAbstract)) {
+          fail(what + ": only methods of interfaces and abstract classes are abstract, and they "
+                      "have no code");
         }
       } else if (f.code.empty()) {
         fail(what + ": has no code");
@@ -253,12 +258,15 @@ private:
       std::string what = "interface " + c.name;
       if (c.superclass != kNoIndex || !c.fields.empty() || !c.interfaces.empty() ||
           c.initializer != kNoIndex) {
-        fail(what + ": an interface has only abstract methods");
+        fail(what + ": an interface has no fields, superclass, interfaces or initialiser");
       }
+      // Its methods are abstract or have a default body.
       for (uint32_t fn : c.methods) {
         const FunctionEntry& f = function(fn, what);
-        if (!f.isAbstract || f.ownerClass != i)
-          fail(what + ": method " + f.name + " is foreign or has code");
+        if (f.ownerClass != i) fail(what + ": method " + f.name + " is foreign");
+        if (f.isPrivate || f.isProtected || f.isStatic) {
+          fail(what + ": method " + f.name + " is private, protected or static");
+        }
       }
     }
     for (size_t i = 0; i < m_.classes.size(); i++) {
@@ -279,9 +287,13 @@ private:
       }
       for (size_t slot = 0; slot < c.methods.size(); slot++) {
         const FunctionEntry& f = function(c.methods[slot], what);
-        if (f.isAbstract || f.isStatic || f.ownerClass == kNoIndex ||
+        if (f.isStatic || f.ownerClass == kNoIndex ||
             !isAncestorOrSelf(f.ownerClass, uint32_t(i))) {
           fail(what + ": method " + f.name + " belongs to another class");
+        }
+        // No object of an abstract class is made, so its abstract methods are never called.
+        if (f.isAbstract && !c.isAbstract) {
+          fail(what + ": leaves abstract method " + f.name + " without a body");
         }
         if (parent && slot < parent->methods.size() &&
             !sameSignature(f, m_.functions[parent->methods[slot]])) {
@@ -299,10 +311,16 @@ private:
           fail(what + ": implements " + iface.name + " with the wrong number of methods");
         }
         for (size_t k = 0; k < impl.functions.size(); k++) {
+          // A method of the class or an ancestor, or the interface's own (a default body).
           const FunctionEntry& f = function(impl.functions[k], what);
-          if (f.isAbstract || f.isStatic || f.ownerClass == kNoIndex ||
-              !isAncestorOrSelf(f.ownerClass, uint32_t(i))) {
+          if (f.isStatic || f.ownerClass == kNoIndex ||
+              (f.ownerClass != impl.interfaceClass &&
+               !isAncestorOrSelf(f.ownerClass, uint32_t(i)))) {
             fail(what + ": implements " + iface.name + " with a foreign method " + f.name);
+          }
+          if (f.isAbstract && !c.isAbstract) {
+            fail(what + ": implements " + iface.name + " with abstract method " + f.name +
+                 ", which has no body");
           }
           if (!sameSignature(f, m_.functions[iface.methods[k]])) {
             fail(what + ": method " + f.name + " does not match " +
@@ -474,6 +492,11 @@ private:
         failAt("accesses private field " + m_.classes[f.owner].name + "." + f.field->name +
                " from outside its class");
       }
+      if (f.field->isProtected && !insideSubclassOf(f.owner)) {
+        const std::string& owner = m_.classes[f.owner].name;
+        failAt("accesses protected field " + owner + "." + f.field->name + " from outside " +
+               owner + " and its subclasses");
+      }
       break;
     }
     case OperandKind::VT: break; // checked with the call
@@ -489,6 +512,12 @@ private:
   }
 
   std::vector<uint32_t> targets_;
+
+  // Whether the function being checked may use a protected member of class `owner`: it belongs
+  // to `owner` or a subclass (a lambda belongs to its method's class).
+  bool insideSubclassOf(uint32_t owner) const {
+    return fn_->ownerClass != kNoIndex && isAncestorOrSelf(owner, fn_->ownerClass);
+  }
 
   void checkCallTarget(uint32_t dst, uint32_t callee, const uint32_t* args, uint32_t argc) {
     const FunctionEntry& f = m_.functions[callee];
@@ -507,6 +536,10 @@ private:
     }
     if (f.isPrivate && f.ownerClass != fn_->ownerClass) {
       failAt("calls private method " + f.name + " from outside its class");
+    }
+    if (f.isProtected && !insideSubclassOf(f.ownerClass)) {
+      failAt("calls protected method " + f.name + " from outside " + m_.classes[f.ownerClass].name +
+             " and its subclasses");
     }
   }
 
@@ -593,6 +626,10 @@ private:
           m_.classes[m_.types[o[1]].classIndex].isInterface) {
         failAt("needs a class type");
       }
+      if (m_.classes[m_.types[o[1]].classIndex].isAbstract) {
+        failAt("cannot make an object of abstract class " +
+               m_.classes[m_.types[o[1]].classIndex].name);
+      }
       expectLoad(o[0], o[1], "the new object");
       break;
     case Opcode::GET_FIELD: {
@@ -617,6 +654,10 @@ private:
       if (f.isAbstract || cells > f.paramCount) failAt("cannot make a closure of " + f.name);
       if (f.isPrivate && f.ownerClass != fn_->ownerClass) {
         failAt("makes a closure of private method " + f.name + " from outside its class");
+      }
+      if (f.isProtected && !insideSubclassOf(f.ownerClass)) {
+        failAt("makes a closure of protected method " + f.name + " from outside " +
+               m_.classes[f.ownerClass].name + " and its subclasses");
       }
       for (uint32_t i = 0; i < cells; i++) {
         if (m_.types[f.registerTypes[i]].kind != TypeKind::Cell) {

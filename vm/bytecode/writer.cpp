@@ -72,13 +72,14 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
   classes.varint(m.classes.size());
   for (const ClassEntry& c : m.classes) {
     classes.str(c.name);
-    classes.u8(c.isInterface ? 1 : 0);
+    classes.u8(uint8_t((c.isInterface ? 1 : 0) | (c.isAbstract ? 2 : 0)));
     classes.optionalIndex(c.superclass);
     classes.varint(c.fields.size());
     for (const FieldEntry& f : c.fields) {
       classes.str(f.name);
       classes.varint(f.type);
-      classes.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isLet ? 2 : 0) | (f.isPrivateSet ? 4 : 0)));
+      classes.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isLet ? 2 : 0) | (f.isPrivateSet ? 4 : 0) |
+                         (f.isProtected ? 8 : 0)));
     }
     classes.varint(c.methods.size());
     for (uint32_t fn : c.methods)
@@ -100,7 +101,8 @@ std::vector<uint8_t> writeBytecode(const Module& m) {
     functions.str(f.name);
     functions.optionalIndex(f.ownerClass);
     functions.varint(f.file);
-    functions.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isAbstract ? 2 : 0) | (f.isStatic ? 4 : 0)));
+    functions.u8(uint8_t((f.isPrivate ? 1 : 0) | (f.isAbstract ? 2 : 0) | (f.isStatic ? 4 : 0) |
+                         (f.isProtected ? 8 : 0)));
     functions.varint(f.paramCount);
     functions.varint(f.returnType);
     functions.varint(f.registerTypes.size());
