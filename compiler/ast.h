@@ -261,6 +261,8 @@ struct FunDecl {
   TypeSyntax returnType;
   StmtPtr body; // a Block
   bool isPrivate = false;
+  bool isProtected = false; // visible in its class and the subclasses
+  bool isAbstract = false;  // `abstract fun` of an abstract class: no body
   bool isOverride = false;
   bool isStatic = false;
   bool isInit = false;
@@ -277,6 +279,7 @@ struct FieldDecl {
   std::string name;
   bool isLet = false;
   bool isPrivate = false;
+  bool isProtected = false;
   bool isPrivateSet = false; // `private(set)`
   bool isStatic = false;
   TypeSyntax type;
@@ -290,7 +293,8 @@ struct ClassDecl {
   std::vector<std::string> typeParams; // `class Box<T>`
   bool isBuiltin = false;              // declared by the prelude
   bool isInterface = false;
-  bool isEnum = false; // `enum Color { RED, GREEN }`: a class whose values are its constants
+  bool isAbstract = false; // `abstract class`: cannot be constructed, may have abstract methods
+  bool isEnum = false;     // `enum Color { RED, GREEN }`: a class whose values are its constants
   std::vector<std::string> enumConstants;
   bool hasSuperclass = false;
   TypeSyntax superclass;

@@ -95,6 +95,8 @@ std::unique_ptr<FunDecl> cloneFunDecl(const FunDecl& f) {
   copy->returnType = f.returnType;
   copy->body = cloneOptional(f.body);
   copy->isPrivate = f.isPrivate;
+  copy->isProtected = f.isProtected;
+  copy->isAbstract = f.isAbstract;
   copy->isOverride = f.isOverride;
   copy->isStatic = f.isStatic;
   copy->isInit = f.isInit;
@@ -112,6 +114,7 @@ std::unique_ptr<ClassDecl> cloneClassDecl(const ClassDecl& c) {
   copy->typeParams = c.typeParams;
   copy->isBuiltin = c.isBuiltin;
   copy->isInterface = c.isInterface;
+  copy->isAbstract = c.isAbstract;
   copy->isEnum = c.isEnum;
   copy->enumConstants = c.enumConstants;
   copy->hasSuperclass = c.hasSuperclass;
@@ -123,6 +126,7 @@ std::unique_ptr<ClassDecl> cloneClassDecl(const ClassDecl& c) {
     field.name = f.name;
     field.isLet = f.isLet;
     field.isPrivate = f.isPrivate;
+    field.isProtected = f.isProtected;
     field.isPrivateSet = f.isPrivateSet;
     field.isStatic = f.isStatic;
     field.type = f.type;

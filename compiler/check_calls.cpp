@@ -111,6 +111,10 @@ const Type* Checker::checkMember(Expr& e) {
       if (f->isPrivate && !canSeePrivate(f->owner)) {
         error(e.pos,
               "field " + quoted(e.text) + " of class " + quoted(f->owner->name) + " is private");
+      } else if (f->isProtected && !canSeeProtected(f->owner)) {
+        error(e.pos, "field " + quoted(e.text) + " of class " + quoted(f->owner->name) +
+                         " is protected: only " + quoted(f->owner->name) +
+                         " and its subclasses can use it");
       }
       e.field = f;
       e.ref = RefKind::Field;
@@ -301,8 +305,18 @@ const Type* Checker::checkNamedCall(Expr& e) {
       self->var = thisVariable();
       self->ref = RefKind::Local;
       e.args.insert(e.args.begin(), std::move(self));
-      e.call = CallKind::Method;
+      e.call = cls_->isInterface ? CallKind::InterfaceMethod : CallKind::Method;
       e.fun = method;
+      checkCallArguments(e, method, "method " + quoted(name), 1);
+      return set(e, method->returnType);
+    }
+    if (FunSymbol* method = thisVariable() ? defaultMethod(cls_, name) : nullptr) {
+      auto self = std::make_unique<Expr>(ExprKind::This, e.a->pos);
+      self->type = cls_->type;
+      self->var = thisVariable();
+      self->ref = RefKind::Local;
+      e.args.insert(e.args.begin(), std::move(self));
+      callDefaultMethod(e, method);
       checkCallArguments(e, method, "method " + quoted(name), 1);
       return set(e, method->returnType);
     }
@@ -340,6 +354,7 @@ const Type* Checker::checkNamedCall(Expr& e) {
       return set(e, types_.error());
     }
     e.call = CallKind::Constructor;
+    if (constructsAbstract(e)) return set(e, types_.error());
     checkCallArguments(e, e.cls->init, "the constructor of " + quoted(e.cls->name));
     return set(e, e.cls->type);
   }
@@ -353,7 +368,7 @@ const Type* Checker::checkNamedCall(Expr& e) {
       return set(e, types_.error());
     }
     e.call = CallKind::Constructor;
-    if (constructsEnum(e)) return set(e, types_.error());
+    if (constructsEnum(e) || constructsAbstract(e)) return set(e, types_.error());
     if (e.cls->init->isPrivate && !canSeePrivate(e.cls)) {
       error(e.pos, "the constructor of class " + quoted(name) + " is private");
     }
@@ -447,6 +462,9 @@ const Type* Checker::checkSuperCall(Expr& e) {
     if (target->isPrivate) {
       error(member.pos,
             "method " + quoted(name) + " of class " + quoted(target->owner->name) + " is private");
+    } else if (target->isAbstract) {
+      error(member.pos, "`super." + name + "()` cannot be called: " +
+                            quoted(target->owner->name + "." + name) + " is abstract");
     }
   }
   auto self = std::make_unique<Expr>(ExprKind::This, member.a->pos);
@@ -584,6 +602,11 @@ const Type* Checker::checkMethodCall(Expr& e) {
   if (t->tag == TypeTag::Class) {
     ClassSymbol* cls = t->cls;
     auto it = cls->methodsByName.find(name);
+    if (FunSymbol* method = it == cls->methodsByName.end() ? defaultMethod(cls, name) : nullptr) {
+      callDefaultMethod(e, method);
+      checkCallArguments(e, method, "method " + quoted(name), 1);
+      return set(e, method->returnType);
+    }
     if (it == cls->methodsByName.end()) {
       for (size_t i = 1; i < e.args.size(); i++)
         checkExpr(e.args[i]);
@@ -606,6 +629,10 @@ const Type* Checker::checkMethodCall(Expr& e) {
     if (method->isPrivate && !canSeePrivate(method->owner)) {
       error(member.pos,
             "method " + quoted(name) + " of class " + quoted(method->owner->name) + " is private");
+    } else if (method->isProtected && !canSeeProtected(method->owner)) {
+      error(member.pos, "method " + quoted(name) + " of class " + quoted(method->owner->name) +
+                            " is protected: only " + quoted(method->owner->name) +
+                            " and its subclasses can call it");
     }
     e.call = cls->isInterface ? CallKind::InterfaceMethod : CallKind::Method;
     e.fun = method;
@@ -797,6 +824,23 @@ bool Checker::constructsEnum(Expr& e) {
                    "constants, e.g. `" +
                    e.cls->name + "." + (constants.empty() ? "A" : constants[0]) + "`");
   return true;
+}
+
+bool Checker::constructsAbstract(Expr& e) {
+  if (!e.cls->isAbstract) return false;
+  for (auto& arg : e.args)
+    checkExpr(arg);
+  error(e.pos, "class " + quoted(e.cls->name) +
+                   " is abstract and cannot be constructed; construct a subclass that "
+                   "overrides its abstract methods");
+  return true;
+}
+
+void Checker::callDefaultMethod(Expr& call, FunSymbol* method) {
+  wrap(call.args[0], ExprKind::As, method->owner->type);
+  call.args[0]->targetType = method->owner->type;
+  call.call = CallKind::InterfaceMethod;
+  call.fun = method;
 }
 
 } // namespace nuri::checking

@@ -78,6 +78,7 @@ void Checker::declareUnitClasses() {
     cls->pos = decl.pos;
     cls->decl = &decl;
     cls->isInterface = decl.isInterface;
+    cls->isAbstract = decl.isAbstract;
     decl.symbol = cls;
     types_.classType(cls);
     if (claimTopName(decl.name, decl.pos, decl.isInterface ? "interface" : "class")) {
@@ -231,6 +232,7 @@ FunSymbol* Checker::makeFunction(FunDecl& decl, ClassSymbol* owner) {
   fn->decl = &decl;
   fn->owner = owner;
   fn->isPrivate = decl.isPrivate;
+  fn->isProtected = decl.isProtected;
   fn->isInit = decl.isInit;
   decl.symbol = fn;
   std::unordered_map<std::string, SourcePos> seen;
@@ -413,6 +415,7 @@ void Checker::declareOwnMembers(ClassSymbol* cls) {
     field->type = resolveType(f.type);
     field->isLet = f.isLet;
     field->isPrivate = f.isPrivate;
+    field->isProtected = f.isProtected;
     field->isPrivateSet = f.isPrivateSet;
     field->owner = cls;
     field->decl = &f;
@@ -451,7 +454,11 @@ void Checker::declareOwnMembers(ClassSymbol* cls) {
       continue;
     }
     FunSymbol* method = makeFunction(*m, cls);
-    method->isAbstract = cls->isInterface;
+    method->isAbstract = cls->isInterface ? !m->body : m->isAbstract;
+    if (m->isAbstract && !cls->isAbstract) {
+      error(m->pos, "method " + quoted(m->name) + " is abstract, so class " + quoted(cls->name) +
+                        " must be declared `abstract class " + cls->decl->name + "`");
+    }
     if (cls->fieldsByName.count(m->name)) {
       error(m->pos, quoted(m->name) + " is already a field of class " + quoted(cls->name));
       continue;
@@ -484,6 +491,9 @@ void Checker::declareOwnMembers(ClassSymbol* cls) {
                           "; mark it `override fun " + m->name + "`");
       } else if (base->isPrivate) {
         error(m->pos, "cannot override private method " + where);
+      } else if (method->isProtected && !base->isProtected) {
+        error(m->pos, "method " + quoted(m->name) + " cannot be `protected`: it overrides " +
+                          where + ", which is public");
       } else if (!sameSignature(method, base)) {
         error(m->pos, "method " + quoted(m->name) + " must keep the signature of " + where + ": " +
                           signatureText(base));
@@ -502,6 +512,12 @@ void Checker::declareOwnMembers(ClassSymbol* cls) {
     cls->methodsByName[m->name] = method;
   }
   if (cls->isInterface) return;
+  if (cls->isAbstract) { // its subclasses implement what it leaves out of its interfaces
+    for (ClassSymbol* iface : cls->allInterfaces)
+      for (FunSymbol* required : iface->methods)
+        if (!cls->methodsByName.count(required->name) && !defaultMethod(cls, required->name))
+          abstractStandIn(cls, required);
+  }
   if (decl.init) {
     cls->init = makeFunction(*decl.init, cls);
   } else {
@@ -541,6 +557,38 @@ void Checker::declareStaticField(ClassSymbol* cls, FieldDecl& f) {
   if (f.init) m_.staticInitialisers.push_back({v, &f.init, cls, unit_});
 }
 
+FunSymbol* Checker::defaultMethod(const ClassSymbol* cls, const std::string& name) {
+  for (ClassSymbol* iface : cls->allInterfaces) {
+    auto it = iface->methodsByName.find(name);
+    if (it != iface->methodsByName.end() && !it->second->isAbstract) return it->second;
+  }
+  return nullptr;
+}
+
+FunSymbol* Checker::abstractStandIn(ClassSymbol* cls, const FunSymbol* required) {
+  auto* fn = types_.make<FunSymbol>();
+  fn->name = required->name;
+  fn->traceName = cls->name + "." + required->name;
+  fn->pos = cls->pos;
+  fn->owner = cls;
+  fn->isAbstract = true;
+  fn->returnType = required->returnType;
+  for (const VarSymbol* p : required->params) {
+    auto* param = types_.make<VarSymbol>();
+    *param = *p;
+    fn->params.push_back(param);
+    fn->defaults.push_back(nullptr);
+  }
+  fn->thisVar = types_.make<VarSymbol>();
+  fn->thisVar->name = "this";
+  fn->thisVar->type = cls->type;
+  fn->thisVar->isLet = true;
+  fn->vtableSlot = uint32_t(cls->methods.size());
+  cls->methods.push_back(fn);
+  cls->methodsByName[fn->name] = fn;
+  return fn;
+}
+
 void Checker::checkInterfacesImplemented(ClassSymbol* cls) {
   // Past the bound on members, classes inherit nothing: what they lack is not their fault.
   if (cls->isInterface || memberTotalsReported_) return;
@@ -548,19 +596,52 @@ void Checker::checkInterfacesImplemented(ClassSymbol* cls) {
     for (FunSymbol* required : iface->methods) {
       auto it = cls->methodsByName.find(required->name);
       if (it == cls->methodsByName.end()) {
-        error(cls->pos, "class " + quoted(cls->name) + " does not implement " +
-                            quoted(signatureText(required)) + " of interface " +
-                            quoted(iface->name));
+        if (FunSymbol* given = defaultMethod(cls, required->name)) {
+          // A body serves its own interface only: another interface's method of that name
+          // needs the class's own.
+          if (given != required) {
+            error(cls->pos, "class " + quoted(cls->name) + " must declare " +
+                                quoted(signatureText(required)) + ": interfaces " +
+                                quoted(given->owner->name) + " and " + quoted(iface->name) +
+                                " both declare it, and " + quoted(given->owner->name) +
+                                " gives it a body");
+          }
+        } else {
+          error(cls->pos, "class " + quoted(cls->name) + " does not implement " +
+                              quoted(signatureText(required)) + " of interface " +
+                              quoted(iface->name));
+        }
       } else if (!sameSignature(it->second, required)) {
         error(it->second->pos, "method " + quoted(required->name) + " of class " +
                                    quoted(cls->name) + " must have the signature " +
                                    quoted(signatureText(required)) + " required by interface " +
                                    quoted(iface->name));
-      } else if (it->second->isPrivate) {
+      } else if (it->second->isPrivate || it->second->isProtected) {
         error(it->second->pos, "method " + quoted(required->name) + " implements interface " +
-                                   quoted(iface->name) + " and cannot be private");
+                                   quoted(iface->name) + " and cannot be " +
+                                   (it->second->isPrivate ? "private" : "protected"));
       }
     }
+  }
+  if (cls->isAbstract) return;
+  std::string missing;
+  size_t count = 0;
+  const ClassSymbol* parent = cls->superclass;
+  for (FunSymbol* method : cls->methods) {
+    // One declared here was reported with its declaration, one a concrete superclass lacks
+    // with that class.
+    if (!method->isAbstract || method->owner == cls) continue;
+    if (parent && !parent->isAbstract && method->vtableSlot < parent->methods.size()) continue;
+    if (count++ < 8) {
+      missing += std::string(missing.empty() ? "" : ", ") +
+                 quoted(method->owner->name + "." + signatureText(method));
+    }
+  }
+  if (count > 8) missing += ", ...";
+  if (count) {
+    error(cls->pos, "class " + quoted(cls->name) + " must override the abstract method" +
+                        (count > 1 ? "s " : " ") + missing + ", or be declared `abstract class " +
+                        cls->decl->name + "`");
   }
 }
 

@@ -341,6 +341,10 @@ ClassSymbol* Checker::classNamed(const Expr& e) {
 
 bool Checker::canSeePrivate(const ClassSymbol* owner) const { return cls_ == owner; }
 
+bool Checker::canSeeProtected(const ClassSymbol* owner) const {
+  return cls_ && cls_->isSubclassOf(owner);
+}
+
 const Type* Checker::checkName(Expr& e) {
   if (VarSymbol* v = lookupLocal(e.text)) {
     noteUse(v);

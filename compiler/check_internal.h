@@ -172,6 +172,11 @@ private:
 
   // A constructor call `e` of an enum outside it: reported, true.
   bool constructsEnum(Expr& e);
+  // A constructor call `e` of an abstract class: reported (its arguments checked), true.
+  bool constructsAbstract(Expr& e);
+  // Makes `call` (receiver in args[0]) a call of an interface's default `method` on an object
+  // whose class does not declare it: through the interface.
+  void callDefaultMethod(Expr& call, FunSymbol* method);
 
   // Null-safe operators. `member` is a `?.` whose receiver has type `t`: false (reported) when
   // that receiver can never be null. A chain under `?:` (`defaulted`) may end in a value type.
@@ -317,7 +322,14 @@ private:
 
   void declareStaticField(ClassSymbol* cls, FieldDecl& f);
 
+  // Whether `cls` (not abstract) implements its interfaces' methods and overrides the abstract
+  // methods it inherits. An abstract class leaves what it lacks to its subclasses.
   void checkInterfacesImplemented(ClassSymbol* cls);
+  // The body an interface of `cls` gives method `name`, or null.
+  static FunSymbol* defaultMethod(const ClassSymbol* cls, const std::string& name);
+  // An abstract method of abstract class `cls` standing for an interface method it does not
+  // implement, so that its subclasses override it.
+  FunSymbol* abstractStandIn(ClassSymbol* cls, const FunSymbol* required);
 
   // ---- Scopes ----
 
@@ -450,6 +462,8 @@ private:
 
   // Private members are visible inside the body of the class that declares them.
   bool canSeePrivate(const ClassSymbol* owner) const;
+  // Protected members also inside its subclasses.
+  bool canSeeProtected(const ClassSymbol* owner) const;
 
   const Type* checkName(Expr& e);
 

@@ -133,19 +133,21 @@ void Checker::checkClassBodies(ClassSymbol* cls) {
   env_ = cls->typeEnv;
   instance_ = cls->typeEnv ? cls->name : std::string();
   cls_ = cls;
-  // Field initialisers run in init, after the superclass's init, with `this` available.
-  fn_ = cls->init;
-  pushScope();
-  for (FieldSymbol* f : cls->fields) {
-    if (f->owner == cls && f->decl->init) {
-      checkExpecting(f->decl->init, f->type);
-      coerce(f->decl->init, f->type, "field " + quoted(f->name));
+  if (!cls->isInterface) {
+    // Field initialisers run in init, after the superclass's init, with `this` available.
+    fn_ = cls->init;
+    pushScope();
+    for (FieldSymbol* f : cls->fields) {
+      if (f->owner == cls && f->decl->init) {
+        checkExpecting(f->decl->init, f->type);
+        coerce(f->decl->init, f->type, "field " + quoted(f->name));
+      }
     }
+    popScope();
+    if (cls->init->decl) checkFunctionBody(cls->init);
   }
-  popScope();
-  if (cls->init->decl) checkFunctionBody(cls->init);
   for (FunSymbol* method : cls->methods)
-    if (method->owner == cls) checkFunctionBody(method);
+    if (method->owner == cls && !method->isAbstract) checkFunctionBody(method);
   cls_ = nullptr;
   fn_ = nullptr;
 }

@@ -44,6 +44,7 @@ ClassSymbol* Checker::instantiateClass(const ClassDecl* templ, const std::vector
   cls->pos = decl->pos;
   cls->decl = decl;
   cls->isInterface = decl->isInterface;
+  cls->isAbstract = decl->isAbstract;
   cls->templateDecl = templ;
   cls->typeArgs = args;
   cls->typeEnv = args.empty() ? nullptr : makeEnv(templ->typeParams, args); // not generic

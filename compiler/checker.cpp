@@ -18,8 +18,7 @@ void Checker::run() {
   size_t classesDone = 0, functionsDone = 0;
   while (classesDone < m_.classes.size() || functionsDone < topFunctions_.size()) {
     for (; classesDone < m_.classes.size(); classesDone++) {
-      ClassSymbol* cls = m_.classes[classesDone];
-      if (!cls->isInterface) checkClassBodies(cls);
+      checkClassBodies(m_.classes[classesDone]);
     }
     for (; functionsDone < topFunctions_.size(); functionsDone++)
       checkFunctionBody(topFunctions_[functionsDone]);

@@ -283,6 +283,7 @@ public:
     out.name = fn->traceName;
     out.file = mb_.checked().fileOf(fn->pos);
     out.isPrivate = fn->isPrivate;
+    out.isProtected = fn->isProtected;
     out.isAbstract = fn->isAbstract;
     out.isStatic = fn->staticOwner != nullptr;
     ClassSymbol* owner = fn->owner ? fn->owner : fn->staticOwner;
@@ -1738,11 +1739,12 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile,
   for (ClassSymbol* cls : checked.classes) {
     ClassEntry& entry = module.classes[cls->index];
     entry.isInterface = cls->isInterface;
+    entry.isAbstract = cls->isAbstract;
     entry.superclass = cls->superclass ? cls->superclass->index : kNoIndex;
     for (FieldSymbol* f : cls->fields) {
       if (f->owner == cls) {
-        entry.fields.push_back(
-            {f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet, f->isPrivateSet});
+        entry.fields.push_back({f->name, mb.typeIndex(f->type), f->isPrivate, f->isLet,
+                                f->isPrivateSet, f->isProtected});
       }
     }
     for (FunSymbol* m : cls->methods)
@@ -1750,8 +1752,11 @@ Module generateCode(CheckedModule& checked, const std::string& sourceFile,
     for (ClassSymbol* iface : cls->allInterfaces) {
       InterfaceImpl impl;
       impl.interfaceClass = iface->index;
-      for (FunSymbol* required : iface->methods)
-        impl.functions.push_back(cls->methodsByName.at(required->name)->index);
+      for (FunSymbol* required : iface->methods) {
+        auto own = cls->methodsByName.find(required->name);
+        impl.functions.push_back(own != cls->methodsByName.end() ? own->second->index
+                                                                 : required->index); // its body
+      }
       entry.interfaces.push_back(std::move(impl));
     }
     if (cls->init) entry.initializer = cls->init->index;

@@ -373,7 +373,19 @@ private:
       if (!topLevel) diags_.error(pos, "enums can only be declared at the top level of a file");
       return s;
     }
+    case Tok::Abstract: {
+      if (peekTok().kind != Tok::Class) {
+        fail(pos, "`abstract` applies to classes (`abstract class Shape`) and their methods");
+      }
+      advance();
+      auto s = std::make_unique<Stmt>(StmtKind::Class, pos);
+      s->cls = classDecl();
+      s->cls->isAbstract = true;
+      if (!topLevel) diags_.error(pos, "classes can only be declared at the top level of a file");
+      return s;
+    }
     case Tok::Private:
+    case Tok::Protected:
     case Tok::Override:
     case Tok::Static:
       fail(pos, std::string("`") + tokenText(cur().kind) + "` can only be used on class members");
@@ -606,11 +618,13 @@ private:
     return s;
   }
 
-  std::unique_ptr<FunDecl> funDecl(bool inClass) {
+  // `fun name<T>(params): Result { body }`; without a body (`bodyless`) for an abstract method
+  // or an interface method that has none.
+  std::unique_ptr<FunDecl> funDecl(bool inClass, bool bodyless = false) {
     size_t start = p_;
     auto f = std::make_unique<FunDecl>();
     f->pos = advance().pos; // `fun`
-    f->name = expectIdentifier("a function name");
+    f->name = expectIdentifier(inClass ? "a method name" : "a function name");
     if (!inClass) brokenName_ = f->name;
     f->typeParams = typeParameters();
     parameters(*f);
@@ -618,9 +632,8 @@ private:
       f->hasReturnType = true;
       f->returnType = typeSyntax();
     }
-    f->body = block("to start the function body");
+    if (!bodyless) f->body = block("to start the function body");
     f->tokenCount = uint32_t(p_ - start);
-    (void)inClass;
     return f;
   }
 
@@ -802,7 +815,10 @@ private:
 
   void classMember(ClassDecl& c) {
     bool isPrivate = false, isOverride = false, isStatic = false, isPrivateSet = false;
-    while (at(Tok::Private) || at(Tok::Override) || at(Tok::Static)) {
+    bool isProtected = false, isAbstract = false;
+    SourcePos modifierPos = cur().pos;
+    while (at(Tok::Private) || at(Tok::Override) || at(Tok::Static) || at(Tok::Protected) ||
+           at(Tok::Abstract)) {
       Tok k = advance().kind;
       // `private(set) var x`: readable everywhere, assignable only inside the class.
       if (k == Tok::Private && at(Tok::LParen) && peekTok().kind == Tok::Identifier &&
@@ -816,20 +832,46 @@ private:
       if (k == Tok::Private) isPrivate = true;
       if (k == Tok::Override) isOverride = true;
       if (k == Tok::Static) isStatic = true;
+      if (k == Tok::Protected) isProtected = true;
+      if (k == Tok::Abstract) isAbstract = true;
     }
     if (c.isInterface) {
-      if (!at(Tok::Fun) || isPrivate || isOverride || isStatic) {
-        fail(cur().pos, "an interface holds only method signatures, e.g. `fun area(): float`");
+      if (!at(Tok::Fun)) {
+        fail(cur().pos, "an interface holds only methods, e.g. `fun area(): float`, with or "
+                        "without a body");
       }
-      auto f = std::make_unique<FunDecl>();
-      f->pos = advance().pos;
-      f->name = expectIdentifier("a method name");
-      parameters(*f);
-      if (match(Tok::Colon)) {
-        f->hasReturnType = true;
-        f->returnType = typeSyntax();
+      if (isPrivate || isOverride || isStatic || isProtected || isAbstract) {
+        fail(modifierPos, "the methods of an interface are public and cannot be marked `private`, "
+                          "`protected`, `static`, `abstract` or `override`");
       }
-      if (at(Tok::LBrace)) fail(cur().pos, "interface methods have no body");
+      // A body is the method's default, for the classes that do not declare it.
+      auto f = funDecl(true, /*bodyless=*/true);
+      if (at(Tok::LBrace)) f->body = block("");
+      c.methods.push_back(std::move(f));
+      return;
+    }
+    if (isPrivate && isProtected)
+      fail(modifierPos, "a member is either `private` or `protected`, not both");
+    if (isProtected && isStatic) {
+      fail(modifierPos, "`protected` applies to the fields and methods of objects, not to "
+                        "`static` members");
+    }
+    if (isAbstract) {
+      if (!at(Tok::Fun))
+        fail(cur().pos, "`abstract` applies to methods (and classes), not to fields or `init`");
+      if (isPrivate || isStatic) {
+        fail(modifierPos, std::string("an abstract method cannot be `") +
+                              (isPrivate ? "private" : "static") +
+                              "`: subclasses must override it");
+      }
+      auto f = funDecl(true, /*bodyless=*/true);
+      if (at(Tok::LBrace)) {
+        fail(cur().pos,
+             "abstract method `" + f->name + "` has no body; remove `abstract` to give it one");
+      }
+      f->isAbstract = true;
+      f->isProtected = isProtected;
+      f->isOverride = isOverride;
       c.methods.push_back(std::move(f));
       return;
     }
@@ -839,6 +881,7 @@ private:
       f.pos = cur().pos;
       f.isLet = advance().kind == Tok::Let;
       f.isPrivate = isPrivate;
+      f.isProtected = isProtected;
       f.isPrivateSet = isPrivateSet;
       f.name = expectIdentifier("a field name");
       if (!at(Tok::Colon)) {
@@ -853,12 +896,14 @@ private:
     if (at(Tok::Fun)) {
       auto f = funDecl(true);
       f->isPrivate = isPrivate;
+      f->isProtected = isProtected;
       f->isOverride = isOverride;
       f->isStatic = isStatic;
       c.methods.push_back(std::move(f));
       return;
     }
     if (isStatic) fail(cur().pos, "`static` applies to fields and methods, not to `init`");
+    if (isProtected) fail(modifierPos, "`protected` applies to fields and methods, not to `init`");
     if (at(Tok::Init)) {
       auto f = std::make_unique<FunDecl>();
       f->pos = advance().pos;

@@ -42,6 +42,8 @@ namespace nuri {
   X(Finally, "finally")                                                                            \
   X(Import, "import")                                                                              \
   X(Private, "private")                                                                            \
+  X(Protected, "protected")                                                                        \
+  X(Abstract, "abstract")                                                                          \
   X(Override, "override")                                                                          \
   X(Static, "static")
 

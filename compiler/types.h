@@ -69,6 +69,7 @@ struct FieldSymbol {
   SourcePos pos;
   bool isLet = false;
   bool isPrivate = false;
+  bool isProtected = false;  // visible inside its class and the subclasses
   bool isPrivateSet = false; // assignable only inside its class
   uint32_t index = 0;
   ClassSymbol* owner = nullptr;
@@ -89,8 +90,9 @@ struct FunSymbol {
   ClassSymbol* staticOwner = nullptr; // static methods (called as `Owner.name`)
   VarSymbol* thisVar = nullptr;
   bool isPrivate = false;
+  bool isProtected = false; // visible inside its class and the subclasses
   bool isInit = false;
-  bool isAbstract = false; // an interface method: a signature without code
+  bool isAbstract = false; // a method of an interface or an abstract class without code
   bool isLambda = false;
   const TypeEnv* typeEnv = nullptr; // an instance of a generic function: its type arguments
   FunSymbol* enclosing = nullptr;   // lambdas: the function they are written in
@@ -117,6 +119,7 @@ struct ClassSymbol {
   FunSymbol* init = nullptr; // always present for classes (synthesised when not declared)
   uint32_t index = 0;
   bool isInterface = false;
+  bool isAbstract = false; // `abstract class`: never constructed
   ClassSymbol* superclass = nullptr;
   std::vector<ClassSymbol*> interfaces;                     // declared with `implements`
   std::vector<ClassSymbol*> allInterfaces;                  // including those of superclasses
