@@ -306,7 +306,10 @@ const Type* Checker::checkTypeTest(Expr& e) {
                                                            : ""));
     return set(e, types_.error());
   }
-  if (from->tag != TypeTag::Null && !mayBe(from, to)) {
+  // A smart-cast variable is judged by its declared type: `x is B` inside `if (x is A)` is a
+  // fair question when B is another subclass of x's type.
+  const Type* declared = e.a->narrowed && e.a->var ? e.a->var->type : from;
+  if (from->tag != TypeTag::Null && !mayBe(declared, to)) {
     error(e.pos, "a value of type " + from->name + " can never be " + withArticle(to));
     return set(e, types_.error());
   }

@@ -948,6 +948,24 @@ class ExprGen:
         cond = self.gen(ctx, BOOL, depth)
         return "(%s ? %s : %s)" % (cond, self.gen(ctx, t, depth, True), self.gen(ctx, t, depth, True))
 
+    def p_when(self, ctx, t, depth, exact):
+        """A `when` used as a value: over a small int (values that may match), or conditions."""
+        g = self.g
+        arms = []
+        if g.chance(0.6):
+            subject = "(%s %% 5)" % self.gen(ctx, INT, depth)
+            for _ in range(g.rng.randint(1, 3)):
+                values = ", ".join(str(g.rng.randint(-4, 4)) for _ in range(g.rng.randint(1, 2)))
+                arms.append("%s -> (%s)" % (values, self.gen(ctx, t, depth, True)))
+            head = "when (%s)" % subject
+        else:
+            for _ in range(g.rng.randint(1, 2)):
+                arms.append("%s -> (%s)" % (self.gen(ctx, BOOL, depth), self.gen(ctx, t, depth, True)))
+            head = "when"
+        # A `{` after `->` opens a block, so a value (a lambda may be one) goes in parentheses.
+        arms.append("else -> (%s)" % self.gen(ctx, t, depth, True))
+        return "%s { %s }" % (head, "; ".join(arms))
+
     def p_field(self, ctx, t, depth, exact):
         """A field of an object variable, or of this."""
         g = self.g
@@ -1038,7 +1056,7 @@ class ExprGen:
     # ----- int -----
     def int_prods(self):
         return [(self.p_var, 6), (self.i_literal, 3), (self.i_arith, 8), (self.i_unary, 2),
-                (self.i_div, 4), (self.i_shift, 3), (self.i_bits, 3), (self.p_ternary, 2),
+                (self.i_div, 4), (self.i_shift, 3), (self.i_bits, 3), (self.p_ternary, 2), (self.p_when, 1),
                 (self.p_call, 4), (self.p_method, 3), (self.p_field, 3), (self.p_element, 3),
                 (self.i_length, 3), (self.i_from_float, 2), (self.i_misc, 3), (self.i_coll, 3),
                 (self.p_cell, 1), (self.p_pick, 1), (self.i_fn_call, 2), (self.p_guarded_cast, 1),
@@ -1160,7 +1178,7 @@ class ExprGen:
     def float_prods(self):
         return [(self.p_var, 5), (self.f_literal, 4), (self.f_arith, 8), (self.f_mixed, 3),
                 (self.f_unary, 1), (self.f_from_int, 3), (self.f_math, 4), (self.f_method, 3),
-                (self.p_ternary, 2), (self.p_call, 3), (self.p_method, 2), (self.p_field, 2),
+                (self.p_ternary, 2), (self.p_when, 1), (self.p_call, 3), (self.p_method, 2), (self.p_field, 2),
                 (self.p_element, 2), (self.f_roundtrip, 1), (self.p_pick, 1),
                 (self.p_guarded_cast, 1), (self.p_risky_element, 1), (self.p_risky_cast, 1)]
 
@@ -1206,7 +1224,7 @@ class ExprGen:
     def bool_prods(self):
         return [(self.p_var, 4), (self.b_literal, 2), (self.b_not, 2), (self.b_logic, 5),
                 (self.b_compare_int, 6), (self.b_compare_float, 3), (self.b_compare_str, 2),
-                (self.b_misc, 3), (self.p_ternary, 1), (self.p_call, 2), (self.p_method, 2),
+                (self.b_misc, 3), (self.p_ternary, 1), (self.p_when, 1), (self.p_call, 2), (self.p_method, 2),
                 (self.p_field, 2), (self.p_element, 1), (self.b_is, 2), (self.b_identity, 1)]
 
     def b_literal(self, ctx, t, depth, exact):
@@ -1277,7 +1295,7 @@ class ExprGen:
     # ----- string -----
     def string_prods(self):
         return [(self.p_var, 5), (self.s_literal, 4), (self.s_concat, 6), (self.s_interp, 4),
-                (self.s_method, 5), (self.s_convert, 4), (self.s_slice, 2), (self.p_ternary, 1),
+                (self.s_method, 5), (self.s_convert, 4), (self.s_slice, 2), (self.p_ternary, 1), (self.p_when, 1),
                 (self.p_call, 3), (self.p_method, 2), (self.p_field, 2), (self.p_element, 2),
                 (self.s_coll, 2), (self.p_cell, 1), (self.p_pick, 1), (self.p_guarded_cast, 1)]
 
@@ -1358,7 +1376,7 @@ class ExprGen:
 
     # ----- reference types -----
     def ref_prods(self, t):
-        prods = [(self.p_var, 6), (self.r_new, 3), (self.p_call, 2), (self.p_ternary, 1)]
+        prods = [(self.p_var, 6), (self.r_new, 3), (self.p_call, 2), (self.p_ternary, 1), (self.p_when, 1)]
         if self.g.is_object(t):
             prods += [(self.p_element, 2), (self.p_method, 1), (self.p_pick, 1)]
         if is_array(t):
@@ -1431,7 +1449,7 @@ class StmtGen:
         if not ctx.spend(1):
             return []
         kinds = [(self.declare, 6), (self.assign, 6), (self.observe, 7), (self.checksum, 4),
-                 (self.call_stmt, 5), (self.if_stmt, 3), (self.for_range, 4), (self.for_each, 3),
+                 (self.call_stmt, 5), (self.if_stmt, 3), (self.when_stmt, 1), (self.for_range, 4), (self.for_each, 3),
                  (self.while_stmt, 2), (self.try_stmt, 2), (self.element_store, 3),
                  (self.field_store, 2), (self.coll_stmt, 3), (self.sb_stmt, 2), (self.jump, 2),
                  (self.early_return, 1), (self.throw_stmt, 1), (self.nested_block, 1),
@@ -1621,6 +1639,17 @@ class StmtGen:
         return lines
 
     # ----- control flow -----
+    def when_stmt(self, ctx):
+        """A `when` statement over a small int, its branches blocks; `else` only sometimes."""
+        g = self.g
+        lines = ["when (%s %% 4) {" % paren(self.e.gen(ctx, INT, 3))]
+        for _ in range(g.rng.randint(1, 3)):
+            values = ", ".join(str(g.rng.randint(-3, 3)) for _ in range(g.rng.randint(1, 2)))
+            lines += indent(["%s -> {" % values] + indent(self.block_of(ctx.child(), g.rng.randint(1, 2))) + ["}"])
+        if g.chance(0.5):
+            lines += indent(["else -> {"] + indent(self.block_of(ctx.child(), g.rng.randint(1, 2))) + ["}"])
+        return lines + ["}"]
+
     def if_stmt(self, ctx):
         g = self.g
         lines = ["if (%s) {" % self.e.gen(ctx, BOOL, 3)] + indent(self.block_of(ctx.child(), g.rng.randint(1, 3)))
