@@ -172,6 +172,7 @@ struct Stmt {
   // For: `for ((k, v) in map)` names the parts of each element (then `name` is hidden).
   std::vector<std::pair<std::string, SourcePos>> destructure;
   bool isLet = false;        // Var
+  bool isLoopPart = false;   // Var: a name of `for ((k, v) in map)`, which cannot be assigned
   bool hasType = false;      // Var
   TypeSyntax typeSyntax;     // Var
   std::vector<StmtPtr> body; // Block

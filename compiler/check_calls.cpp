@@ -125,7 +125,8 @@ const Type* Checker::checkMember(Expr& e) {
       return set(e, types_.error());
     }
     std::string hint = unstableHint(*e.a, e.text);
-    error(e.pos, "class " + quoted(cls->name) + " has no field " + quoted(e.text) +
+    error(e.pos, std::string(cls->isInterface ? "interface " : "class ") + quoted(cls->name) +
+                     " has no field " + quoted(e.text) +
                      (hint.empty() ? didYouMean(e.text, memberNames(t)) : hint));
     return set(e, types_.error());
   }
@@ -620,7 +621,8 @@ const Type* Checker::checkMethodCall(Expr& e) {
         return set(e, types_.string());
       } else {
         std::string hint = unstableHint(*e.args[0], name);
-        error(member.pos, "class " + quoted(cls->name) + " has no method " + quoted(name) +
+        error(member.pos, std::string(cls->isInterface ? "interface " : "class ") +
+                              quoted(cls->name) + " has no method " + quoted(name) +
                               (hint.empty() ? didYouMean(name, memberNames(t)) : hint));
       }
       return set(e, types_.error());

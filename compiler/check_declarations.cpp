@@ -501,10 +501,15 @@ void Checker::declareOwnMembers(ClassSymbol* cls) {
       method->vtableSlot = base->vtableSlot;
       cls->methods[base->vtableSlot] = method;
     } else {
-      if (m->isOverride) {
+      // `override` may also mark the method of an interface the class implements.
+      bool ofInterface = std::any_of(
+          cls->allInterfaces.begin(), cls->allInterfaces.end(),
+          [&](const ClassSymbol* iface) { return iface->methodsByName.count(m->name) > 0; });
+      if (m->isOverride && !ofInterface) {
         error(m->pos, "method " + quoted(m->name) + " is marked `override` but " +
                           (parent ? "no superclass of " + quoted(cls->name) + " declares it"
-                                  : "class " + quoted(cls->name) + " has no superclass"));
+                                  : "class " + quoted(cls->name) + " has no superclass") +
+                          (cls->allInterfaces.empty() ? "" : " and no interface of it does"));
       }
       method->vtableSlot = uint32_t(cls->methods.size());
       cls->methods.push_back(method);

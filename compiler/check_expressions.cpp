@@ -246,7 +246,7 @@ bool Checker::inferLambdaParams(FunDecl& d, FunSymbol* lambda,
       return false;
     }
     if (wanted == 1) {
-      if (lookupLocal("it")) {
+      if (lookupLocal("it") || findGlobal("it") || (cls_ && cls_->fieldsByName.count("it"))) {
         error(d.pos, "`it` is already a name here, so this lambda cannot use it for its "
                      "parameter; name the parameter, e.g. `{ x -> ... }`");
         return false;
@@ -309,7 +309,8 @@ const Type* Checker::checkTypeTest(Expr& e) {
   // A smart-cast variable is judged by its declared type: `x is B` inside `if (x is A)` is a
   // fair question when B is another subclass of x's type.
   const Type* declared = e.a->narrowed && e.a->var ? e.a->var->type : from;
-  if (from->tag != TypeTag::Null && !mayBe(declared, to)) {
+  // In an instance of a generic, `v is string` may just be false for this T.
+  if (from->tag != TypeTag::Null && !mayBe(declared, to) && !env_) {
     error(e.pos, "a value of type " + from->name + " can never be " + withArticle(to));
     return set(e, types_.error());
   }
@@ -437,8 +438,10 @@ const Type* Checker::checkName(Expr& e) {
                  "nothing says this one is; name it: `{ x: int -> ... }`");
     return set(e, types_.error());
   }
-  if (!isBrokenName(e.text))
-    error(e.pos, "unknown name " + quoted(e.text) + didYouMean(e.text, visibleNames()));
+  if (!isBrokenName(e.text)) { // a built-in function is not a value, nor are its neighbours
+    error(e.pos, "unknown name " + quoted(e.text) +
+                     (isBuiltinName(e.text) ? "" : didYouMean(e.text, visibleNames())));
+  }
   return set(e, types_.error());
 }
 

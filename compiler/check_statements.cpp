@@ -341,6 +341,7 @@ void Checker::checkStmt(Stmt& s) {
     }
     s.var = declareLocal(s.name, t ? t : types_.error(), s.pos, s.isLet);
     s.var->stable = s.isLet;
+    s.var->isLoopVariable = s.isLoopPart;
     return;
   }
   case StmtKind::Block: checkBlock(s); return;
@@ -555,9 +556,16 @@ void Checker::destructureLoopVariable(Stmt& s, const Type* element) {
   }
   if (!first || s.destructure.size() != 2) {
     if (!first && element->tag != TypeTag::Error) {
-      error(s.expr->pos, "`for ((a, b) in ...)` takes apart the entries of a `Map` (or of "
-                         "`entries()`) and the elements of `withIndex()`, not " +
-                             withArticle(element) + "; write `for (x in ...)`");
+      const Type* source = s.expr->type;
+      bool indexable = source->tag == TypeTag::Array ||
+                       (source->tag == TypeTag::Class && source->cls->name.rfind("List<", 0) == 0);
+      error(s.expr->pos,
+            "`for ((a, b) in ...)` takes apart the entries of a `Map` (or of `entries()`) and the "
+            "elements of `withIndex()`, not the " +
+                element->name + " elements of " + withArticle(source) +
+                (indexable ? "; for each element with its index, write `for ((i, x) in "
+                             "xs.withIndex())`"
+                           : "; write `for (x in ...)`"));
     } else if (first) {
       error(s.destructure[0].second,
             "`for ((...) in ...)` takes each element apart into two names, e.g. `for ((" +
@@ -574,6 +582,7 @@ void Checker::destructureLoopVariable(Stmt& s, const Type* element) {
     auto let = std::make_unique<Stmt>(StmtKind::Var, pos);
     let->name = name;
     let->isLet = true;
+    let->isLoopPart = true;
     let->expr = std::make_unique<Expr>(ExprKind::Member, pos);
     let->expr->text = i == 0 ? first : "value";
     let->expr->a = std::make_unique<Expr>(ExprKind::Name, pos);

@@ -8,16 +8,6 @@ namespace {
 // The subject's hidden variable: a space makes the name one a program cannot write.
 constexpr const char* kSubject = " when";
 
-// `Color.RED`, or `RED` inside the enum: the constant of `cls` that `e` names, or -1.
-int enumConstantOf(const Expr& e, ClassSymbol* cls,
-                   const std::function<VarSymbol*(const std::string&)>& find) {
-  if (e.ref != RefKind::Global || !e.var) return -1;
-  const auto& constants = cls->decl->enumConstants;
-  for (size_t i = 0; i < constants.size(); i++)
-    if (find(constants[i]) == e.var) return int(i);
-  return -1;
-}
-
 // Where `e` starts: `Color.RED` at `Color`, not at its `.`.
 SourcePos startOf(const Expr& e) {
   const Expr* x = &e;
@@ -61,6 +51,10 @@ const Type* Checker::checkWhen(Expr& e, WhenUse use, const Type* expected) {
           : nullptr;
   // Where each enum constant (or `true`, `false`, `null`) is first handled, by line; 0: not yet.
   std::vector<uint32_t> handled(enumClass ? enumClass->decl->enumConstants.size() : 0);
+  std::unordered_map<const VarSymbol*, size_t> constantIndex; // the enum's constants' globals
+  for (size_t k = 0; k < handled.size(); k++)
+    constantIndex[findStaticField(enumClass, enumClass->decl->enumConstants[k])] = k;
+  std::unordered_map<std::string, uint32_t> literals; // int and string values listed, by line
   uint32_t handledTrue = 0, handledFalse = 0, handledNull = 0;
   bool hasElse = false;
 
@@ -97,6 +91,16 @@ const Type* Checker::checkWhen(Expr& e, WhenUse use, const Type* expected) {
           narrowingOf(*e.a, condition->targetType, narrowings);
         continue;
       }
+      if (enumClass && condition->kind == ExprKind::Name && !lookupLocal(condition->text) &&
+          !findGlobal(condition->text) && !(cls_ && findStaticField(cls_, condition->text)) &&
+          findStaticField(enumClass, condition->text)) {
+        error(pos, "unknown name " + quoted(condition->text) +
+                       "; a constant is written with its enum: " +
+                       quoted(enumClass->name + "." + condition->text));
+        condition = std::make_unique<Expr>(ExprKind::BoolLit, pos);
+        checkExpr(condition);
+        continue;
+      }
       const Type* t = checkExpr(condition);
       uint32_t* seen = nullptr;
       std::string shown;
@@ -106,12 +110,15 @@ const Type* Checker::checkWhen(Expr& e, WhenUse use, const Type* expected) {
       } else if (condition->kind == ExprKind::BoolLit) {
         seen = condition->boolValue ? &handledTrue : &handledFalse;
         shown = condition->boolValue ? "`true`" : "`false`";
-      } else if (enumClass) {
-        int k = enumConstantOf(*condition, enumClass,
-                               [&](const std::string& n) { return findStaticField(enumClass, n); });
-        if (k >= 0) {
-          seen = &handled[size_t(k)];
-          shown = quoted(enumClass->name + "." + enumClass->decl->enumConstants[size_t(k)]);
+      } else if (condition->kind == ExprKind::IntLit || condition->kind == ExprKind::StringLit) {
+        bool isInt = condition->kind == ExprKind::IntLit;
+        shown = isInt ? std::to_string(condition->intValue) : "\"" + brief(condition->text) + "\"";
+        seen = &literals[(isInt ? "i" : "s") + (isInt ? shown : condition->text)];
+        shown = quoted(shown);
+      } else if (enumClass && condition->ref == RefKind::Global) {
+        if (auto k = constantIndex.find(condition->var); k != constantIndex.end()) {
+          seen = &handled[k->second];
+          shown = quoted(enumClass->name + "." + enumClass->decl->enumConstants[k->second]);
         }
       }
       if (seen && *seen) {

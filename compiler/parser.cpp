@@ -282,7 +282,32 @@ private:
       advance();
       t.arrayDepth++;
     }
+    if (at(Tok::Question) && rightAfterPrevious()) {
+      fail(cur().pos, "Nuri has no nullable types (`T?`): every reference type may hold null; "
+                      "write `" +
+                          (t.name.empty() ? std::string("T") : t.name) + "`");
+    }
     return t;
+  }
+
+  // Whether the current token touches the one before it (`Box?`, not `Box ?`).
+  bool rightAfterPrevious() const {
+    if (p_ == 0) return false;
+    const Token& prev = toks_[p_ - 1];
+    size_t length = prev.kind == Tok::Identifier ? prev.text.size() : 1;
+    return prev.pos.line == cur().pos.line && prev.pos.column + length == cur().pos.column;
+  }
+
+  // `->`, or the `=>` of another language reported as such.
+  void expectArrow(const char* context) {
+    refuseFatArrow();
+    expect(Tok::Arrow, context);
+  }
+  void refuseFatArrow() {
+    if (at(Tok::Eq) && peekTok().kind == Tok::Greater && peekTok().pos.line == cur().pos.line &&
+        peekTok().pos.column == cur().pos.column + 1) {
+      fail(cur().pos, "Nuri has no `=>`; a `when` branch and a lambda use `->`");
+    }
   }
 
   [[noreturn]] void tooManyDimensions(SourcePos pos) {
@@ -426,6 +451,10 @@ private:
       fail(pos, std::string("`") + tokenText(cur().kind) + "` without a matching `try`");
     case Tok::Import: fail(pos, "`import` can only be used at the top level of a file");
     case Tok::Identifier:
+      if (cur().text == "val" && peekTok().kind == Tok::Identifier) {
+        fail(pos, "Nuri has no `val`; declare a name that is not reassigned with `let`, e.g. "
+                  "`let x = 1`");
+      }
       if (cur().text == "switch" && peekTok().kind == Tok::LParen && switchStatementHere()) {
         fail(pos, "Nuri has no `switch`; use `when`, e.g. `when (x) { 1, 2 -> a(); else -> b() }`");
       }
@@ -624,6 +653,8 @@ private:
     size_t start = p_;
     auto f = std::make_unique<FunDecl>();
     f->pos = advance().pos; // `fun`
+    if (at(Tok::Less))
+      fail(cur().pos, "type parameters go after the name: `fun first<T>(items: T[]): T`");
     f->name = expectIdentifier(inClass ? "a method name" : "a function name");
     if (!inClass) brokenName_ = f->name;
     f->typeParams = typeParameters();
@@ -631,6 +662,9 @@ private:
     if (match(Tok::Colon)) {
       f->hasReturnType = true;
       f->returnType = typeSyntax();
+    }
+    if (!bodyless && at(Tok::Eq)) {
+      fail(cur().pos, "Nuri has no expression bodies; write `{ return ... }` instead of `= ...`");
     }
     if (!bodyless) f->body = block("to start the function body");
     f->tokenCount = uint32_t(p_ - start);
@@ -674,6 +708,10 @@ private:
     c->name = expectIdentifier(c->isInterface ? "an interface name" : "a class name");
     brokenName_ = c->name;
     c->typeParams = typeParameters();
+    if (at(Tok::Colon)) {
+      fail(cur().pos, c->isInterface ? "an interface cannot extend or implement other types"
+                                     : "Nuri writes `class B extends A implements I`, not `:`");
+    }
     if (!c->isInterface && match(Tok::Extends)) {
       c->hasSuperclass = true;
       c->superclass = typeSyntax();
@@ -777,9 +815,11 @@ private:
     advance();
     brokenName_.clear();
 
-    bool ownToString = false;
-    for (const auto& m : members.methods)
+    bool ownToString = false, ownCompareTo = false;
+    for (const auto& m : members.methods) {
       ownToString = ownToString || m->name == "toString";
+      ownCompareTo = ownCompareTo || m->name == "compareTo";
+    }
     std::string text = "class " + name + " {\n";
     text += "let name: string\nlet ordinal: int\n";
     text += "init(name: string, ordinal: int) { this.name = name; this.ordinal = ordinal }\n";
@@ -797,6 +837,10 @@ private:
       text += "if (name == \"" + c + "\") { return " + name + "." + c + " }\n";
     text += "throw ValueError(\"enum " + name + " has no constant \\\"${name}\\\"\")\n}\n";
     if (!ownToString) text += "fun toString(): string { return name }\n";
+    // The natural order is the declaration order (`sort()`, `compareOf`).
+    if (!ownCompareTo) {
+      text += "fun compareTo(other: " + name + "): int { return ordinal - other.ordinal }\n";
+    }
     text += "}\n";
     ModuleAst generated = parse(tokenize(text, pos.file, pos.line, diags_), diags_);
     NURI_ASSERT(generated.items.size() == 1 && generated.items[0]->cls, "an enum did not parse");
@@ -920,6 +964,8 @@ private:
       }
       return;
     }
+    if (at(Tok::Identifier) && cur().text == "val")
+      fail(cur().pos, "Nuri has no `val`; declare a field that is set once with `let`");
     fail(cur().pos, "expected a field (`var`/`let`), a method (`fun`) or `init` in class `" +
                         c.name + "`, found " + describe(cur()));
   }
@@ -978,7 +1024,8 @@ private:
       }
       if (op == Tok::Eq && at(Tok::Greater) && cur().pos.line == pos.line &&
           cur().pos.column == pos.column + 1) {
-        fail(pos, "Nuri has no `=>`; a `when` branch and a lambda use `->`");
+        p_--; // back at the `=`
+        refuseFatArrow();
       }
       if (prec == kAssignment) {
         auto e = node(ExprKind::Assign, pos);
@@ -1125,6 +1172,9 @@ private:
         expect(Tok::RBracket, "to close the index");
         fixDepth(*ix);
         e = std::move(ix);
+      } else if (at(Tok::Bang) && peekTok().kind == Tok::Bang) {
+        fail(cur().pos, "Nuri has no `!!`: a reference may always be null, and using a member of "
+                        "null raises NullError; remove the `!!`");
       } else if (at(Tok::PlusPlus) || at(Tok::MinusMinus)) {
         // `x++` is `x += 1`, a statement (the checker refuses it where a value is needed).
         const Token& t = advance();
@@ -1251,6 +1301,9 @@ private:
     }
     case Tok::LBrace: return shortLambda();
     case Tok::When: return whenExpr();
+    case Tok::If:
+      fail(pos, "`if` is a statement in Nuri, not a value; use `c ? a : b` or "
+                "`when { c -> a; else -> b }`");
     case Tok::Super: {
       advance();
       if (!at(Tok::Dot))
@@ -1325,6 +1378,7 @@ private:
       } while (match(Tok::Comma));
     }
     if (!at(Tok::Arrow)) {
+      refuseFatArrow();
       fail(cur().pos, std::string("expected `->` after the ") +
                           (branch.isElse ? "`else` of a `when` branch"
                            : hasSubject  ? "values of a `when` branch"
@@ -1363,11 +1417,14 @@ private:
     f->isShortLambda = true;
     // Without `->` (`{ it > 3 }`, `{ println("hi") }`) it has no parameters or one, `it`.
     size_t save = p_;
+    // `{ x: int ...` has parameters for sure: their errors are reported.
+    bool arrow = at(Tok::Identifier) && peekTok().kind == Tok::Colon;
     speculating_++;
-    bool arrow = false;
     try {
-      lambdaParameters(*f);
-      arrow = true;
+      if (!arrow) {
+        lambdaParameters(*f);
+        arrow = true;
+      }
     } catch (const SyntaxError&) {
     }
     speculating_--;
@@ -1423,7 +1480,7 @@ private:
       f->params.push_back(std::move(param));
       if (!match(Tok::Comma)) break;
     }
-    expect(Tok::Arrow, "after the lambda's parameters");
+    expectArrow("after the lambda's parameters");
   }
 
   ExprPtr interpolation() {

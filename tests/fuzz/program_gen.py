@@ -954,8 +954,9 @@ class ExprGen:
         arms = []
         if g.chance(0.6):
             subject = "(%s %% 5)" % self.gen(ctx, INT, depth)
+            pool = g.rng.sample(range(-4, 5), 6)  # a value is listed once (twice is an error)
             for _ in range(g.rng.randint(1, 3)):
-                values = ", ".join(str(g.rng.randint(-4, 4)) for _ in range(g.rng.randint(1, 2)))
+                values = ", ".join(str(pool.pop()) for _ in range(g.rng.randint(1, 2)))
                 arms.append("%s -> (%s)" % (values, self.gen(ctx, t, depth, True)))
             head = "when (%s)" % subject
         else:
@@ -1643,8 +1644,9 @@ class StmtGen:
         """A `when` statement over a small int, its branches blocks; `else` only sometimes."""
         g = self.g
         lines = ["when (%s %% 4) {" % paren(self.e.gen(ctx, INT, 3))]
+        pool = g.rng.sample(range(-3, 4), 6)  # a value is listed once (twice is an error)
         for _ in range(g.rng.randint(1, 3)):
-            values = ", ".join(str(g.rng.randint(-3, 3)) for _ in range(g.rng.randint(1, 2)))
+            values = ", ".join(str(pool.pop()) for _ in range(g.rng.randint(1, 2)))
             lines += indent(["%s -> {" % values] + indent(self.block_of(ctx.child(), g.rng.randint(1, 2))) + ["}"])
         if g.chance(0.5):
             lines += indent(["else -> {"] + indent(self.block_of(ctx.child(), g.rng.randint(1, 2))) + ["}"])
