@@ -118,7 +118,7 @@ const Type* Checker::inferredType(ExprPtr& init, const Type* t, const std::strin
     error(init->pos, "cannot infer the type of " + quoted(name) +
                          " from `null`; write its "
                          "type, e.g. `var " +
-                         name + ": Vec = null`");
+                         name + ": string = null`");
     return types_.error();
   }
   if (t->tag == TypeTag::Void) {

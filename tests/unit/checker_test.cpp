@@ -216,7 +216,7 @@ TEST(CheckerErrors, Declarations) {
   EXPECT_EQ(errorOf("fun f() {\n  let a = 1\n  let a = 2\n}"),
             "3:3: `a` is already declared in this scope (at line 2)");
   EXPECT_EQ(errorOf("let x = null"),
-            "1:9: cannot infer the type of `x` from `null`; write its type, e.g. `var x: Vec = "
+            "1:9: cannot infer the type of `x` from `null`; write its type, e.g. `var x: string = "
             "null`");
   EXPECT_EQ(errorOf("let xs = []"),
             "1:10: cannot infer the type of an empty array literal `[]`; declare the variable's "
