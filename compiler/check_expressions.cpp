@@ -195,6 +195,8 @@ const Type* Checker::checkLambda(Expr& e, const std::vector<const Type*>* expect
   m_.lambdas.push_back(lambda);
   FunSymbol* savedFn = fn_;
   int savedLoops = loopDepth_;
+  bool savedAround = loopAroundLambda_;
+  loopAroundLambda_ = loopAroundLambda_ || loopDepth_ > 0;
   fn_ = lambda;
   loopDepth_ = 0;
   contexts_.push_back(lambda);
@@ -228,6 +230,7 @@ const Type* Checker::checkLambda(Expr& e, const std::vector<const Type*>* expect
   contexts_.pop_back();
   fn_ = savedFn;
   loopDepth_ = savedLoops;
+  loopAroundLambda_ = savedAround;
   if (!d.isShortLambda && lambda->returnType->tag != TypeTag::Void &&
       lambda->returnType->tag != TypeTag::Error && !alwaysReturns(*d.body)) {
     error(d.pos, "the lambda must return " + withArticle(lambda->returnType) + " on every path");

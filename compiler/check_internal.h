@@ -141,6 +141,7 @@ private:
   std::vector<const void*> contexts_; // lambdas being checked, innermost last
   bool topLevel_ = false;             // checking the module initialiser
   int loopDepth_ = 0;
+  bool loopAroundLambda_ = false; // a lambda being checked is written inside a loop
   std::vector<std::unordered_map<std::string, VarSymbol*>> scopes_;
 
   // Errors inside an instance of a generic name the instance (`in Box<string>`).

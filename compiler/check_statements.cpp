@@ -163,6 +163,7 @@ void Checker::checkFunctionBody(FunSymbol* fn) {
   fn_ = fn;
   cls_ = fn->owner ? fn->owner : fn->staticOwner;
   loopDepth_ = 0;
+  loopAroundLambda_ = false;
   if (fn->isInit) checkSuperInit(fn);
   narrowed_.clear();
   unstableTests_.clear();
@@ -385,7 +386,10 @@ void Checker::checkStmt(Stmt& s) {
   case StmtKind::Continue:
     if (loopDepth_ == 0) {
       error(s.pos, std::string("`") + (s.kind == StmtKind::Break ? "break" : "continue") +
-                       "` can only be used inside a loop");
+                       "` can only be used inside a loop" +
+                       (loopAroundLambda_ ? "; a lambda's body is not part of the loop around "
+                                            "the lambda (`return` ends this call of it)"
+                                          : ""));
     }
     return;
   case StmtKind::Return: checkReturn(s); return;
