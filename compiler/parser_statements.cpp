@@ -72,6 +72,11 @@ StmtPtr Parser::statement(bool topLevel) {
     if (startsLambda()) break; // `{ -> ... }` or `{ x: T -> ... }` is an expression
     return block("");
   case Tok::Else: fail(pos, "`else` without a matching `if`");
+  case Tok::Dot:
+  case Tok::QuestionDot:
+    fail(pos, std::string("a line cannot start with `") + tokenText(cur().kind) +
+                  "`: the end of the line before ended the statement; put the `" +
+                  tokenText(cur().kind) + "` at the end of that line instead");
   case Tok::Throw: {
     advance();
     auto s = std::make_unique<Stmt>(StmtKind::Throw, pos);
