@@ -553,8 +553,10 @@ const Type* Checker::binaryResult(Tok op, ExprPtr& a, ExprPtr& b, SourcePos pos)
 
 const Type* Checker::checkBinary(ExprPtr& ep) {
   Expr& e = *ep;
-  checkExpr(e.a);
-  checkExpr(e.b);
+  // An operand may be checked already: a `when` compares its subject with each value it has
+  // checked (checking twice would repeat what checking does, such as adding `this`).
+  if (!e.a->type) checkExpr(e.a);
+  if (!e.b->type) checkExpr(e.b);
   set(e, binaryResult(e.op, e.a, e.b, e.pos));
   // `==` on objects whose class defines `fun equals(other: T): bool` calls it.
   const Type* ta = e.a->type;
