@@ -59,8 +59,8 @@ const Type* Checker::checkWhen(Expr& e, WhenUse use, const Type* expected) {
   bool hasElse = false;
 
   bool asValue = use != WhenUse::Statement;
-  bool valueless =
-      false; // a branch without a value, which makes a lambda's last `when` a statement
+  // A branch without a value makes a lambda's last `when` a statement.
+  bool valueless = false;
 
   for (size_t i = 0; i < arms.branches.size(); i++) {
     WhenBranch& branch = arms.branches[i];
